@@ -1,0 +1,330 @@
+"""The archive's data: boards, their meetings, the numbered sections of the minutes.
+
+Natural keys are database constraints, so that ingesting the same protocol twice
+updates rows instead of duplicating them, and every public address is derived from
+those keys (see urls.py) rather than from database ids.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+# Swedish alphabetical order (Å, Ä, Ö after Z) for names people sort by.
+SWEDISH = "sv-SE-x-icu"
+# The PostgreSQL text search configuration every query and vector uses.
+SEARCH_CONFIG = "swedish"
+
+
+class Municipality(models.Model):
+    """A municipality or region whose boards publish minutes."""
+
+    name = models.CharField(max_length=200, unique=True, db_collation=SWEDISH)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "kommun"
+        verbose_name_plural = "kommuner"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("decisions:municipality", args=[self.slug])
+
+
+class Namnd(models.Model):
+    """A board (nämnd, styrelse, utskott, fullmäktige) of a municipality."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="namnder"
+    )
+    name = models.CharField(max_length=200, db_collation=SWEDISH)
+    slug = models.SlugField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "nämnd"
+        verbose_name_plural = "nämnder"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "slug"], name="namnd_slug_unique_per_municipality"
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="namnd_name_unique_per_municipality"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("decisions:namnd", args=[self.municipality.slug, self.slug])
+
+
+class Meeting(models.Model):
+    """One meeting of a board, as recorded in one protocol."""
+
+    namnd = models.ForeignKey(Namnd, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField(null=True, blank=True)
+    protocol_number = models.CharField(max_length=50, blank=True)
+    # The address part: the meeting date ("2016-09-20"), or for minutes that state no
+    # date "utan-datum-" and the start of the source's SHA-256, which is as stable.
+    slug = models.SlugField(max_length=100)
+    source_name = models.CharField(max_length=255)
+    source_sha256 = models.CharField(max_length=64)
+    # The text as ingested, so that a parser fix can be applied to the whole archive
+    # without the original files.
+    source_text = models.TextField()
+    ingested_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = [F("date").desc(nulls_last=True), "namnd__name"]
+        verbose_name = "sammanträde"
+        verbose_name_plural = "sammanträden"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["namnd", "slug"], name="meeting_slug_unique_per_namnd"
+            ),
+        ]
+        indexes = [
+            # The start page and board pages: latest meetings first.
+            models.Index(F("date").desc(nulls_last=True), name="meeting_date_desc"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.namnd} {self.date_label}"
+
+    @property
+    def date_label(self) -> str:
+        return self.date.isoformat() if self.date else "utan datum"
+
+    def get_absolute_url(self) -> str:
+        namnd = self.namnd
+        return reverse(
+            "decisions:meeting",
+            args=[namnd.municipality.slug, namnd.slug, self.slug],
+        )
+
+
+class Member(models.Model):
+    """A person as named in minutes, with the party they sat for."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="members"
+    )
+    name = models.CharField(max_length=200, db_collation=SWEDISH)
+    # The party's abbreviation as printed ("L", "MP", a local party's code), or "".
+    party = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "ledamot"
+        verbose_name_plural = "ledamöter"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name", "party"],
+                name="member_unique_per_municipality",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.party})" if self.party else self.name
+
+
+class Arende(models.Model):
+    """A case in a municipality's registry, identified by its diarienummer."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="arenden"
+    )
+    dnr = models.CharField("diarienummer", max_length=100)
+    title = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["dnr"]
+        verbose_name = "ärende"
+        verbose_name_plural = "ärenden"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "dnr"], name="arende_dnr_unique_per_municipality"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dnr {self.dnr}"
+
+
+class ParagrafQuerySet(models.QuerySet):
+    def public(self) -> ParagrafQuerySet:
+        """Keep what may be shown to anyone, with what every list prints."""
+        return self.select_related(
+            "meeting__namnd__municipality", "arende"
+        ).prefetch_related("reservations__members")
+
+    def search(self, q: str) -> ParagrafQuerySet:
+        """Match q as a person types it (words, "phrases", OR, -not), best first.
+
+        Confidential paragraphs are never matched: their text is not searchable.
+        """
+        query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+        return (
+            self.filter(search=query, confidential=False)
+            .annotate(
+                rank=SearchRank(F("search"), query),
+                snippet=SearchHeadline(
+                    "text",
+                    query,
+                    config=SEARCH_CONFIG,
+                    start_sel="<mark>",
+                    stop_sel="</mark>",
+                    max_fragments=2,
+                    max_words=30,
+                    min_words=12,
+                ),
+            )
+            .order_by("-rank", F("meeting__date").desc(nulls_last=True), "position")
+        )
+
+    def latest(self) -> ParagrafQuerySet:
+        """Order newest meeting first, then by place in the minutes."""
+        return self.order_by(
+            F("meeting__date").desc(nulls_last=True), "meeting_id", "position"
+        )
+
+
+class Paragraf(models.Model):
+    """A numbered section of a meeting's minutes."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="paragrafer"
+    )
+    arende = models.ForeignKey(
+        Arende,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="paragrafer",
+    )
+    # As printed: "7", or "14-16" for a group of items handled together.
+    number = models.CharField(max_length=20)
+    # Order within the minutes.
+    position = models.PositiveIntegerField()
+    title = models.TextField()
+    decision = models.TextField(blank=True)
+    # The paragraph's whole text: nothing the parser could not place is lost.
+    text = models.TextField(blank=True)
+    # The paragraph's parts in order, as {"kind", "heading", "text"} objects.
+    sections = models.JSONField(default=list, blank=True)
+    # Covered by secrecy (OSL): only the number and a neutral title are published.
+    confidential = models.BooleanField(default=False)
+    search = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("decision", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("text", weight="C", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = ParagrafQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        verbose_name = "paragraf"
+        verbose_name_plural = "paragrafer"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="paragraf_number_unique_per_meeting"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "position"],
+                name="paragraf_position_unique_per_meeting",
+            ),
+            models.CheckConstraint(
+                condition=~Q(number=""), name="paragraf_number_not_empty"
+            ),
+        ]
+        indexes = [
+            # ParagrafQuerySet.search(): websearch_to_tsquery matched against this.
+            GinIndex(fields=["search"], name="paragraf_search_gin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"§ {self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        meeting = self.meeting
+        namnd = meeting.namnd
+        return reverse(
+            "decisions:paragraf",
+            args=[namnd.municipality.slug, namnd.slug, meeting.slug, self.number],
+        )
+
+
+class Reservation(models.Model):
+    """A position named members put on record at a paragraph, with its text."""
+
+    class Kind(models.TextChoices):
+        RESERVATION = "reservation", "Reservation"
+        SPECIAL_STATEMENT = "sarskilt_uttalande", "Särskilt uttalande"
+
+    paragraf = models.ForeignKey(
+        Paragraf, on_delete=models.CASCADE, related_name="reservations"
+    )
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.RESERVATION
+    )
+    position = models.PositiveIntegerField()
+    text = models.TextField()
+    members = models.ManyToManyField(
+        Member, through="ReservationMember", related_name="reservations"
+    )
+
+    class Meta:
+        ordering = ["paragraf", "position"]
+        verbose_name = "reservation"
+        verbose_name_plural = "reservationer"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paragraf", "position"],
+                name="reservation_position_unique_per_paragraf",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["reservation", "sarskilt_uttalande"]),
+                name="reservation_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} vid {self.paragraf}"
+
+
+class ReservationMember(models.Model):
+    """One member standing behind a reservation."""
+
+    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["reservation", "position"]
+        verbose_name = "reserverande ledamot"
+        verbose_name_plural = "reserverande ledamöter"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reservation", "member"], name="member_once_per_reservation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.member)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "decisions"
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("sok/", views.search, name="search"),
+    path("<slug:kommun>/", views.municipality, name="municipality"),
+    path("<slug:kommun>/<slug:namnd>/", views.namnd, name="namnd"),
+    path("<slug:kommun>/<slug:namnd>/<slug:meeting>/", views.meeting, name="meeting"),
+    path(
+        "<slug:kommun>/<slug:namnd>/<slug:meeting>/paragraf-<slug:number>/",
+        views.paragraf,
+        name="paragraf",
+    ),
+]
