@@ -16,7 +16,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 
 # Swedish alphabetical order (Å, Ä, Ö after Z) for names people sort by.
@@ -58,10 +58,12 @@ class Namnd(models.Model):
         verbose_name_plural = "nämnder"
         constraints = [
             models.UniqueConstraint(
-                fields=["municipality", "slug"], name="namnd_slug_unique_per_municipality"
+                fields=["municipality", "slug"],
+                name="namnd_slug_unique_per_municipality",
             ),
             models.UniqueConstraint(
-                fields=["municipality", "name"], name="namnd_name_unique_per_municipality"
+                fields=["municipality", "name"],
+                name="namnd_name_unique_per_municipality",
             ),
         ]
 
@@ -157,7 +159,8 @@ class Arende(models.Model):
         verbose_name_plural = "ärenden"
         constraints = [
             models.UniqueConstraint(
-                fields=["municipality", "dnr"], name="arende_dnr_unique_per_municipality"
+                fields=["municipality", "dnr"],
+                name="arende_dnr_unique_per_municipality",
             ),
         ]
 
@@ -166,6 +169,12 @@ class Arende(models.Model):
 
 
 class ParagrafQuerySet(models.QuerySet):
+    # Marks ts_headline puts around matches in search_for_display(): code points
+    # from Unicode's private use area, which minutes do not contain, so the snippet
+    # can be HTML-escaped whole and the marks turned into <mark> afterwards.
+    SNIPPET_START = "\ue000"
+    SNIPPET_STOP = "\ue001"
+
     def public(self) -> ParagrafQuerySet:
         """Keep what may be shown to anyone, with what every list prints."""
         return self.select_related(
@@ -200,6 +209,51 @@ class ParagrafQuerySet(models.QuerySet):
         """Order newest meeting first, then by place in the minutes."""
         return self.order_by(
             F("meeting__date").desc(nulls_last=True), "meeting_id", "position"
+        )
+
+    def search_for_display(self, q: str) -> ParagrafQuerySet:
+        """Match q as search() does, with a snippet that is safe to escape and show.
+
+        search()'s snippet puts <mark> tags into the unescaped source text, so a
+        paragraph holding HTML would reach the page as HTML. This snippet carries
+        SNIPPET_START/SNIPPET_STOP instead (see the `snippet` template filter).
+        """
+        query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+        # Replaces search()'s annotation of the same name rather than adding a
+        # second ts_headline call per row.
+        return self.search(q).annotate(
+            snippet=SearchHeadline(
+                "text",
+                query,
+                config=SEARCH_CONFIG,
+                start_sel=self.SNIPPET_START,
+                stop_sel=self.SNIPPET_STOP,
+                max_fragments=2,
+                max_words=30,
+                min_words=12,
+            )
+        )
+
+    def detail(self) -> ParagrafQuerySet:
+        """Fetch what a paragraph's own page prints, members in printed order."""
+        return self.select_related(
+            "meeting__namnd__municipality", "arende"
+        ).prefetch_related(
+            Prefetch(
+                "reservations__reservationmember_set",
+                queryset=ReservationMember.objects.select_related("member"),
+            )
+        )
+
+    def same_case(self, paragraf: Paragraf) -> ParagrafQuerySet:
+        """Keep the other paragraphs that handled paragraf's case, oldest first."""
+        if paragraf.arende_id is None:
+            return self.none()
+        return (
+            self.filter(arende_id=paragraf.arende_id)
+            .exclude(pk=paragraf.pk)
+            .select_related("meeting__namnd__municipality")
+            .order_by(F("meeting__date").asc(nulls_last=True), "meeting_id", "position")
         )
 
 

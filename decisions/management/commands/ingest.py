@@ -1,0 +1,89 @@
+"""manage.py ingest FILE...: read minutes into the archive, one transaction a file."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from decisions.parser import ParseError, protocol_as_json
+from decisions.services import IngestError, protocol_ingest
+
+
+def iso_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(
+            f"--date: {value!r} är inte ett datum (ÅÅÅÅ-MM-DD)"
+        ) from error
+
+
+class Command(BaseCommand):
+    help = (
+        "Read minutes (UTF-8 text) into the archive. Each file is one transaction: "
+        "a file that fails leaves nothing behind, and re-ingesting a file changes "
+        "nothing. With --dry-run --json, print what the parser found and write nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+        parser.add_argument("--kommun", help="municipality, when the text lacks it")
+        parser.add_argument("--namnd", help="board, when the text lacks it")
+        parser.add_argument(
+            "--date", type=str, help="meeting date YYYY-MM-DD, when the text lacks it"
+        )
+        parser.add_argument("--dry-run", action="store_true", help="write nothing")
+        parser.add_argument(
+            "--json", action="store_true", help="print a JSON array, one object a file"
+        )
+
+    def handle(self, *args, **options) -> None:
+        meeting_date = iso_date(options["date"]) if options["date"] else None
+        results: list[dict] = []
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "dry-run": 0, "failed": 0}
+        for path in options["files"]:
+            try:
+                result = protocol_ingest(
+                    source_name=path.name,
+                    data=path.read_bytes(),
+                    kommun=options["kommun"],
+                    namnd=options["namnd"],
+                    meeting_date=meeting_date,
+                    dry_run=options["dry_run"],
+                )
+            except (OSError, ParseError, IngestError) as error:
+                counts["failed"] += 1
+                message = _describe(path, error)
+                self.stderr.write(message)
+                results.append({"source": path.name, "error": message})
+                continue
+            counts[result.status] += 1
+            results.append(protocol_as_json(result.protocol))
+            for warning in result.protocol.warnings:
+                self.stderr.write(f"{path}: varning: {warning}")
+            if not options["json"] and result.meeting:
+                self.stdout.write(
+                    f"{path}: {result.status}, "
+                    f"{len(result.protocol.paragraphs)} paragrafer, "
+                    f"{result.meeting.get_absolute_url()}"
+                )
+        if options["json"]:
+            self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2))
+        summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+        (self.stderr if options["json"] else self.stdout).write(
+            f"{len(options['files'])} filer: {summary}"
+        )
+        if counts["failed"]:
+            sys.exit(1)
+
+
+def _describe(path: Path, error: Exception) -> str:
+    if isinstance(error, ParseError) and error.line:
+        return f"{path}:{error.line}: {error.message}"
+    if isinstance(error, OSError):
+        return f"{path}: kan inte läsas: {error.strerror or error}"
+    return f"{path}: {error}"

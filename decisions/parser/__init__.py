@@ -1,0 +1,24 @@
+"""The minutes parser: a pure function of text to data, with no database inside.
+
+protocol = parse_protocol(text, source="protokoll.txt")
+"""
+
+from .model import (
+    ParsedMember,
+    ParsedParagraph,
+    ParsedProtocol,
+    ParsedStatement,
+    ParseError,
+    protocol_as_json,
+)
+from .protocol import parse_protocol
+
+__all__ = [
+    "ParseError",
+    "ParsedMember",
+    "ParsedParagraph",
+    "ParsedProtocol",
+    "ParsedStatement",
+    "parse_protocol",
+    "protocol_as_json",
+]

@@ -1,0 +1,86 @@
+"""Names and parties as minutes write them: "Ledamoten Frida Johansson Metso (L)"."""
+
+from __future__ import annotations
+
+import re
+
+from .model import ParsedMember
+
+# Roles written before a name; the name is kept without them.
+_ROLE = re.compile(
+    r"""^(?:
+        (?:förste\s+|andre\s+|2:e\s+|1:e\s+)?vice\s+ordförande[n]?
+      | ordförande[n]?
+      | tjänstgörande\s+ersättare[n]?
+      | ersättare[n]?
+      | ledamot(?:en)?
+      | ledamöterna
+      | kommunalråd(?:et)?
+      | oppositionsråd(?:et)?
+    )(?:\s+|$)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "m.fl.", "m fl", "m. fl." ("and others"): the named member speaks for a group.
+_OTHERS = re.compile(r"\s*\bm\.?\s?fl\b\.?", re.IGNORECASE)
+# A party in parentheses: any 1-4 letter code, local parties included ("(SjP)").
+_PARTY = re.compile(r"\(\s*([A-Za-zÅÄÖåäö]{1,4})(?:-gruppen)?\s*\)")
+_NAME_WORD = re.compile(
+    r"^(?:[A-ZÅÄÖÉÜ][a-zåäöéüA-ZÅÄÖÉÜ'’]*(?:-[A-ZÅÄÖÉÜ][a-zåäöéü'’]+)*|von|af|de|van|der|el|al|bin)$"
+)
+_SEPARATORS = re.compile(r"\s*,\s*|\s+och\s+|\s+samt\s+|\s*&\s*")
+
+
+def normalize_party(code: str) -> str:
+    """Write a party code as parties write it themselves: "s" -> "S", "sjp" -> "SJP".
+
+    Mixed case as printed ("SjP") is kept; older all-lower-case minutes are raised.
+    """
+    return code.upper() if code.islower() else code
+
+
+def parse_name(fragment: str) -> str | None:
+    """Return the person's name in a fragment such as "tjänstgörande ersättaren X Y".
+
+    None when what is left does not look like a person's name.
+    """
+    fragment = _OTHERS.sub("", fragment).strip(" .,:;")
+    while True:
+        stripped = _ROLE.sub("", fragment, count=1)
+        if stripped == fragment:
+            break
+        fragment = stripped
+    words = fragment.split()
+    # Minutes name people with first and last name; a lone word is a role or a
+    # party speaking as a group ("Liberalerna reserverar sig").
+    if not 2 <= len(words) <= 6:
+        return None
+    if not all(_NAME_WORD.match(word) for word in words):
+        return None
+    if not words[0][:1].isupper():
+        return None
+    return " ".join(words)
+
+
+def parse_members(phrase: str) -> list[ParsedMember]:
+    """Read the people named in a phrase like "A (S) och B m.fl. (M)".
+
+    A member written without a party takes the party written after the next name
+    ("Per Holm och Lena Ström (M)" are both M), as clerks write shared parties once.
+    """
+    found: list[tuple[str, str | None]] = []
+    for part in _SEPARATORS.split(phrase):
+        party_match = _PARTY.search(part)
+        party = normalize_party(party_match.group(1)) if party_match else None
+        name_part = _PARTY.sub(" ", part) if party_match else part
+        name = parse_name(name_part)
+        if name:
+            found.append((name, party))
+    members: list[ParsedMember] = []
+    for index, (name, party) in enumerate(found):
+        if party is None:
+            later = [p for _, p in found[index + 1 :] if p]
+            party = later[0] if later else None
+        member = ParsedMember(name=name, party=party)
+        if all(m.name != member.name for m in members):
+            members.append(member)
+    return members
