@@ -116,17 +116,21 @@ _CONFIDENTIAL = re.compile(
 # Where a proposer's sentence starts: "Rasmus Jonlund m.fl. (L) föreslår ...",
 # "- 1) Ordförande Roger Mogert (S) föreslår ...", "Anna Berg (S) yrkar bifall ...".
 _NO_SENTENCE_END = r"(?:(?![.!?:]\s+[A-ZÅÄÖ])(?!\s\d+\)\s)[^\n])"
-_PROPOSER = re.compile(
-    r"(?:^|(?<=[.!?] ))(?:[-–•]\s*)?(?:\d{1,2}[.)]\s*)?"
-    rf"(?P<who>[A-ZÅÄÖ]{_NO_SENTENCE_END}{{0,200}}?)"
-    r"\s(?:föreslår|föreslog|yrkar|yrkade)\b",
-    re.MULTILINE,
-)
-_RESERVER = re.compile(
-    r"(?:^|(?<=[.!?] ))(?:[-–•]\s*)?"
-    rf"(?P<who>[A-ZÅÄÖ]{_NO_SENTENCE_END}{{0,300}}?)"
-    r"\s(?:reserverar|reserverade)\s+sig\b",
-    re.MULTILINE,
+
+
+def _speaker(verb: str) -> re.Pattern[str]:
+    """Match a sentence opened by who speaks and the verb: "A (L) reserverar sig"."""
+    return re.compile(
+        r"(?:^|(?<=[.!?] ))(?:[-–•]\s*)?(?:\d{1,2}[.)]\s*)?"
+        rf"(?P<who>[A-ZÅÄÖ]{_NO_SENTENCE_END}{{0,300}}?)\s{verb}\b",
+        re.MULTILINE,
+    )
+
+
+_PROPOSER = _speaker(r"(?:föreslår|föreslog|yrkar|yrkade)")
+_RESERVER = _speaker(r"(?:reserverar|reserverade)\s+sig")
+_STATEMENT_BY = _speaker(
+    r"(?:lämnar|lämnade|anför|anförde|avger|gör|framför|antecknar|vill|får)"
 )
 # A reservation "till förmån för sitt eget förslag" stands on the proposal made
 # earlier under the proposals heading by the same members.
@@ -267,7 +271,11 @@ def _read_paragraph(protocol: ParsedProtocol, lines: list[Line]) -> ParsedParagr
             dnr = dnr_match[1].strip().rstrip(".")
             body_start = index + 1
             break
-        if heading_kind(line.text) or not _is_title_line(title_parts, line.text):
+        if (
+            heading_kind(line.text)
+            or _CONFIDENTIAL.search(line.text)
+            or not _is_title_line(title_parts, line.text)
+        ):
             break
         title_parts.append(line.text)
         body_start = index + 1
@@ -359,7 +367,9 @@ def _read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None
                 _read_reservations(protocol, paragraph, section)
             )
         elif section.kind == "special_statement" and section.text:
-            members = parse_members(_first_sentence(section.text))
+            speaker = _STATEMENT_BY.search(section.text)
+            who = speaker["who"] if speaker else _first_sentence(section.text)
+            members = parse_members(who)
             paragraph.special_statements.append(
                 ParsedStatement(members=members, text=section.text, line=section.line)
             )

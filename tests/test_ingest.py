@@ -1,0 +1,216 @@
+"""Ingest through the command and the service, against real PostgreSQL."""
+
+import datetime
+import io
+import json
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.test import TestCase
+
+from decisions import services
+from decisions.models import (
+    Arende,
+    Meeting,
+    Member,
+    Municipality,
+    Namnd,
+    Paragraf,
+    Reservation,
+    ReservationMember,
+)
+from decisions.parser import ParseError
+
+MINUTES = Path(__file__).parent / "fixtures" / "minutes"
+SEEDS = sorted(MINUTES.glob("00*.txt"))
+ALL_MODELS = (
+    Municipality,
+    Namnd,
+    Meeting,
+    Member,
+    Arende,
+    Paragraf,
+    Reservation,
+    ReservationMember,
+)
+
+
+def ingest(*args: str) -> tuple[str, str, int]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("ingest", *args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exit:
+        code = int(exit.code or 0)
+    return out.getvalue(), err.getvalue(), code
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in ALL_MODELS}
+
+
+class SeedIngestTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        _, err, code = ingest(*map(str, SEEDS))
+        assert code == 0, err
+
+    def test_it_writes_both_seed_paragraphs(self):
+        kultur = Paragraf.objects.get(meeting__namnd__name="Kulturnämnden")
+        self.assertEqual(kultur.number, "7")
+        self.assertEqual(kultur.arende.dnr, "1.1/2152/2016")
+        self.assertTrue(
+            kultur.title.startswith("Strategi för Stockholm som smart och uppkopplad")
+        )
+        social = Paragraf.objects.get(meeting__namnd__name="Socialnämnden")
+        self.assertEqual(social.number, "13")
+        self.assertEqual(social.arende.dnr, "1.7.1-368/2016")
+
+    def test_it_writes_the_reserving_members_with_their_parties(self):
+        kultur = Reservation.objects.get(paragraf__number="7")
+        self.assertEqual(
+            [(m.name, m.party) for m in kultur.members.order_by("reservationmember")],
+            [("Rasmus Jonlund", "L")],
+        )
+        social = Reservation.objects.get(paragraf__number="13")
+        self.assertEqual(
+            [(m.name, m.party) for m in social.members.order_by("reservationmember")],
+            [("Frida Johansson Metso", "L"), ("Inga-Lill Persson", "L")],
+        )
+        for reservation in (kultur, social):
+            self.assertIn("Liberalerna har länge drivit frågan", reservation.text)
+            self.assertTrue(reservation.text.endswith("digitala innovationsarbetet."))
+
+    def test_undated_minutes_get_an_address_from_their_source(self):
+        meeting = Meeting.objects.get(namnd__name="Kulturnämnden")
+        self.assertIsNone(meeting.date)
+        self.assertRegex(meeting.slug, r"^utan-datum-[0-9a-f]{8}$")
+        self.assertEqual(
+            meeting.paragrafer.get().get_absolute_url(),
+            f"/stockholms-stad/kulturnamnden/{meeting.slug}/paragraf-7/",
+        )
+
+    def test_it_keeps_the_source_text(self):
+        meeting = Meeting.objects.get(namnd__name="Socialnämnden")
+        self.assertEqual(meeting.source_text, SEEDS[1].read_text())
+        self.assertEqual(meeting.source_name, SEEDS[1].name)
+
+    def test_reingesting_changes_nothing(self):
+        before = counts()
+        rows = list(Paragraf.objects.values().order_by("id"))
+        stamps = list(Meeting.objects.values_list("id", "ingested_at").order_by("id"))
+        out, _, code = ingest(*map(str, SEEDS))
+        self.assertEqual(code, 0)
+        self.assertIn("2 unchanged", out)
+        self.assertEqual(counts(), before)
+        self.assertEqual(list(Paragraf.objects.values().order_by("id")), rows)
+        self.assertEqual(
+            list(Meeting.objects.values_list("id", "ingested_at").order_by("id")),
+            stamps,
+        )
+
+    def test_the_search_vector_finds_the_seeds(self):
+        found = Paragraf.objects.search("Chydeniusinitiativet")
+        self.assertEqual({p.number for p in found}, {"7", "13"})
+        # Swedish stemming: "arkiv" finds "arkiven".
+        self.assertEqual(Paragraf.objects.search("arkiv").count(), 2)
+
+
+class DryRunTests(TestCase):
+    def test_dry_run_json_prints_one_object_per_file_and_writes_nothing(self):
+        out, _, code = ingest("--dry-run", "--json", *map(str, SEEDS))
+        self.assertEqual(code, 0)
+        result = json.loads(out)
+        self.assertEqual([r["source"] for r in result], [p.name for p in SEEDS])
+        self.assertEqual(
+            [r["namnd"] for r in result], ["Kulturnämnden", "Socialnämnden"]
+        )
+        reservations = result[1]["paragraphs"][0]["reservations"]
+        self.assertEqual(
+            reservations[0]["members"],
+            [
+                {"name": "Frida Johansson Metso", "party": "L"},
+                {"name": "Inga-Lill Persson", "party": "L"},
+            ],
+        )
+        self.assertEqual(set(counts().values()), {0})
+
+    def test_namnd_and_date_options_supply_what_the_text_lacks(self):
+        out, _, _ = ingest(
+            "--dry-run",
+            "--json",
+            "--date",
+            "2016-09-20",
+            "--namnd",
+            "Trafiknämnden",
+            str(SEEDS[0]),
+        )
+        [result] = json.loads(out)
+        # The text names its board, so the text wins; the date it lacks is taken.
+        self.assertEqual(result["namnd"], "Kulturnämnden")
+        self.assertEqual(result["meeting_date"], "2016-09-20")
+        self.assertTrue(any("Trafiknämnden" in w for w in result["warnings"]))
+
+    def test_a_bad_date_option_is_a_clear_error(self):
+        from django.core.management.base import CommandError
+
+        with pytest.raises(CommandError, match="--date"):
+            call_command("ingest", "--date", "20-09-2016", str(SEEDS[0]))
+
+
+class FailureTests(TestCase):
+    def test_a_failing_file_leaves_nothing_and_the_others_go_in(self):
+        broken = MINUTES / "broken_latin1.txt"
+        _, err, code = ingest(str(broken), str(SEEDS[0]))
+        self.assertEqual(code, 1)
+        self.assertIn("broken_latin1.txt:3:", err)
+        self.assertIn("UTF-8", err)
+        self.assertEqual(Paragraf.objects.count(), 1)
+
+    def test_a_failure_while_writing_rolls_back_the_whole_protocol(self):
+        real = services._write_statement
+
+        def fail_on_second(paragraf, *args):
+            if paragraf.number == "13":
+                raise RuntimeError("disk full")
+            return real(paragraf, *args)
+
+        text = SEEDS[0].read_bytes() + b"\n" + SEEDS[1].read_bytes()
+        with mock.patch.object(services, "_write_statement", fail_on_second):
+            with pytest.raises(RuntimeError):
+                services.protocol_ingest(source_name="both.txt", data=text)
+        self.assertEqual(set(counts().values()), {0})
+
+    def test_a_missing_file_is_reported_by_name(self):
+        _, err, code = ingest("/nonexistent/protokoll.txt")
+        self.assertEqual(code, 1)
+        self.assertIn("/nonexistent/protokoll.txt: kan inte läsas", err)
+
+    def test_text_without_paragraphs_is_rejected_naming_the_file(self):
+        with pytest.raises(ParseError, match="ingen paragraf"):
+            services.protocol_ingest(source_name="x.txt", data=b"Hej\n")
+
+
+class ReingestChangedFileTests(TestCase):
+    def test_a_corrected_protocol_updates_the_meeting_and_keeps_addresses(self):
+        original = SEEDS[0].read_bytes()
+        first = services.protocol_ingest(
+            source_name="k.txt", data=original, meeting_date=datetime.date(2016, 9, 20)
+        )
+        paragraf = first.meeting.paragrafer.get()
+        address = paragraf.get_absolute_url()
+        corrected = original.replace(b"Att remissvaret godk", b"Att svaret godk")
+        second = services.protocol_ingest(
+            source_name="k.txt", data=corrected, meeting_date=datetime.date(2016, 9, 20)
+        )
+        self.assertEqual(second.status, "updated")
+        self.assertEqual(second.meeting.pk, first.meeting.pk)
+        paragraf.refresh_from_db()
+        self.assertEqual(paragraf.get_absolute_url(), address)
+        self.assertIn("Att svaret godkänns.", paragraf.decision)
+        self.assertEqual(Reservation.objects.count(), 1)
+        self.assertEqual(
+            address, "/stockholms-stad/kulturnamnden/2016-09-20/paragraf-7/"
+        )
