@@ -185,7 +185,10 @@ def test_the_posting_block_is_not_part_of_the_last_paragraph():
 
 
 def test_it_warns_with_the_line_of_text_it_could_not_place():
-    text = "§ 4\nInformation\nDnr 2024/1\n\nFörvaltningen informerar.\n\nBeslut\nNoteras.\n"
+    text = (
+        "§ 4\nInformation\nDnr 2024/1\n\n"
+        "Förvaltningen informerar.\n\nBeslut\nNoteras.\n"
+    )
     protocol = parse_protocol(text, source="x.txt")
     assert protocol.paragraphs[0].decision == "Noteras."
     assert "Förvaltningen informerar." in protocol.paragraphs[0].text
@@ -229,7 +232,8 @@ def test_it_reads_names_and_parties(phrase, expected):
 
 def test_it_cleans_extraction_damage():
     lines = clean_lines(
-        "§ 7**Titel**\n\u00a0\nJusterandes sign\nSida 2 (6)\nkommunfull-\nmäktige beslutar.\n"
+        "§ 7**Titel**\n\u00a0\nJusterandes sign\nSida 2 (6)\n"
+        "kommunfull-\nmäktige beslutar.\n"
     )
     assert [line.text for line in lines] == [
         "§ 7",
