@@ -137,6 +137,34 @@ def _write_meeting(
         return meeting, "unchanged"
     status: Literal["created", "updated"] = "updated" if meeting else "created"
     meeting = meeting or Meeting(namnd=namnd, slug=slug)
+    _store(meeting, protocol, text=text, sha256=sha256)
+    return meeting, status
+
+
+def protocol_reparse(*, meeting: Meeting) -> ParsedProtocol:
+    """Parse a meeting's stored source text again and rewrite its paragraphs.
+
+    For parser fixes: the archive needs no original files. The meeting keeps its
+    board and address; what the text still lacks is taken from the stored meeting.
+    """
+    protocol = parse_protocol(meeting.source_text, source=meeting.source_name)
+    namnd = meeting.namnd
+    _fill_gaps(
+        protocol,
+        kommun=namnd.municipality.name,
+        namnd=namnd.name,
+        meeting_date=meeting.date,
+    )
+    with transaction.atomic():
+        _store(
+            meeting, protocol, text=meeting.source_text, sha256=meeting.source_sha256
+        )
+    return protocol
+
+
+def _store(
+    meeting: Meeting, protocol: ParsedProtocol, *, text: str, sha256: str
+) -> None:
     meeting.date = protocol.meeting_date
     meeting.protocol_number = protocol.protocol_number or ""
     meeting.source_name = protocol.source
@@ -144,7 +172,6 @@ def _write_meeting(
     meeting.source_text = text
     meeting.save()
     _write_paragraphs(meeting, protocol)
-    return meeting, status
 
 
 def _write_paragraphs(meeting: Meeting, protocol: ParsedProtocol) -> None:

@@ -214,3 +214,21 @@ class ReingestChangedFileTests(TestCase):
         self.assertEqual(
             address, "/stockholms-stad/kulturnamnden/2016-09-20/paragraf-7/"
         )
+
+
+class ReparseTests(TestCase):
+    def test_reparse_rebuilds_paragraphs_from_the_stored_text(self):
+        result = services.protocol_ingest(
+            source_name=SEEDS[1].name, data=SEEDS[1].read_bytes()
+        )
+        paragraf = result.meeting.paragrafer.get()
+        Paragraf.objects.filter(pk=paragraf.pk).update(decision="fel", title="fel")
+        Reservation.objects.all().delete()
+        out, _, code = ingest("--reparse")
+        self.assertEqual(code, 0)
+        self.assertIn("1 sammanträden lästa om, 0 fel", out)
+        paragraf.refresh_from_db()
+        self.assertTrue(paragraf.title.startswith("Strategi för Stockholm"))
+        self.assertIn("Socialnämnden hänvisar", paragraf.decision)
+        self.assertEqual(paragraf.reservations.get().members.count(), 2)
+        self.assertEqual(result.meeting.slug, Meeting.objects.get().slug)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from decisions.models import Meeting
 from decisions.parser import ParseError, protocol_as_json
-from decisions.services import IngestError, protocol_ingest
+from decisions.services import IngestError, protocol_ingest, protocol_reparse
 
 
 def iso_date(value: str) -> datetime.date:
@@ -30,7 +31,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+        parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
         parser.add_argument("--kommun", help="municipality, when the text lacks it")
         parser.add_argument("--namnd", help="board, when the text lacks it")
         parser.add_argument(
@@ -38,10 +39,22 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="write nothing")
         parser.add_argument(
+            "--reparse",
+            action="store_true",
+            help="parse every stored meeting's source text again (after a parser fix)",
+        )
+        parser.add_argument(
             "--json", action="store_true", help="print a JSON array, one object a file"
         )
 
     def handle(self, *args, **options) -> None:
+        if options["reparse"]:
+            if options["files"]:
+                raise CommandError("--reparse reads the stored texts; name no files")
+            self._reparse()
+            return
+        if not options["files"]:
+            raise CommandError("name at least one FILE (or use --reparse)")
         meeting_date = iso_date(options["date"]) if options["date"] else None
         results: list[dict] = []
         counts = {"created": 0, "updated": 0, "unchanged": 0, "dry-run": 0, "failed": 0}
@@ -78,6 +91,22 @@ class Command(BaseCommand):
             f"{len(options['files'])} filer: {summary}"
         )
         if counts["failed"]:
+            sys.exit(1)
+
+    def _reparse(self) -> None:
+        meetings = Meeting.objects.select_related("namnd__municipality")
+        failed = 0
+        for meeting in meetings.iterator():
+            try:
+                protocol = protocol_reparse(meeting=meeting)
+            except ParseError as error:
+                failed += 1
+                self.stderr.write(f"{meeting.source_name}: {error}")
+                continue
+            for warning in protocol.warnings:
+                self.stderr.write(f"{meeting.source_name}: varning: {warning}")
+        self.stdout.write(f"{meetings.count()} sammanträden lästa om, {failed} fel")
+        if failed:
             sys.exit(1)
 
 
