@@ -1,8 +1,126 @@
-from django.http import HttpResponse
+"""Public pages: the archive by municipality, board, meeting and paragraph; search."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models import Count, F, Max, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from .filters import ParagrafFilter
+from .models import Meeting, Municipality, Namnd, Paragraf
+
+# Paragraphs on the start, municipality and board pages.
+LATEST_COUNT = 20
+PAGE_PARAM = "sida"
 
 
-def start(request):
-    return HttpResponse("")
+def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
+    """Return the requested page; a page that is not a number or not there is 404."""
+    paginator = Paginator(queryset, settings.PAGE_SIZE)
+    try:
+        return paginator.page(request.GET.get(PAGE_PARAM) or 1)
+    except InvalidPage as exc:
+        raise Http404("Sidan finns inte.") from exc
 
 
-search = municipality = namnd = meeting = paragraf = start
+def start(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "decisions/start.html",
+        {
+            "paragrafer": Paragraf.objects.public().latest()[:LATEST_COUNT],
+            "municipalities": Municipality.objects.prefetch_related("namnder"),
+        },
+    )
+
+
+def municipality(request: HttpRequest, kommun: str) -> HttpResponse:
+    municipality = get_object_or_404(Municipality, slug=kommun)
+    namnder = municipality.namnder.annotate(
+        meeting_count=Count("meetings"), latest_date=Max("meetings__date")
+    )
+    paragrafer = (
+        Paragraf.objects.public()
+        .filter(meeting__namnd__municipality=municipality)
+        .latest()
+    )
+    return render(
+        request,
+        "decisions/municipality.html",
+        {
+            "municipality": municipality,
+            "namnder": namnder,
+            "page": paginate(request, paragrafer),
+        },
+    )
+
+
+def namnd(request: HttpRequest, kommun: str, namnd: str) -> HttpResponse:
+    board = get_object_or_404(
+        Namnd.objects.select_related("municipality"),
+        municipality__slug=kommun,
+        slug=namnd,
+    )
+    meetings = board.meetings.annotate(paragraf_count=Count("paragrafer")).order_by(
+        F("date").desc(nulls_last=True), "slug"
+    )
+    paragrafer = Paragraf.objects.public().filter(meeting__namnd=board).latest()
+    return render(
+        request,
+        "decisions/namnd.html",
+        {
+            "namnd": board,
+            "meetings": meetings,
+            "paragrafer": paragrafer[:LATEST_COUNT],
+        },
+    )
+
+
+def meeting(
+    request: HttpRequest, kommun: str, namnd: str, meeting: str
+) -> HttpResponse:
+    found = get_object_or_404(
+        Meeting.objects.select_related("namnd__municipality"),
+        namnd__municipality__slug=kommun,
+        namnd__slug=namnd,
+        slug=meeting,
+    )
+    paragrafer = Paragraf.objects.public().filter(meeting=found).order_by("position")
+    return render(
+        request,
+        "decisions/meeting.html",
+        {"meeting": found, "paragrafer": paragrafer},
+    )
+
+
+def paragraf(
+    request: HttpRequest, kommun: str, namnd: str, meeting: str, number: str
+) -> HttpResponse:
+    found = get_object_or_404(
+        Paragraf.objects.detail(),
+        meeting__namnd__municipality__slug=kommun,
+        meeting__namnd__slug=namnd,
+        meeting__slug=meeting,
+        number=number,
+    )
+    same_case = [] if found.confidential else Paragraf.objects.same_case(found)
+    return render(
+        request,
+        "decisions/paragraf.html",
+        {"paragraf": found, "meeting": found.meeting, "same_case": same_case},
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    filterset = ParagrafFilter(
+        request.GET or None, queryset=Paragraf.objects.public().latest()
+    )
+    context = {"filter": filterset, "form": filterset.form, "query": ""}
+    if filterset.is_bound and not filterset.form.is_valid():
+        return render(request, "decisions/search.html", context, status=400)
+    if filterset.is_bound:
+        context["query"] = filterset.form.cleaned_data.get("q") or ""
+    context["page"] = paginate(request, filterset.qs)
+    return render(request, "decisions/search.html", context)

@@ -1,0 +1,150 @@
+"""Template helpers for the public pages: snippets, badges, citations, sections."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import template
+from django.http import HttpRequest
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from decisions.models import Paragraf, ParagrafQuerySet, Reservation
+
+register = template.Library()
+
+# Headings for sections the minutes left unheaded, by the parser's kind.
+SECTION_LABELS = {
+    "decision": "Beslut",
+    "background": "Ärendet",
+    "documents": "Handlingar i ärendet",
+    "proposals": "Förslag till beslut",
+    "procedure": "Beslutsgång",
+    "reservation": "Reservation",
+    "special_statement": "Särskilt uttalande",
+    "protocol_note": "Protokollsanteckning",
+    "jav": "Jäv",
+    "recipients": "Beslutet skickas till",
+    "other": "Övrigt",
+}
+RESERVATION_KINDS = {"reservation", "special_statement"}
+
+
+@register.filter(is_safe=True)
+def snippet(value: str | None) -> SafeString:
+    """Escape a search snippet, then turn its match marks into <mark> elements.
+
+    The marks come from ParagrafQuerySet.search_for_display(); everything else in
+    the snippet is the paragraph's raw text and is escaped. A stray mark in the
+    source cannot unbalance the output: a stop without a start is dropped and an
+    open <mark> is closed at the end.
+    """
+    start, stop = ParagrafQuerySet.SNIPPET_START, ParagrafQuerySet.SNIPPET_STOP
+    out: list[str] = []
+    open_mark = False
+    for token in re.split(f"({start}|{stop})", escape(value or "")):
+        if token == start and not open_mark:
+            out.append("<mark>")
+            open_mark = True
+        elif token == stop and open_mark:
+            out.append("</mark>")
+            open_mark = False
+        elif token not in (start, stop):
+            out.append(token)
+    if open_mark:
+        out.append("</mark>")
+    return mark_safe("".join(out))
+
+
+@register.filter
+def parties(reservation: Reservation) -> list[str]:
+    """List the parties behind a reservation, each once, in the members' order."""
+    seen: list[str] = []
+    for member in reservation.members.all():
+        if member.party and member.party not in seen:
+            seen.append(member.party)
+    return seen
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context: template.Context) -> str:
+    """Return this page's absolute address without its query string."""
+    request: HttpRequest | None = context.get("request")
+    return request.build_absolute_uri(request.path) if request else ""
+
+
+@register.simple_tag(takes_context=True)
+def citation(context: template.Context, paragraf: Paragraf) -> str:
+    """Return the line a journalist pastes: board, municipality, date, §, dnr, URL."""
+    meeting = paragraf.meeting
+    namnd = meeting.namnd
+    parts = [
+        namnd.name,
+        namnd.municipality.name,
+        f"sammanträde {meeting.date_label}",
+        f"§ {paragraf.number}",
+    ]
+    if paragraf.arende_id:
+        parts.append(f"Dnr {paragraf.arende.dnr}")
+    request: HttpRequest | None = context.get("request")
+    url = paragraf.get_absolute_url()
+    if request:
+        url = request.build_absolute_uri(url)
+    return f"{', '.join(parts)}. {url}"
+
+
+@dataclass
+class Section:
+    heading: str
+    text: str
+    kind: str = "other"
+
+
+@dataclass
+class Layout:
+    """A paragraph's text arranged for its page: decision first, then the rest."""
+
+    decision: list[Section] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    # Reservations whose text no section already shows.
+    reservations_with_text: set[int] = field(default_factory=set)
+
+
+def _section(raw: Any) -> Section | None:
+    # The parser writes {"kind", "heading", "text"}; anything else is shown as text
+    # rather than dropped.
+    if isinstance(raw, dict):
+        kind = str(raw.get("kind") or "other")
+        text = str(raw.get("text") or "")
+        heading = str(raw.get("heading") or "").strip()
+        heading = heading or SECTION_LABELS.get(kind, SECTION_LABELS["other"])
+        return Section(heading=heading, text=text, kind=kind)
+    if raw:
+        return Section(heading=SECTION_LABELS["other"], text=str(raw))
+    return None
+
+
+@register.simple_tag
+def paragraf_layout(paragraf: Paragraf) -> Layout:
+    """Arrange a paragraph's sections: the decision set apart, the rest in order."""
+    layout = Layout()
+    raw_sections = paragraf.sections if isinstance(paragraf.sections, list) else []
+    for raw in raw_sections:
+        section = _section(raw)
+        if section is None:
+            continue
+        if section.kind == "decision":
+            layout.decision.append(section)
+        else:
+            layout.sections.append(section)
+    if not layout.decision and paragraf.decision:
+        layout.decision.append(Section(heading="Beslut", text=paragraf.decision))
+    shown = " ".join(
+        " ".join(s.text.split()) for s in layout.sections + layout.decision
+    )
+    for reservation in paragraf.reservations.all():
+        if " ".join(reservation.text.split()) not in shown:
+            layout.reservations_with_text.add(reservation.pk)
+    return layout
