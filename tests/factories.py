@@ -7,6 +7,7 @@ import hashlib
 import itertools
 from typing import Any
 
+from django.test import override_settings
 from django.utils.text import slugify
 
 from decisions.models import (
@@ -135,3 +136,15 @@ def make_reservation(
             reservation=reservation, member=member, position=position
         )
     return reservation
+
+
+# Tests run with DEBUG off, where the settings choose whitenoise's manifest storage,
+# and no collectstatic has run; pages under test use plain static storage instead.
+plain_static_files = override_settings(
+    STORAGES={
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+)

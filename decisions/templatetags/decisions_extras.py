@@ -29,7 +29,6 @@ SECTION_LABELS = {
     "recipients": "Beslutet skickas till",
     "other": "Övrigt",
 }
-RESERVATION_KINDS = {"reservation", "special_statement"}
 
 
 @register.filter(is_safe=True)
@@ -60,12 +59,10 @@ def snippet(value: str | None) -> SafeString:
 
 @register.filter
 def parties(reservation: Reservation) -> list[str]:
-    """List the parties behind a reservation, each once, in the members' order."""
-    seen: list[str] = []
-    for member in reservation.members.all():
-        if member.party and member.party not in seen:
-            seen.append(member.party)
-    return seen
+    """List the parties behind a reservation, each once, alphabetically."""
+    return sorted(
+        {member.party for member in reservation.members.all() if member.party}
+    )
 
 
 @register.simple_tag(takes_context=True)

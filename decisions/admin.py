@@ -1,0 +1,156 @@
+"""The archive's admin: every model, with its parents one click away."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from .models import (
+    Arende,
+    Meeting,
+    Member,
+    Municipality,
+    Namnd,
+    Paragraf,
+    Reservation,
+    ReservationMember,
+)
+
+admin.site.site_header = "Öppna beslut – administration"
+admin.site.site_title = "Öppna beslut"
+admin.site.index_title = "Arkivet"
+
+
+class NamndInline(admin.TabularInline):
+    model = Namnd
+    fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "namnd_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [NamndInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Municipality]:
+        return super().get_queryset(request).annotate(namnd_count=Count("namnder"))
+
+    @admin.display(description="nämnder", ordering="namnd_count")
+    def namnd_count(self, obj: Municipality) -> int:
+        return obj.namnd_count
+
+
+@admin.register(Namnd)
+class NamndAdmin(admin.ModelAdmin):
+    list_display = ["name", "municipality", "slug"]
+    list_filter = ["municipality"]
+    list_select_related = ["municipality"]
+    search_fields = ["name", "slug", "municipality__name"]
+    autocomplete_fields = ["municipality"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ParagrafInline(admin.TabularInline):
+    model = Paragraf
+    fields = ["position", "number", "title", "arende", "confidential"]
+    autocomplete_fields = ["arende"]
+    extra = 0
+    show_change_link = True
+    ordering = ["position"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "namnd", "date", "protocol_number", "source_name"]
+    list_filter = ["namnd__municipality", "namnd"]
+    list_select_related = ["namnd__municipality"]
+    search_fields = [
+        "namnd__name",
+        "namnd__municipality__name",
+        "protocol_number",
+        "source_name",
+        "slug",
+    ]
+    date_hierarchy = "date"
+    autocomplete_fields = ["namnd"]
+    # Set by ingest from the source file; editing them here would break re-ingest.
+    readonly_fields = ["source_sha256", "ingested_at"]
+    fields = [
+        "namnd",
+        "date",
+        "protocol_number",
+        "slug",
+        "source_name",
+        "source_sha256",
+        "ingested_at",
+        "source_text",
+    ]
+    inlines = [ParagrafInline]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "party", "municipality"]
+    list_filter = ["party", "municipality"]
+    list_select_related = ["municipality"]
+    search_fields = ["name", "party"]
+    autocomplete_fields = ["municipality"]
+
+
+@admin.register(Arende)
+class ArendeAdmin(admin.ModelAdmin):
+    list_display = ["dnr", "title", "municipality"]
+    list_filter = ["municipality"]
+    list_select_related = ["municipality"]
+    search_fields = ["dnr", "title"]
+    autocomplete_fields = ["municipality"]
+
+
+class ReservationInline(admin.StackedInline):
+    model = Reservation
+    fields = ["kind", "position", "text"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Paragraf)
+class ParagrafAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "meeting", "arende", "confidential"]
+    list_filter = ["confidential", "meeting__namnd__municipality", "meeting__namnd"]
+    list_select_related = ["meeting__namnd__municipality", "arende"]
+    search_fields = ["number", "title", "arende__dnr", "meeting__namnd__name"]
+    autocomplete_fields = ["meeting", "arende"]
+    # `search` is a generated column: PostgreSQL computes it, no form may write it.
+    exclude = ["search"]
+    inlines = [ReservationInline]
+
+
+class ReservationMemberInline(admin.TabularInline):
+    model = ReservationMember
+    fields = ["position", "member"]
+    autocomplete_fields = ["member"]
+    extra = 0
+
+
+@admin.register(Reservation)
+class ReservationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "paragraf", "position"]
+    list_filter = ["kind", "paragraf__meeting__namnd__municipality"]
+    list_select_related = ["paragraf__meeting__namnd__municipality"]
+    search_fields = ["text", "paragraf__title", "members__name"]
+    autocomplete_fields = ["paragraf"]
+    inlines = [ReservationMemberInline]
+
+
+@admin.register(ReservationMember)
+class ReservationMemberAdmin(admin.ModelAdmin):
+    list_display = ["member", "reservation", "position"]
+    list_filter = ["member__party"]
+    list_select_related = ["member", "reservation__paragraf__meeting__namnd"]
+    search_fields = ["member__name", "reservation__paragraf__title"]
+    autocomplete_fields = ["reservation", "member"]

@@ -1,0 +1,345 @@
+"""The public pages, rendered against real PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.template.loader import render_to_string
+from django.test import TestCase
+
+from decisions.models import Reservation
+from tests.factories import (
+    make_meeting,
+    make_member,
+    make_municipality,
+    make_namnd,
+    make_paragraf,
+    make_reservation,
+    plain_static_files,
+)
+
+SECTIONS = [
+    {
+        "kind": "decision",
+        "heading": "Kulturnämndens beslut",
+        "text": "1. Att remissvaret godkänns.\n2. Att paragrafen justeras omedelbart.",
+    },
+    {
+        "kind": "background",
+        "heading": "Sammanfattning",
+        "text": "Strategin ska göra arkiven öppna.\nFörvaltningen ställer sig bakom.",
+    },
+    {"kind": "procedure", "heading": "", "text": "Ordföranden finner bifall."},
+    {
+        "kind": "reservation",
+        "heading": "Reservation",
+        "text": "Anna Berg (M) och Bo Ek (KD) reserverar sig mot beslutet.",
+    },
+]
+
+
+@plain_static_files
+class PagesTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.sthlm = make_municipality("Stockholms stad", slug="stockholm")
+        cls.kultur = make_namnd("Kulturnämnden", municipality=cls.sthlm)
+        cls.ks = make_namnd("Kommunstyrelsen", municipality=cls.sthlm)
+        cls.meeting = make_meeting(
+            namnd=cls.kultur,
+            date=datetime.date(2016, 9, 20),
+            protocol_number="7/2016",
+            source_name="kulturnamnden-2016-09-20.pdf",
+        )
+        cls.p7 = make_paragraf(
+            meeting=cls.meeting,
+            number="7",
+            position=1,
+            title="Remissvar om smart stad",
+            decision="1. Att remissvaret godkänns.",
+            dnr="1.1/2152/2016",
+            sections=SECTIONS,
+        )
+        cls.p8 = make_paragraf(
+            meeting=cls.meeting,
+            number="8",
+            position=2,
+            title="Verksamhetsplan för arkivet",
+            decision="Nämnden fastställer verksamhetsplanen.",
+        )
+        anna = make_member("Anna Berg", "M", municipality=cls.sthlm)
+        bo = make_member("Bo Ek", "KD", municipality=cls.sthlm)
+        cia = make_member("Cia Lund", "V", municipality=cls.sthlm)
+        make_reservation(
+            paragraf=cls.p7,
+            members=[bo, anna],
+            text="Strategin saknar en plan för arkiven.",
+        )
+        make_reservation(
+            paragraf=cls.p7,
+            members=[cia],
+            kind=Reservation.Kind.SPECIAL_STATEMENT,
+            text="Biblioteken bör få egen budget.",
+        )
+        cls.ks_meeting = make_meeting(namnd=cls.ks, date=datetime.date(2017, 2, 1))
+        cls.p12 = make_paragraf(
+            meeting=cls.ks_meeting,
+            number="12",
+            title="Strategi för smart stad",
+            dnr="1.1/2152/2016",
+        )
+        cls.undated = make_meeting(
+            namnd=cls.ks, date=None, source_text="Protokoll utan datum"
+        )
+        cls.p3 = make_paragraf(
+            meeting=cls.undated, number="3", title="Ärende ur odaterat protokoll"
+        )
+        cls.secret = make_paragraf(
+            meeting=cls.ks_meeting,
+            number="13",
+            title="Individärende",
+            decision="Hemlig beslutstext om en enskild.",
+            text="Hemlig text om en enskild.",
+            dnr="KS 2017/99",
+            confidential=True,
+        )
+        other = make_municipality("Borås")
+        cls.boras_ks = make_namnd("Kommunstyrelsen", municipality=other)
+
+
+class StartPageTests(PagesTestCase):
+    def test_it_lists_latest_paragraphs_and_municipalities_with_boards(self) -> None:
+        response = self.client.get("/")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Remissvar om smart stad")
+        self.assertContains(response, 'href="/stockholm/kulturnamnden/"')
+        self.assertContains(response, 'href="/boras/"')
+        self.assertContains(response, "Reservation: KD, M")
+        self.assertContains(response, "Särskilt uttalande: V")
+
+    def test_it_puts_the_newest_meeting_first_and_undated_meetings_last(self) -> None:
+        content = self.client.get("/").content.decode()
+        newest = content.index("Strategi för smart stad")
+        older = content.index("Remissvar om smart stad")
+        undated = content.index("Ärende ur odaterat protokoll")
+        self.assertLess(newest, older)
+        self.assertLess(older, undated)
+
+    def test_it_runs_a_fixed_number_of_queries(self) -> None:
+        # 1 latest paragraphs joined with meeting, board, municipality and case;
+        # 2 their reservations; 3 the reservations' members;
+        # 4 municipalities; 5 their boards.
+        with self.assertNumQueries(5):
+            self.client.get("/")
+
+    def test_it_has_the_site_frame(self) -> None:
+        response = self.client.get("/")
+        self.assertContains(response, '<html lang="sv">')
+        self.assertContains(response, 'href="#main-content"')
+        self.assertContains(response, '<main id="main-content"')
+        self.assertContains(response, '<label for="site-search-q">')
+        self.assertContains(response, '<form action="/sok/" method="get">')
+        self.assertContains(response, "offentliga handlingar")
+        self.assertContains(response, 'aria-current="page">Start</a>')
+        self.assertContains(
+            response, '<link rel="canonical" href="http://testserver/">'
+        )
+
+
+class MunicipalityPageTests(PagesTestCase):
+    def test_it_lists_its_boards_and_recent_paragraphs(self) -> None:
+        response = self.client.get("/stockholm/")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "<h1>Stockholms stad</h1>", html=True)
+        self.assertContains(response, 'href="/stockholm/kommunstyrelsen/"')
+        self.assertContains(response, "Remissvar om smart stad")
+        self.assertNotContains(response, "Borås</a>")
+
+    def test_a_page_number_that_is_not_there_is_404(self) -> None:
+        for sida in ("2", "0", "x", "-1", "1.5"):
+            with self.subTest(sida=sida):
+                response = self.client.get("/stockholm/", {"sida": sida})
+                self.assertEqual(response.status_code, 404)
+
+
+class NamndPageTests(PagesTestCase):
+    def test_it_lists_meetings_with_protocol_number_and_paragraph_count(self) -> None:
+        response = self.client.get("/stockholm/kulturnamnden/")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'href="/stockholm/kulturnamnden/2016-09-20/"')
+        self.assertContains(response, "<td>7/2016</td>", html=True)
+        self.assertContains(response, "<td>2</td>", html=True)
+        self.assertContains(response, "Verksamhetsplan för arkivet")
+
+    def test_it_lists_a_meeting_without_date_under_its_own_heading(self) -> None:
+        response = self.client.get("/stockholm/kommunstyrelsen/")
+        self.assertContains(response, "<caption>Utan datum</caption>", html=True)
+        self.assertContains(response, self.undated.get_absolute_url())
+
+    def test_the_same_board_slug_in_another_municipality_is_its_own_page(
+        self,
+    ) -> None:
+        response = self.client.get("/boras/kommunstyrelsen/")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "Strategi för smart stad")
+
+
+class MeetingPageTests(PagesTestCase):
+    url = "/stockholm/kulturnamnden/2016-09-20/"
+
+    def test_it_shows_the_meeting_and_its_paragraphs_in_order(self) -> None:
+        response = self.client.get(self.url)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "20 september 2016")
+        self.assertContains(response, "7/2016")
+        self.assertContains(response, "kulturnamnden-2016-09-20.pdf")
+        self.assertContains(response, "Dnr 1.1/2152/2016")
+        self.assertContains(response, "Att remissvaret godkänns.")
+        self.assertContains(response, "Reservation: KD, M")
+        content = response.content.decode()
+        self.assertLess(content.index("§&nbsp;7 "), content.index("§&nbsp;8 "))
+
+    def test_a_meeting_without_date_is_addressed_by_its_hash(self) -> None:
+        self.assertTrue(self.undated.slug.startswith("utan-datum-"))
+        response = self.client.get(self.undated.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Protokollet anger inget datum")
+
+    def test_it_runs_a_fixed_number_of_queries(self) -> None:
+        # 1 the meeting joined with board and municipality; 2 its paragraphs with
+        # their case; 3 their reservations; 4 the reservations' members.
+        with self.assertNumQueries(4):
+            self.client.get(self.url)
+
+
+class ParagrafPageTests(PagesTestCase):
+    url = "/stockholm/kulturnamnden/2016-09-20/paragraf-7/"
+
+    def test_it_shows_heading_dnr_and_breadcrumb(self) -> None:
+        response = self.client.get(self.url)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(
+            response,
+            '<h1 id="paragraf-heading">§&nbsp;7 Remissvar om smart stad</h1>',
+            html=True,
+        )
+        self.assertContains(response, "Dnr 1.1/2152/2016")
+        self.assertContains(response, 'aria-label="Brödsmulor"')
+        self.assertContains(response, 'href="/stockholm/kulturnamnden/"')
+        self.assertContains(
+            response, f'<link rel="canonical" href="http://testserver{self.url}">'
+        )
+
+    def test_it_sets_the_decision_apart_before_the_other_sections(self) -> None:
+        content = self.client.get(self.url).content.decode()
+        decision = content.index('<section class="decision"')
+        self.assertIn('<h2 id="decision-heading">Beslut</h2>', content)
+        self.assertIn("<h3>Kulturnämndens beslut</h3>", content)
+        self.assertLess(decision, content.index("Sammanfattning"))
+        self.assertLess(
+            content.index("Att paragrafen justeras omedelbart"),
+            content.index("Sammanfattning"),
+        )
+
+    def test_it_keeps_line_breaks_and_labels_unheaded_sections(self) -> None:
+        response = self.client.get(self.url)
+        self.assertContains(
+            response, "Strategin ska göra arkiven öppna.<br>Förvaltningen"
+        )
+        self.assertContains(response, ">Beslutsgång</h2>")
+
+    def test_it_shows_reservations_with_members_parties_and_text(self) -> None:
+        response = self.client.get(self.url)
+        content = response.content.decode()
+        self.assertContains(response, "Reservationer och särskilda uttalanden")
+        self.assertLess(content.index("<li>Bo Ek"), content.index("<li>Anna Berg"))
+        self.assertContains(response, "(KD)")
+        self.assertContains(response, "Strategin saknar en plan för arkiven.")
+        self.assertContains(response, "<h3>Särskilt uttalande</h3>", html=True)
+        self.assertContains(response, "Cia Lund")
+
+    def test_it_offers_a_citation_with_the_absolute_permalink(self) -> None:
+        response = self.client.get(self.url)
+        self.assertContains(
+            response,
+            "Kulturnämnden, Stockholms stad, sammanträde 2016-09-20, § 7, "
+            f"Dnr 1.1/2152/2016. http://testserver{self.url}",
+        )
+
+    def test_it_links_the_meeting_and_the_cases_other_paragraphs(self) -> None:
+        response = self.client.get(self.url)
+        self.assertContains(response, 'href="/stockholm/kulturnamnden/2016-09-20/"')
+        self.assertContains(response, "Samma ärende i andra paragrafer")
+        self.assertContains(response, self.p12.get_absolute_url())
+
+    def test_a_paragraph_without_a_case_lists_no_other_paragraphs(self) -> None:
+        response = self.client.get(self.p8.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "Samma ärende")
+
+    def test_html_in_the_text_is_escaped(self) -> None:
+        paragraf = make_paragraf(
+            meeting=self.meeting,
+            number="9",
+            title="<i>Rubrik</i>",
+            decision="<script>alert(1)</script>",
+            text="<img src=x onerror=alert(1)>",
+        )
+        response = self.client.get(paragraf.get_absolute_url())
+        self.assertNotContains(response, "<script>alert(1)")
+        self.assertNotContains(response, "<img src=x")
+        self.assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt;")
+        self.assertContains(response, "&lt;i&gt;Rubrik&lt;/i&gt;")
+
+    def test_it_runs_a_fixed_number_of_queries(self) -> None:
+        # 1 the paragraph joined with meeting, board, municipality and case;
+        # 2 its reservations; 3 their members in printed order, joined with member;
+        # 4 the case's other paragraphs joined with meeting, board, municipality.
+        with self.assertNumQueries(4):
+            self.client.get(self.url)
+
+
+class ConfidentialParagrafTests(PagesTestCase):
+    def test_its_page_shows_only_number_title_and_secrecy_notice(self) -> None:
+        response = self.client.get(self.secret.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "§&nbsp;13 Individärende")
+        self.assertContains(response, "Sekretess: innehållet publiceras inte.")
+        self.assertNotContains(response, "Hemlig")
+        self.assertNotContains(response, "KS 2017/99")
+        self.assertNotContains(response, "Citera")
+
+    def test_lists_show_no_case_number_or_content(self) -> None:
+        for url in (
+            "/",
+            "/stockholm/kommunstyrelsen/",
+            self.ks_meeting.get_absolute_url(),
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, "Individärende")
+                self.assertNotContains(response, "Hemlig")
+                self.assertNotContains(response, "KS 2017/99")
+
+
+class MissingPageTests(PagesTestCase):
+    def test_unknown_slugs_are_404_in_swedish(self) -> None:
+        urls = [
+            "/okand/",
+            "/stockholm/okand/",
+            "/boras/kulturnamnden/",
+            "/stockholm/kulturnamnden/2016-09-21/",
+            "/stockholm/kommunstyrelsen/2016-09-20/",
+            "/stockholm/kulturnamnden/2016-09-20/paragraf-99/",
+            "/boras/kulturnamnden/2016-09-20/paragraf-7/",
+        ]
+        for url in urls:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 404)
+                self.assertContains(response, "Sidan finns inte", status_code=404)
+
+    def test_the_error_page_renders_without_a_request(self) -> None:
+        html = render_to_string("500.html")
+        self.assertIn('<html lang="sv">', html)
+        self.assertIn("Ett fel uppstod", html)
