@@ -139,8 +139,10 @@ def make_reservation(
 
 
 # Tests run with DEBUG off, where the settings choose whitenoise's manifest storage,
-# and no collectstatic has run; pages under test use plain static storage instead.
+# and no collectstatic has run; pages under test use plain static storage instead,
+# and no STATIC_ROOT, which whitenoise would warn about on every request.
 plain_static_files = override_settings(
+    STATIC_ROOT=None,
     STORAGES={
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {
