@@ -148,5 +148,5 @@ plain_static_files = override_settings(
         "staticfiles": {
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
-    }
+    },
 )
