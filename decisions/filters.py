@@ -61,7 +61,7 @@ class ParagrafFilter(django_filters.FilterSet):
         self.filters["ar"].extra["choices"] = [(year, year) for year in self.years]
 
     def filter_q(self, queryset: ParagrafQuerySet, name: str, value: str) -> Any:
-        return queryset.search_for_display(value)
+        return queryset.search(value)
 
     def filter_ar(self, queryset: ParagrafQuerySet, name: str, value: str) -> Any:
         return queryset.filter(meeting__date__year=int(value))

@@ -169,9 +169,10 @@ class Arende(models.Model):
 
 
 class ParagrafQuerySet(models.QuerySet):
-    # Marks ts_headline puts around matches in search_for_display(): code points
-    # from Unicode's private use area, which minutes do not contain, so the snippet
-    # can be HTML-escaped whole and the marks turned into <mark> afterwards.
+    # Marks ts_headline puts around matches in search(): code points from Unicode's
+    # private use area, which minutes do not contain, so the snippet can be
+    # HTML-escaped whole and the marks turned into <mark> afterwards (ts_headline
+    # passes HTML in the text through untouched).
     SNIPPET_START = "\ue000"
     SNIPPET_STOP = "\ue001"
 
@@ -185,6 +186,8 @@ class ParagrafQuerySet(models.QuerySet):
         """Match q as a person types it (words, "phrases", OR, -not), best first.
 
         Confidential paragraphs are never matched: their text is not searchable.
+        `snippet` holds SNIPPET_START/SNIPPET_STOP around matches: show it through
+        the `snippet` template filter, which escapes it.
         """
         query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
         return (
@@ -195,8 +198,8 @@ class ParagrafQuerySet(models.QuerySet):
                     "text",
                     query,
                     config=SEARCH_CONFIG,
-                    start_sel="<mark>",
-                    stop_sel="</mark>",
+                    start_sel=self.SNIPPET_START,
+                    stop_sel=self.SNIPPET_STOP,
                     max_fragments=2,
                     max_words=30,
                     min_words=12,
@@ -209,29 +212,6 @@ class ParagrafQuerySet(models.QuerySet):
         """Order newest meeting first, then by place in the minutes."""
         return self.order_by(
             F("meeting__date").desc(nulls_last=True), "meeting_id", "position"
-        )
-
-    def search_for_display(self, q: str) -> ParagrafQuerySet:
-        """Match q as search() does, with a snippet that is safe to escape and show.
-
-        search()'s snippet puts <mark> tags into the unescaped source text, so a
-        paragraph holding HTML would reach the page as HTML. This snippet carries
-        SNIPPET_START/SNIPPET_STOP instead (see the `snippet` template filter).
-        """
-        query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
-        # Replaces search()'s annotation of the same name rather than adding a
-        # second ts_headline call per row.
-        return self.search(q).annotate(
-            snippet=SearchHeadline(
-                "text",
-                query,
-                config=SEARCH_CONFIG,
-                start_sel=self.SNIPPET_START,
-                stop_sel=self.SNIPPET_STOP,
-                max_fragments=2,
-                max_words=30,
-                min_words=12,
-            )
         )
 
     def detail(self) -> ParagrafQuerySet:

@@ -35,7 +35,7 @@ SECTION_LABELS = {
 def snippet(value: str | None) -> SafeString:
     """Escape a search snippet, then turn its match marks into <mark> elements.
 
-    The marks come from ParagrafQuerySet.search_for_display(); everything else in
+    The marks come from ParagrafQuerySet.search(); everything else in
     the snippet is the paragraph's raw text and is escaped. A stray mark in the
     source cannot unbalance the output: a stop without a start is dropped and an
     open <mark> is closed at the end.
