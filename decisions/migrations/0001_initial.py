@@ -8,11 +8,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         # Issue 5's accent-insensitive and fuzzy search needs these; both are trusted
@@ -20,184 +18,391 @@ class Migration(migrations.Migration):
         django.contrib.postgres.operations.TrigramExtension(),
         django.contrib.postgres.operations.UnaccentExtension(),
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(db_collation='sv-SE-x-icu', max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        db_collation="sv-SE-x-icu", max_length=200, unique=True
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=200, unique=True)),
             ],
             options={
-                'verbose_name': 'kommun',
-                'verbose_name_plural': 'kommuner',
-                'ordering': ['name'],
+                "verbose_name": "kommun",
+                "verbose_name_plural": "kommuner",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(db_collation='sv-SE-x-icu', max_length=200)),
-                ('party', models.CharField(blank=True, max_length=12)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='decisions.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(db_collation="sv-SE-x-icu", max_length=200)),
+                ("party", models.CharField(blank=True, max_length=12)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="decisions.municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ledamot',
-                'verbose_name_plural': 'ledamöter',
-                'ordering': ['name'],
+                "verbose_name": "ledamot",
+                "verbose_name_plural": "ledamöter",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Arende',
+            name="Arende",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dnr', models.CharField(max_length=100, verbose_name='diarienummer')),
-                ('title', models.TextField(blank=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='arenden', to='decisions.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("dnr", models.CharField(max_length=100, verbose_name="diarienummer")),
+                ("title", models.TextField(blank=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="arenden",
+                        to="decisions.municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ärende',
-                'verbose_name_plural': 'ärenden',
-                'ordering': ['dnr'],
+                "verbose_name": "ärende",
+                "verbose_name_plural": "ärenden",
+                "ordering": ["dnr"],
             },
         ),
         migrations.CreateModel(
-            name='Namnd',
+            name="Namnd",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(db_collation='sv-SE-x-icu', max_length=200)),
-                ('slug', models.SlugField(max_length=200)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='namnder', to='decisions.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(db_collation="sv-SE-x-icu", max_length=200)),
+                ("slug", models.SlugField(max_length=200)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="namnder",
+                        to="decisions.municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nämnd',
-                'verbose_name_plural': 'nämnder',
-                'ordering': ['name'],
+                "verbose_name": "nämnd",
+                "verbose_name_plural": "nämnder",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(blank=True, null=True)),
-                ('protocol_number', models.CharField(blank=True, max_length=50)),
-                ('slug', models.SlugField(max_length=100)),
-                ('source_name', models.CharField(max_length=255)),
-                ('source_sha256', models.CharField(max_length=64)),
-                ('source_text', models.TextField()),
-                ('ingested_at', models.DateTimeField(auto_now=True)),
-                ('namnd', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='decisions.namnd')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("date", models.DateField(blank=True, null=True)),
+                ("protocol_number", models.CharField(blank=True, max_length=50)),
+                ("slug", models.SlugField(max_length=100)),
+                ("source_name", models.CharField(max_length=255)),
+                ("source_sha256", models.CharField(max_length=64)),
+                ("source_text", models.TextField()),
+                ("ingested_at", models.DateTimeField(auto_now=True)),
+                (
+                    "namnd",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="decisions.namnd",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sammanträde',
-                'verbose_name_plural': 'sammanträden',
-                'ordering': [models.OrderBy(models.F('date'), descending=True, nulls_last=True), 'namnd__name'],
+                "verbose_name": "sammanträde",
+                "verbose_name_plural": "sammanträden",
+                "ordering": [
+                    models.OrderBy(models.F("date"), descending=True, nulls_last=True),
+                    "namnd__name",
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Paragraf',
+            name="Paragraf",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20)),
-                ('position', models.PositiveIntegerField()),
-                ('title', models.TextField()),
-                ('decision', models.TextField(blank=True)),
-                ('text', models.TextField(blank=True)),
-                ('sections', models.JSONField(blank=True, default=list)),
-                ('confidential', models.BooleanField(default=False)),
-                ('search', models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector('title', config='swedish', weight='A'), '||', django.contrib.postgres.search.SearchVector('decision', config='swedish', weight='B'), django.contrib.postgres.search.SearchConfig('swedish')), '||', django.contrib.postgres.search.SearchVector('text', config='swedish', weight='C'), django.contrib.postgres.search.SearchConfig('swedish')), output_field=django.contrib.postgres.search.SearchVectorField())),
-                ('arende', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='paragrafer', to='decisions.arende')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='paragrafer', to='decisions.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("number", models.CharField(max_length=20)),
+                ("position", models.PositiveIntegerField()),
+                ("title", models.TextField()),
+                ("decision", models.TextField(blank=True)),
+                ("text", models.TextField(blank=True)),
+                ("sections", models.JSONField(blank=True, default=list)),
+                ("confidential", models.BooleanField(default=False)),
+                (
+                    "search",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.contrib.postgres.search.CombinedSearchVector(
+                            django.contrib.postgres.search.CombinedSearchVector(
+                                django.contrib.postgres.search.SearchVector(
+                                    "title", config="swedish", weight="A"
+                                ),
+                                "||",
+                                django.contrib.postgres.search.SearchVector(
+                                    "decision", config="swedish", weight="B"
+                                ),
+                                django.contrib.postgres.search.SearchConfig("swedish"),
+                            ),
+                            "||",
+                            django.contrib.postgres.search.SearchVector(
+                                "text", config="swedish", weight="C"
+                            ),
+                            django.contrib.postgres.search.SearchConfig("swedish"),
+                        ),
+                        output_field=django.contrib.postgres.search.SearchVectorField(),
+                    ),
+                ),
+                (
+                    "arende",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="paragrafer",
+                        to="decisions.arende",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="paragrafer",
+                        to="decisions.meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'paragraf',
-                'verbose_name_plural': 'paragrafer',
-                'ordering': ['meeting', 'position'],
+                "verbose_name": "paragraf",
+                "verbose_name_plural": "paragrafer",
+                "ordering": ["meeting", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Reservation',
+            name="Reservation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reservation', 'Reservation'), ('sarskilt_uttalande', 'Särskilt uttalande')], default='reservation', max_length=20)),
-                ('position', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('paragraf', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reservations', to='decisions.paragraf')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reservation", "Reservation"),
+                            ("sarskilt_uttalande", "Särskilt uttalande"),
+                        ],
+                        default="reservation",
+                        max_length=20,
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                (
+                    "paragraf",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reservations",
+                        to="decisions.paragraf",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reservation',
-                'verbose_name_plural': 'reservationer',
-                'ordering': ['paragraf', 'position'],
+                "verbose_name": "reservation",
+                "verbose_name_plural": "reservationer",
+                "ordering": ["paragraf", "position"],
             },
         ),
         migrations.CreateModel(
-            name='ReservationMember',
+            name="ReservationMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='decisions.member')),
-                ('reservation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='decisions.reservation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="decisions.member",
+                    ),
+                ),
+                (
+                    "reservation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="decisions.reservation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reserverande ledamot',
-                'verbose_name_plural': 'reserverande ledamöter',
-                'ordering': ['reservation', 'position'],
+                "verbose_name": "reserverande ledamot",
+                "verbose_name_plural": "reserverande ledamöter",
+                "ordering": ["reservation", "position"],
             },
         ),
         migrations.AddField(
-            model_name='reservation',
-            name='members',
-            field=models.ManyToManyField(related_name='reservations', through='decisions.ReservationMember', to='decisions.member'),
+            model_name="reservation",
+            name="members",
+            field=models.ManyToManyField(
+                related_name="reservations",
+                through="decisions.ReservationMember",
+                to="decisions.member",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.UniqueConstraint(fields=('municipality', 'name', 'party'), name='member_unique_per_municipality'),
+            model_name="member",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "name", "party"),
+                name="member_unique_per_municipality",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='arende',
-            constraint=models.UniqueConstraint(fields=('municipality', 'dnr'), name='arende_dnr_unique_per_municipality'),
+            model_name="arende",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "dnr"),
+                name="arende_dnr_unique_per_municipality",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='namnd',
-            constraint=models.UniqueConstraint(fields=('municipality', 'slug'), name='namnd_slug_unique_per_municipality'),
+            model_name="namnd",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "slug"),
+                name="namnd_slug_unique_per_municipality",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='namnd',
-            constraint=models.UniqueConstraint(fields=('municipality', 'name'), name='namnd_name_unique_per_municipality'),
+            model_name="namnd",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "name"),
+                name="namnd_name_unique_per_municipality",
+            ),
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(models.OrderBy(models.F('date'), descending=True, nulls_last=True), name='meeting_date_desc'),
+            model_name="meeting",
+            index=models.Index(
+                models.OrderBy(models.F("date"), descending=True, nulls_last=True),
+                name="meeting_date_desc",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.UniqueConstraint(fields=('namnd', 'slug'), name='meeting_slug_unique_per_namnd'),
+            model_name="meeting",
+            constraint=models.UniqueConstraint(
+                fields=("namnd", "slug"), name="meeting_slug_unique_per_namnd"
+            ),
         ),
         migrations.AddIndex(
-            model_name='paragraf',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search'], name='paragraf_search_gin'),
+            model_name="paragraf",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search"], name="paragraf_search_gin"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paragraf',
-            constraint=models.UniqueConstraint(fields=('meeting', 'number'), name='paragraf_number_unique_per_meeting'),
+            model_name="paragraf",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "number"), name="paragraf_number_unique_per_meeting"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paragraf',
-            constraint=models.UniqueConstraint(fields=('meeting', 'position'), name='paragraf_position_unique_per_meeting'),
+            model_name="paragraf",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "position"),
+                name="paragraf_position_unique_per_meeting",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paragraf',
-            constraint=models.CheckConstraint(condition=models.Q(('number', ''), _negated=True), name='paragraf_number_not_empty'),
+            model_name="paragraf",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                name="paragraf_number_not_empty",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reservationmember',
-            constraint=models.UniqueConstraint(fields=('reservation', 'member'), name='member_once_per_reservation'),
+            model_name="reservationmember",
+            constraint=models.UniqueConstraint(
+                fields=("reservation", "member"), name="member_once_per_reservation"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reservation',
-            constraint=models.UniqueConstraint(fields=('paragraf', 'position'), name='reservation_position_unique_per_paragraf'),
+            model_name="reservation",
+            constraint=models.UniqueConstraint(
+                fields=("paragraf", "position"),
+                name="reservation_position_unique_per_paragraf",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reservation',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['reservation', 'sarskilt_uttalande'])), name='reservation_kind_valid'),
+            model_name="reservation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["reservation", "sarskilt_uttalande"])),
+                name="reservation_kind_valid",
+            ),
         ),
     ]
