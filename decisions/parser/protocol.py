@@ -108,9 +108,12 @@ _MEETING_DATE_LABEL = re.compile(
     r"|tid och plats|tid)\b",
     re.IGNORECASE,
 )
+# A line that marks the item as secret: "Sekretess enligt 26 kap. 1 § OSL",
+# "Sekretessärende". Capital S and line start, since the words also occur in
+# running text about secrecy ("... omfattas av sekretess enligt 26 kap.").
 _CONFIDENTIAL = re.compile(
-    r"^sekretess\b|\b\d+\s+kap\.\s*\d+\s*§\s*(?:OSL|offentlighets- och sekretesslagen)",
-    re.IGNORECASE | re.MULTILINE,
+    r"^(?:Sekretess(?:ärende[n]?)?|Sekretessbelagt(?: ärende)?)(?:\s+enligt\b.*)?$",
+    re.MULTILINE,
 )
 
 # Where a proposer's sentence starts: "Rasmus Jonlund m.fl. (L) föreslår ...",
@@ -137,6 +140,11 @@ _STATEMENT_BY = _speaker(
 _OWN_PROPOSAL = re.compile(
     r"\b(?:sitt|sina|deras|eget|egna)\s+(?:eget\s+|egna\s+)?(?:förslag|yrkande[n]?)\b",
     re.IGNORECASE,
+)
+# "... till förmån för Camilla Dufvas yrkande": the proposal of a named member.
+_NAMED_PROPOSAL = re.compile(
+    r"till förmån för (?P<whose>[A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+){1,4})s "
+    r"\w*(?:yrkande|förslag)\b"
 )
 
 
@@ -416,8 +424,10 @@ def _read_reservations(
                 f"§ {paragraph.number}: reservation utan namngivna ledamöter",
             )
         text = chunk
-        if _OWN_PROPOSAL.search(chunk):
-            proposal = _proposal_of(paragraph.proposals, members)
+        named = _NAMED_PROPOSAL.search(chunk)
+        if named or _OWN_PROPOSAL.search(chunk):
+            names = {named["whose"]} if named else {m.name for m in members}
+            proposal = _proposal_of(paragraph.proposals, names)
             if proposal:
                 text = f"{chunk}\n\n{proposal.text}"
             else:
@@ -432,10 +442,9 @@ def _read_reservations(
 
 
 def _proposal_of(
-    proposals: list[ParsedProposal], members: list[object]
+    proposals: list[ParsedProposal], names: set[str]
 ) -> ParsedProposal | None:
-    """Find the proposal made by any of the reserving members (matched by name)."""
-    names = {getattr(m, "name", None) for m in members}
+    """Find the proposal made by any of the named members."""
     for proposal in proposals:
         if names & {m.name for m in proposal.members}:
             return proposal

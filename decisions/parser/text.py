@@ -26,15 +26,16 @@ _INVISIBLE = re.compile(r"[\u200c\u200d\u2060\ufeff\u00ad]")
 _EMPHASIS = re.compile(r"\*\*|__")
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
-# Lines that are page furniture, not content of the minutes.
+# Lines that are page furniture, not content of the minutes; a PDF's footer may
+# put several on one line ("Justerandes sign Utdragsbestyrkande").
 _FURNITURE = re.compile(
-    r"""^(
-        justerandes\s+sign(atur)?\.?
+    r"""^(?:(?:
+        justerandes\s+sign(?:atur)?\.?
       | utdragsbestyrkande
-      | (sida|blad)\s+\d+\s*(\(\s*\d+\s*\)|av\s+\d+)?
+      | (?:sida|blad)\s+\d+\s*(?:\(\s*\d+\s*\)|av\s+\d+)?
       | \d+\s*\(\s*\d+\s*\)
       | _{3,}
-    )$""",
+    )\s*)+$""",
     re.IGNORECASE | re.VERBOSE,
 )
 
