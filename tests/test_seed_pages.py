@@ -1,0 +1,87 @@
+"""Every page kind, served with the two real seed minutes ingested."""
+
+from pathlib import Path
+
+from django.core.management import call_command
+from django.test import TestCase
+
+from decisions.models import Meeting, Paragraf
+from tests.factories import plain_static_files
+
+SEEDS = sorted((Path(__file__).parent / "fixtures" / "minutes").glob("00*.txt"))
+
+
+@plain_static_files
+class SeedPagesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("ingest", *map(str, SEEDS), stdout=None, stderr=None)
+        cls.kultur = Paragraf.objects.get(number="7")
+        cls.social = Paragraf.objects.get(number="13")
+
+    def assertPageShows(self, url: str, *texts: str) -> None:
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200, url)
+        for text in texts:
+            self.assertContains(response, text)
+
+    def test_the_start_page_lists_both_seed_paragraphs(self):
+        self.assertPageShows(
+            "/",
+            "Stockholms stad",
+            "Kulturnämnden",
+            "Socialnämnden",
+            "§&nbsp;7",
+            "§&nbsp;13",
+        )
+
+    def test_the_municipality_and_board_pages_show_the_seeds(self):
+        self.assertPageShows("/stockholms-stad/", "Kulturnämnden", "Socialnämnden")
+        self.assertPageShows(
+            "/stockholms-stad/kulturnamnden/", "Strategi för Stockholm"
+        )
+        self.assertPageShows(
+            "/stockholms-stad/socialnamnden/", "Strategi för Stockholm"
+        )
+
+    def test_the_meeting_page_lists_its_paragraph(self):
+        meeting = Meeting.objects.get(namnd__name="Socialnämnden")
+        self.assertPageShows(
+            meeting.get_absolute_url(),
+            "§&nbsp;13",
+            "1.7.1-368/2016",
+            meeting.source_name,
+        )
+
+    def test_the_paragraph_page_shows_decision_reservation_and_citation(self):
+        url = self.kultur.get_absolute_url()
+        self.assertRegex(
+            url, r"^/stockholms-stad/kulturnamnden/utan-datum-[0-9a-f]{8}/paragraf-7/$"
+        )
+        self.assertPageShows(
+            url,
+            "Att remissvaret godkänns.",
+            "Rasmus Jonlund",
+            "Liberalerna har länge drivit frågan",
+            "Dnr 1.1/2152/2016",
+            f"http://testserver{url}",
+        )
+        self.assertPageShows(
+            self.social.get_absolute_url(),
+            "Frida Johansson Metso",
+            "Inga-Lill Persson",
+            "Socialnämnden hänvisar till tjänsteutlåtandet",
+        )
+
+    def test_search_finds_both_boards_answers(self):
+        response = self.client.get("/sok/", {"q": "Chydeniusinitiativet"})
+        self.assertEqual(response.status_code, 200)
+        found = {p.pk for p in response.context["page"].object_list}
+        self.assertEqual(found, {self.kultur.pk, self.social.pk})
+        self.assertContains(response, "<mark>Chydeniusinitiativet</mark>", html=False)
+
+    def test_search_understands_swedish_inflection(self):
+        # "arkiv" finds "arkiven" through the swedish stemmer.
+        response = self.client.get("/sok/", {"q": "arkiv"})
+        self.assertEqual(len(response.context["page"].object_list), 2)
+        self.assertContains(response, "<mark>arkiven</mark>", html=False)
