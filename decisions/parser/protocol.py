@@ -325,14 +325,23 @@ def _join_title(parts: list[str]) -> str:
     return title.strip()
 
 
+# Sections that are lists, one item a line: documents, recipients.
+_LIST_KINDS = {"documents", "recipients"}
+
+
 def _read_sections(lines: list[Line]) -> list[ParsedSection]:
     sections: list[ParsedSection] = []
     heading, kind, start, body = "", "other", lines[0].number if lines else 0, []
+
+    def close() -> None:
+        if body or heading:
+            text = "\n".join(body) if kind in _LIST_KINDS else join_lines(body)
+            sections.append(ParsedSection(kind, heading, text, start))
+
     for line in lines:
         new_kind = heading_kind(line.text)
         if new_kind:
-            if body or heading:
-                sections.append(ParsedSection(kind, heading, join_lines(body), start))
+            close()
             heading, kind, start, body = (
                 line.text.rstrip(":"),
                 new_kind,
@@ -341,8 +350,7 @@ def _read_sections(lines: list[Line]) -> list[ParsedSection]:
             )
         else:
             body.append(line.text)
-    if body or heading:
-        sections.append(ParsedSection(kind, heading, join_lines(body), start))
+    close()
     return sections
 
 

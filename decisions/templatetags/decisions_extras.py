@@ -106,7 +106,6 @@ class Layout:
     decision: list[Section] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     # Reservations whose text no section already shows.
-    reservations_with_text: set[int] = field(default_factory=set)
 
 
 def _section(raw: Any) -> Section | None:
@@ -125,12 +124,22 @@ def _section(raw: Any) -> Section | None:
 
 @register.simple_tag
 def paragraf_layout(paragraf: Paragraf) -> Layout:
-    """Arrange a paragraph's sections: the decision set apart, the rest in order."""
+    """Arrange a paragraph's sections: the decision set apart, the rest in order.
+
+    Reservation and special statement sections are left out where the paragraph
+    has those rows: the page shows them once, with members, parties and the
+    proposal they stand on.
+    """
     layout = Layout()
+    boxed = {
+        SECTION_KIND_OF[r.kind]
+        for r in paragraf.reservations.all()
+        if r.kind in SECTION_KIND_OF
+    }
     raw_sections = paragraf.sections if isinstance(paragraf.sections, list) else []
     for raw in raw_sections:
         section = _section(raw)
-        if section is None:
+        if section is None or section.kind in boxed:
             continue
         if section.kind == "decision":
             layout.decision.append(section)
@@ -138,10 +147,11 @@ def paragraf_layout(paragraf: Paragraf) -> Layout:
             layout.sections.append(section)
     if not layout.decision and paragraf.decision:
         layout.decision.append(Section(heading="Beslut", text=paragraf.decision))
-    shown = " ".join(
-        " ".join(s.text.split()) for s in layout.sections + layout.decision
-    )
-    for reservation in paragraf.reservations.all():
-        if " ".join(reservation.text.split()) not in shown:
-            layout.reservations_with_text.add(reservation.pk)
     return layout
+
+
+# The section kind (see Paragraf.sections) that each Reservation kind comes from.
+SECTION_KIND_OF = {
+    Reservation.Kind.RESERVATION: "reservation",
+    Reservation.Kind.SPECIAL_STATEMENT: "special_statement",
+}
