@@ -1,0 +1,64 @@
+# Öppna beslut: `make run` serves the site, `make test` runs the suite.
+# Both set up everything first: .venv from the lock, and a private
+# PostgreSQL server unless DATABASE_URL is set (see README.md).
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PY := .venv/bin/python
+WITH_DB := scripts/with-db.sh
+PORT ?= 8000
+# Playwright drives Debian's /usr/bin/chromium; it must never fetch its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: help venv chromium run test stop lint format migrations-check bench lock
+
+help:
+	@echo "make run               set up, migrate, ingest samples/, serve http://127.0.0.1:$(PORT)"
+	@echo "make test              set up and run the whole test suite (ARGS=... for pytest)"
+	@echo "make stop              stop the private PostgreSQL server"
+	@echo "make lint | format     ruff check and format --check | rewrite"
+	@echo "make migrations-check  fail if models and migrations differ"
+	@echo "make bench             run bench/*.py"
+	@echo "make lock              re-resolve dependencies into constraints.txt"
+
+venv:
+	@scripts/venv.sh
+
+chromium:
+	@scripts/chromium.sh
+
+run: venv
+	$(WITH_DB) $(PY) manage.py migrate --noinput
+	@set -- samples/*.txt; if [ -e "$$1" ]; then \
+		echo "$(WITH_DB) $(PY) manage.py ingest samples/*.txt"; \
+		$(WITH_DB) $(PY) manage.py ingest "$$@"; \
+	else echo "No samples/*.txt to ingest"; fi
+	$(WITH_DB) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(WITH_DB) .venv/bin/gunicorn portal.wsgi --bind 127.0.0.1:$(PORT) --access-logfile -
+
+test: venv chromium
+	$(WITH_DB) $(PY) -m pytest $(ARGS)
+
+stop:
+	@scripts/pg.sh stop
+
+lint: venv
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: venv
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+migrations-check: venv
+	$(WITH_DB) $(PY) manage.py makemigrations --check --dry-run
+
+# Placeholder until the benchmarks land: runs every bench/*.py in turn.
+bench: venv
+	@set -- bench/*.py; if [ ! -e "$$1" ]; then echo "No bench/*.py yet"; exit 0; fi; \
+	for f in "$$@"; do echo "== $$f"; $(WITH_DB) $(PY) "$$f"; done
+
+lock:
+	scripts/lock.sh
