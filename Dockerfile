@@ -1,4 +1,4 @@
-# The site as one image: gunicorn behind nothing, whitenoise for static files.
+# The site as one image: gunicorn serves the app, whitenoise its static files.
 # docker-compose.yml runs it beside PostgreSQL.
 FROM python:3.11-slim
 
@@ -25,4 +25,4 @@ RUN python manage.py collectstatic --noinput --verbosity 0 \
 USER app
 EXPOSE 8000
 # Migrations are idempotent, so every start applies whatever is new.
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn portal.wsgi --bind 0.0.0.0:8000 --access-logfile -"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn portal.wsgi --bind 0.0.0.0:8000 --access-logfile - --no-control-socket"]

@@ -36,7 +36,8 @@ run: venv
 		$(WITH_DB) $(PY) manage.py ingest "$$@"; \
 	else echo "No samples/*.txt to ingest"; fi
 	$(WITH_DB) $(PY) manage.py collectstatic --noinput --verbosity 0
-	$(WITH_DB) .venv/bin/gunicorn portal.wsgi --bind 127.0.0.1:$(PORT) --access-logfile -
+	$(WITH_DB) .venv/bin/gunicorn portal.wsgi --bind 127.0.0.1:$(PORT) \
+		--access-logfile - --no-control-socket
 
 test: venv chromium
 	$(WITH_DB) $(PY) -m pytest $(ARGS)
