@@ -22,7 +22,13 @@ LOG="$STATE/server.log"
 
 bindir() {
     local initdb
-    initdb="$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n1)"
+    # A cluster runs only under the major version that made it.
+    if [ -f "$DATA/PG_VERSION" ]; then
+        initdb="/usr/lib/postgresql/$(cat "$DATA/PG_VERSION")/bin/initdb"
+        [ -x "$initdb" ] || initdb=""
+    else
+        initdb="$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n1)"
+    fi
     [ -n "$initdb" ] && dirname "$initdb"
 }
 

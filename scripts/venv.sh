@@ -29,6 +29,10 @@ if ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
     fi
 fi
 
+# A requirement added to pyproject.toml without `make lock` would install
+# at whatever version is newest that day.
+"$VENV/bin/python" scripts/deps.py --group dev --check-lock
+
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 pip=("$VENV/bin/python" -m pip --quiet)
 # pip >= 25.1 knows dependency groups; the lock pins which pip exactly.
