@@ -27,6 +27,25 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Serve static files from the source tree, as DEBUG does.
+
+    The settings pick whitenoise's manifest storage whenever DEBUG is off, as in
+    tests, and its manifest exists only after collectstatic, which tests do not
+    run. STATIC_ROOT goes too, or whitenoise warns on every request that the
+    directory collectstatic would fill is missing.
+    """
+    from django.conf import settings
+
+    settings.STATIC_ROOT = None
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:

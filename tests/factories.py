@@ -7,7 +7,6 @@ import hashlib
 import itertools
 from typing import Any
 
-from django.test import override_settings
 from django.utils.text import slugify
 
 from decisions.models import (
@@ -136,17 +135,3 @@ def make_reservation(
             reservation=reservation, member=member, position=position
         )
     return reservation
-
-
-# Tests run with DEBUG off, where the settings choose whitenoise's manifest storage,
-# and no collectstatic has run; pages under test use plain static storage instead,
-# and no STATIC_ROOT, which whitenoise would warn about on every request.
-plain_static_files = override_settings(
-    STATIC_ROOT=None,
-    STORAGES={
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        },
-    },
-)

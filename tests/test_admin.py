@@ -18,11 +18,9 @@ from tests.factories import (
     make_namnd,
     make_paragraf,
     make_reservation,
-    plain_static_files,
 )
 
 
-@plain_static_files
 class AdminTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:

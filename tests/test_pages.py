@@ -15,7 +15,6 @@ from tests.factories import (
     make_namnd,
     make_paragraf,
     make_reservation,
-    plain_static_files,
 )
 
 SECTIONS = [
@@ -38,7 +37,6 @@ SECTIONS = [
 ]
 
 
-@plain_static_files
 class PagesTestCase(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:

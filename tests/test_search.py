@@ -15,11 +15,9 @@ from tests.factories import (
     make_namnd,
     make_paragraf,
     make_reservation,
-    plain_static_files,
 )
 
 
-@plain_static_files
 class SearchTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:

@@ -6,12 +6,10 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from decisions.models import Meeting, Paragraf
-from tests.factories import plain_static_files
 
 SEEDS = sorted((Path(__file__).parent / "fixtures" / "minutes").glob("00*.txt"))
 
 
-@plain_static_files
 class SeedPagesTests(TestCase):
     @classmethod
     def setUpTestData(cls):

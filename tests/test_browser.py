@@ -1,0 +1,78 @@
+"""The public pages in real Chromium: what a citizen does, with and without JS."""
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from playwright.sync_api import Browser, Page
+
+SAMPLES = sorted((Path(__file__).parent.parent / "samples").glob("*.txt"))
+# WCAG 2.1 A and AA rules, as Swedish law requires of public-sector sites.
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}}
+
+
+@pytest.fixture
+def archive(transactional_db) -> None:
+    call_command("ingest", *map(str, SAMPLES), stdout=None, stderr=None)
+
+
+@pytest.fixture
+def no_js_page(browser: Browser):
+    context = browser.new_context(java_script_enabled=False, locale="sv-SE")
+    yield context.new_page()
+    context.close()
+
+
+def wcag_violations(page: Page) -> list[str]:
+    # axe runs as a script, so it needs a page with JavaScript on.
+    results = Axe().run(page, options=WCAG_AA)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
+        for v in results.response["violations"]
+    ]
+
+
+def test_a_citizen_searches_and_reads_a_decision_without_javascript(
+    live_server, archive, no_js_page: Page
+) -> None:
+    page = no_js_page
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "sv"
+    page.get_by_label("Sök i protokollen").fill("öppna data")
+    page.get_by_label("Sök i protokollen").press("Enter")
+    page.wait_for_url("**/sok/?q=*")
+    assert "träffar" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Program för öppna data").first.click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("§")
+    assert page.locator(".decision").is_visible()
+    assert page.get_by_role("heading", name="Citera").is_visible()
+
+
+def test_the_skip_link_leads_to_the_main_content(
+    live_server, archive, page: Page
+) -> None:
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Hoppa till huvudinnehållet")
+    assert skip.evaluate("element => element === document.activeElement")
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main-content"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/sjobacka-kommun/",
+        "/sjobacka-kommun/kommunfullmaktige/",
+        "/sjobacka-kommun/kommunfullmaktige/2024-11-25/",
+        "/sjobacka-kommun/kommunfullmaktige/2024-11-25/paragraf-113/",
+        "/sok/?q=budget",
+    ],
+)
+def test_every_page_kind_meets_wcag_aa(live_server, archive, page: Page, path) -> None:
+    response = page.goto(live_server.url + path)
+    assert response is not None and response.status == 200
+    assert wcag_violations(page) == []
