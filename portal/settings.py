@@ -13,7 +13,9 @@ def envbool(name: str, default: str) -> bool:
 
 
 def envlist(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
+    return [
+        item.strip() for item in os.getenv(name, default).split(",") if item.strip()
+    ]
 
 
 DEBUG = envbool("DEBUG", "false")
