@@ -31,10 +31,8 @@ chromium:
 
 run: venv
 	$(WITH_DB) $(PY) manage.py migrate --noinput
-	@set -- samples/*.txt; if [ -e "$$1" ]; then \
-		echo "$(WITH_DB) $(PY) manage.py ingest samples/*.txt"; \
-		$(WITH_DB) $(PY) manage.py ingest "$$@"; \
-	else echo "No samples/*.txt to ingest"; fi
+	$(WITH_DB) $(PY) manage.py ingest samples/*.txt
+	$(WITH_DB) $(PY) manage.py ingest --kommun "Stockholms stad" samples/stockholm/*.txt
 	$(WITH_DB) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(WITH_DB) .venv/bin/gunicorn portal.wsgi --bind 127.0.0.1:$(PORT) \
 		--access-logfile - --no-control-socket

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import itertools
+from pathlib import Path
 from typing import Any
 
 from django.utils.text import slugify
@@ -19,6 +20,12 @@ from decisions.models import (
     Reservation,
     ReservationMember,
 )
+
+SAMPLES = Path(__file__).parent.parent / "samples"
+# The fictional Sjöbacka minutes `make run` shows.
+SJOBACKA = sorted(SAMPLES.glob("*.txt"))
+# The two real seed extracts: Kulturnämnden § 7, then Socialnämnden § 13.
+SEEDS = sorted((SAMPLES / "stockholm").glob("*.txt"))
 
 _counter = itertools.count(1)
 

@@ -1,20 +1,19 @@
 """The public pages in real Chromium: what a citizen does, with and without JS."""
 
-from pathlib import Path
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page
 
-SAMPLES = sorted((Path(__file__).parent.parent / "samples").glob("*.txt"))
+from tests.factories import SJOBACKA
+
 # WCAG 2.1 A and AA rules, as Swedish law requires of public-sector sites.
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}}
 
 
 @pytest.fixture
 def archive(transactional_db) -> None:
-    call_command("ingest", *map(str, SAMPLES), stdout=None, stderr=None)
+    call_command("ingest", *map(str, SJOBACKA), stdout=None, stderr=None)
 
 
 @pytest.fixture

@@ -22,9 +22,9 @@ from decisions.models import (
     ReservationMember,
 )
 from decisions.parser import ParseError
+from tests.factories import SEEDS
 
 MINUTES = Path(__file__).parent / "fixtures" / "minutes"
-SEEDS = sorted(MINUTES.glob("00*.txt"))
 ALL_MODELS = (
     Municipality,
     Namnd,

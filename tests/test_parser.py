@@ -8,10 +8,9 @@ import pytest
 from decisions.parser import ParseError, parse_protocol, protocol_as_json
 from decisions.parser.members import parse_members
 from decisions.parser.text import clean_lines, join_lines
+from tests.factories import SEEDS
 
-MINUTES = Path(__file__).parent / "fixtures" / "minutes"
-KULTUR = MINUTES / "000_98ede418c45f30a0.txt"
-SOCIAL = MINUTES / "001_1f62326862ccd3d2.txt"
+KULTUR, SOCIAL = SEEDS
 PROPOSAL_START = "Liberalerna har länge drivit frågan"
 PROPOSAL_END = "digitala innovationsarbetet."
 

@@ -1,19 +1,18 @@
 """The bundled sample minutes: what `make run` shows and the parser's first fixtures."""
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from decisions.parser import parse_protocol
+from tests.factories import SJOBACKA
 
-SAMPLES = sorted((Path(__file__).parent.parent / "samples").glob("*.txt"))
 REFERRAL = "Program för öppna data och digital insyn – svar på remiss"
 
 
 @pytest.fixture(scope="module")
 def protocols():
-    return [parse_protocol(path.read_text(), source=path.name) for path in SAMPLES]
+    return [parse_protocol(path.read_text(), source=path.name) for path in SJOBACKA]
 
 
 def test_every_sample_names_its_municipality_board_and_date(protocols):

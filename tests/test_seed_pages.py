@@ -1,13 +1,10 @@
 """Every page kind, served with the two real seed minutes ingested."""
 
-from pathlib import Path
-
 from django.core.management import call_command
 from django.test import TestCase
 
 from decisions.models import Meeting, Paragraf
-
-SEEDS = sorted((Path(__file__).parent / "fixtures" / "minutes").glob("00*.txt"))
+from tests.factories import SEEDS
 
 
 class SeedPagesTests(TestCase):
