@@ -27,6 +27,8 @@ _PARTY = re.compile(r"\(\s*([A-Za-zÅÄÖåäö]{1,4})(?:-gruppen)?\s*\)")
 _NAME_WORD = re.compile(
     r"^(?:[A-ZÅÄÖÉÜ][a-zåäöéüA-ZÅÄÖÉÜ'’]*(?:-[A-ZÅÄÖÉÜ][a-zåäöéü'’]+)*|von|af|de|van|der|el|al|bin)$"
 )
+# A party code where it stands alone: "Anna Berg, M, ordförande", "M Anna Berg".
+PARTY_CODE = r"(?:[A-ZÅÄÖ]{1,4}|[A-ZÅÄÖ][a-zåäö][A-ZÅÄÖ]|[a-zåäö]{1,3})"
 _SEPARATORS = re.compile(r"\s*,\s*|\s+och\s+|\s+samt\s+|\s*&\s*")
 
 
@@ -59,6 +61,23 @@ def parse_name(fragment: str) -> str | None:
     if not words[0][:1].isupper():
         return None
     return " ".join(words)
+
+
+def leading_name(fragment: str) -> tuple[str | None, str]:
+    """Split "Anna Berg förvaltningschef" into the name and what follows it."""
+    fragment = _OTHERS.sub("", fragment).strip(" .,:;")
+    while True:
+        stripped = _ROLE.sub("", fragment, count=1)
+        if stripped == fragment:
+            break
+        fragment = stripped
+    words = fragment.split()
+    count = 0
+    while count < len(words) and count < 6 and _NAME_WORD.match(words[count]):
+        count += 1
+    if count < 2 or not words[0][:1].isupper():
+        return None, fragment
+    return " ".join(words[:count]), " ".join(words[count:])
 
 
 def parse_members(phrase: str) -> list[ParsedMember]:

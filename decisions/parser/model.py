@@ -24,13 +24,39 @@ class ParsedMember:
     party: str | None = None
 
 
+@dataclass(frozen=True)
+class ParsedAttendee:
+    """Someone the minutes list as present, in one of the attendance groups."""
+
+    name: str
+    party: str | None
+    group: str  # beslutande, tjanstgorande_ersattare, ersattare, ovriga
+    role: str | None = None
+    replaces: str | None = None
+    note: str | None = None
+
+
 @dataclass
 class ParsedStatement:
-    """A reservation or special statement: who stood behind it, and what it says."""
+    """A reservation, statement, note or jäv: who stood behind it, what it says."""
 
     members: list[ParsedMember]
     text: str
     line: int
+    # For a reservation against only some points of the decision.
+    points: list[int] | None = None
+    # For a written reservation given as an attachment: "bilaga 2".
+    attachment: str | None = None
+
+
+@dataclass
+class ParsedVote:
+    """One omröstning: names by choice, and the counts as printed."""
+
+    ja: list[ParsedMember] = field(default_factory=list)
+    nej: list[ParsedMember] = field(default_factory=list)
+    avstar: list[ParsedMember] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -39,6 +65,8 @@ class ParsedSection:
     heading: str
     text: str
     line: int
+    # The earlier body a stage-scoped heading names ("Yrkanden i kommunstyrelsen").
+    stage: str | None = None
 
 
 @dataclass
@@ -52,14 +80,23 @@ class ParsedParagraph:
     number: str
     title: str
     line: int
-    dnr: str | None = None
+    dnrs: list[str] = field(default_factory=list)
     decision: str = ""
     text: str = ""
+    procedure: str | None = None
     sections: list[ParsedSection] = field(default_factory=list)
     proposals: list[ParsedProposal] = field(default_factory=list)
+    votes: list[ParsedVote] = field(default_factory=list)
     reservations: list[ParsedStatement] = field(default_factory=list)
     special_statements: list[ParsedStatement] = field(default_factory=list)
+    protocol_notes: list[ParsedStatement] = field(default_factory=list)
+    jav: list[ParsedStatement] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)
     confidential: bool = False
+
+    @property
+    def dnr(self) -> str | None:
+        return self.dnrs[0] if self.dnrs else None
 
 
 @dataclass
@@ -72,11 +109,22 @@ class ParsedProtocol:
     namnd: str | None = None
     meeting_date: datetime.date | None = None
     protocol_number: str | None = None
+    place: str | None = None
+    time: str | None = None
+    attendance: list[ParsedAttendee] = field(default_factory=list)
+    adjusters: list[ParsedMember] = field(default_factory=list)
+    posting_date: datetime.date | None = None
+    # What the bytes were ("text", "pdf", "docx"); the caller that extracted says.
+    format: str = "text"
     paragraphs: list[ParsedParagraph] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def warn(self, line: int | None, message: str) -> None:
         self.warnings.append(f"rad {line}: {message}" if line else message)
+
+
+def _date(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def _members(members: list[ParsedMember]) -> list[dict]:
@@ -87,28 +135,76 @@ def _statements(statements: list[ParsedStatement]) -> list[dict]:
     return [{"members": _members(s.members), "text": s.text} for s in statements]
 
 
+def _reservations(statements: list[ParsedStatement]) -> list[dict]:
+    return [
+        {
+            "members": _members(s.members),
+            "text": s.text,
+            "points": s.points,
+            "attachment": s.attachment,
+        }
+        for s in statements
+    ]
+
+
+def _paragraph(p: ParsedParagraph) -> dict:
+    return {
+        "number": p.number,
+        "line": p.line,
+        "title": p.title,
+        "dnr": p.dnr,
+        "dnrs": list(p.dnrs),
+        "decision": p.decision,
+        "proposals": [
+            {"members": _members(x.members), "text": x.text} for x in p.proposals
+        ],
+        "procedure": p.procedure,
+        "votes": [
+            {
+                "ja": _members(v.ja),
+                "nej": _members(v.nej),
+                "avstar": _members(v.avstar),
+                "counts": dict(v.counts),
+            }
+            for v in p.votes
+        ],
+        "reservations": _reservations(p.reservations),
+        "special_statements": _statements(p.special_statements),
+        "protocol_notes": _statements(p.protocol_notes),
+        "jav": _statements(p.jav),
+        "recipients": list(p.recipients),
+        "confidential": p.confidential,
+        "sections": [
+            {"kind": s.kind, "heading": s.heading, "text": s.text, "stage": s.stage}
+            for s in p.sections
+        ],
+    }
+
+
 def protocol_as_json(protocol: ParsedProtocol) -> dict:
-    """Shape the public ingest JSON (documented in the README; keep it stable)."""
+    """Shape the public ingest JSON (docs/ingest-json.md; keys are only added)."""
     return {
         "source": protocol.source,
+        "format": protocol.format,
         "kommun": protocol.kommun,
         "namnd": protocol.namnd,
-        "meeting_date": (
-            protocol.meeting_date.isoformat() if protocol.meeting_date else None
-        ),
+        "meeting_date": _date(protocol.meeting_date),
         "protocol_number": protocol.protocol_number,
-        "paragraphs": [
+        "place": protocol.place,
+        "time": protocol.time,
+        "attendance": [
             {
-                "number": p.number,
-                "line": p.line,
-                "title": p.title,
-                "dnr": p.dnr,
-                "decision": p.decision,
-                "reservations": _statements(p.reservations),
-                "special_statements": _statements(p.special_statements),
-                "confidential": p.confidential,
+                "name": a.name,
+                "party": a.party,
+                "group": a.group,
+                "role": a.role,
+                "replaces": a.replaces,
+                "note": a.note,
             }
-            for p in protocol.paragraphs
+            for a in protocol.attendance
         ],
+        "adjusters": _members(protocol.adjusters),
+        "posting_date": _date(protocol.posting_date),
+        "paragraphs": [_paragraph(p) for p in protocol.paragraphs],
         "warnings": list(protocol.warnings),
     }

@@ -8,23 +8,41 @@ line it came from, so that every warning can point at the source.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Line:
     number: int
     text: str
+    page: int = 1
+
+
+@dataclass
+class Cleaned:
+    """The lines of a document, and what was taken out as page furniture."""
+
+    lines: list[Line]
+    # Running headers and footers removed from every page: the board or the
+    # municipality is sometimes named only there.
+    running: list[str] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)
 
 
 # Spaces PDF and Word exports use that str.split() does not treat alike.
 _SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t]+")
-_INVISIBLE = re.compile(r"[\u200c\u200d\u2060\ufeff\u00ad]")
-# Bold markers from converted documents; a heading sits between them.
-_EMPHASIS = re.compile(r"\*\*|__")
-_HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_INVISIBLE = re.compile(r"[\u200c\u200d\u2060\ufeff\u00ad\uf0b7\u25aa\u25cf]")
+# Bold markers from converted documents, and HTML line breaks from web portals:
+# each starts a new piece of the line.
+_BREAKS = re.compile(r"\*\*|__|<br\s*/?>|</?p>", re.IGNORECASE)
+_TAG = re.compile(r"</?[a-z][^>]{0,40}>", re.IGNORECASE)
+# "(S)Anna Berg": a party glued to the next name.
+_GLUED_PARTY = re.compile(r"\)(?=[A-ZÅÄÖ][a-zåäö])")
+# "P R O T O K O L L": letter-spaced headings.
+_LETTER_SPACED = re.compile(r"^(?:[A-ZÅÄÖ] ){3,}[A-ZÅÄÖ]$")
 
 # Lines that are page furniture, not content of the minutes; a PDF's footer may
 # put several on one line ("Justerandes sign Utdragsbestyrkande").
@@ -34,24 +52,90 @@ _FURNITURE = re.compile(
       | utdragsbestyrkande
       | (?:sida|blad)\s+\d+\s*(?:\(\s*\d+\s*\)|av\s+\d+)?
       | \d+\s*\(\s*\d+\s*\)
-      | _{3,}
+      | [_.\-–]{3,}
     )\s*)+$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# How many lines at the top and bottom of a page a running header or footer uses.
+_RUNNING_ZONE = 4
+
+
+def clean_text(text: str) -> Cleaned:
+    """Split text into stripped lines without page furniture.
+
+    Pages are separated by form feeds ("\f", as PDF extraction gives them); line
+    numbers count newlines, as an editor shows them.
+    """
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _INVISIBLE.sub("", text)
+    pages: list[list[Line]] = [[]]
+    for number, raw in enumerate(text.split("\n"), start=1):
+        for index, page_piece in enumerate(raw.split("\f")):
+            if index:
+                pages.append([])
+            for piece in _BREAKS.split(page_piece):
+                piece = _clean_piece(piece)
+                if piece and not _FURNITURE.match(piece):
+                    pages[-1].append(Line(number, piece, len(pages)))
+    cleaned = Cleaned(lines=[])
+    running = _running_lines(pages)
+    previous: list[str] | None = None
+    for page in pages:
+        texts = [line.text for line in page]
+        if texts and texts == previous:
+            cleaned.notes.append(
+                (page[0].number, "samma sida två gånger; den andra hoppas över")
+            )
+            continue
+        previous = texts
+        for position, line in enumerate(page):
+            in_zone = position < _RUNNING_ZONE or position >= len(page) - _RUNNING_ZONE
+            if in_zone and _shape(line.text) in running:
+                if line.text not in cleaned.running:
+                    cleaned.running.append(line.text)
+                continue
+            cleaned.lines.append(line)
+    return cleaned
 
 
 def clean_lines(text: str) -> list[Line]:
-    """Split text into non-empty, stripped lines, dropping page furniture."""
-    text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", text)
-    text = _HTML_BREAK.sub("\n", text)
-    lines: list[Line] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        for piece in _EMPHASIS.split(raw):
-            piece = _SPACES.sub(" ", piece).strip()
-            if piece and not _FURNITURE.match(piece):
-                lines.append(Line(number, re.sub(r" {2,}", " ", piece)))
-    return lines
+    """Return the cleaned lines of text (see clean_text)."""
+    return clean_text(text).lines
+
+
+def _clean_piece(piece: str) -> str:
+    if "<" in piece:
+        piece = _TAG.sub(" ", piece)
+    if "&" in piece:
+        piece = html.unescape(piece)
+    piece = _SPACES.sub(" ", piece).strip()
+    piece = re.sub(r" {2,}", " ", piece)
+    if _LETTER_SPACED.match(piece):
+        piece = piece.replace(" ", "")
+    return _GLUED_PARTY.sub(") ", piece)
+
+
+def _shape(text: str) -> str:
+    """Reduce a line to what repeats on every page: page numbers and dates vary."""
+    return re.sub(r"\d+", "#", text.casefold())
+
+
+def _running_lines(pages: list[list[Line]]) -> set[str]:
+    """Find the shapes of lines repeated at the top or bottom of most pages."""
+    if len(pages) < 3:
+        return set()
+    seen: dict[str, int] = {}
+    for page in pages:
+        zone = page[:_RUNNING_ZONE] + page[-_RUNNING_ZONE:]
+        for shape in {_shape(line.text) for line in zone}:
+            seen[shape] = seen.get(shape, 0) + 1
+    threshold = max(3, int(len(pages) * 0.6 + 0.5))
+    # A "§" line or a lone heading word may open many pages; it is content.
+    return {
+        shape
+        for shape, count in seen.items()
+        if count >= threshold and "§" not in shape and len(shape) > 12
+    }
 
 
 # The start of a list item: "1.", "2)", "- ", "• ", "a)".

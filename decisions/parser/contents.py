@@ -1,0 +1,334 @@
+"""What a paragraph's sections say: decision, proposals, votes, dissent, notes.
+
+Each reader takes the section texts the clerk headed and finds who said what.
+Sections scoped to an earlier body ("Yrkanden i kommunstyrelsen") describe that
+body's handling, so they feed none of the paragraph's own proposals or dissent.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .members import parse_members
+from .model import (
+    ParsedMember,
+    ParsedParagraph,
+    ParsedProposal,
+    ParsedProtocol,
+    ParsedSection,
+    ParsedStatement,
+    ParsedVote,
+)
+
+# Text that cannot end a speaker's name: a sentence end, or "2) " numbering.
+_NO_SENTENCE_END = r"(?:(?![.!?:]\s+[A-ZÅÄÖ])(?!\s\d+\)\s)[^\n])"
+
+
+def _speaker(verb: str) -> re.Pattern[str]:
+    """Match a sentence opened by who speaks and the verb: "A (L) reserverar sig"."""
+    return re.compile(
+        r"(?:^|(?<=[.!?] ))(?:[-–•]\s*)?(?:\d{1,2}[.)]\s*)?"
+        rf"(?P<who>[A-ZÅÄÖ]{_NO_SENTENCE_END}{{0,300}}?)\s{verb}\b",
+        re.MULTILINE,
+    )
+
+
+_PROPOSER = _speaker(r"(?:föreslår|föreslog|yrkar|yrkade|instämmer|instämde)")
+_RESERVER = _speaker(
+    r"(?:reserverar|reserverade)\s+sig|(?:lämnar|lämnade|inkommer med|anmäler|anmälde)"
+    r"\s+(?:en\s+)?(?:skriftlig\s+)?reservation"
+)
+# "Reservation anfördes av Anna Berg (M) och ...": the names after the verb.
+_RESERVED_BY = re.compile(
+    r"reservation(?:er)?\s+(?:anfördes|anmäldes|lämnades)\s+av\s+(?P<who>[^.\n]+)",
+    re.IGNORECASE,
+)
+# A reservation "till förmån för sitt eget förslag" stands on the proposal made
+# earlier under the proposals heading by the same members.
+_OWN_PROPOSAL = re.compile(
+    r"\b(?:sitt|sina|deras|eget|egna)\s+(?:eget\s+|egna\s+)?(?:förslag|yrkande[n]?)\b",
+    re.IGNORECASE,
+)
+# "... till förmån för Camilla Dufvas yrkande": the proposal of a named member.
+_NAMED_PROPOSAL = re.compile(
+    r"till förmån för (?P<whose>[A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+){1,4})s "
+    r"\w*(?:yrkande|förslag)\b"
+)
+# "mot beslutets punkt 2", "mot beslutspunkterna 2 och 3", "mot punkt 1 i beslutet".
+_POINTS = re.compile(
+    r"\b(?:beslutets\s+|besluts)?punkt(?:erna|en)?\s+(\d{1,2}(?:\s*(?:,|och|samt)\s*\d{1,2})*)",
+    re.IGNORECASE,
+)
+_ATTACHMENT = re.compile(r"\b(bilaga\s+\d{1,3}[a-z]?|bilaga\s+[A-Z]\b)", re.IGNORECASE)
+_ATTACHED = re.compile(r"\bbiläggs\b|\bbifogas\b|\bskriftlig reservation\b", re.I)
+# Words that may stand among the names opening a sentence.
+_NAME_LIST_WORDS = {
+    "och",
+    "samt",
+    "m.fl.",
+    "m.fl",
+    "m",
+    "fl",
+    "fl.",
+    "von",
+    "af",
+    "de",
+    "tjänstgörande",
+    "ersättaren",
+    "ledamoten",
+    "ledamöterna",
+    "ordföranden",
+    "ordförande",
+    "vice",
+}
+# The numbering clerks put before each proposal: "- 1) ", "2. ".
+_ENUMERATION = re.compile(r"^(?:[-–•]\s*)?(?:\d{1,2}[.)]\s*)?")
+
+_NUMBER_WORDS = {"en": 1, "ett": 1} | {
+    word: value
+    for value, word in enumerate(
+        "två tre fyra fem sex sju åtta nio tio elva tolv tretton fjorton femton "
+        "sexton sjutton arton nitton tjugo".split(),
+        start=2,
+    )
+}
+_COUNT = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_VOTE_COUNTS = {
+    "ja": re.compile(rf"\b{_COUNT}\s+ja(?:-?röster|-?röst)?\b", re.IGNORECASE),
+    "nej": re.compile(rf"\b{_COUNT}\s+nej(?:-?röster|-?röst)?\b", re.IGNORECASE),
+    "avstar": re.compile(
+        rf"\b{_COUNT}\s+(?:ledamöter\s+|ledamot\s+|som\s+)?(?:avstår|avstod|avstående|"
+        r"nedlagda)",
+        re.IGNORECASE,
+    ),
+}
+_VOTE_LABEL = re.compile(
+    r"^(?:följande\s+(?:ledamöter\s+)?röstar\s+|de\s+som\s+röstar\s+|röstar\s+)?"
+    r"(?P<choice>ja|nej|avstår|avstod|avstående)(?:-?röst(?:er|erna)?)?"
+    r"(?:\s+(?:avges|avgavs|lämnas|lämnades)\s+av)?\s*(?:\(\d+\))?\s*[:–-]?\s*"
+    r"(?P<names>.*)$",
+    re.IGNORECASE,
+)
+_VOTE_AVSTAR = re.compile(
+    r"^följande\s+(?:ledamöter\s+)?avstår(?:\s+från\s+att\s+rösta)?\s*:?\s*(?P<names>.*)$",
+    re.IGNORECASE,
+)
+_VOTE_ROW = re.compile(
+    r"^(?P<names>.+\))\s*[:–-]?\s*(?:röstar\s+|röstade\s+)?"
+    r"(?P<choice>ja|nej|avstår|avstod)\b.*$",
+    re.IGNORECASE,
+)
+_JAV_SENTENCE = re.compile(r"[^.\n]*\bjäv\b[^.\n]*\.?", re.IGNORECASE)
+
+
+def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
+    """Fill a paragraph's decision, proposals, votes and statements."""
+    sections = paragraph.sections
+    own = [s for s in sections if not s.stage]
+    decisions = [s for s in own if s.kind == "decision"] or [
+        s for s in sections if s.kind == "decision"
+    ]
+    if not decisions and len(sections) == 1 and not sections[0].heading:
+        # A short item with no headings at all: its text is the decision.
+        sections[0].kind = "decision"
+        decisions = sections
+    paragraph.decision = "\n\n".join(s.text for s in decisions if s.text)
+    if not paragraph.decision:
+        protocol.warn(paragraph.line, f"§ {paragraph.number}: inget beslut hittades")
+    for section in sections:
+        if section.kind == "other" and not section.heading and section.text:
+            protocol.warn(
+                section.line,
+                f"§ {paragraph.number}: text före första rubriken finns bara i "
+                "paragrafens fulltext",
+            )
+    paragraph.text = "\n\n".join(
+        f"{s.heading}\n\n{s.text}" if s.heading else s.text for s in sections
+    ).strip()
+    procedures = [s.text for s in own if s.kind == "procedure" and s.text]
+    paragraph.procedure = "\n\n".join(procedures) or None
+    for section in own:
+        if section.kind == "proposals":
+            paragraph.proposals.extend(_split_proposals(section.text))
+    for section in own:
+        if section.kind == "vote":
+            paragraph.votes.append(read_vote(section.text))
+        elif section.kind == "reservation":
+            paragraph.reservations.extend(
+                _read_reservations(protocol, paragraph, section)
+            )
+        elif section.kind == "special_statement" and section.text:
+            paragraph.special_statements.append(_statement(section))
+        elif section.kind == "protocol_note" and section.text:
+            paragraph.protocol_notes.append(_statement(section))
+        elif section.kind == "jav" and section.text:
+            paragraph.jav.append(_statement(section))
+        elif section.kind == "recipients":
+            paragraph.recipients.extend(_recipients(section.text))
+    if not paragraph.jav:
+        paragraph.jav.extend(_jav_in_text(own))
+
+
+def leading_members(text: str) -> list[ParsedMember]:
+    """Read the names that open a sentence: "Anna Berg (S) och Per Ek (M) anför"."""
+    sentence = re.split(r"(?<=[.!?:])\s", text.strip(), maxsplit=1)[0]
+    words = sentence.split()
+    count = 0
+    for word in words:
+        bare = word.strip(",;:")
+        if bare[:1].islower() and bare.lower() not in _NAME_LIST_WORDS:
+            break
+        count += 1
+    return parse_members(" ".join(words[:count]))
+
+
+def _statement(section: ParsedSection) -> ParsedStatement:
+    return ParsedStatement(
+        members=leading_members(section.text), text=section.text, line=section.line
+    )
+
+
+def _jav_in_text(sections: list[ParsedSection]) -> list[ParsedStatement]:
+    """Find jäv declared in running text: "Anna Berg (S) anmäler jäv och ..."."""
+    found = []
+    for section in sections:
+        for match in _JAV_SENTENCE.finditer(section.text):
+            members = leading_members(match[0])
+            if members:
+                found.append(
+                    ParsedStatement(
+                        members=members, text=match[0].strip(), line=section.line
+                    )
+                )
+    return found
+
+
+def _recipients(text: str) -> list[str]:
+    """One recipient a line; a single line may list several, comma-separated."""
+    lines = [line.strip(" -–•.") for line in text.splitlines() if line.strip()]
+    if len(lines) == 1:
+        lines = re.split(r"\s*[,;]\s*", lines[0])
+    return [line.strip(" .") for line in lines if line.strip(" .")]
+
+
+def read_vote(text: str) -> ParsedVote:
+    """Read an omröstning: names per choice, and counts as printed."""
+    vote = ParsedVote()
+    choice_of = {"ja": "ja", "nej": "nej"}
+    current: str | None = None
+    for line in text.splitlines():
+        line = line.strip(" -–•")
+        avstar = _VOTE_AVSTAR.match(line)
+        label = _VOTE_LABEL.match(line)
+        row = _VOTE_ROW.match(line)
+        if avstar:
+            current, names = "avstar", avstar["names"]
+        elif label and not _VOTE_COUNTS["ja"].search(line):
+            current = choice_of.get(label["choice"].lower(), "avstar")
+            names = label["names"]
+        elif row:
+            choice = choice_of.get(row["choice"].lower(), "avstar")
+            getattr(vote, choice).extend(parse_members(row["names"]))
+            continue
+        elif current and "(" in line:
+            names = line
+        else:
+            current = None
+            continue
+        getattr(vote, current).extend(parse_members(names))
+    for choice, pattern in _VOTE_COUNTS.items():
+        match = pattern.search(text)
+        if match:
+            value = match[1].lower()
+            vote.counts[choice] = (
+                int(value) if value.isdigit() else _NUMBER_WORDS[value]
+            )
+    for choice in ("ja", "nej", "avstar"):
+        names = getattr(vote, choice)
+        if choice not in vote.counts and (names or vote.counts):
+            vote.counts[choice] = len(names)
+    return vote
+
+
+def _split_at(pattern: re.Pattern[str], text: str) -> list[tuple[str, str]]:
+    """Cut text where pattern matches; return (who, text from there) pairs."""
+    matches = list(pattern.finditer(text))
+    pieces = []
+    for match, nxt in zip(matches, [*matches[1:], None], strict=True):
+        chunk = text[match.start() : nxt.start() if nxt else len(text)].strip()
+        pieces.append((match["who"], _ENUMERATION.sub("", chunk, count=1)))
+    return pieces
+
+
+def _split_proposals(text: str) -> list[ParsedProposal]:
+    return [
+        ParsedProposal(members=parse_members(who), text=chunk)
+        for who, chunk in _split_at(_PROPOSER, text)
+    ]
+
+
+def _read_reservations(
+    protocol: ParsedProtocol, paragraph: ParsedParagraph, section: ParsedSection
+) -> list[ParsedStatement]:
+    found = _split_at(_RESERVER, section.text)
+    if not found:
+        by = _RESERVED_BY.search(section.text)
+        if by:
+            found = [(by["who"], section.text)]
+        elif section.text:
+            # "Reservation, se bilaga 2", or a party reserving as a group.
+            found = [("", section.text)]
+    statements = []
+    for who, chunk in found:
+        members = parse_members(who) if who else leading_members(chunk)
+        if not members:
+            protocol.warn(
+                section.line,
+                f"§ {paragraph.number}: reservation utan namngivna ledamöter",
+            )
+        text = chunk
+        named = _NAMED_PROPOSAL.search(chunk)
+        if named or _OWN_PROPOSAL.search(chunk):
+            names = {named["whose"]} if named else {m.name for m in members}
+            proposal = _proposal_of(paragraph.proposals, names)
+            if proposal:
+                text = f"{chunk}\n\n{proposal.text}"
+            else:
+                protocol.warn(
+                    section.line,
+                    f"§ {paragraph.number}: de reserverandes förslag hittades inte",
+                )
+        statements.append(
+            ParsedStatement(
+                members=members,
+                text=text,
+                line=section.line,
+                points=_points(chunk),
+                attachment=_attachment(chunk),
+            )
+        )
+    return statements
+
+
+def _points(text: str) -> list[int] | None:
+    match = _POINTS.search(text)
+    if not match or not re.search(r"\bmot\b", text[: match.start()], re.IGNORECASE):
+        return None
+    return [int(n) for n in re.findall(r"\d+", match[1])]
+
+
+def _attachment(text: str) -> str | None:
+    match = _ATTACHMENT.search(text)
+    if match:
+        return " ".join(match[1].lower().split())
+    return "bilaga" if _ATTACHED.search(text) else None
+
+
+def _proposal_of(
+    proposals: list[ParsedProposal], names: set[str]
+) -> ParsedProposal | None:
+    """Find the proposal made by any of the named members."""
+    for proposal in proposals:
+        if names & {m.name for m in proposal.members}:
+            return proposal
+    return None

@@ -1,0 +1,364 @@
+"""The parts of a protocol around its paragraphs: front page and posting block.
+
+The front page names the municipality, board, date, place and time, who was
+present in which capacity and who adjusts the minutes; the posting block
+("ANSLAG/BEVIS") says when the adjusted minutes were posted, which starts the
+three weeks in which a decision can be appealed. PDF tables flatten these into
+label and value on one line, on separate lines, or several labels on one line.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+
+from .members import (
+    PARTY_CODE,
+    leading_name,
+    normalize_party,
+    parse_members,
+    parse_name,
+)
+from .model import ParsedAttendee, ParsedMember, ParsedProtocol
+from .text import Line
+
+_MONTHS = {
+    name: index
+    for index, name in enumerate(
+        "januari februari mars april maj juni juli augusti september oktober "
+        "november december".split(),
+        start=1,
+    )
+}
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_WRITTEN_DATE = re.compile(
+    r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE
+)
+_TIME = re.compile(
+    r"(?:\bkl(?:ockan)?\.?\s*)?\b\d{1,2}[.:]\d{2}"
+    r"(?:\s*[-–]\s*\d{1,2}[.:]\d{2})?(?:\s*,\s*\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2})*",
+    re.IGNORECASE,
+)
+
+# Front page and posting block labels, longest first within each kind.
+_LABELS: list[tuple[str, str]] = [
+    (r"plats och tid|tid och plats|plats och datum", "place_time"),
+    (r"sammanträdesdatum|sammanträdesdag|sammanträdets datum|mötesdatum", "date"),
+    (r"beslutande ledamöter|närvarande ledamöter|beslutande|ledamöter", "beslutande"),
+    (r"tjänstgörande ersättare", "tjanstgorande_ersattare"),
+    (r"ej tjänstgörande ersättare|närvarande ersättare|ersättare", "ersattare"),
+    (
+        r"övriga deltagande|övriga närvarande|närvarande tjänstemän|övriga"
+        r"|tjänstemän|tjänstepersoner",
+        "ovriga",
+    ),
+    (
+        r"utses att justera|protokollsjusterare|protokolljusterare|justerare"
+        r"|justerande",
+        "adjusters",
+    ),
+    (r"justeringens plats och tid|justeringens tid och plats|justering", "other"),
+    (r"underskrifter|paragrafer|ordförande", "other"),
+    (r"sekreterare", "secretary"),
+    (r"nämnd\s*/\s*styrelse|organ|instans", "organ"),
+    (
+        r"datum då anslaget sätts upp|datum för anslags uppsättande|anslaget uppsatt"
+        r"|anslaget sätts upp|datum för anslag|anslagsdatum|uppsättande",
+        "posting",
+    ),
+    (
+        r"datum då anslaget tas ned|datum för anslags nedtagande|anslaget tas ned"
+        r"|anslaget nedtas|nedtagande",
+        "other",
+    ),
+    (r"förvaringsplats för protokollet|förvaringsplats", "other"),
+    (r"plats|lokal", "place"),
+    (r"tid", "time"),
+]
+_LABEL = re.compile(
+    r"^(?P<label>"
+    + "|".join(f"(?:{p})" for p, _ in _LABELS)
+    + r")\b\s*:?\s*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+# A second label inside a flattened table row: "Anna Berg (S) Ersättare Per Ek (S)".
+_INNER_LABEL = re.compile(
+    r"(?<=\S)\s+(?=(?:Tjänstgörande ersättare|Ej tjänstgörande ersättare|Ersättare"
+    r"|Övriga deltagande|Övriga närvarande|Tjänstemän|Utses att justera|Justerare)\b)"
+)
+_ATTENDANCE_GROUPS = {"beslutande", "tjanstgorande_ersattare", "ersattare", "ovriga"}
+_MUNICIPALITY = re.compile(
+    r"^(?:[A-ZÅÄÖ][\w-]*(?: [A-ZÅÄÖ][\w-]*)* (?:kommun|stad)|Region [A-ZÅÄÖ][\w -]*)$"
+)
+_MUNICIPALITY_IN = re.compile(
+    r"\b((?:[A-ZÅÄÖ][a-zåäö-]+ )?[A-ZÅÄÖ][a-zåäö-]+ (?:kommun|stad)"
+    r"|Region [A-ZÅÄÖ][a-zåäö]+)\b"
+)
+_BOARD_WORD = r"(?:nämnd|styrelse|fullmäktige|utskott)"
+_BOARD_NAME = re.compile(
+    rf"((?:[A-ZÅÄÖ][a-zåäö]*-\s(?:och|samt)\s)?[A-ZÅÄÖ][a-zåäö-]*{_BOARD_WORD}"
+    r"(?:en|et|e|ens|ets|es)?(?:\s(?:arbetsutskott|utskott)(?:et)?)?)"
+    r"(?![a-zåäö])"
+)
+_PROTOCOL_NUMBER = re.compile(r"\bnr\.?\s*(\d{1,3}(?:\s*/\s*\d{2,4})?)", re.IGNORECASE)
+
+# Partial presence: "§§ 12-18", "ej § 14", "fr.o.m. § 20", "(t.o.m. § 9)".
+_PRESENCE = re.compile(
+    r"\(?\s*(?:(?:ej|ej\s+närvarande|fr\.?\s?o\.?\s?m\.?|t\.?\s?o\.?\s?m\.?)\s+)?"
+    r"§§?\s*\d+(?:\s*[-–]\s*\d+)?(?:\s*(?:,|och)\s*\d+)*\s*\)?"
+)
+# "tjg för Mats Ring (M)", "ersätter", "istf", "i stället för".
+_REPLACES = re.compile(
+    r"[,(]?\s*\b(?:tjg\.?|tjänstgör|tjänstgörande|ersätter|istf\.?|i\s+stället)"
+    r"(?:\s+för)?\s+(?P<who>.+?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """Find a date written "2016-09-20" or "(måndagen) den 20 september 2016"."""
+    for pattern, build in (
+        (_ISO_DATE, lambda m: (int(m[1]), int(m[2]), int(m[3]))),
+        (_WRITTEN_DATE, lambda m: (int(m[3]), _MONTHS[m[2].lower()], int(m[1]))),
+    ):
+        match = pattern.search(text)
+        if match:
+            try:
+                return datetime.date(*build(match))
+            except ValueError:
+                return None
+    return None
+
+
+def board_base_name(phrase: str) -> str:
+    """Turn "Kulturnämndens"/"kulturnämnden" into the board's name, "Kulturnämnden"."""
+    phrase = " ".join(phrase.split())
+    if phrase.endswith(("ens", "ets", "es")):
+        phrase = phrase[:-1]
+    return phrase[:1].upper() + phrase[1:]
+
+
+def find_board(text: str) -> str | None:
+    match = _BOARD_NAME.search(text)
+    return board_base_name(match[1]) if match else None
+
+
+def read_front_matter(
+    protocol: ParsedProtocol,
+    header: list[Line],
+    trailer: list[Line],
+    running: list[str],
+) -> None:
+    """Fill the protocol's header fields from the lines around its paragraphs."""
+    blocks = _label_blocks(_split_inner_labels(header + trailer))
+    for kind, first, values in blocks:
+        _apply(protocol, kind, first, values)
+    _title_block(protocol, [line for line in header if not _LABEL.match(line.text)])
+    for text in running:
+        if protocol.kommun is None:
+            match = _MUNICIPALITY_IN.search(text)
+            if match:
+                protocol.kommun = match[1]
+        if protocol.namnd is None:
+            protocol.namnd = find_board(text)
+        if protocol.meeting_date is None and re.search("protokoll", text, re.I):
+            protocol.meeting_date = parse_date(text)
+    _dedupe_attendance(protocol)
+
+
+def _split_inner_labels(lines: list[Line]) -> list[Line]:
+    out = []
+    for line in lines:
+        for piece in _INNER_LABEL.split(line.text):
+            if piece.strip():
+                out.append(Line(line.number, piece.strip(), line.page))
+    return out
+
+
+def _label_blocks(lines: list[Line]) -> list[tuple[str, Line, list[str]]]:
+    """Group lines under the label above them: (kind, label line, values)."""
+    blocks: list[tuple[str, Line, list[str]]] = []
+    kinds = dict(_LABELS)
+    for line in lines:
+        match = _LABEL.match(line.text)
+        if match and _is_label(match):
+            label = match["label"].lower()
+            kind = next(k for p, k in kinds.items() if re.fullmatch(p, label))
+            blocks.append((kind, line, [match["value"]] if match["value"] else []))
+        elif blocks:
+            blocks[-1][2].append(line.text)
+    return blocks
+
+
+def _is_label(match: re.Match[str]) -> bool:
+    """A label word opening prose ("Tid för ...") is no label; a short line is."""
+    value = match["value"]
+    text = match.string
+    if ":" in text[: match.end("label") + 2]:
+        return True
+    return not value or not value[:1].islower()
+
+
+def _apply(protocol: ParsedProtocol, kind: str, first: Line, values: list[str]) -> None:
+    joined = " ".join(values)
+    if kind in _ATTENDANCE_GROUPS:
+        for value in values:
+            protocol.attendance.extend(parse_attendees(value, kind))
+    elif kind == "adjusters":
+        for value in values:
+            for member in parse_members(_PRESENCE.sub(" ", value)):
+                if member not in protocol.adjusters:
+                    protocol.adjusters.append(member)
+    elif kind == "secretary":
+        for value in values[:1]:
+            for attendee in parse_attendees(value, "ovriga"):
+                protocol.attendance.append(
+                    ParsedAttendee(
+                        attendee.name, attendee.party, "ovriga", "sekreterare"
+                    )
+                )
+    elif kind in ("date", "place_time", "place", "time"):
+        if protocol.meeting_date is None and kind in ("date", "place_time"):
+            protocol.meeting_date = parse_date(joined)
+        if kind in ("place_time", "time") and protocol.time is None:
+            match = _TIME.search(joined)
+            if match:
+                protocol.time = match[0].strip()
+        if kind in ("place_time", "place") and protocol.place is None:
+            protocol.place = _place(joined)
+    elif kind == "organ":
+        if protocol.namnd is None and joined:
+            protocol.namnd = find_board(joined) or joined.strip()
+    elif kind == "posting":
+        if protocol.posting_date is None:
+            protocol.posting_date = parse_date(joined)
+
+
+def _place(text: str) -> str | None:
+    text = _TIME.sub(" ", text)
+    text = _ISO_DATE.sub(" ", text)
+    text = re.sub(
+        r"\b(?:(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?\s+)?(?:den\s+)?\d{1,2}\s+(?:"
+        + "|".join(_MONTHS)
+        + r")\s+\d{4}\b",
+        " ",
+        text,
+        flags=re.IGNORECASE,
+    )
+    text = re.sub(r"\s*,\s*(?=,|$)|^\s*,\s*", "", " ".join(text.split()))
+    text = text.strip(" ,.-–")
+    return text or None
+
+
+def _title_block(protocol: ParsedProtocol, lines: list[Line]) -> None:
+    """Read municipality, board, number and date from the unlabelled title lines."""
+    dates = []
+    for line in lines[:12]:
+        text = line.text
+        if protocol.kommun is None and _MUNICIPALITY.match(text):
+            protocol.kommun = text
+            continue
+        if protocol.namnd is None and len(text) < 80:
+            board = find_board(text)
+            if board and re.fullmatch(
+                rf"[\w\s-]*{_BOARD_WORD}[\w\s-]*", text, re.IGNORECASE
+            ):
+                protocol.namnd = board
+        if protocol.protocol_number is None and re.search(
+            r"protokoll", text, re.IGNORECASE
+        ):
+            match = _PROTOCOL_NUMBER.search(text)
+            if match:
+                protocol.protocol_number = re.sub(r"\s+", "", match[1])
+        date = parse_date(text)
+        if date:
+            dates.append(date)
+    # A lone date in the title block is the meeting's ("Borås 4 mars 2015");
+    # several dates there say nothing certain.
+    if protocol.meeting_date is None and len(set(dates)) == 1:
+        protocol.meeting_date = dates[0]
+
+
+def parse_attendees(text: str, group: str) -> list[ParsedAttendee]:
+    """Read one attendance line: "Maria Lind (L), tjg för Mats Ring (M) §§ 12-18"."""
+    note = None
+    presence = _PRESENCE.search(text)
+    if presence:
+        note = presence[0].strip(" ()")
+        text = text[: presence.start()] + " " + text[presence.end() :]
+    replaces = None
+    replacement = _REPLACES.search(text)
+    if replacement:
+        replaces = parse_name(_PARTY_PARENS.sub(" ", replacement["who"]).strip("() "))
+        text = text[: replacement.start()]
+    attendees = [
+        ParsedAttendee(name, party, group, role, replaces, note)
+        for name, party, role in _people(text)
+    ]
+    if len(attendees) > 1:
+        # A substitution or presence note belongs to the line's one person.
+        attendees = [
+            ParsedAttendee(a.name, a.party, a.group, a.role) for a in attendees
+        ]
+    return attendees
+
+
+_PARTY_PARENS = re.compile(r"\(\s*[A-Za-zÅÄÖåäö]{1,4}(?:-gruppen)?\s*\)")
+_PARTY_FIRST = re.compile(
+    r"^([A-ZÅÄÖ]{1,4}|[A-ZÅÄÖ][a-zåäö][A-ZÅÄÖ])\s+(?=[A-ZÅÄÖ][a-zåäö])"
+)
+
+
+def _people(text: str) -> Iterable[tuple[str, str | None, str | None]]:
+    """Split a line into (name, party, role): "Anna Berg (S), ordförande, Per Ek"."""
+    # A new person starts after a party in parentheses followed by a capital.
+    chunks = re.split(r"(?<=\))\s*[,;]?\s+(?=[A-ZÅÄÖ])", text)
+    for chunk in chunks:
+        yield from _chunk_people(chunk)
+
+
+def _chunk_people(chunk: str) -> Iterable[tuple[str, str | None, str | None]]:
+    party = None
+    match = _PARTY_PARENS.search(chunk)
+    if match:
+        party = normalize_party(match[0].strip("() ").removesuffix("-gruppen"))
+        chunk = chunk[: match.start()] + "," + chunk[match.end() :]
+    first = _PARTY_FIRST.match(chunk)
+    if first and party is None:
+        party = normalize_party(first[1])
+        chunk = chunk[first.end() :]
+    name = None
+    roles = []
+    for part in (p.strip(" .") for p in re.split(r"\s*[,;]\s*", chunk)):
+        if not part:
+            continue
+        if party is None and name and re.fullmatch(PARTY_CODE, part):
+            party = normalize_party(part)
+            continue
+        candidate, rest = leading_name(part) if not part[:1].islower() else (None, "")
+        if candidate:
+            if name:
+                yield name, party, " ".join(roles) or None
+                party, roles = None, []
+            name = candidate
+            if rest:
+                roles.append(rest.lower())
+        elif name:
+            roles.append(part.lower())
+    if name:
+        yield name, party, " ".join(roles) or None
+
+
+def _dedupe_attendance(protocol: ParsedProtocol) -> None:
+    seen: set[str] = set()
+    kept = []
+    for attendee in protocol.attendance:
+        if attendee.name not in seen:
+            seen.add(attendee.name)
+            kept.append(attendee)
+    protocol.attendance = kept
+
+
+def members_of(attendance: list[ParsedAttendee]) -> list[ParsedMember]:
+    return [ParsedMember(a.name, a.party) for a in attendance]

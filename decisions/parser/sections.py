@@ -1,0 +1,147 @@
+"""The headings clerks write inside a paragraph, and the sections they open."""
+
+from __future__ import annotations
+
+import re
+
+from .model import ParsedSection
+from .text import Line, join_lines
+
+_HEADINGS: dict[str, str] = {
+    "beslut": "decision",
+    "beslutet": "decision",
+    "sammanfattning": "background",
+    "sammanfattning av ärendet": "background",
+    "ärendet": "background",
+    "ärendebeskrivning": "background",
+    "bakgrund": "background",
+    "beskrivning av ärendet": "background",
+    "ärendets beredning": "background",
+    "nämndens behandling av ärendet": "other",
+    "handlingar i ärendet": "documents",
+    "handlingar": "documents",
+    "beslutsunderlag": "documents",
+    "underlag": "documents",
+    "underlag för beslut": "documents",
+    "förslag till beslut": "proposals",
+    "framlagda förslag till beslut": "proposals",
+    "framlagt förslag till beslut": "proposals",
+    "framlagda förslag": "proposals",
+    "yrkande": "proposals",
+    "yrkanden": "proposals",
+    "överläggning": "proposals",
+    "beslutsgång": "procedure",
+    "beslutsordning": "procedure",
+    "propositionsordning": "procedure",
+    "proposition": "procedure",
+    "propositionsordning och beslut": "procedure",
+    "omröstning": "vote",
+    "omröstningsresultat": "vote",
+    "votering": "vote",
+    "reservation": "reservation",
+    "reservationer": "reservation",
+    "särskilt uttalande": "special_statement",
+    "särskilda uttalanden": "special_statement",
+    "särskilt yttrande": "special_statement",
+    "särskilda yttranden": "special_statement",
+    "protokollsanteckning": "protocol_note",
+    "protokollsanteckningar": "protocol_note",
+    "jäv": "jav",
+    "anmäld jäv": "jav",
+    "anmälan om jäv": "jav",
+    "expedieras": "recipients",
+    "expedieras till": "recipients",
+    "beslutet skickas till": "recipients",
+    "beslutet expedieras till": "recipients",
+    "sändlista": "recipients",
+    "för kännedom": "recipients",
+}
+# "Kulturnämndens beslut", "Kultur- och fritidsnämndens beslut".
+BOARD_DECISION = re.compile(r"^(.{3,80}?s) beslut$", re.IGNORECASE)
+# "Kommunstyrelsens förslag till kommunfullmäktige": the decision put to the
+# council; in the council's own minutes it is the earlier stage.
+_BOARD_PROPOSAL = re.compile(r"^(.{3,80}?)s förslag till (\S+)$", re.IGNORECASE)
+# "Förvaltningens förslag till beslut": what the officials proposed.
+_OFFICIALS_PROPOSAL = re.compile(r"^(.{3,60}?)s förslag till beslut$", re.IGNORECASE)
+# "Yrkanden i kommunstyrelsen": a heading scoped to an earlier body's handling.
+_STAGE = re.compile(
+    r"^(?P<heading>.+?) (?:i|från) (?P<stage>[a-zåäö-]*(?:nämnd|styrelse|fullmäktige"
+    r"|utskott)[a-zåäö]*)$",
+    re.IGNORECASE,
+)
+# "Expedieras: Kommunstyrelsen": a heading with its first line on the same line.
+_INLINE = re.compile(r"^(?P<heading>[^:]{3,45}):\s+(?P<rest>\S.*)$")
+
+# Sections that are lists, one item a line.
+_LIST_KINDS = {"documents", "recipients", "vote"}
+
+
+def heading_kind(text: str) -> tuple[str, str | None] | None:
+    """Return (kind, stage) for a line that opens a section, else None."""
+    if len(text) > 80 or text.endswith((".", ",")):
+        return None
+    key = " ".join(text.rstrip(":").split()).casefold()
+    kind = _kind_of(key)
+    if kind:
+        return kind, None
+    staged = _STAGE.match(key)
+    if staged:
+        kind = _kind_of(staged["heading"])
+        if kind:
+            return kind, staged["stage"]
+    proposal = _BOARD_PROPOSAL.match(key)
+    if proposal and not _OFFICIALS_PROPOSAL.match(key):
+        return "decision", proposal[1].lower()
+    return None
+
+
+def _kind_of(key: str) -> str | None:
+    if key in _HEADINGS:
+        return _HEADINGS[key]
+    if _OFFICIALS_PROPOSAL.match(key):
+        return "background"
+    if BOARD_DECISION.match(key):
+        return "decision"
+    return None
+
+
+def split_heading(text: str) -> tuple[str, tuple[str, str | None], str] | None:
+    """Split "Expedieras: Kommunstyrelsen" into heading, its kind, and the rest."""
+    match = _INLINE.match(text)
+    if match:
+        kind = heading_kind(match["heading"])
+        if kind:
+            return match["heading"], kind, match["rest"]
+    return None
+
+
+def read_sections(lines: list[Line]) -> list[ParsedSection]:
+    """Cut a paragraph's body into sections at its headings, keeping their order."""
+    sections: list[ParsedSection] = []
+    heading, kind, stage = "", "other", None
+    start = lines[0].number if lines else 0
+    body: list[str] = []
+
+    def close() -> None:
+        if body or heading:
+            text = "\n".join(body) if kind in _LIST_KINDS else join_lines(body)
+            sections.append(ParsedSection(kind, heading, text, start, stage))
+
+    for line in lines:
+        found = heading_kind(line.text)
+        rest = None
+        if found:
+            title = line.text.rstrip(":")
+        else:
+            inline = split_heading(line.text)
+            if inline:
+                title, found, rest = inline
+        if found:
+            close()
+            heading, (kind, stage), start, body = title, found, line.number, []
+            if rest:
+                body.append(rest)
+        else:
+            body.append(line.text)
+    close()
+    return sections
