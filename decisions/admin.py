@@ -8,13 +8,18 @@ from django.http import HttpRequest
 
 from .models import (
     Arende,
+    Attendance,
     Meeting,
     Member,
     Municipality,
     Namnd,
     Paragraf,
+    Proposal,
+    ProposalMember,
     Reservation,
     ReservationMember,
+    Vote,
+    VoteCast,
 )
 
 admin.site.site_header = "Öppna beslut – administration"
@@ -64,6 +69,13 @@ class ParagrafInline(admin.TabularInline):
     ordering = ["position"]
 
 
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    fields = ["position", "member", "group", "role", "replaces", "note"]
+    autocomplete_fields = ["member"]
+    extra = 0
+
+
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["__str__", "namnd", "date", "protocol_number", "source_name"]
@@ -79,18 +91,24 @@ class MeetingAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ["namnd"]
     # Set by ingest from the source file; editing them here would break re-ingest.
-    readonly_fields = ["source_sha256", "ingested_at"]
+    readonly_fields = ["source_sha256", "source_format", "ingested_at"]
     fields = [
         "namnd",
         "date",
         "protocol_number",
         "slug",
+        "place",
+        "time",
+        "posting_date",
+        "adjusters",
         "source_name",
+        "source_format",
         "source_sha256",
         "ingested_at",
         "source_text",
     ]
-    inlines = [ParagrafInline]
+    filter_horizontal = ["adjusters"]
+    inlines = [AttendanceInline, ParagrafInline]
 
 
 @admin.register(Member)
@@ -113,7 +131,21 @@ class ArendeAdmin(admin.ModelAdmin):
 
 class ReservationInline(admin.StackedInline):
     model = Reservation
-    fields = ["kind", "position", "text"]
+    fields = ["kind", "position", "text", "points", "attachment"]
+    extra = 0
+    show_change_link = True
+
+
+class ProposalInline(admin.StackedInline):
+    model = Proposal
+    fields = ["position", "text"]
+    extra = 0
+    show_change_link = True
+
+
+class VoteInline(admin.TabularInline):
+    model = Vote
+    fields = ["position", "ja", "nej", "avstar"]
     extra = 0
     show_change_link = True
 
@@ -127,7 +159,7 @@ class ParagrafAdmin(admin.ModelAdmin):
     autocomplete_fields = ["meeting", "arende"]
     # `search` is a generated column: PostgreSQL computes it, no form may write it.
     exclude = ["search"]
-    inlines = [ReservationInline]
+    inlines = [ProposalInline, VoteInline, ReservationInline]
 
 
 class ReservationMemberInline(admin.TabularInline):
@@ -154,3 +186,46 @@ class ReservationMemberAdmin(admin.ModelAdmin):
     list_select_related = ["member", "reservation__paragraf__meeting__namnd"]
     search_fields = ["member__name", "reservation__paragraf__title"]
     autocomplete_fields = ["reservation", "member"]
+
+
+class ProposalMemberInline(admin.TabularInline):
+    model = ProposalMember
+    fields = ["position", "member"]
+    autocomplete_fields = ["member"]
+    extra = 0
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "paragraf", "position"]
+    list_filter = ["paragraf__meeting__namnd__municipality"]
+    list_select_related = ["paragraf__meeting__namnd__municipality"]
+    search_fields = ["text", "paragraf__title", "members__name"]
+    autocomplete_fields = ["paragraf"]
+    inlines = [ProposalMemberInline]
+
+
+class VoteCastInline(admin.TabularInline):
+    model = VoteCast
+    fields = ["member", "choice"]
+    autocomplete_fields = ["member"]
+    extra = 0
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "paragraf", "ja", "nej", "avstar"]
+    list_filter = ["paragraf__meeting__namnd__municipality"]
+    list_select_related = ["paragraf__meeting__namnd__municipality"]
+    search_fields = ["paragraf__title", "casts__member__name"]
+    autocomplete_fields = ["paragraf"]
+    inlines = [VoteCastInline]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["member", "meeting", "group", "role"]
+    list_filter = ["group", "meeting__namnd__municipality"]
+    list_select_related = ["member", "meeting__namnd__municipality"]
+    search_fields = ["member__name", "role", "meeting__namnd__name"]
+    autocomplete_fields = ["meeting", "member"]

@@ -7,6 +7,7 @@ those keys (see urls.py) rather than from database ids.
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -88,7 +89,17 @@ class Meeting(models.Model):
     # The text as ingested, so that a parser fix can be applied to the whole archive
     # without the original files.
     source_text = models.TextField()
+    # What the source was: "text", "pdf" or "docx".
+    source_format = models.CharField(max_length=10, default="text")
     ingested_at = models.DateTimeField(auto_now=True)
+    place = models.CharField(max_length=300, blank=True)
+    time = models.CharField(max_length=100, blank=True)
+    # When the adjusted minutes were posted on the notice board (anslag): the
+    # three weeks for appeal (laglighetsprövning) run from this date.
+    posting_date = models.DateField(null=True, blank=True)
+    adjusters = models.ManyToManyField(
+        "Member", blank=True, related_name="adjusted_meetings"
+    )
 
     class Meta:
         ordering = [F("date").desc(nulls_last=True), "namnd__name"]
@@ -260,6 +271,12 @@ class Paragraf(models.Model):
     text = models.TextField(blank=True)
     # The paragraph's parts in order, as {"kind", "heading", "text"} objects.
     sections = models.JSONField(default=list, blank=True)
+    # Every case number as printed; `arende` is the first.
+    case_numbers = ArrayField(
+        models.CharField(max_length=100), default=list, blank=True
+    )
+    procedure = models.TextField(blank=True)
+    recipients = ArrayField(models.CharField(max_length=300), default=list, blank=True)
     # Covered by secrecy (OSL): only the number and a neutral title are published.
     confidential = models.BooleanField(default=False)
     search = models.GeneratedField(
@@ -305,12 +322,22 @@ class Paragraf(models.Model):
         )
 
 
-class Reservation(models.Model):
-    """A position named members put on record at a paragraph, with its text."""
+class ReservationKind(models.TextChoices):
+    RESERVATION = "reservation", "Reservation"
+    SPECIAL_STATEMENT = "sarskilt_uttalande", "Särskilt uttalande"
+    PROTOCOL_NOTE = "protokollsanteckning", "Protokollsanteckning"
+    JAV = "jav", "Jäv"
 
-    class Kind(models.TextChoices):
-        RESERVATION = "reservation", "Reservation"
-        SPECIAL_STATEMENT = "sarskilt_uttalande", "Särskilt uttalande"
+
+class Reservation(models.Model):
+    """A position named members put on record at a paragraph, with its text.
+
+    Dissent (reservation) first of all; also statements without dissent,
+    protocol notes and declared conflicts of interest (jäv), which have the
+    same shape: named members and what they had recorded.
+    """
+
+    Kind = ReservationKind
 
     paragraf = models.ForeignKey(
         Paragraf, on_delete=models.CASCADE, related_name="reservations"
@@ -320,6 +347,10 @@ class Reservation(models.Model):
     )
     position = models.PositiveIntegerField()
     text = models.TextField()
+    # A reservation against only some points of the decision: their numbers.
+    points = ArrayField(models.PositiveSmallIntegerField(), null=True, blank=True)
+    # A written reservation given as an attachment: "bilaga 2".
+    attachment = models.CharField(max_length=50, blank=True)
     members = models.ManyToManyField(
         Member, through="ReservationMember", related_name="reservations"
     )
@@ -334,7 +365,7 @@ class Reservation(models.Model):
                 name="reservation_position_unique_per_paragraf",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["reservation", "sarskilt_uttalande"]),
+                condition=Q(kind__in=ReservationKind.values),
                 name="reservation_kind_valid",
             ),
         ]
@@ -362,3 +393,142 @@ class ReservationMember(models.Model):
 
     def __str__(self) -> str:
         return str(self.member)
+
+
+class AttendanceGroup(models.TextChoices):
+    DECIDING = "beslutande", "Beslutande"
+    SERVING_SUBSTITUTE = "tjanstgorande_ersattare", "Tjänstgörande ersättare"
+    SUBSTITUTE = "ersattare", "Ersättare"
+    OTHER = "ovriga", "Övriga närvarande"
+
+
+class Attendance(models.Model):
+    """Someone the minutes list as present at a meeting, and in what capacity."""
+
+    Group = AttendanceGroup
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance"
+    )
+    member = models.ForeignKey(Member, on_delete=models.PROTECT)
+    group = models.CharField(max_length=30, choices=Group.choices)
+    role = models.CharField(max_length=100, blank=True)
+    # For a serving substitute: the member they served for, as printed.
+    replaces = models.CharField(max_length=200, blank=True)
+    # Partial presence as printed: "§§ 12-18", "ej § 14".
+    note = models.CharField(max_length=100, blank=True)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        verbose_name = "närvaro"
+        verbose_name_plural = "närvaro"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"], name="attendance_once_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=Q(group__in=AttendanceGroup.values),
+                name="attendance_group_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} ({self.get_group_display()})"
+
+
+class Proposal(models.Model):
+    """A proposal (yrkande) put at a paragraph, by named members or a role."""
+
+    paragraf = models.ForeignKey(
+        Paragraf, on_delete=models.CASCADE, related_name="proposals"
+    )
+    position = models.PositiveIntegerField()
+    text = models.TextField()
+    members = models.ManyToManyField(
+        Member, through="ProposalMember", related_name="proposals"
+    )
+
+    class Meta:
+        ordering = ["paragraf", "position"]
+        verbose_name = "yrkande"
+        verbose_name_plural = "yrkanden"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paragraf", "position"],
+                name="proposal_position_unique_per_paragraf",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Yrkande vid {self.paragraf}"
+
+
+class ProposalMember(models.Model):
+    """One member behind a proposal."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["proposal", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "member"], name="member_once_per_proposal"
+            ),
+        ]
+
+
+class Vote(models.Model):
+    """One omröstning at a paragraph: the counts as printed and who voted how."""
+
+    paragraf = models.ForeignKey(
+        Paragraf, on_delete=models.CASCADE, related_name="votes"
+    )
+    position = models.PositiveIntegerField()
+    ja = models.PositiveIntegerField(null=True, blank=True)
+    nej = models.PositiveIntegerField(null=True, blank=True)
+    avstar = models.PositiveIntegerField("avstår", null=True, blank=True)
+
+    class Meta:
+        ordering = ["paragraf", "position"]
+        verbose_name = "omröstning"
+        verbose_name_plural = "omröstningar"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paragraf", "position"],
+                name="vote_position_unique_per_paragraf",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Omröstning vid {self.paragraf}: {self.ja}–{self.nej}–{self.avstar}"
+
+
+class VoteChoice(models.TextChoices):
+    JA = "ja", "Ja"
+    NEJ = "nej", "Nej"
+    AVSTAR = "avstar", "Avstår"
+
+
+class VoteCast(models.Model):
+    """How one member voted in an omröstning."""
+
+    Choice = VoteChoice
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="casts")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT)
+    choice = models.CharField(max_length=10, choices=Choice.choices)
+
+    class Meta:
+        verbose_name = "röst"
+        verbose_name_plural = "röster"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote", "member"], name="member_votes_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(choice__in=VoteChoice.values), name="vote_choice_valid"
+            ),
+        ]

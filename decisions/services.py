@@ -17,15 +17,20 @@ from django.utils.text import slugify
 
 from .models import (
     Arende,
+    Attendance,
     Meeting,
     Member,
     Municipality,
     Namnd,
     Paragraf,
+    Proposal,
+    ProposalMember,
     Reservation,
     ReservationMember,
+    Vote,
+    VoteCast,
 )
-from .parser import ParsedProtocol, ParsedStatement, ParseError, parse_protocol
+from .parser import ParsedMember, ParsedProtocol, ParseError, parse_protocol
 
 
 class IngestError(ValueError):
@@ -170,59 +175,249 @@ def _store(
     meeting.source_name = protocol.source
     meeting.source_sha256 = sha256
     meeting.source_text = text
+    meeting.source_format = protocol.format
+    meeting.place = protocol.place or ""
+    meeting.time = protocol.time or ""
+    meeting.posting_date = protocol.posting_date
     meeting.save()
-    _write_paragraphs(meeting, protocol)
+    _ProtocolWriter(meeting, protocol).write()
 
 
-def _write_paragraphs(meeting: Meeting, protocol: ParsedProtocol) -> None:
-    municipality = meeting.namnd.municipality
-    existing = {p.number: p for p in meeting.paragrafer.all()}
-    numbers = [p.number for p in protocol.paragraphs]
-    meeting.paragrafer.exclude(number__in=numbers).delete()
-    # Positions are unique per meeting: move kept rows out of the way first.
-    meeting.paragrafer.update(position=F("position") + 100_000)
-    Reservation.objects.filter(paragraf__meeting=meeting).delete()
-    for position, parsed in enumerate(protocol.paragraphs, start=1):
-        arende = None
-        if parsed.dnr:
-            arende, _ = Arende.objects.get_or_create(
-                municipality=municipality,
-                dnr=parsed.dnr,
-                defaults={"title": parsed.title},
+_PARAGRAF_FIELDS = [
+    "arende",
+    "position",
+    "title",
+    "decision",
+    "text",
+    "sections",
+    "case_numbers",
+    "procedure",
+    "recipients",
+    "confidential",
+]
+
+
+class _ProtocolWriter:
+    """Write one parsed protocol's rows with a fixed number of bulk queries.
+
+    Paragraphs are updated in place (their rows, like their addresses, outlive a
+    re-ingest); the rows that hang off them are replaced.
+    """
+
+    def __init__(self, meeting: Meeting, protocol: ParsedProtocol) -> None:
+        self.meeting = meeting
+        self.protocol = protocol
+        self.municipality = meeting.namnd.municipality
+        self.members: dict[tuple[str, str], Member] = {}
+
+    def write(self) -> None:
+        self._load_members()
+        rows = self._write_paragraphs()
+        self._write_attendance()
+        self._write_statements(rows)
+        self._write_proposals(rows)
+        self._write_votes(rows)
+
+    def member(self, parsed: ParsedMember) -> Member:
+        return self.members[(parsed.name, parsed.party or "")]
+
+    def _load_members(self) -> None:
+        protocol = self.protocol
+        wanted = {(a.name, a.party or "") for a in protocol.attendance}
+        wanted |= {(m.name, m.party or "") for m in protocol.adjusters}
+        for paragraph in protocol.paragraphs:
+            for group in (
+                paragraph.reservations,
+                paragraph.special_statements,
+                paragraph.protocol_notes,
+                paragraph.jav,
+                paragraph.proposals,
+            ):
+                for statement in group:
+                    wanted |= {(m.name, m.party or "") for m in statement.members}
+            for vote in paragraph.votes:
+                for members in (vote.ja, vote.nej, vote.avstar):
+                    wanted |= {(m.name, m.party or "") for m in members}
+        names = {name for name, _ in wanted}
+        existing = Member.objects.filter(municipality=self.municipality, name__in=names)
+        self.members = {(m.name, m.party): m for m in existing}
+        missing = wanted - set(self.members)
+        if missing:
+            Member.objects.bulk_create(
+                [
+                    Member(municipality=self.municipality, name=name, party=party)
+                    for name, party in sorted(missing)
+                ],
+                ignore_conflicts=True,
             )
-        paragraf = existing.get(parsed.number) or Paragraf(
-            meeting=meeting, number=parsed.number
-        )
-        paragraf.arende = arende
-        paragraf.position = position
-        paragraf.title = parsed.title
-        paragraf.decision = parsed.decision
-        paragraf.text = parsed.text
-        paragraf.sections = [
-            {"kind": s.kind, "heading": s.heading, "text": s.text}
-            for s in parsed.sections
-            if s.heading or s.text
-        ]
-        paragraf.confidential = parsed.confidential
-        paragraf.save()
-        statements = [
-            (Reservation.Kind.RESERVATION, s) for s in parsed.reservations
-        ] + [(Reservation.Kind.SPECIAL_STATEMENT, s) for s in parsed.special_statements]
-        for index, (kind, statement) in enumerate(statements, start=1):
-            _write_statement(paragraf, kind, index, statement)
+            created = Member.objects.filter(
+                municipality=self.municipality, name__in={n for n, _ in missing}
+            )
+            self.members.update({(m.name, m.party): m for m in created})
 
+    def _arenden(self) -> dict[str, Arende]:
+        titles: dict[str, str] = {}
+        for paragraph in self.protocol.paragraphs:
+            if paragraph.dnr:
+                titles.setdefault(paragraph.dnr, paragraph.title)
+        if not titles:
+            return {}
+        Arende.objects.bulk_create(
+            [
+                Arende(municipality=self.municipality, dnr=dnr, title=title)
+                for dnr, title in titles.items()
+            ],
+            ignore_conflicts=True,
+        )
+        found = Arende.objects.filter(municipality=self.municipality, dnr__in=titles)
+        return {arende.dnr: arende for arende in found}
 
-def _write_statement(
-    paragraf: Paragraf, kind: str, position: int, statement: ParsedStatement
-) -> None:
-    reservation = Reservation.objects.create(
-        paragraf=paragraf, kind=kind, position=position, text=statement.text
-    )
-    municipality = paragraf.meeting.namnd.municipality
-    for index, parsed in enumerate(statement.members, start=1):
-        member, _ = Member.objects.get_or_create(
-            municipality=municipality, name=parsed.name, party=parsed.party or ""
+    def _write_paragraphs(self) -> list[Paragraf]:
+        meeting = self.meeting
+        arenden = self._arenden()
+        existing = {p.number: p for p in meeting.paragrafer.all()}
+        numbers = [p.number for p in self.protocol.paragraphs]
+        meeting.paragrafer.exclude(number__in=numbers).delete()
+        # Positions are unique per meeting: move kept rows out of the way first.
+        meeting.paragrafer.update(position=F("position") + 100_000)
+        rows = []
+        for position, parsed in enumerate(self.protocol.paragraphs, start=1):
+            row = existing.get(parsed.number) or Paragraf(
+                meeting=meeting, number=parsed.number
+            )
+            row.arende = arenden.get(parsed.dnr) if parsed.dnr else None
+            row.position = position
+            row.title = parsed.title
+            row.decision = parsed.decision
+            row.text = parsed.text
+            row.sections = [
+                {
+                    "kind": s.kind,
+                    "heading": s.heading,
+                    "text": s.text,
+                    "stage": s.stage,
+                }
+                for s in parsed.sections
+                if s.heading or s.text
+            ]
+            row.case_numbers = list(parsed.dnrs)
+            row.procedure = parsed.procedure or ""
+            row.recipients = list(parsed.recipients)
+            row.confidential = parsed.confidential
+            rows.append(row)
+        Paragraf.objects.bulk_update([r for r in rows if r.pk], _PARAGRAF_FIELDS)
+        Paragraf.objects.bulk_create([r for r in rows if not r.pk])
+        return rows
+
+    def _write_attendance(self) -> None:
+        meeting = self.meeting
+        Attendance.objects.filter(meeting=meeting).delete()
+        seen: set[int] = set()
+        rows = []
+        for position, attendee in enumerate(self.protocol.attendance, start=1):
+            member = self.members[(attendee.name, attendee.party or "")]
+            if member.pk in seen:
+                continue
+            seen.add(member.pk)
+            rows.append(
+                Attendance(
+                    meeting=meeting,
+                    member=member,
+                    group=attendee.group,
+                    role=attendee.role or "",
+                    replaces=attendee.replaces or "",
+                    note=attendee.note or "",
+                    position=position,
+                )
+            )
+        Attendance.objects.bulk_create(rows)
+        meeting.adjusters.set([self.member(m) for m in self.protocol.adjusters])
+
+    def _write_statements(self, rows: list[Paragraf]) -> None:
+        Reservation.objects.filter(paragraf__meeting=self.meeting).delete()
+        statements: list[tuple[Reservation, list[ParsedMember]]] = []
+        for row, parsed in zip(rows, self.protocol.paragraphs, strict=True):
+            kinds = (
+                (Reservation.Kind.RESERVATION, parsed.reservations),
+                (Reservation.Kind.SPECIAL_STATEMENT, parsed.special_statements),
+                (Reservation.Kind.PROTOCOL_NOTE, parsed.protocol_notes),
+                (Reservation.Kind.JAV, parsed.jav),
+            )
+            position = 0
+            for kind, group in kinds:
+                for statement in group:
+                    position += 1
+                    reservation = Reservation(
+                        paragraf=row,
+                        kind=kind,
+                        position=position,
+                        text=statement.text,
+                        points=statement.points,
+                        attachment=statement.attachment or "",
+                    )
+                    statements.append((reservation, statement.members))
+        Reservation.objects.bulk_create([r for r, _ in statements])
+        ReservationMember.objects.bulk_create(
+            ReservationMember(reservation=r, member=member, position=index)
+            for r, members in statements
+            for index, member in self._distinct(members)
         )
-        ReservationMember.objects.create(
-            reservation=reservation, member=member, position=index
+
+    def _write_proposals(self, rows: list[Paragraf]) -> None:
+        Proposal.objects.filter(paragraf__meeting=self.meeting).delete()
+        proposals: list[tuple[Proposal, list[ParsedMember]]] = []
+        for row, parsed in zip(rows, self.protocol.paragraphs, strict=True):
+            for position, proposal in enumerate(parsed.proposals, start=1):
+                proposals.append(
+                    (
+                        Proposal(paragraf=row, position=position, text=proposal.text),
+                        proposal.members,
+                    )
+                )
+        Proposal.objects.bulk_create([p for p, _ in proposals])
+        ProposalMember.objects.bulk_create(
+            ProposalMember(proposal=p, member=member, position=index)
+            for p, members in proposals
+            for index, member in self._distinct(members)
         )
+
+    def _write_votes(self, rows: list[Paragraf]) -> None:
+        Vote.objects.filter(paragraf__meeting=self.meeting).delete()
+        votes = []
+        for row, parsed in zip(rows, self.protocol.paragraphs, strict=True):
+            for position, vote in enumerate(parsed.votes, start=1):
+                votes.append(
+                    (
+                        Vote(
+                            paragraf=row,
+                            position=position,
+                            ja=vote.counts.get("ja"),
+                            nej=vote.counts.get("nej"),
+                            avstar=vote.counts.get("avstar"),
+                        ),
+                        vote,
+                    )
+                )
+        Vote.objects.bulk_create([v for v, _ in votes])
+        casts = []
+        for row, parsed in votes:
+            seen: set[int] = set()
+            for choice, members in (
+                (VoteCast.Choice.JA, parsed.ja),
+                (VoteCast.Choice.NEJ, parsed.nej),
+                (VoteCast.Choice.AVSTAR, parsed.avstar),
+            ):
+                for member in map(self.member, members):
+                    if member.pk not in seen:
+                        seen.add(member.pk)
+                        casts.append(VoteCast(vote=row, member=member, choice=choice))
+        VoteCast.objects.bulk_create(casts)
+
+    def _distinct(self, members: list[ParsedMember]) -> list[tuple[int, Member]]:
+        """Number the members in order, each once (a name may be printed twice)."""
+        out: list[tuple[int, Member]] = []
+        for parsed in members:
+            member = self.member(parsed)
+            if all(member.pk != m.pk for _, m in out):
+                out.append((len(out) + 1, member))
+        return out

@@ -9,7 +9,14 @@ from django.db.models import Model
 from django.test import TestCase
 from django.urls import reverse
 
-from decisions.models import Reservation, ReservationMember
+from decisions.models import (
+    Attendance,
+    Proposal,
+    Reservation,
+    ReservationMember,
+    Vote,
+    VoteCast,
+)
 from tests.factories import (
     make_arende,
     make_meeting,
@@ -38,6 +45,15 @@ class AdminTests(TestCase):
         )
         member = make_member("Anna Berg", "M", municipality=municipality)
         reservation = make_reservation(paragraf=paragraf, members=[member])
+        proposal = Proposal.objects.create(
+            paragraf=paragraf, position=1, text="Avslag."
+        )
+        proposal.members.add(member, through_defaults={"position": 1})
+        vote = Vote.objects.create(paragraf=paragraf, position=1, ja=5, nej=3, avstar=1)
+        VoteCast.objects.create(vote=vote, member=member, choice="nej")
+        attendance = Attendance.objects.create(
+            meeting=meeting, member=member, group="beslutande", position=1
+        )
         cls.objects: list[Model] = [
             municipality,
             namnd,
@@ -47,6 +63,9 @@ class AdminTests(TestCase):
             paragraf,
             reservation,
             ReservationMember.objects.get(reservation=reservation),
+            proposal,
+            vote,
+            attendance,
         ]
 
     def setUp(self) -> None:

@@ -13,13 +13,18 @@ from django.test import TestCase
 from decisions import services
 from decisions.models import (
     Arende,
+    Attendance,
     Meeting,
     Member,
     Municipality,
     Namnd,
     Paragraf,
+    Proposal,
+    ProposalMember,
     Reservation,
     ReservationMember,
+    Vote,
+    VoteCast,
 )
 from decisions.parser import ParseError
 from tests.factories import SEEDS
@@ -34,6 +39,11 @@ ALL_MODELS = (
     Paragraf,
     Reservation,
     ReservationMember,
+    Attendance,
+    Proposal,
+    ProposalMember,
+    Vote,
+    VoteCast,
 )
 
 
@@ -170,17 +180,12 @@ class FailureTests(TestCase):
         self.assertEqual(Paragraf.objects.count(), 1)
 
     def test_a_failure_while_writing_rolls_back_the_whole_protocol(self):
-        real = services._write_statement
-
-        def fail_on_second(paragraf, *args):
-            if paragraf.number == "13":
-                raise RuntimeError("disk full")
-            return real(paragraf, *args)
-
         text = SEEDS[0].read_bytes() + b"\n" + SEEDS[1].read_bytes()
-        with mock.patch.object(services, "_write_statement", fail_on_second):
-            with pytest.raises(RuntimeError):
-                services.protocol_ingest(source_name="both.txt", data=text)
+        failing = mock.patch.object(
+            ReservationMember.objects, "bulk_create", side_effect=RuntimeError
+        )
+        with failing, pytest.raises(RuntimeError):
+            services.protocol_ingest(source_name="both.txt", data=text)
         self.assertEqual(set(counts().values()), {0})
 
     def test_a_missing_file_is_reported_by_name(self):
