@@ -237,3 +237,40 @@ class ReparseTests(TestCase):
         self.assertIn("Socialnämnden hänvisar", paragraf.decision)
         self.assertEqual(paragraf.reservations.get().members.count(), 2)
         self.assertEqual(result.meeting.slug, Meeting.objects.get().slug)
+
+
+def _protocol(paragraphs: int) -> bytes:
+    parts = ["Sjöbacka kommun", "Tekniska nämnden", "Sammanträdesdatum 2025-01-14"]
+    parts += ["Beslutande", "Anna Berg (S), ordförande", "Per Holm (M)"]
+    for number in range(1, paragraphs + 1):
+        parts += [
+            f"§ {number}",
+            f"Ärende nummer {number}",
+            f"Dnr TN 2025/{number}",
+            "Beslut",
+            "Nämnden beslutar enligt förslaget.",
+            "Yrkanden",
+            f"Per Holm (M) yrkar avslag på ärende {number}.",
+            "Reservation",
+            f"Per Holm (M) och Eva Ek{number} (M) reserverar sig till förmån för "
+            "eget yrkande.",
+        ]
+    return "\n".join(parts).encode()
+
+
+class BulkWriteTests(TestCase):
+    def test_the_write_takes_as_many_queries_for_3_paragraphs_as_for_60(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        counted = []
+        for size in (3, 60):
+            with CaptureQueriesContext(connection) as queries:
+                services.protocol_ingest(
+                    source_name=f"{size}.txt", data=_protocol(size)
+                )
+            counted.append(len(queries))
+            for model in (Meeting, Member, Arende, Namnd, Municipality):
+                model.objects.all().delete()
+        self.assertEqual(counted[0], counted[1])
+        self.assertLess(counted[1], 40)

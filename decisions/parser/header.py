@@ -96,11 +96,15 @@ _MUNICIPALITY_IN = re.compile(
     r"|Region [A-ZÅÄÖ][a-zåäö]+)\b"
 )
 _BOARD_WORD = r"(?:nämnd|styrelse|fullmäktige|utskott)"
-_BOARD_NAME = re.compile(
-    rf"((?:[A-ZÅÄÖ][a-zåäö]*-\s(?:och|samt)\s)?[A-ZÅÄÖ][a-zåäö-]*{_BOARD_WORD}"
-    r"(?:en|et|e|ens|ets|es)?(?:\s(?:arbetsutskott|utskott)(?:et)?)?)"
-    r"(?![a-zåäö])"
+# A board's name as it stands in running text or a heading: "Kulturnämnden",
+# "Kultur- och fritidsnämnden", "Tekniska nämnden", "Södermalms stadsdelsnämnd",
+# "Kommunstyrelsens arbetsutskott"; any case, possibly in the genitive.
+BOARD_NAME = (
+    r"(?:[A-ZÅÄÖa-zåäö][a-zåäö]*-\s(?:och|samt)\s[a-zåäö]*"
+    r"|[A-ZÅÄÖ][a-zåäö]+[as]\s[a-zåäö]*|[A-ZÅÄÖa-zåäö][a-zåäö-]*)"
+    rf"{_BOARD_WORD}(?:en|et|e|ens|ets|es|s)?(?:\s(?:arbetsutskott|utskott)(?:et)?)?"
 )
+_BOARD_NAME = re.compile(rf"(?<![\w-])({BOARD_NAME})(?![a-zåäö])")
 _PROTOCOL_NUMBER = re.compile(r"\bnr\.?\s*(\d{1,3}(?:\s*/\s*\d{2,4})?)", re.IGNORECASE)
 
 # Partial presence: "§§ 12-18", "ej § 14", "fr.o.m. § 20", "(t.o.m. § 9)".

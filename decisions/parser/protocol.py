@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .contents import read_contents
-from .header import board_base_name, read_front_matter
+from .header import BOARD_NAME, board_base_name, read_front_matter
 from .model import ParsedParagraph, ParsedProtocol, ParseError
 from .sections import BOARD_DECISION, heading_kind, read_sections, split_heading
 from .text import Line, clean_text
@@ -56,8 +56,7 @@ _TITLE_HEADING = re.compile(
 _BOARD_WORD = r"(?:nämnd|styrelse|fullmäktige|utskott)"
 # "föreslår att kulturnämnden beslutar", "Socialnämnden beslutar".
 _BOARD_DECIDES = re.compile(
-    rf"\b((?:[A-ZÅÄÖa-zåäö]+-\s(?:och|samt)\s)?[A-ZÅÄÖa-zåäö]+{_BOARD_WORD}"
-    r"(?:en|et|e)?) (?:beslutar|beslöt|beslutade)\b"
+    rf"(?<![\w-])({BOARD_NAME}) (?:beslutar|beslöt|beslutade)\b"
 )
 _MUNICIPALITY_MENTION = re.compile(
     r"\b([A-ZÅÄÖ][a-zåäö]+s stad|[A-ZÅÄÖ][a-zåäö]+ kommun)s?\b"
