@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.text import slugify
 
+from .extract import extract
 from .models import (
     Arende,
     Attendance,
@@ -30,7 +31,7 @@ from .models import (
     Vote,
     VoteCast,
 )
-from .parser import ParsedMember, ParsedProtocol, ParseError, parse_protocol
+from .parser import ParsedMember, ParsedProtocol, parse_protocol
 
 
 class IngestError(ValueError):
@@ -42,17 +43,6 @@ class IngestResult:
     protocol: ParsedProtocol
     meeting: Meeting | None
     status: Literal["created", "updated", "unchanged", "dry-run"]
-
-
-def decode_text(data: bytes) -> str:
-    """Decode a text file's bytes, naming the line of the first bad byte."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ParseError(
-            f"inte giltig UTF-8 (byte {error.start}); spara filen som UTF-8", line
-        ) from error
 
 
 def meeting_slug(date: datetime.date | None, source_sha256: str) -> str:
@@ -79,16 +69,27 @@ def protocol_ingest(
     lacks. Re-ingesting the same bytes changes nothing; a changed file for the same
     meeting replaces that meeting's paragraphs, keeping their addresses.
     """
-    text = decode_text(data)
+    extracted = extract(data, name=source_name)
+    text = extracted.text
     protocol = parse_protocol(text, source=source_name)
+    for note in extracted.notes:
+        protocol.warn(None, note)
     _fill_gaps(protocol, kommun=kommun, namnd=namnd, meeting_date=meeting_date)
     if dry_run:
         return IngestResult(protocol=protocol, meeting=None, status="dry-run")
+    sha256 = hashlib.sha256(data).hexdigest()
+    return protocol_write(protocol=protocol, text=text, sha256=sha256)
+
+
+def protocol_write(*, protocol: ParsedProtocol, text: str, sha256: str) -> IngestResult:
+    """Write a parsed protocol in one transaction; the same source twice is a no-op.
+
+    `sha256` identifies the source bytes, `text` is what the parser read.
+    """
     if not protocol.kommun:
         raise IngestError("kommunen framgår inte av texten; ange --kommun")
     if not protocol.namnd:
         raise IngestError("nämnden framgår inte av texten; ange --namnd")
-    sha256 = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         meeting, status = _write_meeting(protocol, text=text, sha256=sha256)
     return IngestResult(protocol=protocol, meeting=meeting, status=status)

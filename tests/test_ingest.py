@@ -274,3 +274,37 @@ class BulkWriteTests(TestCase):
                 model.objects.all().delete()
         self.assertEqual(counted[0], counted[1])
         self.assertLess(counted[1], 40)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class FolderIngestTests(TestCase):
+    def test_a_folder_is_walked_past_a_bad_file_with_a_summary(self):
+        import shutil
+        import tempfile
+
+        from tests.factories import SJOBACKA
+
+        with tempfile.TemporaryDirectory() as folder:
+            root = Path(folder)
+            (root / "2024" / "dålig").mkdir(parents=True)
+            for sample in SJOBACKA[:2]:
+                shutil.copy(sample, root / "2024" / sample.name)
+            (root / "2024" / "dålig" / "trasig.pdf").write_bytes(b"%PDF-1.4 trasig")
+            (root / ".dold.txt").write_text("§ 1\nDold\n")
+            out, err, code = ingest(folder)
+        self.assertEqual(code, 1)
+        self.assertIn("3 filer,", out)
+        self.assertIn("2 created, 1 rejected", out)
+        self.assertIn("Avvisade filer:", out)
+        self.assertIn("trasig.pdf", out)
+        self.assertEqual(Meeting.objects.count(), 2)
+
+    def test_progress_is_shown_on_a_terminal(self):
+        err = _Terminal()
+        call_command("ingest", *map(str, SEEDS), stdout=io.StringIO(), stderr=err)
+        self.assertIn("\r2/2 filer, 2 paragrafer,", err.getvalue())
+        self.assertIn("paragrafer/s", err.getvalue())

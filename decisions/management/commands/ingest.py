@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import sys
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -31,7 +32,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
+        parser.add_argument(
+            "files",
+            nargs="*",
+            type=Path,
+            metavar="FILE",
+            help="minutes (PDF, DOCX or text, told apart by content), or folders",
+        )
         parser.add_argument("--kommun", help="municipality, when the text lacks it")
         parser.add_argument("--namnd", help="board, when the text lacks it")
         parser.add_argument(
@@ -54,11 +61,14 @@ class Command(BaseCommand):
             self._reparse()
             return
         if not options["files"]:
-            raise CommandError("name at least one FILE (or use --reparse)")
+            raise CommandError("name at least one FILE or DIR (or use --reparse)")
         meeting_date = iso_date(options["date"]) if options["date"] else None
+        paths = list(_walk(options["files"]))
+        progress = _Progress(self.stderr, total=len(paths))
         results: list[dict] = []
-        counts = {"created": 0, "updated": 0, "unchanged": 0, "dry-run": 0, "failed": 0}
-        for path in options["files"]:
+        rejected: list[str] = []
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "dry-run": 0}
+        for path in paths:
             try:
                 result = protocol_ingest(
                     source_name=path.name,
@@ -69,28 +79,39 @@ class Command(BaseCommand):
                     dry_run=options["dry_run"],
                 )
             except (OSError, ParseError, IngestError) as error:
-                counts["failed"] += 1
                 message = _describe(path, error)
+                rejected.append(message)
+                progress.clear()
                 self.stderr.write(message)
                 results.append({"source": path.name, "error": message})
+                progress.step(0)
                 continue
             counts[result.status] += 1
             results.append(protocol_as_json(result.protocol))
+            progress.clear()
             for warning in result.protocol.warnings:
                 self.stderr.write(f"{path}: varning: {warning}")
-            if not options["json"] and result.meeting:
+            if not options["json"] and result.meeting and not progress.live:
                 self.stdout.write(
                     f"{path}: {result.status}, "
                     f"{len(result.protocol.paragraphs)} paragrafer, "
                     f"{result.meeting.get_absolute_url()}"
                 )
+            progress.step(len(result.protocol.paragraphs))
+        progress.clear()
         if options["json"]:
             self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2))
-        summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
-        (self.stderr if options["json"] else self.stdout).write(
-            f"{len(options['files'])} filer: {summary}"
+        out = self.stderr if options["json"] else self.stdout
+        summary = [f"{n} {status}" for status, n in counts.items() if n]
+        summary.append(f"{len(rejected)} rejected")
+        out.write(
+            f"{len(paths)} filer, {progress.paragraphs} paragrafer på "
+            f"{progress.seconds:.1f} s: {', '.join(summary)}"
         )
-        if counts["failed"]:
+        if rejected:
+            out.write("Avvisade filer:")
+            for message in rejected:
+                out.write(f"  {message}")
             sys.exit(1)
 
     def _reparse(self) -> None:
@@ -108,6 +129,52 @@ class Command(BaseCommand):
         self.stdout.write(f"{meetings.count()} sammanträden lästa om, {failed} fel")
         if failed:
             sys.exit(1)
+
+
+def _walk(paths: list[Path]):
+    """Yield the files named, and every file below each folder named, in order."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                hidden = any(
+                    part.startswith(".") for part in child.relative_to(path).parts
+                )
+                if child.is_file() and not hidden:
+                    yield child
+        else:
+            yield path
+
+
+class _Progress:
+    """Files, paragraphs and rate on one line, rewritten in place on a terminal."""
+
+    def __init__(self, stream, *, total: int) -> None:
+        self.stream = stream
+        self.total = total
+        self.files = 0
+        self.paragraphs = 0
+        self.started = time.monotonic()
+        self.live = stream.isatty()
+
+    @property
+    def seconds(self) -> float:
+        return time.monotonic() - self.started
+
+    def step(self, paragraphs: int) -> None:
+        self.files += 1
+        self.paragraphs += paragraphs
+        if self.live:
+            rate = self.paragraphs / max(self.seconds, 1e-9)
+            self.stream.write(
+                f"\r{self.files}/{self.total} filer, {self.paragraphs} paragrafer, "
+                f"{rate:.0f} paragrafer/s",
+                ending="",
+            )
+            self.stream.flush()
+
+    def clear(self) -> None:
+        if self.live:
+            self.stream.write("\r\033[K", ending="")
 
 
 def _describe(path: Path, error: Exception) -> str:
