@@ -28,7 +28,7 @@ def _speaker(verb: str) -> re.Pattern[str]:
     """Match a sentence opened by who speaks and the verb: "A (L) reserverar sig"."""
     return re.compile(
         r"(?:^|(?<=[.!?] ))(?:[-–•]\s*)?(?:\d{1,2}[.)]\s*)?"
-        rf"(?P<who>[A-ZÅÄÖ]{_NO_SENTENCE_END}{{0,300}}?)\s{verb}\b",
+        rf"(?P<who>[A-ZÅÄÖ]{_NO_SENTENCE_END}{{0,300}}?)\s(?:{verb})\b",
         re.MULTILINE,
     )
 
@@ -150,10 +150,9 @@ def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
     for section in own:
         if section.kind == "proposals":
             paragraph.proposals.extend(_split_proposals(section.text))
+    paragraph.votes.extend(read_vote(text) for text in _vote_texts(own))
     for section in own:
-        if section.kind == "vote":
-            paragraph.votes.append(read_vote(section.text))
-        elif section.kind == "reservation":
+        if section.kind == "reservation":
             paragraph.reservations.extend(
                 _read_reservations(protocol, paragraph, section)
             )
@@ -169,9 +168,25 @@ def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
         paragraph.jav.extend(_jav_in_text(own))
 
 
+def _vote_texts(sections: list[ParsedSection]) -> list[str]:
+    """One text per vote: "Omröstning" then "Omröstningslista" is one vote."""
+    texts: list[str] = []
+    previous = None
+    for section in sections:
+        if section.kind == "vote":
+            if previous == "vote":
+                texts[-1] = f"{texts[-1]}\n{section.text}"
+            else:
+                texts.append(section.text)
+        previous = section.kind
+    return texts
+
+
 def leading_members(text: str) -> list[ParsedMember]:
     """Read the names that open a sentence: "Anna Berg (S) och Per Ek (M) anför"."""
-    sentence = re.split(r"(?<=[.!?:])\s", text.strip(), maxsplit=1)[0]
+    sentence = re.split(
+        r"(?<!fl\.)(?<=[.!?:])\s+(?=[A-ZÅÄÖ])", text.strip(), maxsplit=1
+    )[0]
     words = sentence.split()
     count = 0
     for word in words:
@@ -212,30 +227,45 @@ def _recipients(text: str) -> list[str]:
 
 
 def read_vote(text: str) -> ParsedVote:
-    """Read an omröstning: names per choice, and counts as printed."""
+    """Read an omröstning: names per choice, and counts as printed.
+
+    A list of names may run over several lines; it ends at the next label or at
+    a line with no party in parentheses ("Med 8 ja-röster mot 4 ...").
+    """
     vote = ParsedVote()
-    choice_of = {"ja": "ja", "nej": "nej"}
-    current: str | None = None
-    for line in text.splitlines():
-        line = line.strip(" -–•")
+    lists: list[tuple[str, str]] = []
+    columns: dict[str, int] | None = None
+    for raw in text.splitlines():
+        line = " ".join(raw.split()).strip(" -–•")
+        header = _table_columns(raw)
+        if header:
+            columns = header
+            continue
+        if columns and _TABLE_MARK.search(raw):
+            choice = _column_choice(raw, columns)
+            names = _TABLE_MARK.split(raw, maxsplit=1)[0]
+            if choice:
+                lists.append((choice, names))
+                lists.append(("", ""))
+                continue
         avstar = _VOTE_AVSTAR.match(line)
         label = _VOTE_LABEL.match(line)
         row = _VOTE_ROW.match(line)
         if avstar:
-            current, names = "avstar", avstar["names"]
+            lists.append(("avstar", avstar["names"]))
         elif label and not _VOTE_COUNTS["ja"].search(line):
-            current = choice_of.get(label["choice"].lower(), "avstar")
-            names = label["names"]
+            lists.append((_choice(label["choice"]), label["names"]))
         elif row:
-            choice = choice_of.get(row["choice"].lower(), "avstar")
-            getattr(vote, choice).extend(parse_members(row["names"]))
-            continue
-        elif current and "(" in line:
-            names = line
+            lists.append((_choice(row["choice"]), row["names"]))
+            lists.append(("", ""))
+        elif lists and lists[-1][0] and "(" in line:
+            choice, names = lists[-1]
+            lists[-1] = (choice, f"{names} {line}")
         else:
-            current = None
-            continue
-        getattr(vote, current).extend(parse_members(names))
+            lists.append(("", ""))
+    for choice, names in lists:
+        if choice:
+            getattr(vote, choice).extend(parse_members(names))
     for choice, pattern in _VOTE_COUNTS.items():
         match = pattern.search(text)
         if match:
@@ -250,11 +280,38 @@ def read_vote(text: str) -> ParsedVote:
     return vote
 
 
+# A row of a vote table: "Lena Grahn (S)      X" under "Ledamot  Ja  Nej  Avstår".
+_TABLE_MARK = re.compile(r"(?<=\S)\s{2,}[Xx✓](?:\s|$)|(?<=\))\s+[Xx✓](?:\s|$)")
+
+
+def _table_columns(raw: str) -> dict[str, int] | None:
+    """Find where a vote table's Ja, Nej and Avstår columns are."""
+    found = {
+        choice: match.start()
+        for choice, word in (("ja", "ja"), ("nej", "nej"), ("avstar", "avst"))
+        if (match := re.search(rf"(?<!\S){word}\w*", raw, re.IGNORECASE))
+    }
+    return found if {"ja", "nej"} <= set(found) and "(" not in raw else None
+
+
+def _column_choice(raw: str, columns: dict[str, int]) -> str | None:
+    """Return the column whose heading stands nearest the row's mark."""
+    mark = re.search(r"(?<=\s)[Xx✓](?=\s|$)", raw)
+    if not mark:
+        return None
+    return min(columns, key=lambda choice: abs(columns[choice] - mark.start()))
+
+
+def _choice(word: str) -> str:
+    word = word.lower()
+    return word if word in ("ja", "nej") else "avstar"
+
+
 def _split_at(pattern: re.Pattern[str], text: str) -> list[tuple[str, str]]:
     """Cut text where pattern matches; return (who, text from there) pairs."""
     matches = list(pattern.finditer(text))
-    pieces = []
-    for match, nxt in zip(matches, [*matches[1:], None], strict=True):
+    pieces: list[tuple[str, str]] = []
+    for match, nxt in zip(matches, [*matches[1:], None], strict=False):
         chunk = text[match.start() : nxt.start() if nxt else len(text)].strip()
         pieces.append((match["who"], _ENUMERATION.sub("", chunk, count=1)))
     return pieces
@@ -280,7 +337,7 @@ def _read_reservations(
             found = [("", section.text)]
     statements = []
     for who, chunk in found:
-        members = parse_members(who) if who else leading_members(chunk)
+        members = leading_members(who or chunk)
         if not members:
             protocol.warn(
                 section.line,

@@ -105,7 +105,10 @@ BOARD_NAME = (
     rf"{_BOARD_WORD}(?:en|et|e|ens|ets|es|s)?(?:\s(?:arbetsutskott|utskott)(?:et)?)?"
 )
 _BOARD_NAME = re.compile(rf"(?<![\w-])({BOARD_NAME})(?![a-zåäö])")
-_PROTOCOL_NUMBER = re.compile(r"\bnr\.?\s*(\d{1,3}(?:\s*/\s*\d{2,4})?)", re.IGNORECASE)
+_PROTOCOL_NUMBER = re.compile(
+    r"(?:\bnr\.?|protokoll)\s*(\d{4}:\d{1,3}|\d{1,3}(?:\s*/\s*\d{2,4})?)(?![-\d])",
+    re.IGNORECASE,
+)
 
 # Partial presence: "§§ 12-18", "ej § 14", "fr.o.m. § 20", "(t.o.m. § 9)".
 _PRESENCE = re.compile(
@@ -212,7 +215,9 @@ def _apply(protocol: ParsedProtocol, kind: str, first: Line, values: list[str]) 
     elif kind == "adjusters":
         for value in values:
             for member in parse_members(_PRESENCE.sub(" ", value)):
-                if member not in protocol.adjusters:
+                # The signature block names the adjusters again, without party
+                # and maybe run together: "Ulf Nordmark Amira Hassan".
+                if all(m.name not in member.name for m in protocol.adjusters):
                     protocol.adjusters.append(member)
     elif kind == "secretary":
         for value in values[:1]:

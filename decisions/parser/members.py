@@ -29,7 +29,7 @@ _NAME_WORD = re.compile(
 )
 # A party code where it stands alone: "Anna Berg, M, ordförande", "M Anna Berg".
 PARTY_CODE = r"(?:[A-ZÅÄÖ]{1,4}|[A-ZÅÄÖ][a-zåäö][A-ZÅÄÖ]|[a-zåäö]{1,3})"
-_SEPARATORS = re.compile(r"\s*,\s*|\s+och\s+|\s+samt\s+|\s*&\s*")
+_SEPARATORS = re.compile(r"\s*,\s*|\s+och\s+|\s+samt\s+|\s*&\s*| {2,}")
 
 
 def normalize_party(code: str) -> str:

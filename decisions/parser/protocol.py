@@ -25,7 +25,7 @@ _DNR_LINE = re.compile(rf"^{_DNR_LABEL}\s*(?P<value>\S.*)$", re.IGNORECASE)
 _DNR_AFTER = re.compile(rf"\s+{_DNR_LABEL}\s*(?P<value>\S.*)$", re.IGNORECASE)
 # "Detaljplan för Tallmon (RS/2210/2014)": a dnr in parentheses ending the title.
 _DNR_PARENS = re.compile(
-    r"\s*\((?P<value>[A-ZÅÄÖa-zåäö]{0,6}[ .]?[\d][\w ./:-]{2,28})\)$"
+    r"\s*\((?P<value>[A-ZÅÄÖa-zåäö]{0,6}[ ./:-]?[\d][\w ./:-]{2,28})\)$"
 )
 # A case number on a line of its own without a label: "KS 2019/88", "RV190231".
 _BARE_DNR = re.compile(
@@ -42,7 +42,7 @@ _TRAILER = re.compile(
 # "Sekretessärende". Capital S and line start, since the words also occur in
 # running text about secrecy ("... omfattas av sekretess enligt 26 kap.").
 _CONFIDENTIAL = re.compile(
-    r"^(?:Sekretess(?:ärende[n]?)?|Sekretessbelagt(?: ärende)?|SEKRETESS)"
+    r"^(?:Sekretess(?:ärende)?|Sekretessbelagt(?: ärende)?|SEKRETESS)"
     r"(?:\s+(?:enligt|jämlikt)\b.*)?$",
     re.MULTILINE,
 )
@@ -108,7 +108,11 @@ def parse_protocol(text: str, *, source: str) -> ParsedProtocol:
     bounds = [s.index for s in starts] + [end]
     carried_dnr: list[str] = []
     for start, stop in zip(starts, bounds[1:], strict=True):
-        body = lines[start.index + 1 : stop]
+        body = [
+            line
+            for line in lines[start.index + 1 : stop]
+            if not _CONFIDENTIAL_SECTION.match(line.text)
+        ]
         # A dnr line just before the next "§" belongs to that paragraph.
         next_dnr: list[str] = []
         if body and stop != end and _dnr_values(body[-1].text):
@@ -224,18 +228,21 @@ def _read_paragraph(
                 rest = rest[: after.start()]
             title_parts.append(rest)
     body_start = 0
+    title_done = False
     for index, line in enumerate(body):
         dnrs = _dnr_values(line.text)
         if dnrs:
             paragraph.dnrs.extend(d for d in dnrs if d not in paragraph.dnrs)
             body_start = index + 1
+            title_done = bool(title_parts)
             continue
         if title_parts and not paragraph.dnrs and _BARE_DNR.match(line.text):
             paragraph.dnrs.append(line.text.strip())
             body_start = index + 1
+            title_done = True
             continue
         if (
-            paragraph.dnrs
+            title_done
             or heading_kind(line.text)
             or split_heading(line.text)
             or _CONFIDENTIAL.match(line.text)
@@ -260,7 +267,7 @@ def _read_paragraph(
         if after:
             paragraph.dnrs.extend(_split_dnrs(after["value"]))
             title = title[: after.start()].rstrip()
-    paragraph.title = title or f"§ {start.number}"
+    paragraph.title = title
     if not title:
         protocol.warn(first.number, f"§ {start.number} saknar rubrik")
     paragraph.sections = read_sections(body)
@@ -296,6 +303,9 @@ def _join_title(parts: list[str]) -> str:
     for part in parts:
         if not title:
             title = part
+        elif re.search(r"[a-zåäö]-$", title) and part[:1].islower():
+            # "förfrågnings-" + "underlaget": a word broken over the line end.
+            title = title[:-1] + part
         elif part[:1].islower() or title.endswith(("-", "–", ":")):
             title = f"{title} {part}"
         else:

@@ -37,6 +37,7 @@ _HEADINGS: dict[str, str] = {
     "propositionsordning och beslut": "procedure",
     "omröstning": "vote",
     "omröstningsresultat": "vote",
+    "omröstningslista": "vote",
     "votering": "vote",
     "reservation": "reservation",
     "reservationer": "reservation",
@@ -70,7 +71,7 @@ _STAGE = re.compile(
     re.IGNORECASE,
 )
 # "Expedieras: Kommunstyrelsen": a heading with its first line on the same line.
-_INLINE = re.compile(r"^(?P<heading>[^:]{3,45}):\s+(?P<rest>\S.*)$")
+_INLINE = re.compile(r"^(?P<heading>[A-ZÅÄÖ][^:]{2,44}):\s+(?P<rest>\S.*)$")
 
 # Sections that are lists, one item a line.
 _LIST_KINDS = {"documents", "recipients", "vote"}
@@ -120,11 +121,17 @@ def read_sections(lines: list[Line]) -> list[ParsedSection]:
     sections: list[ParsedSection] = []
     heading, kind, stage = "", "other", None
     start = lines[0].number if lines else 0
-    body: list[str] = []
+    body: list[Line] = []
 
     def close() -> None:
         if body or heading:
-            text = "\n".join(body) if kind in _LIST_KINDS else join_lines(body)
+            if kind == "vote":
+                # Vote tables mark choices by column: keep the spacing.
+                text = "\n".join(line.raw or line.text for line in body)
+            elif kind in _LIST_KINDS:
+                text = "\n".join(line.text for line in body)
+            else:
+                text = join_lines([line.text for line in body])
             sections.append(ParsedSection(kind, heading, text, start, stage))
 
     for line in lines:
@@ -140,8 +147,8 @@ def read_sections(lines: list[Line]) -> list[ParsedSection]:
             close()
             heading, (kind, stage), start, body = title, found, line.number, []
             if rest:
-                body.append(rest)
+                body.append(Line(line.number, rest, line.page))
         else:
-            body.append(line.text)
+            body.append(line)
     close()
     return sections

@@ -19,6 +19,8 @@ class Line:
     number: int
     text: str
     page: int = 1
+    # The line as extracted, spacing kept: table columns are told by position.
+    raw: str = ""
 
 
 @dataclass
@@ -57,7 +59,7 @@ _FURNITURE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # How many lines at the top and bottom of a page a running header or footer uses.
-_RUNNING_ZONE = 4
+_RUNNING_ZONE = 3
 
 
 def clean_text(text: str) -> Cleaned:
@@ -73,10 +75,11 @@ def clean_text(text: str) -> Cleaned:
         for index, page_piece in enumerate(raw.split("\f")):
             if index:
                 pages.append([])
-            for piece in _BREAKS.split(page_piece):
-                piece = _clean_piece(piece)
+            for raw_piece in _BREAKS.split(page_piece):
+                piece = _clean_piece(raw_piece)
                 if piece and not _FURNITURE.match(piece):
-                    pages[-1].append(Line(number, piece, len(pages)))
+                    raw = _SPACES.sub(" ", raw_piece).rstrip()
+                    pages[-1].append(Line(number, piece, len(pages), raw))
     cleaned = Cleaned(lines=[])
     running = _running_lines(pages)
     previous: list[str] | None = None
@@ -88,9 +91,8 @@ def clean_text(text: str) -> Cleaned:
             )
             continue
         previous = texts
-        for position, line in enumerate(page):
-            in_zone = position < _RUNNING_ZONE or position >= len(page) - _RUNNING_ZONE
-            if in_zone and _shape(line.text) in running:
+        for key, line in _edge_keys(page):
+            if key is not None and key in running:
                 if line.text not in cleaned.running:
                     cleaned.running.append(line.text)
                 continue
@@ -109,7 +111,9 @@ def _clean_piece(piece: str) -> str:
     if "&" in piece:
         piece = html.unescape(piece)
     piece = _SPACES.sub(" ", piece).strip()
-    piece = re.sub(r" {2,}", " ", piece)
+    # A wide gap is a column boundary in a flattened table: keep it as two
+    # spaces ("Sofia Hedman  Torbjörn Ek"); any other run becomes one.
+    piece = re.sub(r" {2,}", lambda gap: "  " if len(gap[0]) > 2 else " ", piece)
     if _LETTER_SPACED.match(piece):
         piece = piece.replace(" ", "")
     return _GLUED_PARTY.sub(") ", piece)
@@ -120,21 +124,38 @@ def _shape(text: str) -> str:
     return re.sub(r"\d+", "#", text.casefold())
 
 
-def _running_lines(pages: list[list[Line]]) -> set[str]:
-    """Find the shapes of lines repeated at the top or bottom of most pages."""
+def _edge_keys(page: list[Line]) -> list[tuple[tuple[str, int, str] | None, Line]]:
+    """Key each line near a page's top or bottom by its place and its shape."""
+    keyed: list[tuple[tuple[str, int, str] | None, Line]] = []
+    for position, line in enumerate(page):
+        from_end = len(page) - 1 - position
+        if position < _RUNNING_ZONE:
+            keyed.append((("top", position, _shape(line.text)), line))
+        elif from_end < _RUNNING_ZONE:
+            keyed.append((("bottom", from_end, _shape(line.text)), line))
+        else:
+            keyed.append((None, line))
+    return keyed
+
+
+def _running_lines(pages: list[list[Line]]) -> set[tuple[str, int, str]]:
+    """Find lines repeated at the same place at the top or bottom of most pages.
+
+    A running header stands at the same distance from the page's edge every
+    time; content that happens to repeat ("Beslutet skickas till") does not.
+    """
     if len(pages) < 3:
         return set()
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, int, str], int] = {}
     for page in pages:
-        zone = page[:_RUNNING_ZONE] + page[-_RUNNING_ZONE:]
-        for shape in {_shape(line.text) for line in zone}:
-            seen[shape] = seen.get(shape, 0) + 1
+        for key in {key for key, _ in _edge_keys(page) if key is not None}:
+            seen[key] = seen.get(key, 0) + 1
     threshold = max(3, int(len(pages) * 0.6 + 0.5))
     # A "§" line or a lone heading word may open many pages; it is content.
     return {
-        shape
-        for shape, count in seen.items()
-        if count >= threshold and "§" not in shape and len(shape) > 12
+        key
+        for key, count in seen.items()
+        if count >= threshold and "§" not in key[2] and len(key[2]) > 12
     }
 
 
