@@ -166,6 +166,61 @@ def test_word_list_numbers_and_bullets_are_kept():
     )
 
 
+def with_body(body: str) -> bytes:
+    """Return a Word document whose body is `body` (WordprocessingML)."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer, "w") as archive,
+        zipfile.ZipFile(io.BytesIO(make_docx(""))) as template,
+    ):
+        for item in template.infolist():
+            data = template.read(item)
+            if item.filename == "word/document.xml":
+                head = data[: data.index(b"<w:body>")].decode()
+                data = f"{head}<w:body>{body}</w:body></w:document>".encode()
+            archive.writestr(item, data)
+    return buffer.getvalue()
+
+
+def test_word_revisions_fields_and_text_boxes_come_out_as_word_shows_them():
+    body = (
+        # A tracked change: the deleted words are not text, the inserted are.
+        "<w:p><w:r><w:t xml:space='preserve'>Beslutet </w:t></w:r>"
+        "<w:del w:id='1' w:author='A'><w:r><w:delText>inte </w:delText></w:r></w:del>"
+        "<w:ins w:id='2' w:author='A'><w:r><w:t xml:space='preserve'>nu </w:t></w:r>"
+        "</w:ins><w:r><w:t>fattat</w:t><w:tab/><w:t>§ 3</w:t></w:r></w:p>"
+        # A field: its code is not text, its result is.
+        "<w:p><w:r><w:fldChar w:fldCharType='begin'/></w:r>"
+        "<w:r><w:instrText> PAGE </w:instrText></w:r>"
+        "<w:r><w:fldChar w:fldCharType='separate'/></w:r><w:r><w:t>Sida 2</w:t></w:r>"
+        "<w:r><w:fldChar w:fldCharType='end'/></w:r></w:p>"
+        # A content control around a paragraph; a line break; a hard hyphen.
+        "<w:sdt><w:sdtContent><w:p><w:r><w:t>Dnr KS</w:t><w:noBreakHyphen/>"
+        "<w:t>2024/12</w:t><w:br/><w:t>Åsa Öberg</w:t></w:r></w:p>"
+        "</w:sdtContent></w:sdt>"
+        # A text box, kept twice by Word 2010 and later: read once.
+        "<w:p><w:r><w:t>Före rutan</w:t></w:r><w:r><mc:AlternateContent>"
+        "<mc:Choice Requires='wps'><w:drawing><wps:txbx><w:txbxContent>"
+        "<w:p><w:r><w:t>Justerat – Älvängen</w:t></w:r></w:p>"
+        "</w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict>"
+        "<v:textbox><w:txbxContent><w:p><w:r><w:t>Justerat – Älvängen</w:t></w:r>"
+        "</w:p></w:txbxContent></v:textbox></w:pict></mc:Fallback>"
+        "</mc:AlternateContent></w:r></w:p>"
+    )
+    extracted = extract(with_body(body), name="p.docx")
+    assert extracted.text == (
+        "Beslutet nu fattat\t§ 3\n"
+        "Sida 2\n"
+        "Dnr KS-2024/12\nÅsa Öberg\n"
+        "Före rutan\n"
+        "Justerat – Älvängen\n"
+    )
+
+
+def test_a_word_document_without_text_is_refused():
+    assert "ingen text" in refused(make_docx("\n\n")).message
+
+
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda path: path.name)
 @pytest.mark.parametrize("maker", [make_pdf, make_docx], ids=["pdf", "docx"])
 def test_the_seeds_keep_every_word_through_pdf_and_docx(seed, maker):
