@@ -1,7 +1,6 @@
 """Text out of PDF, Word and text files: decisions/extract.py, and ingest through it."""
 
 import io
-import time
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -355,16 +354,17 @@ def test_extract_errors_are_parse_errors_so_ingest_reports_them():
     assert str(error).startswith("rad 2: inte giltig UTF-8")
 
 
-def test_a_long_pdf_extracts_quickly():
+def test_a_long_pdf_extracts_every_page_in_order():
+    # Speed is measured by bench/ingest.py; tests assert behaviour only.
     text = "\n".join(
         f"Ärende {n} om Östra hamnen – rad {n} med å, ä, ö och é" for n in range(12000)
     )
     pdf = make_pdf(text, footer="Sida {page} ({pages})", lines_per_page=40)
-    started = time.perf_counter()
     extracted = extract(pdf, name="lang.pdf")
     assert extracted.pages == 300
-    # 300 pages take about 0.3 s; the budget is 500 pages in 30 s on two cores.
-    assert time.perf_counter() - started < 9
+    pages = extracted.text.split("\f")
+    assert len(pages) == 300
+    assert "rad 11999 med å, ä, ö och é" in pages[-1]
 
 
 # -- ingest goes through it -------------------------------------------------------

@@ -39,6 +39,10 @@ _RESERVER = _speaker(
     r"\s+(?:en\s+)?(?:skriftlig\s+)?reservation"
 )
 # "Reservation anfördes av Anna Berg (M) och ...": the names after the verb.
+# "Mot beslutet reserverar sig Anders Berg (fp), ...": the names after the verb.
+_RESERVING_AFTER = re.compile(
+    r"reserverar\s+sig\s+(?P<who>[A-ZÅÄÖ][^.\n]*?)(?=\s+(?:mot|till förmån|för)\b|\.|$)"
+)
 _RESERVED_BY = re.compile(
     r"reservation(?:er)?\s+(?:anfördes|anmäldes|lämnades)\s+av\s+(?P<who>[^.\n]+)",
     re.IGNORECASE,
@@ -219,11 +223,9 @@ def _jav_in_text(sections: list[ParsedSection]) -> list[ParsedStatement]:
 
 
 def _recipients(text: str) -> list[str]:
-    """One recipient a line; a single line may list several, comma-separated."""
-    lines = [line.strip(" -–•.") for line in text.splitlines() if line.strip()]
-    if len(lines) == 1:
-        lines = re.split(r"\s*[,;]\s*", lines[0])
-    return [line.strip(" .") for line in lines if line.strip(" .")]
+    """One recipient a line, as printed ("Sökanden, med delgivningskvitto")."""
+    lines = (line.strip(" -–•.") for line in text.splitlines())
+    return [line for line in lines if line]
 
 
 def read_vote(text: str) -> ParsedVote:
@@ -338,6 +340,9 @@ def _read_reservations(
     statements = []
     for who, chunk in found:
         members = leading_members(who or chunk)
+        if not members:
+            after = _RESERVING_AFTER.search(chunk)
+            members = parse_members(after["who"]) if after else []
         if not members:
             protocol.warn(
                 section.line,

@@ -46,7 +46,8 @@ _LABELS: list[tuple[str, str]] = [
     (r"plats och tid|tid och plats|plats och datum", "place_time"),
     (r"sammanträdesdatum|sammanträdesdag|sammanträdets datum|mötesdatum", "date"),
     (r"beslutande ledamöter|närvarande ledamöter|beslutande|ledamöter", "beslutande"),
-    (r"tjänstgörande ersättare", "tjanstgorande_ersattare"),
+    # "Tjänstgörande" alone: a table cell broken before "ersättare".
+    (r"tjänstgörande ersättare|tjänstgörande", "tjanstgorande_ersattare"),
     (r"ej tjänstgörande ersättare|närvarande ersättare|ersättare", "ersattare"),
     (
         r"övriga deltagande|övriga närvarande|närvarande tjänstemän|övriga"
@@ -64,6 +65,7 @@ _LABELS: list[tuple[str, str]] = [
     (r"nämnd\s*/\s*styrelse|organ|instans", "organ"),
     (
         r"datum då anslaget sätts upp|datum för anslags uppsättande|anslaget uppsatt"
+        r"|justeringen har tillkännagivits genom anslag(?: den)?"
         r"|anslaget sätts upp|datum för anslag|anslagsdatum|uppsättande",
         "posting",
     ),
@@ -102,9 +104,14 @@ _BOARD_WORD = r"(?:nämnd|styrelse|fullmäktige|utskott)"
 BOARD_NAME = (
     r"(?:[A-ZÅÄÖa-zåäö][a-zåäö]*-\s(?:och|samt)\s[a-zåäö]*"
     r"|[A-ZÅÄÖ][a-zåäö]+[as]\s[a-zåäö]*|[A-ZÅÄÖa-zåäö][a-zåäö-]*)"
-    rf"{_BOARD_WORD}(?:en|et|e|ens|ets|es|s)?(?:\s(?:arbetsutskott|utskott)(?:et)?)?"
+    rf"{_BOARD_WORD}(?:ens|ets|es|ns|en|et|e|n|s)?(?:\s(?:arbetsutskott|utskott)(?:et)?)?"
 )
 _BOARD_NAME = re.compile(rf"(?<![\w-])({BOARD_NAME})(?![a-zåäö])")
+_POSTED = re.compile(
+    r"\b(?:anslogs|anslaget\s+(?:uppsatt|sattes\s+upp)|tillkännagivits\s+genom\s+anslag)"
+    r"[^.]*?(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s+[a-zåäö]+\s+\d{4})",
+    re.IGNORECASE,
+)
 _PROTOCOL_NUMBER = re.compile(
     r"(?:\bnr\.?|protokoll)\s*(\d{4}:\d{1,3}|\d{1,3}(?:\s*/\s*\d{2,4})?)(?![-\d])",
     re.IGNORECASE,
@@ -117,8 +124,8 @@ _PRESENCE = re.compile(
 )
 # "tjg för Mats Ring (M)", "ersätter", "istf", "i stället för".
 _REPLACES = re.compile(
-    r"[,(]?\s*\b(?:tjg\.?|tjänstgör|tjänstgörande|ersätter|istf\.?|i\s+stället)"
-    r"(?:\s+för)?\s+(?P<who>.+?)\s*$",
+    r"(?:[,(]?\s*\b(?:tjg\.?|tjänstgör|tjänstgörande|ersätter|istf\.?|i\s+stället)"
+    r"(?:\s+för)?|(?<=\))\s*för)\s+(?P<who>.+?)\s*$",
     re.IGNORECASE,
 )
 
@@ -158,10 +165,20 @@ def read_front_matter(
     running: list[str],
 ) -> None:
     """Fill the protocol's header fields from the lines around its paragraphs."""
-    blocks = _label_blocks(_split_inner_labels(header + trailer))
+    blocks = _unflatten(_label_blocks(_split_inner_labels(header + trailer)))
     for kind, first, values in blocks:
         _apply(protocol, kind, first, values)
     _title_block(protocol, [line for line in header if not _LABEL.match(line.text)])
+    for line in trailer:
+        if protocol.kommun is None and _MUNICIPALITY.match(line.text):
+            protocol.kommun = line.text
+    if protocol.posting_date is None:
+        # "... och anslogs på kommunens digitala anslagstavla 2020-02-17."
+        for line in header + trailer:
+            match = _POSTED.search(line.text)
+            if match:
+                protocol.posting_date = parse_date(match[0])
+                break
     for text in running:
         if protocol.kommun is None:
             match = _MUNICIPALITY_IN.search(text)
@@ -196,6 +213,61 @@ def _label_blocks(lines: list[Line]) -> list[tuple[str, Line, list[str]]]:
         elif blocks:
             blocks[-1][2].append(line.text)
     return blocks
+
+
+def _unflatten(
+    blocks: list[tuple[str, Line, list[str]]],
+) -> list[tuple[str, Line, list[str]]]:
+    """Sort values under their labels when a flattened table lists labels first.
+
+    "Plats och tid / Beslutande / Tjänstgörande ersättare / ... " followed by all
+    the values: each value goes to the label its content fits, in order.
+    """
+    out: list[tuple[str, Line, list[str]]] = []
+    run: list[tuple[str, Line, list[str]]] = []
+    for block in blocks:
+        run.append(block)
+        if block[2]:
+            if len(run) >= 3 and not any(values for _, _, values in run[:-1]):
+                out.extend(_distribute(run))
+            else:
+                out.extend(run)
+            run = []
+    return out + run
+
+
+def _distribute(
+    run: list[tuple[str, Line, list[str]]],
+) -> list[tuple[str, Line, list[str]]]:
+    kinds = [kind for kind, _, _ in run]
+    sorted_values: dict[str, list[str]] = {kind: [] for kind in kinds}
+    seen_names: set[str] = set()
+
+    def put(kind: str, value: str) -> bool:
+        if kind in sorted_values:
+            sorted_values[kind].append(value)
+            return True
+        return False
+
+    for value in run[-1][2]:
+        people = parse_attendees(value, "beslutande")
+        if not people:
+            if _TIME.search(value) and not sorted_values.get("place_time"):
+                put("place_time", value) or put("time", value)
+            else:
+                put("other", value)
+            continue
+        person = people[0]
+        if person.replaces and put("tjanstgorande_ersattare", value):
+            pass
+        elif person.party is None and put("ovriga", value):
+            pass
+        elif person.name in seen_names and put("adjusters", value):
+            pass
+        else:
+            put("beslutande", value) or put("ersattare", value)
+        seen_names.add(person.name)
+    return [(kind, line, sorted_values[kind]) for kind, line, _ in run]
 
 
 def _is_label(match: re.Match[str]) -> bool:

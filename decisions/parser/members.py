@@ -24,12 +24,23 @@ _ROLE = re.compile(
 _OTHERS = re.compile(r"\s*\bm\.?\s?fl\b\.?", re.IGNORECASE)
 # A party in parentheses: any 1-4 letter code, local parties included ("(SjP)").
 _PARTY = re.compile(r"\(\s*([A-Za-zÅÄÖåäö]{1,4})(?:-gruppen)?\s*\)")
-_NAME_WORD = re.compile(
-    r"^(?:[A-ZÅÄÖÉÜ][a-zåäöéüA-ZÅÄÖÉÜ'’]*(?:-[A-ZÅÄÖÉÜ][a-zåäöéü'’]+)*|von|af|de|van|der|el|al|bin)$"
-)
+# Name particles written in lower case: "Karl von Essen", "Ann af Ekenstam".
+_PARTICLES = {"von", "af", "de", "van", "der", "el", "al", "bin", "da", "di"}
+
+
+def _is_name_word(word: str) -> bool:
+    """A capitalised word of letters, hyphens and apostrophes, or a particle."""
+    if word in _PARTICLES:
+        return True
+    bare = word.replace("-", "").replace("'", "").replace("’", "")
+    return bool(bare) and bare.isalpha() and word[0].isupper()
+
+
 # A party code where it stands alone: "Anna Berg, M, ordförande", "M Anna Berg".
 PARTY_CODE = r"(?:[A-ZÅÄÖ]{1,4}|[A-ZÅÄÖ][a-zåäö][A-ZÅÄÖ]|[a-zåäö]{1,3})"
-_SEPARATORS = re.compile(r"\s*,\s*|\s+och\s+|\s+samt\s+|\s*&\s*| {2,}")
+_SEPARATORS = re.compile(
+    r"\s*,\s*|\s+och\s+|\s+samt\s+|\s*&\s*| {2,}|(?<=\))\s+(?=[A-ZÅÄÖ])"
+)
 
 
 def normalize_party(code: str) -> str:
@@ -56,7 +67,7 @@ def parse_name(fragment: str) -> str | None:
     # party speaking as a group ("Liberalerna reserverar sig").
     if not 2 <= len(words) <= 6:
         return None
-    if not all(_NAME_WORD.match(word) for word in words):
+    if not all(_is_name_word(word) for word in words):
         return None
     if not words[0][:1].isupper():
         return None
@@ -73,7 +84,7 @@ def leading_name(fragment: str) -> tuple[str | None, str]:
         fragment = stripped
     words = fragment.split()
     count = 0
-    while count < len(words) and count < 6 and _NAME_WORD.match(words[count]):
+    while count < len(words) and count < 6 and _is_name_word(words[count]):
         count += 1
     if count < 2 or not words[0][:1].isupper():
         return None, fragment

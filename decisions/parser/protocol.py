@@ -19,7 +19,7 @@ _PARAGRAPH = re.compile(
 )
 # A table of contents line: "§ 41 Budget 2021 ........ 5".
 _TOC_LEADER = re.compile(r"(?:\.{3,}|…+|\s\.\s\.\s\.)\s*\d*$")
-_DNR_LABEL = r"(?:dnr|diarienummer|ärendenummer|ärendenr|ärende\s+nr)\.?\s*:?"
+_DNR_LABEL = r"(?:dnr|diarienummer|ärendenummer|ärendenr|ärende\s+nr)\b\.?\s*:?"
 _DNR_LINE = re.compile(rf"^{_DNR_LABEL}\s*(?P<value>\S.*)$", re.IGNORECASE)
 # "Budget 2021 Dnr KS 2020/12": a dnr after the title on the same line.
 _DNR_AFTER = re.compile(rf"\s+{_DNR_LABEL}\s*(?P<value>\S.*)$", re.IGNORECASE)
@@ -35,7 +35,10 @@ _BARE_DNR = re.compile(
 # The posting block closes the minutes: nothing after it belongs to a paragraph.
 _TRAILER = re.compile(
     r"^(anslag\s*/\s*bevis|anslagsbevis|bevis\s+om\s+anslag|justeringsbevis"
-    r"|tillkännagivande\s+av\s+justering|underskrifter\b)",
+    r"|tillkännagivande\s+av\s+justering|underskrifter\b|vid\s+protokollet"
+    r"|rätt\s+utdraget\s+intygar|utdragsbestyrkande\s+\S|justerat\s+\d"
+    r"|justeringsdatum|anslaget\s+(?:uppsatt|sätts)|justeringen\s+har\s+tillkännagivits"
+    r"|protokollet\s+(?:är\s+justerat|justerades)|postadress)",
     re.IGNORECASE,
 )
 # A line that marks the item as secret: "Sekretess enligt 26 kap. 1 § OSL",

@@ -79,7 +79,8 @@ _LIST_KINDS = {"documents", "recipients", "vote"}
 
 def heading_kind(text: str) -> tuple[str, str | None] | None:
     """Return (kind, stage) for a line that opens a section, else None."""
-    if len(text) > 80 or text.endswith((".", ",")):
+    # Clerks capitalise headings; a lone lower-case word is a broken sentence.
+    if len(text) > 80 or text.endswith((".", ",")) or not text[:1].isupper():
         return None
     key = " ".join(text.rstrip(":").split()).casefold()
     kind = _kind_of(key)

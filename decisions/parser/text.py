@@ -50,7 +50,7 @@ _LETTER_SPACED = re.compile(r"^(?:[A-ZÅÄÖ] ){3,}[A-ZÅÄÖ]$")
 # put several on one line ("Justerandes sign Utdragsbestyrkande").
 _FURNITURE = re.compile(
     r"""^(?:(?:
-        justerandes\s+sign(?:atur)?\.?
+        justerandes\s+sign(?:atur)?\.?:?(?:\s+[A-ZÅÄÖ]{1,3}\b){0,6}
       | utdragsbestyrkande
       | (?:sida|blad)\s+\d+\s*(?:\(\s*\d+\s*\)|av\s+\d+)?
       | \d+\s*\(\s*\d+\s*\)
@@ -78,7 +78,7 @@ def clean_text(text: str) -> Cleaned:
             for raw_piece in _BREAKS.split(page_piece):
                 piece = _clean_piece(raw_piece)
                 if piece and not _FURNITURE.match(piece):
-                    raw = _SPACES.sub(" ", raw_piece).rstrip()
+                    raw = _clean_piece(raw_piece, keep_spacing=True)
                     pages[-1].append(Line(number, piece, len(pages), raw))
     cleaned = Cleaned(lines=[])
     running = _running_lines(pages)
@@ -105,17 +105,21 @@ def clean_lines(text: str) -> list[Line]:
     return clean_text(text).lines
 
 
-def _clean_piece(piece: str) -> str:
+def _clean_piece(piece: str, *, keep_spacing: bool = False) -> str:
     if "<" in piece:
         piece = _TAG.sub(" ", piece)
     if "&" in piece:
         piece = html.unescape(piece)
-    piece = _SPACES.sub(" ", piece).strip()
-    # A wide gap is a column boundary in a flattened table: keep it as two
-    # spaces ("Sofia Hedman  Torbjörn Ek"); any other run becomes one.
-    piece = re.sub(r" {2,}", lambda gap: "  " if len(gap[0]) > 2 else " ", piece)
-    if _LETTER_SPACED.match(piece):
-        piece = piece.replace(" ", "")
+    piece = _SPACES.sub(" ", piece)
+    if keep_spacing:
+        piece = piece.rstrip()
+    else:
+        # A wide gap is a column boundary in a flattened table: keep it as two
+        # spaces ("Sofia Hedman  Torbjörn Ek"); any other run becomes one.
+        piece = re.sub(r" {2,}", lambda gap: "  " if len(gap[0]) > 2 else " ", piece)
+        piece = piece.strip()
+        if _LETTER_SPACED.match(piece):
+            piece = piece.replace(" ", "")
     return _GLUED_PARTY.sub(") ", piece)
 
 
