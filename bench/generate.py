@@ -141,4 +141,4 @@ def protocol_text(
 
 def paragraphs_for_pages(pages: int, lines_per_page: int = 45) -> int:
     """How many generated paragraphs fill about that many PDF pages."""
-    return max(1, pages * lines_per_page // 24)
+    return max(1, pages * lines_per_page // 28)

@@ -43,8 +43,11 @@ _RESERVER = _speaker(
 _RESERVING_AFTER = re.compile(
     r"reserverar\s+sig\s+(?P<who>[A-ZÅÄÖ][^.\n]*?)(?=\s+(?:mot|till förmån|för)\b|\.|$)"
 )
-_RESERVED_BY = re.compile(
-    r"reservation(?:er)?\s+(?:anfördes|anmäldes|lämnades)\s+av\s+(?P<who>[^.\n]+)",
+# "Reservation anfördes av Anna Berg (M) ...", "Särskilt uttalande gjordes av
+# ...": the names after the verb.
+_MADE_BY = re.compile(
+    r"\b(?:anfördes|anmäldes|lämnades|gjordes|avgavs|framfördes)\s+av\s+"
+    r"(?P<who>[^\n]+)",
     re.IGNORECASE,
 )
 # A reservation "till förmån för sitt eget förslag" stands on the proposal made
@@ -85,6 +88,8 @@ _NAME_LIST_WORDS = {
     "ordförande",
     "vice",
 }
+# "m.fl." / "m. fl.": its full stops end no sentence.
+_OTHERS_DOTTED = re.compile(r"\bm\.\s?fl\.?")
 # The numbering clerks put before each proposal: "- 1) ", "2. ".
 _ENUMERATION = re.compile(r"^(?:[-–•]\s*)?(?:\d{1,2}[.)]\s*)?")
 
@@ -108,7 +113,7 @@ _VOTE_COUNTS = {
 }
 _VOTE_LABEL = re.compile(
     r"^(?:följande\s+(?:ledamöter\s+)?röstar\s+|de\s+som\s+röstar\s+|röstar\s+)?"
-    r"(?P<choice>ja|nej|avstår|avstod|avstående)(?:-?röst(?:er|erna)?)?"
+    r"(?P<choice>ja|nej|avstår|avstod|avstående)\b(?:-?röst(?:er|erna)?)?"
     r"(?:\s+(?:avges|avgavs|lämnas|lämnades)\s+av)?\s*(?:\(\d+\))?\s*[:–-]?\s*"
     r"(?P<names>.*)$",
     re.IGNORECASE,
@@ -122,7 +127,7 @@ _VOTE_ROW = re.compile(
     r"(?P<choice>ja|nej|avstår|avstod)\b.*$",
     re.IGNORECASE,
 )
-_JAV_SENTENCE = re.compile(r"[^.\n]*\bjäv\b[^.\n]*\.?", re.IGNORECASE)
+_JAV_WORD = re.compile(r"\bjäv\b", re.IGNORECASE)
 
 
 def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
@@ -202,23 +207,28 @@ def leading_members(text: str) -> list[ParsedMember]:
 
 
 def _statement(section: ParsedSection) -> ParsedStatement:
-    return ParsedStatement(
-        members=leading_members(section.text), text=section.text, line=section.line
-    )
+    members = leading_members(section.text)
+    if not members:
+        by = _MADE_BY.search(section.text)
+        members = leading_members(by["who"]) if by else []
+    return ParsedStatement(members=members, text=section.text, line=section.line)
 
 
 def _jav_in_text(sections: list[ParsedSection]) -> list[ParsedStatement]:
     """Find jäv declared in running text: "Anna Berg (S) anmäler jäv och ..."."""
     found = []
     for section in sections:
-        for match in _JAV_SENTENCE.finditer(section.text):
-            members = leading_members(match[0])
-            if members:
-                found.append(
-                    ParsedStatement(
-                        members=members, text=match[0].strip(), line=section.line
+        if "jäv" not in section.text.lower():
+            continue
+        for sentence in re.split(r"(?<=[.!?])\s+|\n", section.text):
+            if _JAV_WORD.search(sentence):
+                members = leading_members(sentence)
+                if members:
+                    found.append(
+                        ParsedStatement(
+                            members=members, text=sentence.strip(), line=section.line
+                        )
                     )
-                )
     return found
 
 
@@ -331,7 +341,7 @@ def _read_reservations(
 ) -> list[ParsedStatement]:
     found = _split_at(_RESERVER, section.text)
     if not found:
-        by = _RESERVED_BY.search(section.text)
+        by = _MADE_BY.search(section.text)
         if by:
             found = [(by["who"], section.text)]
         elif section.text:

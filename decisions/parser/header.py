@@ -66,7 +66,7 @@ _LABELS: list[tuple[str, str]] = [
     (
         r"datum då anslaget sätts upp|datum för anslags uppsättande|anslaget uppsatt"
         r"|justeringen har tillkännagivits genom anslag(?: den)?"
-        r"|anslaget sätts upp|datum för anslag|anslagsdatum|uppsättande",
+        r"|anslaget sätts upp|datum för anslag|anslagsdatum|uppsättande|anslaget|anslag",
         "posting",
     ),
     (
@@ -103,7 +103,8 @@ _BOARD_WORD = r"(?:nämnd|styrelse|fullmäktige|utskott)"
 # "Kommunstyrelsens arbetsutskott"; any case, possibly in the genitive.
 BOARD_NAME = (
     r"(?:[A-ZÅÄÖa-zåäö][a-zåäö]*-\s(?:och|samt)\s[a-zåäö]*"
-    r"|[A-ZÅÄÖ][a-zåäö]+[as]\s[a-zåäö]*|[A-ZÅÄÖa-zåäö][a-zåäö-]*)"
+    r"|(?:[A-ZÅÄÖ][a-zåäö]+\s)?[A-ZÅÄÖ][a-zåäö]+[as]\s[a-zåäö]*"
+    r"|[A-ZÅÄÖa-zåäö][a-zåäö-]*)"
     rf"{_BOARD_WORD}(?:ens|ets|es|ns|en|et|e|n|s)?(?:\s(?:arbetsutskott|utskott)(?:et)?)?"
 )
 _BOARD_NAME = re.compile(rf"(?<![\w-])({BOARD_NAME})(?![a-zåäö])")
@@ -337,8 +338,10 @@ def _title_block(protocol: ParsedProtocol, lines: list[Line]) -> None:
     dates = []
     for line in lines[:12]:
         text = line.text
-        if protocol.kommun is None and _MUNICIPALITY.match(text):
-            protocol.kommun = text
+        cells = text.split("  ")
+        municipality = next((c for c in cells if _MUNICIPALITY.match(c)), None)
+        if protocol.kommun is None and municipality:
+            protocol.kommun = municipality
             continue
         if protocol.namnd is None and len(text) < 80:
             board = find_board(text)
@@ -355,6 +358,16 @@ def _title_block(protocol: ParsedProtocol, lines: list[Line]) -> None:
         date = parse_date(text)
         if date:
             dates.append(date)
+    if protocol.namnd is None:
+        # "Protokoll ... fört vid sammanträde med Västra Lindhamns stadsdelsnämnd".
+        joined = " ".join(line.text for line in lines[:12])
+        match = re.search(
+            rf"\b(?:sammanträde|protokoll)[^.]*?\b(?:med|för|i)\s+({BOARD_NAME})",
+            joined,
+            re.IGNORECASE,
+        )
+        if match:
+            protocol.namnd = board_base_name(match[1])
     # A lone date in the title block is the meeting's ("Borås 4 mars 2015");
     # several dates there say nothing certain.
     if protocol.meeting_date is None and len(set(dates)) == 1:
@@ -373,6 +386,10 @@ def parse_attendees(text: str, group: str) -> list[ParsedAttendee]:
     if replacement:
         replaces = parse_name(_PARTY_PARENS.sub(" ", replacement["who"]).strip("() "))
         text = text[: replacement.start()]
+    if replaces:
+        # Whoever serves in a member's place is a serving substitute, wherever
+        # the list puts them.
+        group = "tjanstgorande_ersattare"
     attendees = [
         ParsedAttendee(name, party, group, role, replaces, note)
         for name, party, role in _people(text)

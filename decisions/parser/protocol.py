@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -176,8 +177,9 @@ def _paragraph_starts(protocol: ParsedProtocol, lines: list[Line]) -> list[_Star
             continue
         kept.append(candidate)
     chain = _longest_increasing(kept)
+    chosen = {candidate.index for candidate in chain}
     for candidate in kept:
-        if candidate not in chain:
+        if candidate.index not in chosen:
             protocol.warn(
                 lines[candidate.index].number,
                 f"'§ {candidate.number}' bryter paragrafernas ordning och läses som "
@@ -187,16 +189,24 @@ def _paragraph_starts(protocol: ParsedProtocol, lines: list[Line]) -> list[_Star
 
 
 def _longest_increasing(candidates: list[_Start]) -> list[_Start]:
-    best = [1] * len(candidates)
+    """Keep the longest run of paragraphs whose numbers rise, in O(n log n).
+
+    `ends[k]` is the smallest last number that a rising run of k + 1 paragraphs
+    can end with; a group "§§ 14-16" ends at 16, so the next must be above it.
+    """
+    ends: list[int] = []
+    tails: list[int] = []  # index into candidates of the run ending at ends[k]
     previous = [-1] * len(candidates)
     for i, candidate in enumerate(candidates):
-        for j in range(i):
-            if candidates[j].last < candidate.first and best[j] + 1 > best[i]:
-                best[i], previous[i] = best[j] + 1, j
-    if not candidates:
-        return []
-    i = max(range(len(candidates)), key=lambda k: (best[k], -k))
+        k = bisect.bisect_left(ends, candidate.first)
+        previous[i] = tails[k - 1] if k else -1
+        if k == len(ends):
+            ends.append(candidate.last)
+            tails.append(i)
+        elif candidate.last < ends[k]:
+            ends[k], tails[k] = candidate.last, i
     chain = []
+    i = tails[-1] if tails else -1
     while i != -1:
         chain.append(candidates[i])
         i = previous[i]

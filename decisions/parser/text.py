@@ -35,7 +35,9 @@ class Cleaned:
 
 
 # Spaces PDF and Word exports use that str.split() does not treat alike.
-_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t]+")
+_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# A tab separates table cells (Word exports): a column gap, as three spaces are.
+_TABS = re.compile(r"\s*\t\s*")
 _INVISIBLE = re.compile(r"[\u200c\u200d\u2060\ufeff\u00ad\uf0b7\u25aa\u25cf]")
 # Bold markers from converted documents, and HTML line breaks from web portals:
 # each starts a new piece of the line.
@@ -110,7 +112,7 @@ def _clean_piece(piece: str, *, keep_spacing: bool = False) -> str:
         piece = _TAG.sub(" ", piece)
     if "&" in piece:
         piece = html.unescape(piece)
-    piece = _SPACES.sub(" ", piece)
+    piece = _TABS.sub("   ", _SPACES.sub(" ", piece))
     if keep_spacing:
         piece = piece.rstrip()
     else:
