@@ -159,7 +159,8 @@ def main() -> None:
         f"{paragraphs / total:.0f} paragraphs/s; peak memory {peak:.0f} MB"
     )
     print(
-        f"folder: {args.files} files, {generated} paragraphs in {folder_seconds:.1f} s: "
+        f"folder: {args.files} files, {generated} paragraphs "
+        f"in {folder_seconds:.1f} s: "
         f"{generated / folder_seconds:.0f} paragraphs/s, "
         f"{args.files / folder_seconds:.1f} files/s"
     )

@@ -66,7 +66,8 @@ _LABELS: list[tuple[str, str]] = [
     (
         r"datum då anslaget sätts upp|datum för anslags uppsättande|anslaget uppsatt"
         r"|justeringen har tillkännagivits genom anslag(?: den)?"
-        r"|anslaget sätts upp|datum för anslag|anslagsdatum|uppsättande|anslaget|anslag",
+        r"|anslaget sätts upp|datum för anslag|anslagsdatum|uppsättande"
+        r"|anslaget|anslag",
         "posting",
     ),
     (
