@@ -167,10 +167,13 @@ def read_front_matter(
     running: list[str],
 ) -> None:
     """Fill the protocol's header fields from the lines around its paragraphs."""
-    blocks = _unflatten(_label_blocks(_split_inner_labels(header + trailer)))
+    cells = _split_inner_labels(_cells(header + trailer))
+    blocks = _unflatten(_label_blocks(cells))
     for kind, first, values in blocks:
         _apply(protocol, kind, first, values)
-    _title_block(protocol, [line for line in header if not _LABEL.match(line.text)])
+    _title_block(
+        protocol, [line for line in _cells(header) if not _LABEL.match(line.text)]
+    )
     for line in trailer:
         if protocol.kommun is None and _MUNICIPALITY.match(line.text):
             protocol.kommun = line.text
@@ -191,6 +194,18 @@ def read_front_matter(
         if protocol.meeting_date is None and re.search("protokoll", text, re.I):
             protocol.meeting_date = parse_date(text)
     _dedupe_attendance(protocol)
+
+
+def _cells(lines: list[Line]) -> list[Line]:
+    """Split lines at wide gaps: a flattened table's cells, each a line of its own."""
+    out = []
+    for line in lines:
+        cells = [cell.strip() for cell in line.text.split("  ") if cell.strip()]
+        # A party column before the name ("S    Eva Hallgren") belongs to it.
+        if len(cells) > 1 and _PARTY_FIRST.match(f"{cells[0]} {cells[1]}"):
+            cells[:2] = [f"{cells[0]} {cells[1]}"]
+        out.extend(Line(line.number, cell, line.page) for cell in cells)
+    return out
 
 
 def _split_inner_labels(lines: list[Line]) -> list[Line]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .model import ParsedSection
-from .text import Line, join_lines
+from .text import Line, join_lines, spaced_text
 
 _HEADINGS: dict[str, str] = {
     "beslut": "decision",
@@ -128,7 +128,7 @@ def read_sections(lines: list[Line]) -> list[ParsedSection]:
         if body or heading:
             if kind == "vote":
                 # Vote tables mark choices by column: keep the spacing.
-                text = "\n".join(line.raw or line.text for line in body)
+                text = "\n".join(spaced_text(line) for line in body)
             elif kind in _LIST_KINDS:
                 text = "\n".join(line.text for line in body)
             else:

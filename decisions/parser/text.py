@@ -19,7 +19,7 @@ class Line:
     number: int
     text: str
     page: int = 1
-    # The line as extracted, spacing kept: table columns are told by position.
+    # The line as extracted: vote tables tell columns apart by position.
     raw: str = ""
 
 
@@ -54,6 +54,7 @@ _FURNITURE = re.compile(
     r"""^(?:(?:
         justerandes\s+sign(?:atur)?\.?:?(?:\s+[A-ZÅÄÖ]{1,3}\b){0,6}
       | utdragsbestyrkande
+      | utskrifts?datum\s*:?\s*\d{4}-\d{2}-\d{2}
       | (?:sida|blad)\s+\d+\s*(?:\(\s*\d+\s*\)|av\s+\d+)?
       | \d+\s*\(\s*\d+\s*\)
       | [_.\-–]{3,}
@@ -80,8 +81,7 @@ def clean_text(text: str) -> Cleaned:
             for raw_piece in _BREAKS.split(page_piece):
                 piece = _clean_piece(raw_piece)
                 if piece and not _FURNITURE.match(piece):
-                    raw = _clean_piece(raw_piece, keep_spacing=True)
-                    pages[-1].append(Line(number, piece, len(pages), raw))
+                    pages[-1].append(Line(number, piece, len(pages), raw_piece))
     cleaned = Cleaned(lines=[])
     running = _running_lines(pages)
     previous: list[str] | None = None
@@ -107,22 +107,34 @@ def clean_lines(text: str) -> list[Line]:
     return clean_text(text).lines
 
 
+def spaced_text(line: Line) -> str:
+    """Return a line cleaned like its text, but with its spacing kept."""
+    return _clean_piece(line.raw, keep_spacing=True) if line.raw else line.text
+
+
 def _clean_piece(piece: str, *, keep_spacing: bool = False) -> str:
+    # Each step is guarded by a cheap test: this runs on every line.
     if "<" in piece:
         piece = _TAG.sub(" ", piece)
     if "&" in piece:
         piece = html.unescape(piece)
-    piece = _TABS.sub("   ", _SPACES.sub(" ", piece))
+    if not piece.isascii():
+        piece = _SPACES.sub(" ", piece)
+    if "\t" in piece:
+        piece = _TABS.sub("   ", piece)
     if keep_spacing:
         piece = piece.rstrip()
     else:
-        # A wide gap is a column boundary in a flattened table: keep it as two
-        # spaces ("Sofia Hedman  Torbjörn Ek"); any other run becomes one.
-        piece = re.sub(r" {2,}", lambda gap: "  " if len(gap[0]) > 2 else " ", piece)
+        if "  " in piece:
+            # A wide gap is a column boundary in a flattened table: keep it as
+            # two spaces ("Sofia Hedman  Torbjörn Ek"); a run of two becomes one.
+            piece = re.sub(
+                r" {2,}", lambda gap: "  " if len(gap[0]) > 2 else " ", piece
+            )
         piece = piece.strip()
-        if _LETTER_SPACED.match(piece):
+        if " " in piece and _LETTER_SPACED.match(piece):
             piece = piece.replace(" ", "")
-    return _GLUED_PARTY.sub(") ", piece)
+    return _GLUED_PARTY.sub(") ", piece) if ")" in piece else piece
 
 
 def _shape(text: str) -> str:
