@@ -88,10 +88,16 @@ def meeting(
         slug=meeting,
     )
     paragrafer = Paragraf.objects.public().filter(meeting=found).order_by("position")
+    attendance = found.attendance.select_related("member")
     return render(
         request,
         "decisions/meeting.html",
-        {"meeting": found, "paragrafer": paragrafer},
+        {
+            "meeting": found,
+            "paragrafer": paragrafer,
+            "attendance": attendance,
+            "adjusters": found.adjusters.all(),
+        },
     )
 
 

@@ -204,9 +204,10 @@ class MeetingPageTests(PagesTestCase):
         self.assertContains(response, "Protokollet anger inget datum")
 
     def test_it_runs_a_fixed_number_of_queries(self) -> None:
-        # 1 the meeting joined with board and municipality; 2 its paragraphs with
-        # their case; 3 their reservations; 4 the reservations' members.
-        with self.assertNumQueries(4):
+        # 1 the meeting joined with board and municipality; 2 its adjusters;
+        # 3 its attendance joined with members; 4 its paragraphs with their case;
+        # 5 their reservations; 6 the reservations' members.
+        with self.assertNumQueries(6):
             self.client.get(self.url)
 
 

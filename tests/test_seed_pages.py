@@ -80,3 +80,21 @@ class SeedPagesTests(TestCase):
         response = self.client.get("/sok/", {"q": "arkiv"})
         self.assertEqual(len(response.context["page"].object_list), 2)
         self.assertContains(response, "<mark>arkiven</mark>", html=False)
+
+
+class WholeProtocolPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from tests.factories import SJOBACKA
+
+        call_command("ingest", str(SJOBACKA[4]), stdout=None, stderr=None)
+        cls.meeting = Meeting.objects.get()
+
+    def test_the_meeting_page_shows_attendance_adjusters_and_posting(self):
+        response = self.client.get(self.meeting.get_absolute_url())
+        self.assertContains(response, "Tjänstgörande ersättare")
+        self.assertContains(response, "Ulla Björk (C)")
+        self.assertContains(response, "(för Stig Hallberg)")
+        self.assertContains(response, "Justerare")
+        self.assertContains(response, "17 juni 2024")
+        self.assertContains(response, "kl. 08.30–12.15")

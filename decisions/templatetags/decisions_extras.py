@@ -154,4 +154,6 @@ def paragraf_layout(paragraf: Paragraf) -> Layout:
 SECTION_KIND_OF = {
     Reservation.Kind.RESERVATION: "reservation",
     Reservation.Kind.SPECIAL_STATEMENT: "special_statement",
+    Reservation.Kind.PROTOCOL_NOTE: "protocol_note",
+    Reservation.Kind.JAV: "jav",
 }
