@@ -20,7 +20,7 @@ help:
 	@echo "make stop              stop the private PostgreSQL server"
 	@echo "make lint | format     ruff check and format --check | rewrite"
 	@echo "make migrations-check  fail if models and migrations differ"
-	@echo "make bench             run bench/*.py"
+	@echo "make bench             run bench/ingest.py and bench/accuracy.py"
 	@echo "make lock              re-resolve dependencies into constraints.txt"
 
 venv:
@@ -54,10 +54,11 @@ format: venv
 migrations-check: venv
 	$(WITH_DB) $(PY) manage.py makemigrations --check --dry-run
 
-# Placeholder until the benchmarks land: runs every bench/*.py in turn.
+# The benchmarks: each prints its figures and ends with one JSON line.
+# bench/extract_compare.py (the PDF libraries compared) runs on its own.
 bench: venv
-	@set -- bench/*.py; if [ ! -e "$$1" ]; then echo "No bench/*.py yet"; exit 0; fi; \
-	for f in "$$@"; do echo "== $$f"; $(WITH_DB) $(PY) "$$f"; done
+	$(WITH_DB) $(PY) bench/ingest.py
+	$(PY) bench/accuracy.py
 
 lock:
 	scripts/lock.sh
