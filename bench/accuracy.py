@@ -1,6 +1,6 @@
 """The parser's accuracy on the hand-written corpus, field by field.
 
-    .venv/bin/python bench/accuracy.py [--show-mismatches]
+    .venv/bin/python bench/accuracy.py [--show-mismatches] [--corpus DIR]
 
 Each document in tests/fixtures/corpus/ has an expectation naming the values its
 author was sure of; every such value is a check. Prints a table of fields with
@@ -24,10 +24,10 @@ from decisions.parser.compare import Check, compare  # noqa: E402
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 
 
-def corpus_checks() -> dict[str, list[Check]]:
-    """Parse every corpus document and check it against its expectation."""
+def corpus_checks(corpus: Path = CORPUS) -> dict[str, list[Check]]:
+    """Parse every document and check it against its expectation."""
     results = {}
-    for expected_path in sorted(CORPUS.glob("*.expected.json")):
+    for expected_path in sorted(corpus.glob("*.expected.json")):
         source = expected_path.with_name(
             expected_path.name.replace(".expected.json", ".txt")
         )
@@ -45,8 +45,15 @@ def corpus_checks() -> dict[str, list[Check]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--show-mismatches", action="store_true")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=CORPUS,
+        help="a folder of NN_name.txt with NN_name.expected.json (default: the "
+        "test corpus; tests/fixtures/heldout is text the parser was not tuned on)",
+    )
     args = parser.parse_args()
-    results = corpus_checks()
+    results = corpus_checks(args.corpus)
     by_field: dict[str, list[bool]] = defaultdict(list)
     for checks in results.values():
         for check in checks:

@@ -26,7 +26,8 @@ def iso_date(value: str) -> datetime.date:
 
 class Command(BaseCommand):
     help = (
-        "Read minutes (UTF-8 text) into the archive. Each file is one transaction: "
+        "Read minutes (PDF, DOCX or UTF-8 text; files or folders) into the archive. "
+        "Each file is one transaction: "
         "a file that fails leaves nothing behind, and re-ingesting a file changes "
         "nothing. With --dry-run --json, print what the parser found and write nothing."
     )
