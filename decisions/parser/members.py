@@ -51,42 +51,35 @@ def normalize_party(code: str) -> str:
     return code.upper() if code.islower() else code
 
 
-def parse_name(fragment: str) -> str | None:
-    """Return the person's name in a fragment such as "tjänstgörande ersättaren X Y".
-
-    None when what is left does not look like a person's name.
-    """
+def _without_roles(fragment: str) -> str:
+    """Drop "m.fl." and the roles written before a name."""
     fragment = _OTHERS.sub("", fragment).strip(" .,:;")
     while True:
         stripped = _ROLE.sub("", fragment, count=1)
         if stripped == fragment:
-            break
+            return fragment
         fragment = stripped
-    words = fragment.split()
-    # Minutes name people with first and last name; a lone word is a role or a
-    # party speaking as a group ("Liberalerna reserverar sig").
-    if not 2 <= len(words) <= 6:
-        return None
-    if not all(_is_name_word(word) for word in words):
-        return None
-    if not words[0][:1].isupper():
-        return None
-    return " ".join(words)
+
+
+def parse_name(fragment: str) -> str | None:
+    """Return the person's name in a fragment such as "tjänstgörande ersättaren X Y".
+
+    None when what is left does not look like a person's name: minutes name
+    people with first and last name, so a lone word is a role or a party
+    speaking as a group ("Liberalerna reserverar sig").
+    """
+    name, rest = leading_name(fragment)
+    return name if name and not rest and len(name.split()) <= 6 else None
 
 
 def leading_name(fragment: str) -> tuple[str | None, str]:
     """Split "Anna Berg förvaltningschef" into the name and what follows it."""
-    fragment = _OTHERS.sub("", fragment).strip(" .,:;")
-    while True:
-        stripped = _ROLE.sub("", fragment, count=1)
-        if stripped == fragment:
-            break
-        fragment = stripped
+    fragment = _without_roles(fragment)
     words = fragment.split()
     count = 0
-    while count < len(words) and count < 6 and _is_name_word(words[count]):
+    while count < len(words) and _is_name_word(words[count]):
         count += 1
-    if count < 2 or not words[0][:1].isupper():
+    if count < 2 or count > 6 or not words[0][:1].isupper():
         return None, fragment
     return " ".join(words[:count]), " ".join(words[count:])
 
