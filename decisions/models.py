@@ -22,8 +22,9 @@ from django.urls import reverse
 
 # Swedish alphabetical order (Å, Ä, Ö after Z) for names people sort by.
 SWEDISH = "sv-SE-x-icu"
-# The PostgreSQL text search configuration every query and vector uses.
-SEARCH_CONFIG = "swedish"
+# The PostgreSQL text search configuration every query and vector uses: Swedish
+# stemming after unaccent, so "namnd" finds "nämnd" (migration 0003 makes it).
+SEARCH_CONFIG = "swedish_unaccent"
 
 
 class Municipality(models.Model):
@@ -269,6 +270,13 @@ class Paragraf(models.Model):
     decision = models.TextField(blank=True)
     # The paragraph's whole text: nothing the parser could not place is lost.
     text = models.TextField(blank=True)
+    # The meeting's date, copied here so that search can order and filter by it
+    # without a join.
+    meeting_date = models.DateField(null=True, blank=True)
+    # The texts of the paragraph's reservations and statements, for search.
+    reservation_text = models.TextField(blank=True)
+    # Base forms and compound parts the stemmer misses (decisions.lexicon).
+    search_terms = models.TextField(blank=True)
     # The paragraph's parts in order, as {"kind", "heading", "text"} objects.
     sections = models.JSONField(default=list, blank=True)
     # Every case number as printed; `arende` is the first.
@@ -282,7 +290,8 @@ class Paragraf(models.Model):
     search = models.GeneratedField(
         expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
         + SearchVector("decision", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("text", weight="C", config=SEARCH_CONFIG),
+        + SearchVector("reservation_text", weight="C", config=SEARCH_CONFIG)
+        + SearchVector("text", "search_terms", weight="D", config=SEARCH_CONFIG),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -308,6 +317,12 @@ class Paragraf(models.Model):
         indexes = [
             # ParagrafQuerySet.search(): websearch_to_tsquery matched against this.
             GinIndex(fields=["search"], name="paragraf_search_gin"),
+            # Newest first: the start page, lists, and search's bounded ranking.
+            models.Index(
+                F("meeting_date").desc(nulls_last=True),
+                "id",
+                name="paragraf_newest_first",
+            ),
         ]
 
     def __str__(self) -> str:

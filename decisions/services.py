@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from .extract import extract
+from .lexicon import search_terms
 from .models import (
     Arende,
     Attendance,
@@ -185,6 +186,9 @@ def _store(
 
 
 _PARAGRAF_FIELDS = [
+    "meeting_date",
+    "reservation_text",
+    "search_terms",
     "arende",
     "position",
     "title",
@@ -287,6 +291,18 @@ class _ProtocolWriter:
                 meeting=meeting, number=parsed.number
             )
             row.arende = arenden.get(parsed.dnr) if parsed.dnr else None
+            row.meeting_date = meeting.date
+            row.reservation_text = "\n\n".join(
+                statement.text
+                for group in (
+                    parsed.reservations,
+                    parsed.special_statements,
+                    parsed.protocol_notes,
+                    parsed.jav,
+                )
+                for statement in group
+            )
+            row.search_terms = search_terms(f"{parsed.title}\n{parsed.text}")
             row.position = position
             row.title = parsed.title
             row.decision = parsed.decision
