@@ -7,6 +7,8 @@ those keys (see urls.py) rather than from database ids.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
@@ -119,6 +121,11 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.namnd} {self.date_label}"
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # Paragraphs carry a copy of the date for search; keep it in step.
+        self.paragrafer.exclude(meeting_date=self.date).update(meeting_date=self.date)
+
     @property
     def date_label(self) -> str:
         return self.date.isoformat() if self.date else "utan datum"
@@ -180,6 +187,46 @@ class Arende(models.Model):
         return f"Dnr {self.dnr}"
 
 
+# How many of the newest matches search() ranks by relevance.
+RANKED = 1000
+# A diarienummer as typed: letters, digits and separators, with a digit and a
+# separator ("1.1/2152/2016", "KS 2016/123", "KS.2019.14", "22/17").
+_DNR_SHAPE = re.compile(r"(?=.*\d)(?=.*[/.:-])[A-Za-zÅÄÖåäö0-9][\w ./:-]*")
+# The last word of a query, when plain, also matches as a prefix.
+_LAST_WORD = re.compile(r"^(?P<rest>.*?)\s*(?<![-\"\w])(?P<last>\w{2,})$")
+
+
+def search_query(q: str) -> SearchQuery:
+    """Turn what a person typed into a tsquery (websearch syntax, last word prefix)."""
+    q = " ".join(q.split())
+    match = _LAST_WORD.match(q)
+    if not match or q.count('"') % 2 or match["last"].upper() == "OR":
+        return SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+    prefix = SearchQuery(f"{match['last']}:*", config=SEARCH_CONFIG, search_type="raw")
+    if not match["rest"] or match["rest"].endswith(" OR"):
+        # "a OR b": keep websearch's meaning rather than bind b as a prefix.
+        return (
+            prefix
+            if not match["rest"]
+            else SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+        )
+    rest = SearchQuery(match["rest"], config=SEARCH_CONFIG, search_type="websearch")
+    return rest & prefix
+
+
+def _snippet(query: SearchQuery) -> SearchHeadline:
+    return SearchHeadline(
+        "text",
+        query,
+        config=SEARCH_CONFIG,
+        start_sel=ParagrafQuerySet.SNIPPET_START,
+        stop_sel=ParagrafQuerySet.SNIPPET_STOP,
+        max_fragments=2,
+        max_words=30,
+        min_words=12,
+    )
+
+
 class ParagrafQuerySet(models.QuerySet):
     # Marks ts_headline puts around matches in search(): code points from Unicode's
     # private use area, which minutes do not contain, so the snippet can be
@@ -194,36 +241,65 @@ class ParagrafQuerySet(models.QuerySet):
             "meeting__namnd__municipality", "arende"
         ).prefetch_related("reservations__members")
 
-    def search(self, q: str) -> ParagrafQuerySet:
-        """Match q as a person types it (words, "phrases", OR, -not), best first.
+    def matching(self, q: str) -> ParagrafQuerySet:
+        """Keep the paragraphs q matches, as a person types it.
 
-        Confidential paragraphs are never matched: their text is not searchable.
-        `snippet` holds SNIPPET_START/SNIPPET_STOP around matches: show it through
-        the `snippet` template filter, which escapes it.
+        Words must all match, "quoted phrases" in order, OR either, -word not;
+        case and accents do not matter, and the last word also matches as the
+        start of a longer one ("bygglo" finds "bygglov"). Confidential
+        paragraphs never match: their text is not searchable.
         """
-        query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+        return self.filter(search=search_query(q), confidential=False)
+
+    def search(self, q: str) -> ParagrafQuerySet:
+        """Match q and rank the newest RANKED matches, best first.
+
+        Ranking reads every ranked row's vector, so a word found in half the
+        archive is ranked among its newest matches only; `newest()` orders all
+        of them. `snippet` holds SNIPPET_START/SNIPPET_STOP around matches: show
+        it through the `snippet` template filter, which escapes it.
+        """
+        query = search_query(q)
+        newest = (
+            self.matching(q)
+            .order_by(F("meeting_date").desc(nulls_last=True), "-id")
+            .values("pk")[:RANKED]
+        )
         return (
-            self.filter(search=query, confidential=False)
-            .annotate(
-                rank=SearchRank(F("search"), query),
-                snippet=SearchHeadline(
-                    "text",
-                    query,
-                    config=SEARCH_CONFIG,
-                    start_sel=self.SNIPPET_START,
-                    stop_sel=self.SNIPPET_STOP,
-                    max_fragments=2,
-                    max_words=30,
-                    min_words=12,
-                ),
-            )
-            .order_by("-rank", F("meeting__date").desc(nulls_last=True), "position")
+            self.filter(pk__in=newest)
+            .annotate(rank=SearchRank(F("search"), query), snippet=_snippet(query))
+            .order_by("-rank", F("meeting_date").desc(nulls_last=True), "position")
         )
 
-    def latest(self) -> ParagrafQuerySet:
+    def search_newest(self, q: str) -> ParagrafQuerySet:
+        """Match q, newest first, every match, with snippets."""
+        query = search_query(q)
+        return self.matching(q).annotate(snippet=_snippet(query)).newest()
+
+    def newest(self) -> ParagrafQuerySet:
         """Order newest meeting first, then by place in the minutes."""
         return self.order_by(
-            F("meeting__date").desc(nulls_last=True), "meeting_id", "position"
+            F("meeting_date").desc(nulls_last=True), "meeting_id", "position"
+        )
+
+    latest = newest
+
+    def by_reference(self, q: str) -> ParagrafQuerySet | None:
+        """Find what a typed reference names: a diarienummer, or "§ 13".
+
+        None when q is no reference; an empty result when nothing carries it.
+        """
+        text = " ".join(q.split())
+        number = re.fullmatch(r"§+\s*(\d{1,4})", text)
+        if number:
+            return self.filter(number=number[1], confidential=False)
+        dnr = re.fullmatch(r"(?i:dnr\.?:?\s*)?(\S.{2,60})", text)
+        if not dnr or not _DNR_SHAPE.fullmatch(dnr[1]):
+            return None
+        value = dnr[1]
+        return self.filter(
+            Q(arende__dnr__iexact=value) | Q(case_numbers__contains=[value]),
+            confidential=False,
         )
 
     def detail(self) -> ParagrafQuerySet:
@@ -327,6 +403,10 @@ class Paragraf(models.Model):
 
     def __str__(self) -> str:
         return f"§ {self.number} {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.meeting_date = self.meeting.date
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         meeting = self.meeting
