@@ -20,6 +20,7 @@ from .models import (
     ReservationMember,
     Vote,
     VoteCast,
+    Word,
 )
 
 admin.site.site_header = "Öppna beslut – administration"
@@ -229,3 +230,16 @@ class AttendanceAdmin(admin.ModelAdmin):
     list_select_related = ["member", "meeting__namnd__municipality"]
     search_fields = ["member__name", "role", "meeting__namnd__name"]
     autocomplete_fields = ["meeting", "member"]
+
+
+@admin.register(Word)
+class WordAdmin(admin.ModelAdmin):
+    """The spelling-suggestion vocabulary: filled by ingest, read-only here."""
+
+    search_fields = ["word"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

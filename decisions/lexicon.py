@@ -110,3 +110,11 @@ def search_terms(text: str) -> str:
             if part_base:
                 found[part_base] = None
     return " ".join(sorted(found))
+
+
+_ANY_WORD = re.compile(r"[a-zåäöéü]{3,40}")
+
+
+def words(text: str) -> set[str]:
+    """Return the distinct lower-case words of a text, for spelling suggestions."""
+    return set(_ANY_WORD.findall(text.lower()))

@@ -17,6 +17,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
     SearchVectorField,
+    TrigramSimilarity,
 )
 from django.db import models
 from django.db.models import F, Prefetch, Q
@@ -627,3 +628,38 @@ class VoteCast(models.Model):
                 condition=Q(choice__in=VoteChoice.values), name="vote_choice_valid"
             ),
         ]
+
+
+class WordQuerySet(models.QuerySet):
+    def nearest(self, word: str, limit: int = 3) -> list[str]:
+        """Return the archive's words most like `word` (trigram similarity)."""
+        return list(
+            self.annotate(similarity=TrigramSimilarity("word", word))
+            .filter(word__trigram_similar=word)
+            .exclude(word=word)
+            .order_by("-similarity", "word")
+            .values_list("word", flat=True)[:limit]
+        )
+
+
+class Word(models.Model):
+    """A word that occurs in the archive's public text, for "Menade du: ...".
+
+    Suggestions come from words people can find; confidential text never adds
+    any.
+    """
+
+    word = models.CharField(max_length=60, unique=True)
+
+    objects = WordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ord"
+        verbose_name_plural = "ord"
+        indexes = [
+            # WordQuerySet.nearest(): word % 'typo', ordered by similarity.
+            GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="word_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word

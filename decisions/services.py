@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from .extract import extract
-from .lexicon import search_terms
+from .lexicon import search_terms, words
 from .models import (
     Arende,
     Attendance,
@@ -31,6 +31,7 @@ from .models import (
     ReservationMember,
     Vote,
     VoteCast,
+    Word,
 )
 from .parser import ParsedMember, ParsedProtocol, parse_protocol
 
@@ -324,6 +325,12 @@ class _ProtocolWriter:
             rows.append(row)
         Paragraf.objects.bulk_update([r for r in rows if r.pk], _PARAGRAF_FIELDS)
         Paragraf.objects.bulk_create([r for r in rows if not r.pk])
+        found = set().union(
+            *(words(f"{r.title} {r.text}") for r in rows if not r.confidential)
+        )
+        Word.objects.bulk_create(
+            [Word(word=word) for word in sorted(found)], ignore_conflicts=True
+        )
         return rows
 
     def _write_attendance(self) -> None:
