@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models.functions import ExtractYear
 
 from .forms import NamndChoiceField
-from .models import Meeting, Namnd, Paragraf, ParagrafQuerySet
+from .models import (
+    Meeting,
+    Member,
+    Municipality,
+    Namnd,
+    Paragraf,
+    ParagrafQuerySet,
+    Reservation,
+    ReservationMember,
+)
 
 # Longer input is no search a person typed; refusing it keeps ts_headline cheap.
 MAX_QUERY_LENGTH = 200
+# Counts stop here: "över 10 000 träffar" is as useful as the exact figure, and
+# an exact count of a common word reads every matching row.
+COUNT_LIMIT = 10_000
+# Facet counts are taken over this many of the newest matches.
+FACET_LIMIT = 10_000
+ORDERS = [("relevans", "Relevans"), ("nyast", "Nyast först")]
 
 
 def namnd_choices(request: Any = None) -> QuerySet[Namnd]:
@@ -25,15 +42,27 @@ class NamndFilter(django_filters.ModelChoiceFilter):
     field_class = NamndChoiceField
 
 
-class ParagrafFilter(django_filters.FilterSet):
-    """Search words, board and year for /sok/; every value checked by its field."""
+def has_reservation() -> Exists:
+    return Exists(
+        Reservation.objects.filter(
+            paragraf=OuterRef("pk"), kind=Reservation.Kind.RESERVATION
+        )
+    )
 
-    q = django_filters.CharFilter(
-        label="Sökord",
-        method="filter_q",
-        max_length=MAX_QUERY_LENGTH,
-        help_text="Skriv ord ur protokollen. Använd ”citattecken” för en fras, "
-        "OR för antingen eller och minus för att utesluta ett ord.",
+
+class ParagrafFilter(django_filters.FilterSet):
+    """Search words and facets for /sok/; every value checked by its field.
+
+    The words are applied last, so that ranking (bounded to the newest matches)
+    ranks within the other filters.
+    """
+
+    kommun = django_filters.ModelChoiceFilter(
+        label="Kommun",
+        field_name="meeting__namnd__municipality",
+        to_field_name="slug",
+        queryset=Municipality.objects.all(),
+        empty_label="Alla kommuner",
     )
     namnd = NamndFilter(
         label="Nämnd",
@@ -42,10 +71,32 @@ class ParagrafFilter(django_filters.FilterSet):
         empty_label="Alla nämnder",
     )
     ar = django_filters.ChoiceFilter(
-        label="År",
-        method="filter_ar",
-        empty_label="Alla år",
+        label="År", method="filter_ar", empty_label="Alla år", choices=[]
+    )
+    fran = django_filters.DateFilter(
+        label="Från och med", field_name="meeting_date", lookup_expr="gte"
+    )
+    till = django_filters.DateFilter(
+        label="Till och med", field_name="meeting_date", lookup_expr="lte"
+    )
+    parti = django_filters.ChoiceFilter(
+        label="Reservation av parti",
+        method="filter_parti",
+        empty_label="Alla partier",
         choices=[],
+    )
+    reservation = django_filters.BooleanFilter(
+        label="Med reservation", method="filter_reservation"
+    )
+    ordning = django_filters.ChoiceFilter(
+        label="Ordning", choices=ORDERS, method="filter_nothing", empty_label=None
+    )
+    q = django_filters.CharFilter(
+        label="Sökord",
+        method="filter_q",
+        max_length=MAX_QUERY_LENGTH,
+        help_text="Skriv ord ur protokollen. Använd ”citattecken” för en fras, "
+        "OR för antingen eller och minus för att utesluta ett ord.",
     )
 
     class Meta:
@@ -59,9 +110,132 @@ class ParagrafFilter(django_filters.FilterSet):
             str(day.year) for day in Meeting.objects.dates("date", "year", order="DESC")
         ]
         self.filters["ar"].extra["choices"] = [(year, year) for year in self.years]
+        parties = (
+            Member.objects.filter(reservations__isnull=False)
+            .exclude(party="")
+            .values_list("party", flat=True)
+            .distinct()
+            .order_by("party")
+        )
+        self.filters["parti"].extra["choices"] = [(p, p) for p in parties]
+
+    @property
+    def query(self) -> str:
+        if not self.is_bound or not self.form.is_valid():
+            return ""
+        return self.form.cleaned_data.get("q") or ""
 
     def filter_q(self, queryset: ParagrafQuerySet, name: str, value: str) -> Any:
+        if self.form.cleaned_data.get("ordning") == "nyast":
+            return queryset.search_newest(value)
         return queryset.search(value)
 
     def filter_ar(self, queryset: ParagrafQuerySet, name: str, value: str) -> Any:
-        return queryset.filter(meeting__date__year=int(value))
+        return queryset.filter(meeting_date__year=int(value))
+
+    def filter_parti(self, queryset: ParagrafQuerySet, name: str, value: str) -> Any:
+        reserving = ReservationMember.objects.filter(
+            reservation__paragraf=OuterRef("pk"),
+            reservation__kind=Reservation.Kind.RESERVATION,
+            member__party=value,
+        )
+        return queryset.filter(Exists(reserving))
+
+    def filter_reservation(
+        self, queryset: ParagrafQuerySet, name: str, value: bool | None
+    ) -> Any:
+        if value is None:
+            return queryset
+        return queryset.filter(has_reservation() if value else ~has_reservation())
+
+    def filter_nothing(self, queryset: ParagrafQuerySet, name: str, value: Any) -> Any:
+        # `ordning` is read by filter_q; it filters nothing itself.
+        return queryset
+
+    def scope(self, *, without: str | None = None) -> ParagrafQuerySet:
+        """Every match of the words and filters, unranked and unordered.
+
+        `without` leaves one filter out: a facet counts the values its own
+        filter would choose among.
+        """
+        queryset = self.queryset
+        if not self.is_bound:
+            return queryset.filter(confidential=False)
+        for name, value in self.form.cleaned_data.items():
+            if name in ("q", "ordning", without) or value in (None, ""):
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        if self.query:
+            queryset = queryset.matching(self.query)
+        return queryset
+
+
+@dataclass
+class Facets:
+    """Counts per facet value among the matches (the newest FACET_LIMIT)."""
+
+    total: int
+    capped: bool
+    namnder: list[dict] = field(default_factory=list)
+    kommuner: list[dict] = field(default_factory=list)
+    years: list[dict] = field(default_factory=list)
+    parties: list[dict] = field(default_factory=list)
+    with_reservation: int = 0
+
+
+def count_matches(scope: ParagrafQuerySet) -> tuple[int, bool]:
+    """Count matches up to COUNT_LIMIT: (count, whether there are more)."""
+    count = scope.values("pk")[: COUNT_LIMIT + 1].count()
+    return min(count, COUNT_LIMIT), count > COUNT_LIMIT
+
+
+def _newest(scope: ParagrafQuerySet) -> QuerySet:
+    return scope.order_by("-meeting_date", "-id").values("pk")[:FACET_LIMIT]
+
+
+def facets(filterset: ParagrafFilter) -> Facets:
+    """Count the matches per board, municipality, year and reserving party.
+
+    Each facet counts among the matches of every other filter, so that its
+    other values stay in view; all counts stop at the newest FACET_LIMIT.
+    """
+    total, capped = count_matches(filterset.scope())
+    result = Facets(total=total, capped=capped)
+
+    def rows(without: str) -> ParagrafQuerySet:
+        return Paragraf.objects.filter(pk__in=_newest(filterset.scope(without=without)))
+
+    namnd = "meeting__namnd"
+    municipality = "meeting__namnd__municipality"
+    result.namnder = list(
+        rows("namnd")
+        .values(namnd, f"{namnd}__name", f"{municipality}__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", f"{namnd}__name")[:15]
+    )
+    result.kommuner = list(
+        rows("kommun")
+        .values(f"{municipality}__slug", f"{municipality}__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", f"{municipality}__name")
+    )
+    result.years = list(
+        rows("ar")
+        .annotate(year=ExtractYear("meeting_date"))
+        .exclude(year=None)
+        .values("year")
+        .annotate(n=Count("id"))
+        .order_by("-year")
+    )
+    result.parties = list(
+        ReservationMember.objects.filter(
+            reservation__paragraf__in=_newest(filterset.scope(without="parti")),
+            reservation__kind=Reservation.Kind.RESERVATION,
+        )
+        .exclude(member__party="")
+        .values("member__party")
+        .annotate(n=Count("reservation__paragraf", distinct=True))
+        .order_by("-n", "member__party")
+    )
+    result.with_reservation = rows("reservation").filter(has_reservation()).count()
+    return result

@@ -52,6 +52,11 @@ def _zipf() -> dict[str, float]:
     return out
 
 
+def known_word(word: str) -> bool:
+    """Say whether a word is a Swedish word as written (not a word begun)."""
+    return word in _zipf()
+
+
 def base_form(word: str) -> str | None:
     """Return the word without an inflection ending, if that is a known word."""
     known = _zipf()

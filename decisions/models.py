@@ -23,6 +23,8 @@ from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 
+from .lexicon import base_form, known_word, search_terms
+
 # Swedish alphabetical order (Å, Ä, Ö after Z) for names people sort by.
 SWEDISH = "sv-SE-x-icu"
 # The PostgreSQL text search configuration every query and vector uses: Swedish
@@ -198,21 +200,32 @@ _LAST_WORD = re.compile(r"^(?P<rest>.*?)\s*(?<![-\"\w])(?P<last>\w{2,})$")
 
 
 def search_query(q: str) -> SearchQuery:
-    """Turn what a person typed into a tsquery (websearch syntax, last word prefix)."""
-    q = " ".join(q.split())
+    """Turn what a person typed into a tsquery, in websearch syntax.
+
+    Plain words go to their base form ("beslutet" -> "beslut"), which the
+    index holds for every inflected form; a last word that is no word yet
+    ("bygglo") also matches as the start of one.
+    """
+    tokens = " ".join(q.split()).split(" ")
+    quoted = False
+    for index, token in enumerate(tokens):
+        plain = not quoted and token.isalpha() and token != "OR"
+        quoted ^= token.count('"') % 2 == 1
+        if plain:
+            tokens[index] = base_form(token.lower()) or token
+    q = " ".join(tokens)
     match = _LAST_WORD.match(q)
-    if not match or q.count('"') % 2 or match["last"].upper() == "OR":
+    last = match["last"] if match else ""
+    if not last or quoted or last == "OR" or known_word(last.lower()):
         return SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
-    prefix = SearchQuery(f"{match['last']}:*", config=SEARCH_CONFIG, search_type="raw")
-    if not match["rest"] or match["rest"].endswith(" OR"):
+    prefix = SearchQuery(f"{last}:*", config=SEARCH_CONFIG, search_type="raw")
+    rest = match["rest"]
+    if not rest:
+        return prefix
+    if rest.endswith(" OR") or rest == "OR":
         # "a OR b": keep websearch's meaning rather than bind b as a prefix.
-        return (
-            prefix
-            if not match["rest"]
-            else SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
-        )
-    rest = SearchQuery(match["rest"], config=SEARCH_CONFIG, search_type="websearch")
-    return rest & prefix
+        return SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+    return SearchQuery(rest, config=SEARCH_CONFIG, search_type="websearch") & prefix
 
 
 def _snippet(query: SearchQuery) -> SearchHeadline:
@@ -237,10 +250,16 @@ class ParagrafQuerySet(models.QuerySet):
     SNIPPET_STOP = "\ue001"
 
     def public(self) -> ParagrafQuerySet:
-        """Keep what may be shown to anyone, with what every list prints."""
-        return self.select_related(
-            "meeting__namnd__municipality", "arende"
-        ).prefetch_related("reservations__members")
+        """Keep what may be shown to anyone, with what every list prints.
+
+        Lists never print the stored vector or the meeting's source text, the
+        two largest values a row carries.
+        """
+        return (
+            self.select_related("meeting__namnd__municipality", "arende")
+            .defer("search", "search_terms", "reservation_text", "meeting__source_text")
+            .prefetch_related("reservations__members")
+        )
 
     def matching(self, q: str) -> ParagrafQuerySet:
         """Keep the paragraphs q matches, as a person types it.
@@ -406,7 +425,9 @@ class Paragraf(models.Model):
         return f"§ {self.number} {self.title}"
 
     def save(self, *args, **kwargs) -> None:
+        # Ingest writes these in bulk (services); a single save keeps them too.
         self.meeting_date = self.meeting.date
+        self.search_terms = search_terms(f"{self.title}\n{self.text}")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -1,12 +1,14 @@
 from django.urls import path
 
 from . import views
+from .feeds import SearchFeed
 
 app_name = "decisions"
 
 urlpatterns = [
     path("", views.start, name="start"),
     path("sok/", views.search, name="search"),
+    path("sok/feed/", SearchFeed(), name="search_feed"),
     path("<slug:kommun>/", views.municipality, name="municipality"),
     path("<slug:kommun>/<slug:namnd>/", views.namnd, name="namnd"),
     path("<slug:kommun>/<slug:namnd>/<slug:meeting>/", views.meeting, name="meeting"),

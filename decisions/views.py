@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import Count, F, Max, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
-from .filters import ParagrafFilter
-from .models import Meeting, Municipality, Namnd, Paragraf
+from .filters import ParagrafFilter, facets
+from .models import Meeting, Municipality, Namnd, Paragraf, Word
 
 # Paragraphs on the start, municipality and board pages.
 LATEST_COUNT = 20
@@ -121,12 +121,45 @@ def paragraf(
 
 def search(request: HttpRequest) -> HttpResponse:
     filterset = ParagrafFilter(
-        request.GET or None, queryset=Paragraf.objects.public().latest()
+        request.GET or None, queryset=Paragraf.objects.public().newest()
     )
     context = {"filter": filterset, "form": filterset.form, "query": ""}
     if filterset.is_bound and not filterset.form.is_valid():
         return render(request, "decisions/search.html", context, status=400)
-    if filterset.is_bound:
-        context["query"] = filterset.form.cleaned_data.get("q") or ""
-    context["page"] = paginate(request, filterset.qs)
+    query = filterset.query
+    context["query"] = query
+    if query:
+        found = Paragraf.objects.public().by_reference(query)
+        if found is not None and (hits := list(found[:2])):
+            if len(hits) == 1:
+                return redirect(hits[0])
+            context["reference"] = query
+            context["page"] = paginate(request, found.newest())
+            return render(request, "decisions/search.html", context)
+    try:
+        context["page"] = paginate(request, filterset.qs)
+    except Http404:
+        # A page number past the end, negative or not a number: say so on the
+        # search page itself, with the form to go on from.
+        context["page_error"] = True
+        return render(request, "decisions/search.html", context, status=400)
+    context["facets"] = facets(filterset)
+    if query and not context["facets"].total:
+        context["suggestion"] = suggest(query)
     return render(request, "decisions/search.html", context)
+
+
+def suggest(query: str) -> str | None:
+    """Propose the query with each word that finds nothing replaced by the
+    archive's nearest word ("Menade du: ...")."""
+    words = query.split()
+    changed = False
+    for index, word in enumerate(words[:6]):
+        bare = word.strip('"-').lower()
+        if len(bare) < 3 or bare == "or" or Paragraf.objects.matching(bare).exists():
+            continue
+        nearest = Word.objects.nearest(bare, limit=1)
+        if nearest:
+            words[index] = word.replace(word.strip('"-'), nearest[0])
+            changed = True
+    return " ".join(words) if changed else None
