@@ -23,7 +23,7 @@ from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 
-from .lexicon import base_form, known_word, search_terms
+from .lexicon import base_form, known_word, search_terms, words
 
 # Swedish alphabetical order (Å, Ä, Ö after Z) for names people sort by.
 SWEDISH = "sv-SE-x-icu"
@@ -424,11 +424,21 @@ class Paragraf(models.Model):
     def __str__(self) -> str:
         return f"§ {self.number} {self.title}"
 
+    @property
+    def searchable_text(self) -> str:
+        """The text search terms and suggestion words are drawn from."""
+        return f"{self.title}\n{self.decision}\n{self.text}"
+
     def save(self, *args, **kwargs) -> None:
         # Ingest writes these in bulk (services); a single save keeps them too.
         self.meeting_date = self.meeting.date
-        self.search_terms = search_terms(f"{self.title}\n{self.text}")
+        self.search_terms = search_terms(self.searchable_text)
         super().save(*args, **kwargs)
+        if not self.confidential:
+            Word.objects.bulk_create(
+                [Word(word=w) for w in sorted(words(self.searchable_text))],
+                ignore_conflicts=True,
+            )
 
     def get_absolute_url(self) -> str:
         meeting = self.meeting

@@ -303,7 +303,6 @@ class _ProtocolWriter:
                 )
                 for statement in group
             )
-            row.search_terms = search_terms(f"{parsed.title}\n{parsed.text}")
             row.position = position
             row.title = parsed.title
             row.decision = parsed.decision
@@ -322,11 +321,12 @@ class _ProtocolWriter:
             row.procedure = parsed.procedure or ""
             row.recipients = list(parsed.recipients)
             row.confidential = parsed.confidential
+            row.search_terms = search_terms(row.searchable_text)
             rows.append(row)
         Paragraf.objects.bulk_update([r for r in rows if r.pk], _PARAGRAF_FIELDS)
         Paragraf.objects.bulk_create([r for r in rows if not r.pk])
         found = set().union(
-            *(words(f"{r.title} {r.text}") for r in rows if not r.confidential)
+            *(words(r.searchable_text) for r in rows if not r.confidential)
         )
         Word.objects.bulk_create(
             [Word(word=word) for word in sorted(found)], ignore_conflicts=True

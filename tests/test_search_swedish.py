@@ -1,0 +1,229 @@
+"""Search as a Swedish journalist uses it: words, facets, references, feeds."""
+
+from __future__ import annotations
+
+import datetime
+import xml.etree.ElementTree as ET
+
+from django.test import TestCase
+
+from decisions.models import Paragraf
+from tests.factories import (
+    make_meeting,
+    make_member,
+    make_municipality,
+    make_namnd,
+    make_paragraf,
+    make_reservation,
+)
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class SwedishSearchTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        town = make_municipality("Sjöbacka kommun")
+        other = make_municipality("Ålunda kommun")
+        cls.kultur = make_namnd("Kulturnämnden", municipality=town)
+        cls.bun = make_namnd("Barn- och utbildningsnämnden", municipality=town)
+        cls.ks = make_namnd("Kommunstyrelsen", municipality=other)
+        k2023 = make_meeting(namnd=cls.kultur, date=datetime.date(2023, 3, 14))
+        b2024 = make_meeting(namnd=cls.bun, date=datetime.date(2024, 5, 14))
+        ks2024 = make_meeting(namnd=cls.ks, date=datetime.date(2024, 9, 2))
+        cls.beslutade = make_paragraf(
+            meeting=k2023,
+            title="Föreningsbidrag 2023",
+            decision="Nämnden beslutade att bevilja bidragen.",
+            text="Beslutet gäller från den 1 april. Öppna data publiceras.",
+            dnr="KFN 2023/12",
+        )
+        cls.grundskola = make_paragraf(
+            meeting=b2024,
+            title="Lokalförsörjning för grundskolan",
+            decision="Nämnden godkänner planen.",
+            text="Budget för grundskolan och förskolan. Data om öppna lokaler.",
+            dnr="BUN 2024:97",
+        )
+        cls.bygglov = make_paragraf(
+            meeting=ks2024,
+            number="988",
+            title="Yttrande till Kulturnämnden om bygglov",
+            decision="Kommunstyrelsen lämnar yttrande.",
+            text="Ärendet gäller ett bygglov och kommunens budget för skola.",
+            dnr="KS 2024/112",
+        )
+        cls.same_case = make_paragraf(
+            meeting=k2023,
+            title="Remissvar om öppna data",
+            decision="Nämnden antar remissvaret.",
+            text="Programmet för öppna data remitterades.",
+            arende=cls.bygglov.arende,
+        )
+        cls.secret = make_paragraf(
+            meeting=b2024,
+            title="Individärende xyzzy",
+            decision="",
+            text="",
+            confidential=True,
+        )
+        member = make_member("Per Holm", "M", municipality=town)
+        make_reservation(paragraf=cls.grundskola, members=[member])
+
+    def found(self, **params: str) -> set[int]:
+        response = self.client.get("/sok/", params)
+        self.assertEqual(response.status_code, 200, params)
+        return {p.pk for p in response.context["page"].object_list}
+
+    def test_beslut_finds_beslutade_and_beslutet(self):
+        self.assertIn(self.beslutade.pk, self.found(q="beslut"))
+
+    def test_an_inflected_query_finds_the_base_form(self):
+        self.assertIn(self.beslutade.pk, self.found(q="beslutet"))
+
+    def test_a_part_finds_its_compounds(self):
+        self.assertIn(self.bygglov.pk, self.found(q="nämnd"))  # Kulturnämnden
+        self.assertIn(self.grundskola.pk, self.found(q="skola"))  # grundskolan
+
+    def test_accents_do_not_matter(self):
+        self.assertEqual(self.found(q="namnd"), self.found(q="nämnd"))
+        self.assertIn(self.grundskola.pk, self.found(q="forskolan"))
+
+    def test_a_phrase_matches_words_in_order_only(self):
+        found = self.found(q='"öppna data"')
+        self.assertIn(self.beslutade.pk, found)
+        self.assertNotIn(self.grundskola.pk, found)  # "Data om öppna"
+
+    def test_a_minus_excludes(self):
+        found = self.found(q="budget -grundskolan")
+        self.assertEqual(found, {self.bygglov.pk})
+
+    def test_the_last_word_matches_as_a_beginning(self):
+        self.assertEqual(self.found(q="bygglo"), {self.bygglov.pk})
+
+    def test_matches_are_highlighted(self):
+        response = self.client.get("/sok/", {"q": "bygglov"})
+        self.assertContains(response, "<mark>bygglov</mark>")
+
+    def test_confidential_paragraphs_are_never_found(self):
+        self.assertEqual(self.found(q="xyzzy"), set())
+
+    def test_a_diarienummer_goes_straight_to_its_paragraph(self):
+        response = self.client.get("/sok/", {"q": "Dnr BUN 2024:97"})
+        self.assertRedirects(response, self.grundskola.get_absolute_url())
+
+    def test_a_case_with_several_paragraphs_lists_them(self):
+        response = self.client.get("/sok/", {"q": "KS 2024/112"})
+        self.assertContains(response, "Paragrafer som hänvisar till")
+        pks = {p.pk for p in response.context["page"].object_list}
+        self.assertEqual(pks, {self.bygglov.pk, self.same_case.pk})
+
+    def test_a_paragraph_reference_lists_that_number(self):
+        response = self.client.get("/sok/", {"q": "§ 988"})
+        self.assertRedirects(response, self.bygglov.get_absolute_url())
+
+    def test_each_facet_counts_the_matches(self):
+        response = self.client.get("/sok/", {"q": "öppna"})
+        facets = response.context["facets"]
+        self.assertEqual(facets.total, 3)
+        self.assertEqual(
+            {f["meeting__namnd__name"]: f["n"] for f in facets.namnder},
+            {"Kulturnämnden": 2, "Barn- och utbildningsnämnden": 1},
+        )
+        self.assertEqual({f["year"]: f["n"] for f in facets.years}, {2023: 2, 2024: 1})
+        self.assertEqual(
+            [(f["member__party"], f["n"]) for f in facets.parties], [("M", 1)]
+        )
+        self.assertEqual(facets.with_reservation, 1)
+        self.assertContains(response, "Kulturnämnden, Sjöbacka kommun <span")
+
+    def test_filters_combine_and_live_in_the_url(self):
+        self.assertEqual(
+            self.found(q="öppna", kommun="sjobacka-kommun", ar="2024", parti="M"),
+            {self.grundskola.pk},
+        )
+        self.assertEqual(
+            self.found(q="öppna", reservation="false"),
+            {self.beslutade.pk, self.same_case.pk},
+        )
+        self.assertEqual(
+            self.found(q="öppna", fran="2024-01-01", till="2024-12-31"),
+            {self.grundskola.pk},
+        )
+
+    def test_newest_first_is_the_other_order(self):
+        response = self.client.get("/sok/", {"q": "öppna", "ordning": "nyast"})
+        dates = [p.meeting_date for p in response.context["page"].object_list]
+        self.assertEqual(dates, sorted(dates, reverse=True))
+
+    def test_a_word_not_found_gets_a_suggestion(self):
+        response = self.client.get("/sok/", {"q": "bidrgen"})
+        self.assertContains(response, "Menade du:")
+        self.assertContains(response, "bidragen")
+
+    def test_every_search_is_an_atom_feed(self):
+        response = self.client.get(
+            "/sok/feed/", {"q": "öppna", "namnd": self.kultur.pk}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response["Content-Type"].startswith("application/atom+xml"))
+        feed = ET.fromstring(response.content)
+        self.assertEqual(feed.tag, f"{ATOM}feed")
+        entries = feed.findall(f"{ATOM}entry")
+        ids = [entry.findtext(f"{ATOM}id") for entry in entries]
+        self.assertEqual(
+            ids,
+            [
+                f"http://testserver{p.get_absolute_url()}"
+                for p in Paragraf.objects.filter(
+                    pk__in=[self.beslutade.pk, self.same_case.pk]
+                ).order_by("position")
+            ],
+        )
+        for entry in entries:
+            self.assertTrue(entry.findtext(f"{ATOM}title"))
+            self.assertTrue(entry.findtext(f"{ATOM}updated"))
+
+    def test_the_search_page_links_its_feed(self):
+        response = self.client.get("/sok/", {"q": "öppna"})
+        self.assertContains(response, 'type="application/atom+xml"')
+        self.assertContains(response, 'href="/sok/feed/?q=%C3%B6ppna"')
+
+
+class BadInputTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        make_paragraf(title="Budget 2024", text="Budgeten antas.")
+
+    def assertClean(self, params: dict, status: int, message: str) -> None:
+        response = self.client.get("/sok/", params)
+        self.assertEqual(response.status_code, status, params)
+        self.assertContains(response, message, status_code=status)
+
+    def test_bad_input_gets_a_page_with_a_message_never_a_500(self):
+        cases = [
+            ({"q": ""}, 200, "Senaste paragraferna"),
+            ({"q": "och att"}, 200, "småord"),
+            ({"q": "x" * 10_000}, 400, "Sökningen kunde inte göras"),
+            ({"q": '"öppna data'}, 200, "träff"),
+            ({"q": "'; DROP TABLE decisions_paragraf; --"}, 200, "träff"),
+            ({"q": "budget & | ! :* <->"}, 200, "träff"),
+            ({"q": "OR OR -"}, 200, "träff"),
+            ({"q": "a\x00b"}, 400, "Sökningen kunde inte göras"),
+            ({"namnd": "999999"}, 400, "Sökningen kunde inte göras"),
+            ({"ar": "abcd"}, 400, "Sökningen kunde inte göras"),
+            ({"kommun": "finns-inte"}, 400, "Sökningen kunde inte göras"),
+            ({"parti": "ZZ"}, 400, "Sökningen kunde inte göras"),
+            ({"fran": "2020-13-45"}, 400, "Sökningen kunde inte göras"),
+            ({"ordning": "slump"}, 400, "Sökningen kunde inte göras"),
+            ({"q": "budget", "sida": "999"}, 400, "Sidan finns inte"),
+            ({"q": "budget", "sida": "-1"}, 400, "Sidan finns inte"),
+        ]
+        for params, status, message in cases:
+            with self.subTest(params={k: v[:30] for k, v in params.items()}):
+                self.assertClean(params, status, message)
+
+    def test_a_bad_feed_query_gives_an_empty_feed(self):
+        response = self.client.get("/sok/feed/", {"namnd": "x"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(ET.fromstring(response.content).findall(f"{ATOM}entry"), [])
