@@ -63,6 +63,10 @@ def base_form(word: str) -> str | None:
     for ending in _ENDINGS:
         if word.endswith(ending):
             base = word[: -len(ending)]
+            # A lone "n" or "t" ends a definite form after a vowel ("skolan",
+            # "äpplet"), not after a consonant ("barn", "bilt").
+            if len(ending) == 1 and ending in "nt" and base[-1:] not in "aeiouyåäö":
+                continue
             if len(base) >= 3 and base in known:
                 return base
     return None
