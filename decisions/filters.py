@@ -11,6 +11,7 @@ from django.db.models.functions import ExtractYear
 
 from .forms import NamndChoiceField
 from .models import (
+    NEWEST,
     Meeting,
     Member,
     Municipality,
@@ -185,12 +186,13 @@ class Facets:
 
 def count_matches(scope: ParagrafQuerySet) -> tuple[int, bool]:
     """Count matches up to COUNT_LIMIT: (count, whether there are more)."""
-    count = scope.values("pk")[: COUNT_LIMIT + 1].count()
+    # No ordering: counting needs none, and sorting every match is the cost.
+    count = scope.order_by().values("pk")[: COUNT_LIMIT + 1].count()
     return min(count, COUNT_LIMIT), count > COUNT_LIMIT
 
 
 def _newest(scope: ParagrafQuerySet) -> QuerySet:
-    return scope.order_by("-meeting_date", "-id").values("pk")[:FACET_LIMIT]
+    return scope.order_by(*NEWEST).values("pk")[:FACET_LIMIT]
 
 
 def facets(filterset: ParagrafFilter) -> Facets:

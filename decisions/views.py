@@ -7,8 +7,9 @@ from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import Count, F, Max, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 
-from .filters import ParagrafFilter, facets
+from .filters import COUNT_LIMIT, ParagrafFilter, facets
 from .models import Meeting, Municipality, Namnd, Paragraf, Word
 
 # Paragraphs on the start, municipality and board pages.
@@ -16,9 +17,21 @@ LATEST_COUNT = 20
 PAGE_PARAM = "sida"
 
 
+class CappedPaginator(Paginator):
+    """Count up to COUNT_LIMIT rows: pages past that are not offered.
+
+    An exact count of a common word's matches reads every matching row.
+    """
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+        return min(counted, COUNT_LIMIT)
+
+
 def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
     """Return the requested page; a page that is not a number or not there is 404."""
-    paginator = Paginator(queryset, settings.PAGE_SIZE)
+    paginator = CappedPaginator(queryset, settings.PAGE_SIZE)
     try:
         return paginator.page(request.GET.get(PAGE_PARAM) or 1)
     except InvalidPage as exc:
