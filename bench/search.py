@@ -11,7 +11,9 @@ and fills it. The fill COPYs rows through the models' own columns (every concret
 field but generated ones, so schema changes need no change here), lets PostgreSQL
 compute the generated search vector as the paragraphs arrive (--jobs streams at
 once), builds Paragraf's Meta.indexes after the COPY rather than during it, then
-runs VACUUM ANALYZE. It prints each phase's seconds.
+runs VACUUM ANALYZE. It prints each phase's seconds. What ingest derives from a
+paragraph (search_terms, the Word list) comes from decisions.lexicon as ingest
+calls it; a change to decisions/lexicon.py alone does not refill: give --refill.
 
 Then QUERIES, 50 of six kinds: rare words (< 0.1 % of paragraphs), common words
 (most of the archive), "phrases", words with board or year filters, diarienummer,
@@ -21,9 +23,9 @@ and captures the SQL the view runs, three are timed; then the captured statement
 run as they are on a raw psycopg connection, three times. A query's time is the
 median of its runs. Prints every query, p50/p95 per kind and overall for the view
 and the raw SQL, the view/raw ratio, and EXPLAIN (ANALYZE, BUFFERS) of the slowest
-raw statement; the last line is one JSON object: paragraphs, p50_ms, p95_ms,
-raw_p50_ms, raw_p95_ms, ratio_p95, fill_seconds (of the fill that made the
-database, also when reused).
+statement of the slowest raw query; the last line is one JSON object:
+paragraphs, p50_ms, p95_ms, raw_p50_ms, raw_p95_ms, ratio_p95, fill_seconds (of
+the fill that made the database, also when reused).
 
 Static URLs are rendered without whitenoise's manifest, so no collectstatic is
 needed; CONN_MAX_AGE defaults to an hour so the view keeps one connection, as a
@@ -187,7 +189,7 @@ def fingerprint() -> dict[str, Any]:
 
 
 def filled_models() -> list[Any]:
-    """The models the fill writes, in the order it writes them (Word if it exists)."""
+    """The models the fill writes (Word where it exists)."""
     from django.apps import apps
 
     names = [
@@ -206,8 +208,10 @@ def filled_models() -> list[Any]:
     ]
 
 
-def reusable(params: dict[str, Any], name: str, paragraphs: int) -> dict | None:
-    """The marker of a filled database that can be reused, else None (and why)."""
+def reusable(
+    params: dict[str, Any], name: str, paragraphs: int
+) -> tuple[float, dict] | None:
+    """(fill seconds, phases) of a filled database to reuse, else None (says why)."""
     import psycopg
 
     with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as db:
@@ -432,6 +436,7 @@ def fill(url: str, name: str, paragraphs: int, jobs: int) -> tuple[float, dict]:
 
     params = server_params(url)
     archive = generated.Archive(paragraphs, seed=SEED)
+    filled_by = fingerprint()  # before: a migration may appear while this runs
     phases: dict[str, float] = {}
     started = time.perf_counter()
     print(
@@ -525,7 +530,7 @@ def fill(url: str, name: str, paragraphs: int, jobs: int) -> tuple[float, dict]:
         db.execute(
             f"INSERT INTO {MARKER} (paragraphs, fingerprint, fill_seconds, phases) "
             "VALUES (%s, %s, %s, %s)",
-            [paragraphs, Jsonb(fingerprint()), seconds, Jsonb(phases)],
+            [paragraphs, Jsonb(filled_by), seconds, Jsonb(phases)],
         )
     print(f"filled in {seconds:.1f} s", flush=True)
     return seconds, phases
