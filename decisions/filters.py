@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import django_filters
-from django.db.models import Count, Exists, OuterRef, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import Exists, OuterRef, QuerySet
 
 from .forms import NamndChoiceField
 from .models import (
-    NEWEST,
     Meeting,
     Member,
     Municipality,
@@ -24,11 +21,6 @@ from .models import (
 
 # Longer input is no search a person typed; refusing it keeps ts_headline cheap.
 MAX_QUERY_LENGTH = 200
-# Counts stop here: "över 10 000 träffar" is as useful as the exact figure, and
-# an exact count of a common word reads every matching row.
-COUNT_LIMIT = 10_000
-# Facet counts are taken over this many of the newest matches.
-FACET_LIMIT = 10_000
 ORDERS = [("relevans", "Relevans"), ("nyast", "Nyast först")]
 
 
@@ -121,6 +113,13 @@ class ParagrafFilter(django_filters.FilterSet):
         self.filters["parti"].extra["choices"] = [(p, p) for p in parties]
 
     @property
+    def chosen(self) -> dict[str, Any]:
+        """The valid values chosen, or nothing for an unbound or invalid form."""
+        if not self.is_bound or not self.form.is_valid():
+            return {}
+        return self.form.cleaned_data
+
+    @property
     def query(self) -> str:
         if not self.is_bound or not self.form.is_valid():
             return ""
@@ -169,75 +168,3 @@ class ParagrafFilter(django_filters.FilterSet):
         if self.query:
             queryset = queryset.matching(self.query)
         return queryset
-
-
-@dataclass
-class Facets:
-    """Counts per facet value among the matches (the newest FACET_LIMIT)."""
-
-    total: int
-    capped: bool
-    namnder: list[dict] = field(default_factory=list)
-    kommuner: list[dict] = field(default_factory=list)
-    years: list[dict] = field(default_factory=list)
-    parties: list[dict] = field(default_factory=list)
-    with_reservation: int = 0
-
-
-def count_matches(scope: ParagrafQuerySet) -> tuple[int, bool]:
-    """Count matches up to COUNT_LIMIT: (count, whether there are more)."""
-    # No ordering: counting needs none, and sorting every match is the cost.
-    count = scope.order_by().values("pk")[: COUNT_LIMIT + 1].count()
-    return min(count, COUNT_LIMIT), count > COUNT_LIMIT
-
-
-def _newest(scope: ParagrafQuerySet) -> QuerySet:
-    return scope.order_by(*NEWEST).values("pk")[:FACET_LIMIT]
-
-
-def facets(filterset: ParagrafFilter) -> Facets:
-    """Count the matches per board, municipality, year and reserving party.
-
-    Each facet counts among the matches of every other filter, so that its
-    other values stay in view; all counts stop at the newest FACET_LIMIT.
-    """
-    total, capped = count_matches(filterset.scope())
-    result = Facets(total=total, capped=capped)
-
-    def rows(without: str) -> ParagrafQuerySet:
-        return Paragraf.objects.filter(pk__in=_newest(filterset.scope(without=without)))
-
-    namnd = "meeting__namnd"
-    municipality = "meeting__namnd__municipality"
-    result.namnder = list(
-        rows("namnd")
-        .values(namnd, f"{namnd}__name", f"{municipality}__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", f"{namnd}__name")[:15]
-    )
-    result.kommuner = list(
-        rows("kommun")
-        .values(f"{municipality}__slug", f"{municipality}__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", f"{municipality}__name")
-    )
-    result.years = list(
-        rows("ar")
-        .annotate(year=ExtractYear("meeting_date"))
-        .exclude(year=None)
-        .values("year")
-        .annotate(n=Count("id"))
-        .order_by("-year")
-    )
-    result.parties = list(
-        ReservationMember.objects.filter(
-            reservation__paragraf__in=_newest(filterset.scope(without="parti")),
-            reservation__kind=Reservation.Kind.RESERVATION,
-        )
-        .exclude(member__party="")
-        .values("member__party")
-        .annotate(n=Count("reservation__paragraf", distinct=True))
-        .order_by("-n", "member__party")
-    )
-    result.with_reservation = rows("reservation").filter(has_reservation()).count()
-    return result

@@ -231,7 +231,8 @@ def search_query(q: str) -> SearchQuery:
     return SearchQuery(rest, config=SEARCH_CONFIG, search_type="websearch") & prefix
 
 
-def _snippet(query: SearchQuery) -> SearchHeadline:
+def snippet(query: SearchQuery) -> SearchHeadline:
+    """Highlight where query matched in the text, with SNIPPET marks to escape."""
     return SearchHeadline(
         "text",
         query,
@@ -286,14 +287,14 @@ class ParagrafQuerySet(models.QuerySet):
         newest = self.matching(q).order_by(*NEWEST).values("pk")[:RANKED]
         return (
             self.filter(pk__in=newest)
-            .annotate(rank=SearchRank(F("search"), query), snippet=_snippet(query))
+            .annotate(rank=SearchRank(F("search"), query), snippet=snippet(query))
             .order_by("-rank", *NEWEST)
         )
 
     def search_newest(self, q: str) -> ParagrafQuerySet:
         """Match q, newest first, every match, with snippets."""
         query = search_query(q)
-        return self.matching(q).annotate(snippet=_snippet(query)).newest()
+        return self.matching(q).annotate(snippet=snippet(query)).newest()
 
     def newest(self) -> ParagrafQuerySet:
         """Order newest meeting first, then as written (ids follow the minutes)."""

@@ -9,8 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 
-from .filters import COUNT_LIMIT, ParagrafFilter, facets
-from .models import Meeting, Municipality, Namnd, Paragraf, Word
+from .filters import ParagrafFilter
+from .models import Meeting, Municipality, Namnd, Paragraf
+from .search import COUNT_LIMIT, search_archive
 
 # Paragraphs on the start, municipality and board pages.
 LATEST_COUNT = 20
@@ -150,29 +151,16 @@ def search(request: HttpRequest) -> HttpResponse:
             context["page"] = paginate(request, found.newest())
             return render(request, "decisions/search.html", context)
     try:
-        context["page"] = paginate(request, filterset.qs)
-    except Http404:
+        result = search_archive(filterset, request.GET.get(PAGE_PARAM))
+    except InvalidPage:
         # A page number past the end, negative or not a number: say so on the
         # search page itself, with the form to go on from.
         context["page_error"] = True
         return render(request, "decisions/search.html", context, status=400)
-    context["facets"] = facets(filterset)
-    if query and not context["facets"].total:
-        context["suggestion"] = suggest(query)
+    context.update(
+        page=result.page,
+        result=result,
+        facets=result.facets,
+        suggestion=result.suggestion,
+    )
     return render(request, "decisions/search.html", context)
-
-
-def suggest(query: str) -> str | None:
-    """Propose the query with each word that finds nothing replaced by the
-    archive's nearest word ("Menade du: ...")."""
-    words = query.split()
-    changed = False
-    for index, word in enumerate(words[:6]):
-        bare = word.strip('"-').lower()
-        if len(bare) < 3 or bare == "or" or Paragraf.objects.matching(bare).exists():
-            continue
-        nearest = Word.objects.nearest(bare, limit=1)
-        if nearest:
-            words[index] = word.replace(word.strip('"-'), nearest[0])
-            changed = True
-    return " ".join(words) if changed else None

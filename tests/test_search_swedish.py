@@ -125,7 +125,7 @@ class SwedishSearchTests(TestCase):
     def test_each_facet_counts_the_matches(self):
         response = self.client.get("/sok/", {"q": "öppna"})
         facets = response.context["facets"]
-        self.assertEqual(facets.total, 3)
+        self.assertEqual(response.context["result"].total, 3)
         self.assertEqual(
             {f["meeting__namnd__name"]: f["n"] for f in facets.namnder},
             {"Kulturnämnden": 2, "Barn- och utbildningsnämnden": 1},
