@@ -21,6 +21,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import models
 from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 
 from .lexicon import base_form, known_word, search_terms, words
@@ -185,6 +186,10 @@ class Arende(models.Model):
                 name="arende_dnr_unique_per_municipality",
             ),
         ]
+        indexes = [
+            # ParagrafQuerySet.by_reference(): a typed dnr, in any municipality.
+            models.Index(Upper("dnr"), name="arende_dnr_upper"),
+        ]
 
     def __str__(self) -> str:
         return f"Dnr {self.dnr}"
@@ -315,8 +320,11 @@ class ParagrafQuerySet(models.QuerySet):
         if not dnr or not _DNR_SHAPE.fullmatch(dnr[1]):
             return None
         value = dnr[1]
+        # Two index lookups, OR-ed: the case by its dnr (arende_dnr_upper) and
+        # any paragraph printing it among others (paragraf_case_numbers_gin).
+        cases = Arende.objects.filter(dnr__iexact=value).values("pk")
         return self.filter(
-            Q(arende__dnr__iexact=value) | Q(case_numbers__contains=[value]),
+            Q(arende__in=cases) | Q(case_numbers__contains=[value]),
             confidential=False,
         )
 
@@ -411,6 +419,8 @@ class Paragraf(models.Model):
         indexes = [
             # ParagrafQuerySet.search(): websearch_to_tsquery matched against this.
             GinIndex(fields=["search"], name="paragraf_search_gin"),
+            # ParagrafQuerySet.by_reference(): case_numbers @> ARRAY['KS 2016/3'].
+            GinIndex(fields=["case_numbers"], name="paragraf_case_numbers_gin"),
             # Newest first: the start page, lists, and search's bounded ranking.
             models.Index(
                 F("meeting_date").desc(nulls_last=True),
@@ -692,3 +702,24 @@ class Word(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+@models.BigAutoField.register_lookup
+class AnyOf(models.Lookup):
+    """`pk__any=[...]`: one array parameter ("id = ANY(%s)") for a long id list.
+
+    search.py narrows queries to the ids of up to 10,000 matches; as an IN list
+    each id is a parameter of its own, which costs more to build and plan than
+    the query costs to run.
+    """
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [list(value)]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]

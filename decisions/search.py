@@ -72,7 +72,7 @@ def search_archive(filterset: ParagrafFilter, page_number: str | None) -> Search
     if query and filterset.chosen.get("ordning") != "nyast":
         tsquery = search_query(query)
         ranked = (
-            rows.filter(pk__in=ids[:RANKED])
+            rows.filter(pk__any=ids[:RANKED])
             .annotate(rank=SearchRank(F("search"), tsquery), snippet=snippet(tsquery))
             .order_by("-rank", *NEWEST)
         )
@@ -109,19 +109,19 @@ def facets(filterset: ParagrafFilter, ids: list[int]) -> Facets:
     municipality = "meeting__namnd__municipality"
     result = Facets()
     result.namnder = list(
-        Paragraf.objects.filter(pk__in=among("namnd"))
+        Paragraf.objects.filter(pk__any=among("namnd"))
         .values(namnd, f"{namnd}__name", f"{municipality}__name")
         .annotate(n=Count("id"))
         .order_by("-n", f"{namnd}__name")[:15]
     )
     result.kommuner = list(
-        Paragraf.objects.filter(pk__in=among("kommun"))
+        Paragraf.objects.filter(pk__any=among("kommun"))
         .values(f"{municipality}__slug", f"{municipality}__name")
         .annotate(n=Count("id"))
         .order_by("-n", f"{municipality}__name")
     )
     result.years = list(
-        Paragraf.objects.filter(pk__in=among("ar"))
+        Paragraf.objects.filter(pk__any=among("ar"))
         .annotate(year=ExtractYear("meeting_date"))
         .exclude(year=None)
         .values("year")
@@ -130,7 +130,7 @@ def facets(filterset: ParagrafFilter, ids: list[int]) -> Facets:
     )
     result.parties = list(
         ReservationMember.objects.filter(
-            reservation__paragraf__in=among("parti"),
+            reservation__paragraf__id__any=among("parti"),
             reservation__kind=Reservation.Kind.RESERVATION,
         )
         .exclude(member__party="")
@@ -139,7 +139,7 @@ def facets(filterset: ParagrafFilter, ids: list[int]) -> Facets:
         .order_by("-n", "member__party")
     )
     result.with_reservation = (
-        Paragraf.objects.filter(pk__in=among("reservation"))
+        Paragraf.objects.filter(pk__any=among("reservation"))
         .filter(has_reservation())
         .count()
     )
