@@ -727,6 +727,25 @@ def report(results: list[Result], params: dict[str, Any]) -> dict[str, float]:
     return overall
 
 
+@contextlib.contextmanager
+def exclusive(params: dict[str, Any], name: str) -> Iterator[None]:
+    """Hold the server's advisory lock for name: one run per database at a time.
+
+    A second run would drop a database being filled, and two runs measuring at
+    once on two cores measure each other; the later one waits instead.
+    """
+    import psycopg
+
+    with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as db:
+        key = f"bench/search.py {name}"
+        if not db.execute(
+            "SELECT pg_try_advisory_lock(hashtext(%s))", [key]
+        ).fetchone()[0]:
+            print(f"another run holds {name}: waiting for it", flush=True)
+            db.execute("SELECT pg_advisory_lock(hashtext(%s))", [key])
+        yield
+
+
 def code_state() -> str:
     """The commit measured, and which tracked files differ from it."""
     import subprocess
@@ -770,15 +789,15 @@ def main() -> None:
 
     print(f"code: {code_state()}")
     params = server_params(url)
-    marker = None if args.refill else reusable(params, name, args.paragraphs)
-    if marker:
-        fill_seconds, phases = marker
-        print(f"reusing {name}, filled in {fill_seconds:.1f} s: {phases}")
-    else:
-        fill_seconds, _ = fill(url, name, args.paragraphs, max(1, args.jobs))
-
-    results = benchmark(params)
-    overall = report(results, params)
+    with exclusive(params, name):
+        marker = None if args.refill else reusable(params, name, args.paragraphs)
+        if marker:
+            fill_seconds, phases = marker
+            print(f"reusing {name}, filled in {fill_seconds:.1f} s: {phases}")
+        else:
+            fill_seconds, _ = fill(url, name, args.paragraphs, max(1, args.jobs))
+        results = benchmark(params)
+        overall = report(results, params)
     print(
         json.dumps(
             {
