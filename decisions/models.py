@@ -320,13 +320,17 @@ class ParagrafQuerySet(models.QuerySet):
         if not dnr or not _DNR_SHAPE.fullmatch(dnr[1]):
             return None
         value = dnr[1]
-        # Two index lookups, OR-ed: the case by its dnr (arende_dnr_upper) and
-        # any paragraph printing it among others (paragraf_case_numbers_gin).
+        # Two index lookups, each on its own (an OR across them defeats both
+        # indexes): the case by its dnr (arende_dnr_upper), and paragraphs
+        # printing it among others (paragraf_case_numbers_gin).
         cases = Arende.objects.filter(dnr__iexact=value).values("pk")
-        return self.filter(
-            Q(arende__in=cases) | Q(case_numbers__contains=[value]),
-            confidential=False,
-        )
+        ids = {
+            *Paragraf.objects.filter(arende__in=cases).values_list("pk", flat=True),
+            *Paragraf.objects.filter(case_numbers__contains=[value]).values_list(
+                "pk", flat=True
+            ),
+        }
+        return self.filter(pk__any=sorted(ids), confidential=False)
 
     def detail(self) -> ParagrafQuerySet:
         """Fetch what a paragraph's own page prints, members in printed order."""
