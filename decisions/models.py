@@ -284,17 +284,22 @@ class ParagrafQuerySet(models.QuerySet):
         """Match q and rank the newest RANKED matches, best first.
 
         Ranking reads every ranked row's vector, so a word found in half the
-        archive is ranked among its newest matches only; `newest()` orders all
-        of them. `snippet` holds SNIPPET_START/SNIPPET_STOP around matches: show
-        it through the `snippet` template filter, which escapes it.
+        archive is ranked among its newest matches only; `search_newest()`
+        orders all of them.
+        """
+        newest = self.matching(q).order_by(*NEWEST).values("pk")[:RANKED]
+        return self.filter(pk__in=newest).ranked(q)
+
+    def ranked(self, q: str) -> ParagrafQuerySet:
+        """Order by relevance to q, with `rank` and a `snippet` of where it matched.
+
+        The snippet holds SNIPPET_START/SNIPPET_STOP around matches: show it
+        through the `snippet` template filter, which escapes it.
         """
         query = search_query(q)
-        newest = self.matching(q).order_by(*NEWEST).values("pk")[:RANKED]
-        return (
-            self.filter(pk__in=newest)
-            .annotate(rank=SearchRank(F("search"), query), snippet=snippet(query))
-            .order_by("-rank", *NEWEST)
-        )
+        return self.annotate(
+            rank=SearchRank(F("search"), query), snippet=snippet(query)
+        ).order_by("-rank", *NEWEST)
 
     def search_newest(self, q: str) -> ParagrafQuerySet:
         """Match q, newest first, every match, with snippets."""

@@ -13,9 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchRank
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F
+from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from .filters import ParagrafFilter, has_reservation
@@ -70,12 +69,7 @@ def search_archive(filterset: ParagrafFilter, page_number: str | None) -> Search
     query = filterset.query
     rows = Paragraf.objects.public()
     if query and filterset.chosen.get("ordning") != "nyast":
-        tsquery = search_query(query)
-        ranked = (
-            rows.filter(pk__any=ids[:RANKED])
-            .annotate(rank=SearchRank(F("search"), tsquery), snippet=snippet(tsquery))
-            .order_by("-rank", *NEWEST)
-        )
+        ranked = rows.filter(pk__any=ids[:RANKED]).ranked(query)
         page = Paginator(ranked, settings.PAGE_SIZE).page(page_number or 1)
     else:
         page = Paginator(ids, settings.PAGE_SIZE).page(page_number or 1)
