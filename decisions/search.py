@@ -32,6 +32,9 @@ from .models import (
 
 COUNT_LIMIT = 10_000
 FACET_LIMIT = 10_000
+# A phrase is checked against each candidate's word positions, reading its
+# whole stored vector: its matches are counted (and faceted) to 1,000 only.
+PHRASE_LIMIT = 1_000
 
 
 @dataclass
@@ -63,10 +66,11 @@ def newest_ids(scope: ParagrafQuerySet, limit: int) -> list[int]:
 def search_archive(filterset: ParagrafFilter, page_number: str | None) -> SearchResult:
     """Run a valid search: its page, count, facets and, if nothing matched, a
     suggestion. Raises InvalidPage for a page that is not there."""
-    ids = newest_ids(filterset.scope(), COUNT_LIMIT + 1)
-    total, capped = min(len(ids), COUNT_LIMIT), len(ids) > COUNT_LIMIT
-    ids = ids[:COUNT_LIMIT]
     query = filterset.query
+    limit = PHRASE_LIMIT if '"' in query else COUNT_LIMIT
+    ids = newest_ids(filterset.scope(), limit + 1)
+    total, capped = min(len(ids), limit), len(ids) > limit
+    ids = ids[:limit]
     rows = Paragraf.objects.public()
     if query and filterset.chosen.get("ordning") != "nyast":
         ranked = rows.filter(pk__any=ids[:RANKED]).ranked(query)
@@ -81,23 +85,24 @@ def search_archive(filterset: ParagrafFilter, page_number: str | None) -> Search
         page=page,
         total=total,
         capped=capped,
-        facets=facets(filterset, ids[:FACET_LIMIT]),
+        facets=facets(filterset, ids[:FACET_LIMIT], min(limit, FACET_LIMIT)),
         suggestion=suggest(query) if query and not total else None,
     )
 
 
-def facets(filterset: ParagrafFilter, ids: list[int]) -> Facets:
+def facets(filterset: ParagrafFilter, ids: list[int], limit: int) -> Facets:
     """Count the matches per board, municipality, year and reserving party.
 
     A facet whose own filter is set counts among the matches of the others,
-    so that its other values stay in view; the rest count among `ids`.
+    so that its other values stay in view (its newest `limit`); the rest count
+    among `ids`.
     """
     chosen = filterset.chosen
 
     def among(name: str) -> list[int]:
         if chosen.get(name) in (None, ""):
             return ids
-        return newest_ids(filterset.scope(without=name), FACET_LIMIT)
+        return newest_ids(filterset.scope(without=name), limit)
 
     namnd = "meeting__namnd"
     municipality = "meeting__namnd__municipality"
