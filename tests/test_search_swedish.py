@@ -227,3 +227,29 @@ class BadInputTests(TestCase):
         response = self.client.get("/sok/feed/", {"namnd": "x"})
         self.assertEqual(response.status_code, 200)
         self.assertEqual(ET.fromstring(response.content).findall(f"{ATOM}entry"), [])
+
+
+class BoundedSearchTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        for number in range(3):
+            make_paragraf(title=f"Öppna data del {number}", text="Öppna data igen.")
+
+    def test_counts_stop_at_the_limit_and_say_so(self):
+        from unittest import mock
+
+        with mock.patch("decisions.search.COUNT_LIMIT", 2):
+            response = self.client.get("/sok/", {"q": "data"})
+        self.assertEqual(response.context["result"].total, 2)
+        self.assertTrue(response.context["result"].capped)
+        self.assertContains(response, "Över 2 träffar")
+
+    def test_a_phrase_is_counted_to_its_own_lower_limit(self):
+        from unittest import mock
+
+        with mock.patch("decisions.search.PHRASE_LIMIT", 1):
+            response = self.client.get("/sok/", {"q": '"öppna data"'})
+            plain = self.client.get("/sok/", {"q": "öppna data"})
+        self.assertEqual(response.context["result"].total, 1)
+        self.assertTrue(response.context["result"].capped)
+        self.assertEqual(plain.context["result"].total, 3)
