@@ -158,9 +158,10 @@ class ParagrafFilter(django_filters.FilterSet):
         `without` leaves one filter out: a facet counts the values its own
         filter would choose among.
         """
-        queryset = self.queryset
+        # Search never lists confidential paragraphs, words or no words.
+        queryset = self.queryset.filter(confidential=False)
         if not self.is_bound:
-            return queryset.filter(confidential=False)
+            return queryset
         for name, value in self.form.cleaned_data.items():
             if name in ("q", "ordning", without) or value in (None, ""):
                 continue

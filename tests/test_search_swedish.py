@@ -107,6 +107,8 @@ class SwedishSearchTests(TestCase):
 
     def test_confidential_paragraphs_are_never_found(self):
         self.assertEqual(self.found(q="xyzzy"), set())
+        self.assertNotIn(self.secret.pk, self.found(ar="2024"))
+        self.assertNotIn(self.secret.pk, self.found())
 
     def test_a_diarienummer_goes_straight_to_its_paragraph(self):
         response = self.client.get("/sok/", {"q": "Dnr BUN 2024:97"})
