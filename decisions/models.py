@@ -310,8 +310,6 @@ class ParagrafQuerySet(models.QuerySet):
         """Order newest meeting first, then as written (ids follow the minutes)."""
         return self.order_by(*NEWEST)
 
-    latest = newest
-
     def by_reference(self, q: str) -> ParagrafQuerySet | None:
         """Find what a typed reference names: a diarienummer, or "§ 13".
 
@@ -410,7 +408,7 @@ class Paragraf(models.Model):
     objects = ParagrafQuerySet.as_manager()
 
     class Meta:
-        ordering = ["meeting", "position"]
+        ordering = ["meeting_id", "position"]
         verbose_name = "paragraf"
         verbose_name_plural = "paragrafer"
         constraints = [
@@ -500,7 +498,7 @@ class Reservation(models.Model):
     )
 
     class Meta:
-        ordering = ["paragraf", "position"]
+        ordering = ["paragraf_id", "position"]
         verbose_name = "reservation"
         verbose_name_plural = "reservationer"
         constraints = [
@@ -526,7 +524,7 @@ class ReservationMember(models.Model):
     position = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["reservation", "position"]
+        ordering = ["reservation_id", "position"]
         verbose_name = "reserverande ledamot"
         verbose_name_plural = "reserverande ledamöter"
         constraints = [
@@ -564,7 +562,7 @@ class Attendance(models.Model):
     position = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["meeting", "position"]
+        ordering = ["meeting_id", "position"]
         verbose_name = "närvaro"
         verbose_name_plural = "närvaro"
         constraints = [
@@ -594,7 +592,7 @@ class Proposal(models.Model):
     )
 
     class Meta:
-        ordering = ["paragraf", "position"]
+        ordering = ["paragraf_id", "position"]
         verbose_name = "yrkande"
         verbose_name_plural = "yrkanden"
         constraints = [
@@ -616,7 +614,7 @@ class ProposalMember(models.Model):
     position = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["proposal", "position"]
+        ordering = ["proposal_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["proposal", "member"], name="member_once_per_proposal"
@@ -636,7 +634,7 @@ class Vote(models.Model):
     avstar = models.PositiveIntegerField("avstår", null=True, blank=True)
 
     class Meta:
-        ordering = ["paragraf", "position"]
+        ordering = ["paragraf_id", "position"]
         verbose_name = "omröstning"
         verbose_name_plural = "omröstningar"
         constraints = [

@@ -44,7 +44,7 @@ def start(request: HttpRequest) -> HttpResponse:
         request,
         "decisions/start.html",
         {
-            "paragrafer": Paragraf.objects.public().latest()[:LATEST_COUNT],
+            "paragrafer": Paragraf.objects.public().newest()[:LATEST_COUNT],
             "municipalities": Municipality.objects.prefetch_related("namnder"),
         },
     )
@@ -58,7 +58,7 @@ def municipality(request: HttpRequest, kommun: str) -> HttpResponse:
     paragrafer = (
         Paragraf.objects.public()
         .filter(meeting__namnd__municipality=municipality)
-        .latest()
+        .newest()
     )
     return render(
         request,
@@ -80,7 +80,7 @@ def namnd(request: HttpRequest, kommun: str, namnd: str) -> HttpResponse:
     meetings = board.meetings.annotate(paragraf_count=Count("paragrafer")).order_by(
         F("date").desc(nulls_last=True), "slug"
     )
-    paragrafer = Paragraf.objects.public().filter(meeting__namnd=board).latest()
+    paragrafer = Paragraf.objects.public().filter(meeting__namnd=board).newest()
     return render(
         request,
         "decisions/namnd.html",

@@ -29,8 +29,11 @@ def fill_search_terms(apps, schema_editor):
 
     Paragraf = apps.get_model("decisions", "Paragraf")
     batch = []
-    for paragraf in Paragraf.objects.only("title", "text").iterator(chunk_size=500):
-        paragraf.search_terms = search_terms(f"{paragraf.title}\n{paragraf.text}")
+    fields = ("title", "decision", "text")
+    for paragraf in Paragraf.objects.only(*fields).iterator(chunk_size=500):
+        # As Paragraf.searchable_text: title, decision and text.
+        text = "\n".join(getattr(paragraf, name) for name in fields)
+        paragraf.search_terms = search_terms(text)
         batch.append(paragraf)
         if len(batch) == 500:
             Paragraf.objects.bulk_update(batch, ["search_terms"])

@@ -10,9 +10,11 @@ def fill_words(apps, schema_editor):
     Paragraf = apps.get_model("decisions", "Paragraf")
     Word = apps.get_model("decisions", "Word")
     found: set[str] = set()
-    public = Paragraf.objects.filter(confidential=False).only("title", "text")
+    fields = ("title", "decision", "text")
+    public = Paragraf.objects.filter(confidential=False).only(*fields)
     for paragraf in public.iterator(chunk_size=500):
-        found |= words(f"{paragraf.title} {paragraf.text}")
+        # As Paragraf.searchable_text: title, decision and text.
+        found |= words("\n".join(getattr(paragraf, name) for name in fields))
     Word.objects.bulk_create(
         [Word(word=word) for word in sorted(found)],
         batch_size=5000,

@@ -20,7 +20,7 @@ from .members import (
     parse_members,
     parse_name,
 )
-from .model import ParsedAttendee, ParsedMember, ParsedProtocol
+from .model import ParsedAttendee, ParsedProtocol
 from .text import Line
 
 _MONTHS = {
@@ -472,7 +472,3 @@ def _dedupe_attendance(protocol: ParsedProtocol) -> None:
             seen.add(attendee.name)
             kept.append(attendee)
     protocol.attendance = kept
-
-
-def members_of(attendance: list[ParsedAttendee]) -> list[ParsedMember]:
-    return [ParsedMember(a.name, a.party) for a in attendance]
