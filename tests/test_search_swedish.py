@@ -129,15 +129,34 @@ class SwedishSearchTests(TestCase):
         facets = response.context["facets"]
         self.assertEqual(response.context["result"].total, 3)
         self.assertEqual(
-            {f["meeting__namnd__name"]: f["n"] for f in facets.namnder},
-            {"Kulturnämnden": 2, "Barn- och utbildningsnämnden": 1},
+            {f.label: f.n for f in facets.namnder},
+            {
+                "Kulturnämnden, Sjöbacka kommun": 2,
+                "Barn- och utbildningsnämnden, Sjöbacka kommun": 1,
+            },
         )
-        self.assertEqual({f["year"]: f["n"] for f in facets.years}, {2023: 2, 2024: 1})
-        self.assertEqual(
-            [(f["member__party"], f["n"]) for f in facets.parties], [("M", 1)]
-        )
+        self.assertEqual({f.value: f.n for f in facets.years}, {2023: 2, 2024: 1})
+        self.assertEqual([(f.value, f.n) for f in facets.parties], [("M", 1)])
         self.assertEqual(facets.with_reservation, 1)
         self.assertContains(response, "Kulturnämnden, Sjöbacka kommun <span")
+
+    def test_a_chosen_facet_still_counts_its_other_values(self):
+        response = self.client.get(
+            "/sok/", {"q": "budget", "namnd": self.bun.pk, "ar": "2024"}
+        )
+        facets = response.context["facets"]
+        self.assertEqual(response.context["result"].total, 1)
+        # The board facet counts among the 2024 matches of every board, the
+        # year facet among every year of the chosen board.
+        self.assertEqual(
+            {f.value: f.n for f in facets.namnder}, {self.bun.pk: 1, self.ks.pk: 1}
+        )
+        self.assertEqual({f.value: f.n for f in facets.years}, {2024: 1})
+        self.assertEqual(
+            [(f.value, f.label, f.n) for f in facets.kommuner],
+            [("sjobacka-kommun", "Sjöbacka kommun", 1)],
+        )
+        self.assertContains(response, 'aria-current="true">Barn- och utbildnings')
 
     def test_filters_combine_and_live_in_the_url(self):
         self.assertEqual(
