@@ -103,8 +103,10 @@ class ParagrafFilter(django_filters.FilterSet):
             str(day.year) for day in Meeting.objects.dates("date", "year", order="DESC")
         ]
         self.filters["ar"].extra["choices"] = [(year, year) for year in self.years]
+        # Exists, not a join: a party's members have thousands of reservations.
+        reserved = ReservationMember.objects.filter(member=OuterRef("pk"))
         parties = (
-            Member.objects.filter(reservations__isnull=False)
+            Member.objects.filter(Exists(reserved))
             .exclude(party="")
             .values_list("party", flat=True)
             .distinct()

@@ -12,15 +12,17 @@ import re
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
+    CombinedSearchQuery,
     SearchHeadline,
     SearchQuery,
+    SearchQueryField,
     SearchRank,
     SearchVector,
     SearchVectorField,
     TrigramSimilarity,
 )
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Func, Prefetch, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 
@@ -31,6 +33,13 @@ SWEDISH = "sv-SE-x-icu"
 # The PostgreSQL text search configuration every query and vector uses: Swedish
 # stemming after unaccent, so "namnd" finds "nämnd" (migration 0003 makes it).
 SEARCH_CONFIG = "swedish_unaccent"
+# Title highest, then decision, then reservations, then the rest.
+SEARCH_VECTOR = (
+    SearchVector("title", weight="A", config=SEARCH_CONFIG)
+    + SearchVector("decision", weight="B", config=SEARCH_CONFIG)
+    + SearchVector("reservation_text", weight="C", config=SEARCH_CONFIG)
+    + SearchVector("text", "search_terms", weight="D", config=SEARCH_CONFIG)
+)
 
 
 class Municipality(models.Model):
@@ -203,6 +212,11 @@ NEWEST = (F("meeting_date").desc(nulls_last=True), F("id").asc())
 # A diarienummer as typed: letters, digits and separators, with a digit and a
 # separator ("1.1/2152/2016", "KS 2016/123", "KS.2019.14", "22/17").
 _DNR_SHAPE = re.compile(r"(?=.*\d)(?=.*[/.:-])[A-Za-zÅÄÖåäö0-9][\w ./:-]*")
+# What websearch_to_tsquery turns into a phrase: quotes, and words with inner
+# punctuation ("e-post", "gång-"); a leading minus is negation.
+_NEEDS_POSITIONS = re.compile(r"[^\w\s-]|\w-")
+# A negated phrase or negated word with inner punctuation: -"a b", -e-post.
+_NEGATED_PHRASE = re.compile(r'(?<!\S)-(?:"[^"]*(?:"|$)|\S*[^\w\s]\S*)')
 # The last word of a query, when plain, also matches as a prefix.
 _LAST_WORD = re.compile(r"^(?P<rest>.*?)\s*(?<![-\"\w])(?P<last>\w{2,})$")
 
@@ -236,6 +250,25 @@ def search_query(q: str) -> SearchQuery:
     return SearchQuery(rest, config=SEARCH_CONFIG, search_type="websearch") & prefix
 
 
+class AllWords(SearchQuery):
+    """A tsquery with its phrases loosened to "all these words" ('a <-> b' to
+    'a & b'): what a vector without positions (Paragraf.lexemes) can answer.
+
+    Loosening a phrase inside a negation would narrow, not widen, the query:
+    ParagrafQuerySet.matching() leaves negated phrases out before this.
+    """
+
+    def __init__(self, query: SearchQuery | CombinedSearchQuery) -> None:
+        Func.__init__(self, query, output_field=SearchQueryField())
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"regexp_replace(({sql})::text, '<[0-9]+>|<->', '&', 'g')::tsquery",
+            params,
+        )
+
+
 def snippet(query: SearchQuery) -> SearchHeadline:
     """Highlight where query matched in the text, with SNIPPET marks to escape."""
     return SearchHeadline(
@@ -266,7 +299,13 @@ class ParagrafQuerySet(models.QuerySet):
         """
         return (
             self.select_related("meeting__namnd__municipality", "arende")
-            .defer("search", "search_terms", "reservation_text", "meeting__source_text")
+            .defer(
+                "search",
+                "lexemes",
+                "search_terms",
+                "reservation_text",
+                "meeting__source_text",
+            )
             .prefetch_related("reservations__members")
         )
 
@@ -278,7 +317,17 @@ class ParagrafQuerySet(models.QuerySet):
         start of a longer one ("bygglo" finds "bygglov"). Confidential
         paragraphs never match: their text is not searchable.
         """
-        return self.filter(search=search_query(q), confidential=False)
+        query = search_query(q)
+        if not _NEEDS_POSITIONS.search(q):
+            return self.filter(lexemes=query, confidential=False)
+        # Phrases (quoted, or a word the parser splits, like "e-post") need the
+        # word positions only `search` holds, read for the rows that have all
+        # the words, which `lexemes` finds first, cheaply.
+        rows = self.filter(confidential=False)
+        loose = _NEGATED_PHRASE.sub(" ", q)
+        if loose.strip(' -"'):
+            rows = rows.filter(lexemes=AllWords(search_query(loose)))
+        return rows.filter(search=query)
 
     def search(self, q: str) -> ParagrafQuerySet:
         """Match q and rank the newest RANKED matches, best first.
@@ -396,11 +445,19 @@ class Paragraf(models.Model):
     recipients = ArrayField(models.CharField(max_length=300), default=list, blank=True)
     # Covered by secrecy (OSL): only the number and a neutral title are published.
     confidential = models.BooleanField(default=False)
+    # The weighted vector with word positions: ranking and phrases read it.
     search = models.GeneratedField(
-        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("decision", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("reservation_text", weight="C", config=SEARCH_CONFIG)
-        + SearchVector("text", "search_terms", weight="D", config=SEARCH_CONFIG),
+        expression=SEARCH_VECTOR,
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    # Its lexemes without positions or weights (strip()): about 1.7 kB, kept
+    # in the row itself (storage MAIN, migration 0007) where `search`, about
+    # 3 kB compressed, lives out of line. Matching reads this one, so a word found
+    # in most of the archive is checked row by row without a TOAST lookup and a
+    # decompression each; see ParagrafQuerySet.matching().
+    lexemes = models.GeneratedField(
+        expression=Func(SEARCH_VECTOR, function="strip"),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -424,8 +481,8 @@ class Paragraf(models.Model):
             ),
         ]
         indexes = [
-            # ParagrafQuerySet.search(): websearch_to_tsquery matched against this.
-            GinIndex(fields=["search"], name="paragraf_search_gin"),
+            # ParagrafQuerySet.matching(): the query's words matched against this.
+            GinIndex(fields=["lexemes"], name="paragraf_lexemes_gin"),
             # ParagrafQuerySet.by_reference(): case_numbers @> ARRAY['KS 2016/3'].
             GinIndex(fields=["case_numbers"], name="paragraf_case_numbers_gin"),
             # Newest first: the start page, lists, and search's bounded ranking.

@@ -1,6 +1,6 @@
 """Constraints that keep the archive true, enforced by PostgreSQL itself."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import TestCase
 
 from decisions.models import Municipality, Reservation, ReservationMember
@@ -64,3 +64,15 @@ class ConstraintTests(TestCase):
             Municipality.objects.create(name=name, slug=name.lower().replace(" ", "-"))
         found = Municipality.objects.filter(name__endswith=" kommun")
         self.assertEqual([m.name for m in found], swedish_order)
+
+
+class SearchStorageTests(TestCase):
+    def test_lexemes_stay_in_the_row_and_search_may_leave_it(self):
+        # Matching a common word checks its newest rows one by one: `lexemes`
+        # must be read from the row itself (storage MAIN), not from TOAST.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attname, attstorage FROM pg_attribute WHERE attrelid ="
+                " 'decisions_paragraf'::regclass AND attname IN ('search', 'lexemes')"
+            )
+            self.assertEqual(dict(cursor.fetchall()), {"lexemes": "m", "search": "x"})

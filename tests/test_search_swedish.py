@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 from django.test import TestCase
 
-from decisions.models import Paragraf
+from decisions.models import Paragraf, search_query
 from tests.factories import (
     make_meeting,
     make_member,
@@ -93,6 +93,33 @@ class SwedishSearchTests(TestCase):
         found = self.found(q='"öppna data"')
         self.assertIn(self.beslutade.pk, found)
         self.assertNotIn(self.grundskola.pk, found)  # "Data om öppna"
+
+    def test_matching_on_lexemes_agrees_with_the_full_vector(self):
+        # matching() checks words against `lexemes` (no positions) and only
+        # phrases against `search`: every kind of query must find exactly what
+        # the full vector alone finds.
+        for q in [
+            "öppna data",
+            '"öppna data"',
+            '"data om öppna"',
+            '"öppna data" OR bygglov',
+            '"data om" OR "öppna data"',
+            '-"öppna data"',
+            'budget -"öppna data"',
+            "data -öppna",
+            "öppna OR -budget",
+            'data -"om öppna',
+            "e-post budget",
+            "-e-post",
+            "plan- och bygglagen",
+            '"öppna',
+            "bygglo",
+        ]:
+            with self.subTest(q=q):
+                expected = Paragraf.objects.filter(
+                    search=search_query(q), confidential=False
+                )
+                self.assertEqual(set(Paragraf.objects.matching(q)), set(expected), q)
 
     def test_a_minus_excludes(self):
         found = self.found(q="budget -grundskolan")
