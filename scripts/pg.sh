@@ -87,6 +87,9 @@ unix_socket_permissions = 0700
 fsync = off
 synchronous_commit = off
 full_page_writes = off
+# Search walks the newest rows of a common word's matches; the default 128MB
+# sends most of those page reads through the OS (bench/search.py).
+shared_buffers = 1GB
 CONF
     fi
 

@@ -73,6 +73,9 @@ class Migration(migrations.Migration):
         ),
         migrations.RunSQL(
             "ALTER TABLE decisions_paragraf ALTER COLUMN lexemes SET STORAGE MAIN;"
+            # The rewrite queues the deferred foreign key checks, which must
+            # run before the index below can be built in this transaction.
+            "SET CONSTRAINTS ALL IMMEDIATE;"
             "UPDATE decisions_paragraf SET lexemes = DEFAULT;",
             "ALTER TABLE decisions_paragraf ALTER COLUMN lexemes SET STORAGE EXTENDED;",
         ),
