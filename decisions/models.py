@@ -12,10 +12,8 @@ import re
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
-    CombinedSearchQuery,
     SearchHeadline,
     SearchQuery,
-    SearchQueryField,
     SearchRank,
     SearchVector,
     SearchVectorField,
@@ -212,11 +210,9 @@ NEWEST = (F("meeting_date").desc(nulls_last=True), F("id").asc())
 # A diarienummer as typed: letters, digits and separators, with a digit and a
 # separator ("1.1/2152/2016", "KS 2016/123", "KS.2019.14", "22/17").
 _DNR_SHAPE = re.compile(r"(?=.*\d)(?=.*[/.:-])[A-Za-zÅÄÖåäö0-9][\w ./:-]*")
-# What websearch_to_tsquery turns into a phrase: quotes, and words with inner
-# punctuation ("e-post", "gång-"); a leading minus is negation.
+# What websearch_to_tsquery may turn into a phrase: quotes, and words with
+# inner punctuation ("e-post", "gång-"); a leading minus is negation.
 _NEEDS_POSITIONS = re.compile(r"[^\w\s-]|\w-")
-# A negated phrase or negated word with inner punctuation: -"a b", -e-post.
-_NEGATED_PHRASE = re.compile(r'(?<!\S)-(?:"[^"]*(?:"|$)|\S*[^\w\s]\S*)')
 # The last word of a query, when plain, also matches as a prefix.
 _LAST_WORD = re.compile(r"^(?P<rest>.*?)\s*(?<![-\"\w])(?P<last>\w{2,})$")
 
@@ -248,25 +244,6 @@ def search_query(q: str) -> SearchQuery:
         # "a OR b": keep websearch's meaning rather than bind b as a prefix.
         return SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
     return SearchQuery(rest, config=SEARCH_CONFIG, search_type="websearch") & prefix
-
-
-class AllWords(SearchQuery):
-    """A tsquery with its phrases loosened to "all these words" ('a <-> b' to
-    'a & b'): what a vector without positions (Paragraf.lexemes) can answer.
-
-    Loosening a phrase inside a negation would narrow, not widen, the query:
-    ParagrafQuerySet.matching() leaves negated phrases out before this.
-    """
-
-    def __init__(self, query: SearchQuery | CombinedSearchQuery) -> None:
-        Func.__init__(self, query, output_field=SearchQueryField())
-
-    def as_sql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return (
-            f"regexp_replace(({sql})::text, '<[0-9]+>|<->', '&', 'g')::tsquery",
-            params,
-        )
 
 
 def snippet(query: SearchQuery) -> SearchHeadline:
@@ -318,16 +295,11 @@ class ParagrafQuerySet(models.QuerySet):
         paragraphs never match: their text is not searchable.
         """
         query = search_query(q)
-        if not _NEEDS_POSITIONS.search(q):
-            return self.filter(lexemes=query, confidential=False)
-        # Phrases (quoted, or a word the parser splits, like "e-post") need the
-        # word positions only `search` holds, read for the rows that have all
-        # the words, which `lexemes` finds first, cheaply.
-        rows = self.filter(confidential=False)
-        loose = _NEGATED_PHRASE.sub(" ", q)
-        if loose.strip(' -"'):
-            rows = rows.filter(lexemes=AllWords(search_query(loose)))
-        return rows.filter(search=query)
+        if _NEEDS_POSITIONS.search(q):
+            # A phrase (quoted, or a word the parser splits, like "e-post")
+            # needs the word positions only `search` holds.
+            return self.filter(search=query, confidential=False)
+        return self.filter(lexemes=query, confidential=False)
 
     def search(self, q: str) -> ParagrafQuerySet:
         """Match q and rank the newest RANKED matches, best first.
@@ -481,8 +453,9 @@ class Paragraf(models.Model):
             ),
         ]
         indexes = [
-            # ParagrafQuerySet.matching(): the query's words matched against this.
+            # ParagrafQuerySet.matching(): words, and phrases, matched against these.
             GinIndex(fields=["lexemes"], name="paragraf_lexemes_gin"),
+            GinIndex(fields=["search"], name="paragraf_search_gin"),
             # ParagrafQuerySet.by_reference(): case_numbers @> ARRAY['KS 2016/3'].
             GinIndex(fields=["case_numbers"], name="paragraf_case_numbers_gin"),
             # Newest first: the start page, lists, and search's bounded ranking.

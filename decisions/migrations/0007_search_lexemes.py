@@ -5,8 +5,8 @@ walking the newest-first index and checking each row. `search` (positions and
 weights, about 3 kB compressed) lives out of line, so each check was a TOAST
 lookup and a decompression; `lexemes` (about 1.7 kB, seldom compressible) is
 kept in the row with storage MAIN, which PostgreSQL moves out only when nothing
-else makes the row fit a page. The GIN index moves to it as well: phrases are
-first matched as all their words there, then checked against `search`.
+else makes the row fit a page, and has a GIN index of its own. Phrases, which
+need positions, go on matching `search` and its index.
 
 SET STORAGE applies to rows written after it, so the existing rows are written
 once more (an archive of a million paragraphs: minutes, not hours).
@@ -23,10 +23,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
-            model_name="paragraf",
-            name="paragraf_search_gin",
-        ),
         migrations.AddField(
             model_name="paragraf",
             name="lexemes",
