@@ -171,7 +171,7 @@ def search_database_url(url: str, paragraphs: int) -> tuple[str, str]:
 
 
 def fingerprint() -> dict[str, Any]:
-    """What the filled rows depend on: generator, migrations, columns."""
+    """What the filled rows depend on: generator, migrations, columns, indexes."""
     from django.db.migrations.loader import MigrationLoader
 
     loader = MigrationLoader(None, ignore_no_migrations=True)
@@ -183,6 +183,10 @@ def fingerprint() -> dict[str, Any]:
         ),
         "columns": {
             model._meta.db_table: [f.column for f in model._meta.concrete_fields]
+            for model in filled_models()
+        },
+        "indexes": {
+            model._meta.db_table: sorted(index.name for index in model._meta.indexes)
             for model in filled_models()
         },
     }

@@ -8,6 +8,7 @@ those keys (see urls.py) rather than from database ids.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -24,6 +25,7 @@ from django.db.models import F, Func, Prefetch, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 
+from .dates import appeal_deadline
 from .lexicon import base_form, known_word, search_terms, words
 
 # Swedish alphabetical order (Å, Ä, Ö after Z) for names people sort by.
@@ -140,6 +142,11 @@ class Meeting(models.Model):
     @property
     def date_label(self) -> str:
         return self.date.isoformat() if self.date else "utan datum"
+
+    @property
+    def appeal_deadline(self) -> date | None:
+        """The last day to appeal its decisions, once the minutes are posted."""
+        return appeal_deadline(self.posting_date) if self.posting_date else None
 
     def get_absolute_url(self) -> str:
         namnd = self.namnd

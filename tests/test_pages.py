@@ -197,6 +197,21 @@ class MeetingPageTests(PagesTestCase):
         content = response.content.decode()
         self.assertLess(content.index("§&nbsp;7 "), content.index("§&nbsp;8 "))
 
+    def test_it_gives_the_last_day_to_appeal_three_weeks_after_posting(self) -> None:
+        meeting = make_meeting(
+            namnd=self.undated.namnd,
+            date=datetime.date(2016, 9, 6),
+            posting_date=datetime.date(2016, 9, 13),
+        )
+        response = self.client.get(meeting.get_absolute_url())
+        self.assertContains(response, "<dt>Sista dag att överklaga</dt>")
+        self.assertContains(
+            response, '<time datetime="2016-10-04">4 oktober 2016</time>'
+        )
+        # Minutes not yet posted have no deadline to give.
+        response = self.client.get(self.url)
+        self.assertNotContains(response, "Sista dag att överklaga")
+
     def test_a_meeting_without_date_is_addressed_by_its_hash(self) -> None:
         self.assertTrue(self.undated.slug.startswith("utan-datum-"))
         response = self.client.get(self.undated.get_absolute_url())
