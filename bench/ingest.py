@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+from databases import recreate, sibling  # noqa: E402
 from generate import BOARDS, paragraphs_for_pages, protocol_text  # noqa: E402
 
 
@@ -39,28 +40,6 @@ def make_pdf_file(path: Path, pages: int) -> None:
             footer="Justerandes sign   Utdragsbestyrkande   Sida {page} ({pages})",
         )
     )
-
-
-def bench_database(url: str) -> str:
-    """Create <name>_bench afresh on the server of url; return its URL."""
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    name = f"{config['NAME']}_bench"
-    params = {
-        "host": config["HOST"] or None,
-        "port": config["PORT"] or None,
-        "user": config["USER"] or None,
-        "password": config["PASSWORD"] or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as db:
-        db.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        db.execute(f'CREATE DATABASE "{name}"')
-    head, _, query = url.partition("?")
-    return head.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
 
 
 def peak_mb() -> float:
@@ -80,7 +59,9 @@ def main() -> None:
     if not args.database_url:
         parser.error("give --database-url or set DATABASE_URL (make bench does)")
 
-    os.environ["DATABASE_URL"] = bench_database(args.database_url)
+    url, _ = sibling(args.database_url, "bench")
+    recreate(url)
+    os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     import django
 

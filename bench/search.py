@@ -56,6 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import archive as generated  # noqa: E402
+from databases import recreate, server_params, sibling  # noqa: E402
 
 SEED = 1
 REPEATS = 3
@@ -144,30 +145,6 @@ KINDS = ["rare", "common", "phrase", "filter", "dnr", "empty"]
 
 
 # The server and the database.
-
-
-def server_params(url: str, dbname: str | None = None) -> dict[str, Any]:
-    """psycopg.connect() arguments for url's server (and dbname, default url's)."""
-    import dj_database_url
-
-    config = dj_database_url.parse(url)
-    params = {
-        "host": config["HOST"] or None,
-        "port": config["PORT"] or None,
-        "user": config["USER"] or None,
-        "password": config["PASSWORD"] or None,
-        "dbname": dbname or config["NAME"],
-    }
-    return {k: v for k, v in params.items() if v is not None}
-
-
-def search_database_url(url: str, paragraphs: int) -> tuple[str, str]:
-    """The URL and name of <name>_search_<N> on url's server."""
-    import dj_database_url
-
-    name = f"{dj_database_url.parse(url)['NAME']}_search_{paragraphs}"
-    head, _, query = url.partition("?")
-    return head.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else ""), name
 
 
 def fingerprint() -> dict[str, Any]:
@@ -451,9 +428,7 @@ def fill(url: str, name: str, paragraphs: int, jobs: int) -> tuple[float, dict]:
     )
     with phase(phases, "create and migrate"):
         connections.close_all()
-        with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as db:
-            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            db.execute(f'CREATE DATABASE "{name}"')
+        recreate(url)
         call_command("migrate", verbosity=0)
         # Built after the COPY: one sort is far cheaper than a million inserts.
         with connection.cursor() as cursor:
@@ -783,7 +758,7 @@ def main() -> None:
             "give --database-url or set DATABASE_URL (scripts/with-db.sh does)"
         )
 
-    url, name = search_database_url(args.database_url, args.paragraphs)
+    url, name = sibling(args.database_url, f"search_{args.paragraphs}")
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("CONN_MAX_AGE", "3600")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")

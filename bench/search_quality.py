@@ -52,7 +52,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from databases import database_name, recreate, server_params, sibling  # noqa: E402
 
 QUERIES = ROOT / "bench" / "search_queries.json"
 KINDS = ("plain", "inflection", "compound", "unaccented", "name")
@@ -104,42 +106,6 @@ def load_queries(path: Path) -> list[Query]:
     return queries
 
 
-def server_params(url: str, dbname: str) -> dict:
-    import dj_database_url
-
-    config = dj_database_url.parse(url)
-    params = {
-        "host": config["HOST"] or None,
-        "port": config["PORT"] or None,
-        "user": config["USER"] or None,
-        "password": config["PASSWORD"] or None,
-        "dbname": dbname,
-        "autocommit": True,
-    }
-    return {k: v for k, v in params.items() if v is not None}
-
-
-def quality_url(url: str) -> str:
-    """The URL of <name>_quality on the server of url."""
-    import dj_database_url
-
-    name = f"{dj_database_url.parse(url)['NAME']}_quality"
-    head, _, query = url.partition("?")
-    return head.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
-
-
-def recreate(url: str) -> None:
-    """Drop and create the database of url, as bench/ingest.py's bench_database()
-    does for <name>_bench (which cannot be reused: its name is fixed)."""
-    import dj_database_url
-    import psycopg
-
-    name = dj_database_url.parse(url)["NAME"]
-    with psycopg.connect(**server_params(url, "postgres")) as db:
-        db.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        db.execute(f'CREATE DATABASE "{name}"')
-
-
 def migrated_as_code() -> bool:
     """Whether the database has exactly the migrations this checkout has."""
     from django.db import connection
@@ -171,10 +137,9 @@ def fingerprint() -> str:
 
 def filled_from(url: str) -> str | None:
     """The fingerprint fill() left on the database, if it finished."""
-    import dj_database_url
     import psycopg
 
-    name = dj_database_url.parse(url)["NAME"]
+    name = database_name(url)
     try:
         with psycopg.connect(**server_params(url, "postgres")) as db:
             row = db.execute(
@@ -193,7 +158,6 @@ def fill(url: str) -> None:
     Marks the database with the archive's fingerprint when done, so that --reuse
     never takes a half-filled database or one filled from other files.
     """
-    import dj_database_url
     from django.core.management import call_command
     from django.db import connection
 
@@ -219,7 +183,7 @@ def fill(url: str) -> None:
         print(f"ingest {paths[0].parent.relative_to(ROOT)}: {' '.join(summary)}")
         for line in rejected:
             print(f"  rejected: {line}")
-    name = dj_database_url.parse(url)["NAME"]
+    name = database_name(url)
     with connection.cursor() as cursor:
         cursor.execute(f'COMMENT ON DATABASE "{name}" IS %s', [fingerprint()])
 
@@ -285,7 +249,7 @@ def main() -> None:
         parser.error("give --database-url or set DATABASE_URL (scripts/with-db.sh)")
     queries = load_queries(args.queries)
 
-    url = quality_url(args.database_url)
+    url, _ = sibling(args.database_url, "quality")
     reused = args.reuse and filled_from(url) == fingerprint()
     if not reused:
         recreate(url)

@@ -158,8 +158,6 @@ class ParagrafAdmin(admin.ModelAdmin):
     list_select_related = ["meeting__namnd__municipality", "arende"]
     search_fields = ["number", "title", "arende__dnr", "meeting__namnd__name"]
     autocomplete_fields = ["meeting", "arende"]
-    # `search` is a generated column: PostgreSQL computes it, no form may write it.
-    exclude = ["search"]
     inlines = [ProposalInline, VoteInline, ReservationInline]
 
 

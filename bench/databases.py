@@ -1,0 +1,48 @@
+"""The benchmarks' own databases, beside the one DATABASE_URL names.
+
+Each benchmark fills a database of its own on the same server (`<name>_bench`,
+`<name>_quality`, `<name>_search_<N>`), so that none touches the development
+data or another benchmark's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def server_params(url: str, dbname: str | None = None) -> dict[str, Any]:
+    """psycopg.connect() arguments for url's server (and dbname, default url's)."""
+    import dj_database_url
+
+    config = dj_database_url.parse(url)
+    params = {
+        "host": config["HOST"] or None,
+        "port": config["PORT"] or None,
+        "user": config["USER"] or None,
+        "password": config["PASSWORD"] or None,
+        "dbname": dbname or config["NAME"],
+    }
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def database_name(url: str) -> str:
+    import dj_database_url
+
+    return dj_database_url.parse(url)["NAME"]
+
+
+def sibling(url: str, suffix: str) -> tuple[str, str]:
+    """The URL and name of `<url's database>_<suffix>` on url's server."""
+    name = f"{database_name(url)}_{suffix}"
+    head, _, query = url.partition("?")
+    return head.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else ""), name
+
+
+def recreate(url: str) -> None:
+    """Drop (closing its connections) and create the database of url, empty."""
+    import psycopg
+
+    name = database_name(url)
+    with psycopg.connect(**server_params(url, "postgres"), autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        db.execute(f'CREATE DATABASE "{name}"')
