@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Max, Min, OuterRef, QuerySet
 
 from .forms import NamndChoiceField
 from .models import (
@@ -98,11 +98,13 @@ class ParagrafFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The years that have meetings, newest first; read once per request.
-        self.years = [
-            str(day.year) for day in Meeting.objects.dates("date", "year", order="DESC")
-        ]
-        self.filters["ar"].extra["choices"] = [(year, year) for year in self.years]
+        # The years from the first meeting to the last, newest first: two ends
+        # of the index meeting_date_desc, where DISTINCT years read every meeting.
+        span = Meeting.objects.aggregate(first=Min("date"), last=Max("date"))
+        years = (
+            range(span["last"].year, span["first"].year - 1, -1) if span["last"] else []
+        )
+        self.filters["ar"].extra["choices"] = [(str(y), str(y)) for y in years]
         # Exists, not a join: a party's members have thousands of reservations.
         reserved = ReservationMember.objects.filter(member=OuterRef("pk"))
         parties = (

@@ -95,7 +95,9 @@ def search_archive(filterset: ParagrafFilter, page_number: str | None) -> Search
     rows = Paragraf.objects.public()
     if query and filterset.chosen.get("ordning") != "nyast":
         ranked = rows.filter(pk__any=ids[:RANKED]).ranked(query)
-        page = Paginator(ranked, settings.PAGE_SIZE).page(page_number or 1)
+        paginator = Paginator(ranked, settings.PAGE_SIZE)
+        paginator.count = len(ids[:RANKED])  # known already: no COUNT query
+        page = paginator.page(page_number or 1)
     else:
         page = Paginator(ids, settings.PAGE_SIZE).page(page_number or 1)
         if query:
