@@ -11,6 +11,7 @@ relevance ranks the newest RANKED, facets count among the newest FACET_LIMIT.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,8 +23,6 @@ from .models import (
     NEWEST,
     RANKED,
     Meeting,
-    Municipality,
-    Namnd,
     Paragraf,
     ParagrafQuerySet,
     Reservation,
@@ -154,33 +153,37 @@ def board_counts(
     meetings = {
         meeting for rows in (for_boards, for_municipalities) for _, meeting, _ in rows
     }
-    board_of = dict(
+    board_of: dict[int, int] = {}
+    label: dict[int, str] = {}
+    municipality_of: dict[int, tuple[str, str]] = {}
+    for meeting, board, name, slug, municipality in (
         Meeting.objects.filter(pk__any=sorted(meetings))
         .order_by()
-        .values_list("pk", "namnd_id")
-    )
+        .values_list(
+            "pk",
+            "namnd_id",
+            "namnd__name",
+            "namnd__municipality__slug",
+            "namnd__municipality__name",
+        )
+    ):
+        board_of[meeting] = board
+        label[board] = f"{name}, {municipality}"
+        municipality_of[board] = (slug, municipality)
     boards = Counter(board_of[meeting] for _, meeting, _ in for_boards)
-    in_municipality = Counter(board_of[meeting] for _, meeting, _ in for_municipalities)
-    named = Namnd.objects.select_related("municipality").in_bulk(
-        [*boards, *in_municipality]
+    municipalities = Counter(
+        municipality_of[board_of[meeting]] for _, meeting, _ in for_municipalities
     )
-    municipalities: Counter[Municipality] = Counter()
-    for board, n in in_municipality.items():
-        municipalities[named[board].municipality] += n
-    by_board = sorted(
-        (
-            FacetValue(
-                board, f"{named[board].name}, {named[board].municipality.name}", n
-            )
-            for board, n in boards.items()
+    return (
+        most_first(FacetValue(board, label[board], n) for board, n in boards.items()),
+        most_first(
+            FacetValue(slug, name, n) for (slug, name), n in municipalities.items()
         ),
-        key=lambda facet: (-facet.n, facet.label),
     )
-    by_municipality = sorted(
-        (FacetValue(place.slug, place.name, n) for place, n in municipalities.items()),
-        key=lambda facet: (-facet.n, facet.label),
-    )
-    return by_board, by_municipality
+
+
+def most_first(values: Iterable[FacetValue]) -> list[FacetValue]:
+    return sorted(values, key=lambda facet: (-facet.n, facet.label))
 
 
 def reservation_counts(
@@ -199,8 +202,9 @@ def reservation_counts(
     with_reservation = len(reserved & {pk for pk, _, _ in for_reservation})
     counted = {pk for pk, _, _ in for_parties}
     parties = Counter(party for pk, party in rows if party and pk in counted)
-    by_party = [FacetValue(party, party, n) for party, n in parties.items()]
-    return with_reservation, sorted(by_party, key=lambda facet: (-facet.n, facet.label))
+    return with_reservation, most_first(
+        FacetValue(party, party, n) for party, n in parties.items()
+    )
 
 
 def suggest(query: str) -> str | None:
