@@ -208,6 +208,11 @@ class Arende(models.Model):
     def __str__(self) -> str:
         return f"Dnr {self.dnr}"
 
+    def get_absolute_url(self) -> str:
+        # The diarienummer as printed, slashes and all: "/stockholms-stad/
+        # arende/1.1/2152/2016/" is the case's own, readable address.
+        return reverse("decisions:arende", args=[self.municipality.slug, self.dnr])
+
 
 # How many of the newest matches search() ranks by relevance.
 RANKED = 1000
@@ -282,7 +287,7 @@ class ParagrafQuerySet(models.QuerySet):
         two largest values a row carries.
         """
         return (
-            self.select_related("meeting__namnd__municipality", "arende")
+            self.select_related("meeting__namnd__municipality", "arende__municipality")
             .defer(
                 "search",
                 "lexemes",
@@ -366,7 +371,7 @@ class ParagrafQuerySet(models.QuerySet):
     def detail(self) -> ParagrafQuerySet:
         """Fetch what a paragraph's own page prints, members in printed order."""
         return self.select_related(
-            "meeting__namnd__municipality", "arende"
+            "meeting__namnd__municipality", "arende__municipality"
         ).prefetch_related(
             Prefetch(
                 "reservations__reservationmember_set",
@@ -382,7 +387,23 @@ class ParagrafQuerySet(models.QuerySet):
             self.filter(arende_id=paragraf.arende_id)
             .exclude(pk=paragraf.pk)
             .select_related("meeting__namnd__municipality")
-            .order_by(F("meeting__date").asc(nulls_last=True), "meeting_id", "position")
+            .oldest_first()
+        )
+
+    def of_referral(
+        self, municipality: Municipality, referral: str
+    ) -> ParagrafQuerySet:
+        """Keep the public paragraphs that send or answer one referral."""
+        return self.filter(
+            meeting__namnd__municipality=municipality,
+            referral=referral,
+            confidential=False,
+        )
+
+    def oldest_first(self) -> ParagrafQuerySet:
+        """Order by meeting date, undated meetings last, then as written."""
+        return self.order_by(
+            F("meeting__date").asc(nulls_last=True), "meeting_id", "position"
         )
 
 
@@ -424,6 +445,9 @@ class Paragraf(models.Model):
     recipients = ArrayField(models.CharField(max_length=300), default=list, blank=True)
     # Covered by secrecy (OSL): only the number and a neutral title are published.
     confidential = models.BooleanField(default=False)
+    # The referral (remiss) the paragraph sends or answers, as a slug of its
+    # subject (decisions.referrals): the answers of several boards share it.
+    referral = models.SlugField(max_length=200, blank=True, db_index=False)
     # The weighted vector with word positions: ranking and phrases read it.
     search = models.GeneratedField(
         expression=SEARCH_VECTOR,
@@ -463,6 +487,12 @@ class Paragraf(models.Model):
             # ParagrafQuerySet.matching(): words, and phrases, matched against these.
             GinIndex(fields=["lexemes"], name="paragraf_lexemes_gin"),
             GinIndex(fields=["search"], name="paragraf_search_gin"),
+            # ParagrafQuerySet.of_referral(): the answers to one referral.
+            models.Index(
+                fields=["referral"],
+                name="paragraf_referral",
+                condition=~Q(referral=""),
+            ),
             # ParagrafQuerySet.by_reference(): case_numbers @> ARRAY['KS 2016/3'].
             GinIndex(fields=["case_numbers"], name="paragraf_case_numbers_gin"),
             # Newest first: the start page, lists, and search's bounded ranking.
@@ -499,6 +529,13 @@ class Paragraf(models.Model):
             "decisions:paragraf",
             args=[namnd.municipality.slug, namnd.slug, meeting.slug, self.number],
         )
+
+    def get_referral_url(self) -> str:
+        """The page of every answer to the referral this paragraph is part of."""
+        if not self.referral:
+            return ""
+        municipality = self.meeting.namnd.municipality
+        return reverse("decisions:referral", args=[municipality.slug, self.referral])
 
 
 class ReservationKind(models.TextChoices):

@@ -34,6 +34,7 @@ from .models import (
     Word,
 )
 from .parser import ParsedMember, ParsedProtocol, parse_protocol
+from .referrals import referral_slug
 
 
 class IngestError(ValueError):
@@ -191,6 +192,7 @@ _PARAGRAF_FIELDS = [
     "reservation_text",
     "search_terms",
     "arende",
+    "referral",
     "position",
     "title",
     "decision",
@@ -292,6 +294,7 @@ class _ProtocolWriter:
                 meeting=meeting, number=parsed.number
             )
             row.arende = arenden.get(parsed.dnr) if parsed.dnr else None
+            row.referral = referral_slug(parsed.title, self.municipality.name)
             row.meeting_date = meeting.date
             row.reservation_text = "\n\n".join(
                 statement.text

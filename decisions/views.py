@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 
 from .filters import ParagrafFilter
-from .models import Meeting, Municipality, Namnd, Paragraf
+from .models import Arende, Meeting, Municipality, Namnd, Paragraf, Reservation
+from .referrals import referral_subject, same_positions
 from .search import COUNT_LIMIT, search_archive
 
 # Paragraphs on the start, municipality and board pages.
@@ -131,6 +132,55 @@ def paragraf(
         "decisions/paragraf.html",
         {"paragraf": found, "meeting": found.meeting, "same_case": same_case},
     )
+
+
+def arende(request: HttpRequest, kommun: str, dnr: str) -> HttpResponse:
+    case = get_object_or_404(
+        Arende.objects.select_related("municipality"),
+        municipality__slug=kommun,
+        dnr=dnr,
+    )
+    paragrafer = (
+        Paragraf.objects.public().filter(arende=case, confidential=False).oldest_first()
+    )
+    return render(
+        request, "decisions/arende.html", {"arende": case, "paragrafer": paragrafer}
+    )
+
+
+def referral(request: HttpRequest, kommun: str, referral: str) -> HttpResponse:
+    municipality = get_object_or_404(Municipality, slug=kommun)
+    paragrafer = list(
+        Paragraf.objects.public().of_referral(municipality, referral).oldest_first()
+    )
+    if not paragrafer:
+        raise Http404("Ingen remiss med den adressen.")
+    return render(
+        request,
+        "decisions/referral.html",
+        {
+            "municipality": municipality,
+            "subject": referral_subject(paragrafer[0].title) or paragrafer[0].title,
+            "paragrafer": paragrafer,
+            "positions": shared_positions(paragrafer),
+        },
+    )
+
+
+def shared_positions(paragrafer: list[Paragraf]) -> list[list[Reservation]]:
+    """The reservations that say the same in several paragraphs, grouped."""
+    reservations = [
+        r
+        for p in paragrafer
+        for r in p.reservations.all()
+        if r.kind == Reservation.Kind.RESERVATION
+    ]
+    groups = same_positions([r.text for r in reservations])
+    return [
+        [reservations[i] for i in group]
+        for group in groups
+        if len({reservations[i].paragraf_id for i in group}) > 1
+    ]
 
 
 def search(request: HttpRequest) -> HttpResponse:

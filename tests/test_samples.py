@@ -5,6 +5,7 @@ from collections import Counter
 import pytest
 
 from decisions.parser import parse_protocol
+from decisions.referrals import referral_slug
 from tests.factories import SJOBACKA
 
 REFERRAL = "Program för öppna data och digital insyn – svar på remiss"
@@ -61,3 +62,14 @@ def test_a_reservation_for_a_named_members_proposal_carries_it(protocols):
     [reservation] = paragraph.reservations
     assert "till förmån för Peter Wiklunds tilläggsyrkande" in reservation.text
     assert "Peter Wiklund (L) yrkar" in reservation.text
+
+
+def test_the_sent_referral_and_its_answers_share_one_address(protocols):
+    slugs = Counter(
+        referral_slug(p.title, protocol.kommun)
+        for protocol in protocols
+        for p in protocol.paragraphs
+    )
+    del slugs[""]
+    # Kommunstyrelsen's "Remiss: ..." and the four boards' answers.
+    assert slugs == {"program-for-oppna-data-och-digital-insyn": 5}

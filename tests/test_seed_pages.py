@@ -68,6 +68,58 @@ class SeedPagesTests(TestCase):
             "Socialnämnden hänvisar till tjänsteutlåtandet",
         )
 
+    def test_the_referral_page_sets_both_boards_answers_side_by_side(self):
+        slug = "strategi-for-stockholm-som-smart-och-uppkopplad-stad"
+        self.assertEqual({self.kultur.referral, self.social.referral}, {slug})
+        url = f"/stockholms-stad/remiss/{slug}/"
+        self.assertEqual(self.kultur.get_referral_url(), url)
+        self.assertPageShows(
+            self.kultur.get_absolute_url(), f'href="{url}"', "Alla nämnders beslut"
+        )
+        # 1 the municipality; 2 the paragraphs with meeting, board and case;
+        # 3 their reservations; 4 the reservations' members.
+        with self.assertNumQueries(4):
+            response = self.client.get(url)
+        self.assertContains(
+            response, "<h1>Strategi för Stockholm som smart och uppkopplad stad"
+        )
+        answers = response.context["paragrafer"]
+        self.assertEqual({p.pk for p in answers}, {self.kultur.pk, self.social.pk})
+        self.assertContains(response, '<h3 id="answer-', count=2)
+
+    def test_the_same_liberal_reservation_is_shown_as_one_position(self):
+        slug = self.kultur.referral
+        response = self.client.get(f"/stockholms-stad/remiss/{slug}/")
+        self.assertContains(response, "Samma reservation i flera nämnder")
+        [group] = response.context["positions"]
+        self.assertEqual(
+            {r.paragraf_id for r in group}, {self.kultur.pk, self.social.pk}
+        )
+        self.assertContains(response, "Rasmus Jonlund (L)")
+        self.assertContains(response, "Frida Johansson Metso (L)")
+
+    def test_the_case_page_lists_the_paragraphs_of_one_diarienummer(self):
+        url = self.kultur.arende.get_absolute_url()
+        self.assertEqual(url, "/stockholms-stad/arende/1.1/2152/2016/")
+        self.assertPageShows(self.kultur.get_absolute_url(), f'href="{url}"')
+        # 1 the case with its municipality; 2 its paragraphs with meeting,
+        # board and case; 3 their reservations; 4 the reservations' members.
+        with self.assertNumQueries(4):
+            response = self.client.get(url)
+        self.assertContains(response, "Dnr 1.1/2152/2016")
+        self.assertEqual(
+            [p.pk for p in response.context["paragrafer"]], [self.kultur.pk]
+        )
+
+    def test_unknown_cases_and_referrals_are_404(self):
+        for url in [
+            "/stockholms-stad/arende/KS 1999/1/",
+            "/stockholms-stad/remiss/ingen-sadan-remiss/",
+            "/ingen-kommun/remiss/strategi/",
+        ]:
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 404)
+
     def test_search_finds_both_boards_answers(self):
         response = self.client.get("/sok/", {"q": "Chydeniusinitiativet"})
         self.assertEqual(response.status_code, 200)
@@ -98,3 +150,5 @@ class WholeProtocolPageTests(TestCase):
         self.assertContains(response, "Justerare")
         self.assertContains(response, "17 juni 2024")
         self.assertContains(response, "kl. 08.30–12.15")
+        # Posted 17 June 2024: three weeks later is Monday 8 July.
+        self.assertContains(response, '<time datetime="2024-07-08">8 juli 2024</time>')
