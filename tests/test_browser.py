@@ -69,6 +69,8 @@ def test_the_skip_link_leads_to_the_main_content(
         "/sjobacka-kommun/kommunfullmaktige/2024-11-25/",
         "/sjobacka-kommun/kommunfullmaktige/2024-11-25/paragraf-113/",
         "/sok/?q=budget",
+        "/sjobacka-kommun/arende/KS 2024/112/",
+        "/sjobacka-kommun/remiss/program-for-oppna-data-och-digital-insyn/",
     ],
 )
 def test_every_page_kind_meets_wcag_aa(live_server, archive, page: Page, path) -> None:
