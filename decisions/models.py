@@ -21,7 +21,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import models
-from django.db.models import F, Func, Prefetch, Q
+from django.db.models import Count, F, Func, Prefetch, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 
@@ -156,6 +156,19 @@ class Meeting(models.Model):
         )
 
 
+class MemberQuerySet(models.QuerySet):
+    def of_board(self, board: Namnd) -> MemberQuerySet:
+        """Keep who sat on board (deciding or substitute), with `meetings`
+        attended, by name."""
+        seats = [g for g in AttendanceGroup if g != AttendanceGroup.OTHER]
+        sat = Q(attendance__meeting__namnd=board, attendance__group__in=seats)
+        return (
+            self.filter(sat)
+            .annotate(meetings=Count("attendance", filter=sat, distinct=True))
+            .order_by("name", "party")
+        )
+
+
 class Member(models.Model):
     """A person as named in minutes, with the party they sat for."""
 
@@ -165,6 +178,8 @@ class Member(models.Model):
     name = models.CharField(max_length=200, db_collation=SWEDISH)
     # The party's abbreviation as printed ("L", "MP", a local party's code), or "".
     party = models.CharField(max_length=12, blank=True)
+
+    objects = MemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -545,6 +560,26 @@ class ReservationKind(models.TextChoices):
     JAV = "jav", "Jäv"
 
 
+class ReservationQuerySet(models.QuerySet):
+    def of_board(self, board: Namnd) -> ReservationQuerySet:
+        """Keep the board's public dissents, newest first, with their paragraph
+        and members."""
+        return (
+            self.filter(
+                paragraf__meeting__namnd=board,
+                paragraf__confidential=False,
+                kind=ReservationKind.RESERVATION,
+            )
+            .select_related("paragraf__meeting__namnd__municipality")
+            .prefetch_related("members")
+            .order_by(
+                F("paragraf__meeting_date").desc(nulls_last=True),
+                "paragraf_id",
+                "position",
+            )
+        )
+
+
 class Reservation(models.Model):
     """A position named members put on record at a paragraph, with its text.
 
@@ -570,6 +605,8 @@ class Reservation(models.Model):
     members = models.ManyToManyField(
         Member, through="ReservationMember", related_name="reservations"
     )
+
+    objects = ReservationQuerySet.as_manager()
 
     class Meta:
         ordering = ["paragraf_id", "position"]

@@ -10,7 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 
 from .filters import ParagrafFilter
-from .models import Arende, Meeting, Municipality, Namnd, Paragraf, Reservation
+from .models import (
+    Arende,
+    Meeting,
+    Member,
+    Municipality,
+    Namnd,
+    Paragraf,
+    Reservation,
+)
 from .referrals import referral_subject, same_positions
 from .search import COUNT_LIMIT, search_archive
 
@@ -89,6 +97,8 @@ def namnd(request: HttpRequest, kommun: str, namnd: str) -> HttpResponse:
             "namnd": board,
             "meetings": meetings,
             "paragrafer": paragrafer[:LATEST_COUNT],
+            "members": Member.objects.of_board(board),
+            "reservations": Reservation.objects.of_board(board)[:LATEST_COUNT],
         },
     )
 

@@ -7,7 +7,7 @@ import datetime
 from django.template.loader import render_to_string
 from django.test import TestCase
 
-from decisions.models import Reservation
+from decisions.models import Attendance, Member, Reservation
 from tests.factories import (
     make_meeting,
     make_member,
@@ -168,6 +168,35 @@ class NamndPageTests(PagesTestCase):
         self.assertContains(response, "<td>7/2016</td>", html=True)
         self.assertContains(response, "<td>2</td>", html=True)
         self.assertContains(response, "Verksamhetsplan för arkivet")
+
+    def test_it_lists_its_members_and_latest_reservations(self) -> None:
+        anna = Member.objects.get(name="Anna Berg")
+        official = make_member("Olle Ek", "", municipality=self.sthlm)
+        for position, (member, group) in enumerate(
+            [(anna, Attendance.Group.DECIDING), (official, Attendance.Group.OTHER)]
+        ):
+            Attendance.objects.create(
+                meeting=self.meeting, member=member, group=group, position=position
+            )
+        response = self.client.get("/stockholm/kulturnamnden/")
+        # Officials present are no members; one meeting attended.
+        self.assertEqual(
+            [(m.name, m.meetings) for m in response.context["members"]],
+            [("Anna Berg", 1)],
+        )
+        # Dissents only, not special statements.
+        [reservation] = response.context["reservations"]
+        self.assertEqual(reservation.paragraf, self.p7)
+        self.assertContains(response, "Anna Berg (M), Bo Ek (KD)")
+
+    def test_it_runs_a_fixed_number_of_queries(self) -> None:
+        # 1 the board with its municipality; 2 its meetings with paragraph
+        # counts; 3 its members; 4 its reservations with paragraph, meeting,
+        # board, municipality and 5 their members; 6 the latest paragraphs
+        # with meeting, board, municipality and case, 7 their reservations and
+        # 8 those reservations' members.
+        with self.assertNumQueries(8):
+            self.client.get("/stockholm/kulturnamnden/")
 
     def test_it_lists_a_meeting_without_date_under_its_own_heading(self) -> None:
         response = self.client.get("/stockholm/kommunstyrelsen/")
