@@ -13,6 +13,7 @@ from .models import (
     Member,
     Municipality,
     Namnd,
+    NamndAlias,
     Paragraf,
     Proposal,
     ProposalMember,
@@ -59,6 +60,17 @@ class NamndAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "municipality__name"]
     autocomplete_fields = ["municipality"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(NamndAlias)
+class NamndAliasAdmin(admin.ModelAdmin):
+    """Old board slugs; renames write them, a merge points one at its new board."""
+
+    list_display = ["slug", "namnd", "municipality"]
+    list_filter = ["municipality"]
+    list_select_related = ["namnd", "municipality"]
+    search_fields = ["slug", "namnd__name"]
+    autocomplete_fields = ["municipality", "namnd"]
 
 
 class ParagrafInline(admin.TabularInline):

@@ -87,8 +87,44 @@ class Namnd(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # A renamed board keeps answering at its old addresses (NamndAlias).
+        old = Namnd.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        super().save(*args, **kwargs)
+        if old and old != self.slug:
+            NamndAlias.objects.update_or_create(
+                municipality_id=self.municipality_id, slug=old, defaults={"namnd": self}
+            )
+
     def get_absolute_url(self) -> str:
         return reverse("decisions:namnd", args=[self.municipality.slug, self.slug])
+
+
+class NamndAlias(models.Model):
+    """A slug a board was once addressed by, after a rename or a merge.
+
+    Its pages, meetings and paragraphs answer there with a 301 to the board's
+    current address (views.follows_board_aliases); pointing at the board rather
+    than at a slug, an alias follows every later rename too. For a merge, point
+    the old board's alias at the board it merged into.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE)
+    slug = models.SlugField(max_length=200)
+    namnd = models.ForeignKey(Namnd, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        verbose_name = "tidigare adress för nämnd"
+        verbose_name_plural = "tidigare adresser för nämnder"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "slug"],
+                name="namnd_alias_slug_unique_per_municipality",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.namnd}"
 
 
 class Meeting(models.Model):

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import Count, F, Max, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import cached_property
 
 from .filters import ParagrafFilter
@@ -16,6 +21,7 @@ from .models import (
     Member,
     Municipality,
     Namnd,
+    NamndAlias,
     Paragraf,
     Reservation,
 )
@@ -37,6 +43,39 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         counted = self.object_list.order_by().values("pk")[: COUNT_LIMIT + 1].count()
         return min(counted, COUNT_LIMIT)
+
+
+def follows_board_aliases(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """Answer a board's old address (NamndAlias) with a 301 to its current one.
+
+    Only when the view finds nothing there: a board that has the slug now
+    always wins over an alias.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            alias = (
+                NamndAlias.objects.filter(
+                    municipality__slug=kwargs["kommun"], slug=kwargs["namnd"]
+                )
+                .select_related("namnd")
+                .first()
+            )
+            if alias is None or alias.namnd.slug == kwargs["namnd"]:
+                raise
+            match = request.resolver_match
+            kwargs["namnd"] = alias.namnd.slug
+            url = reverse(f"{match.namespace}:{match.url_name}", kwargs=kwargs)
+            if request.META.get("QUERY_STRING"):
+                url += "?" + request.META["QUERY_STRING"]
+            return redirect(url, permanent=True)
+
+    return wrapper
 
 
 def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
@@ -80,6 +119,7 @@ def municipality(request: HttpRequest, kommun: str) -> HttpResponse:
     )
 
 
+@follows_board_aliases
 def namnd(request: HttpRequest, kommun: str, namnd: str) -> HttpResponse:
     board = get_object_or_404(
         Namnd.objects.select_related("municipality"),
@@ -103,6 +143,7 @@ def namnd(request: HttpRequest, kommun: str, namnd: str) -> HttpResponse:
     )
 
 
+@follows_board_aliases
 def meeting(
     request: HttpRequest, kommun: str, namnd: str, meeting: str
 ) -> HttpResponse:
@@ -126,6 +167,7 @@ def meeting(
     )
 
 
+@follows_board_aliases
 def paragraf(
     request: HttpRequest, kommun: str, namnd: str, meeting: str, number: str
 ) -> HttpResponse:

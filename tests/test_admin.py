@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from decisions.models import (
     Attendance,
+    NamndAlias,
     Proposal,
     Reservation,
     ReservationMember,
@@ -54,6 +55,9 @@ class AdminTests(TestCase):
         attendance = Attendance.objects.create(
             meeting=meeting, member=member, group="beslutande", position=1
         )
+        alias = NamndAlias.objects.create(
+            municipality=municipality, slug="kulturnamnd", namnd=namnd
+        )
         cls.objects: list[Model] = [
             municipality,
             namnd,
@@ -66,6 +70,7 @@ class AdminTests(TestCase):
             proposal,
             vote,
             attendance,
+            alias,
         ]
 
     def setUp(self) -> None:

@@ -211,6 +211,49 @@ class NamndPageTests(PagesTestCase):
         self.assertNotContains(response, "Strategi för smart stad")
 
 
+class RenamedBoardTests(PagesTestCase):
+    def test_a_renamed_boards_old_addresses_answer_301_to_the_new(self) -> None:
+        old_board = "/stockholm/kulturnamnden/"
+        old_meeting = old_board + "2016-09-20/"
+        old_paragraf = old_meeting + "paragraf-7/"
+        self.kultur.name, self.kultur.slug = "Kultur- och fritidsnämnden", "kfn"
+        self.kultur.save()
+        # And once more: the first old address follows the board, not a slug.
+        self.kultur.slug = "kultur-och-fritidsnamnden"
+        self.kultur.save()
+        new_board = "/stockholm/kultur-och-fritidsnamnden/"
+        for old, new in [
+            (old_board, new_board),
+            (old_meeting, new_board + "2016-09-20/"),
+            (old_paragraf, new_board + "2016-09-20/paragraf-7/"),
+            ("/stockholm/kfn/2016-09-20/", new_board + "2016-09-20/"),
+            (old_board + "?sida=2", new_board + "?sida=2"),
+        ]:
+            with self.subTest(old=old):
+                response = self.client.get(old)
+                self.assertEqual(response.status_code, 301)
+                self.assertEqual(response["Location"], new)
+                self.assertEqual(self.client.get(new).status_code, 200)
+        self.assertEqual(
+            self.p7.get_absolute_url(), new_board + "2016-09-20/paragraf-7/"
+        )
+
+    def test_an_old_address_that_never_existed_is_still_404(self) -> None:
+        self.kultur.slug = "kfn"
+        self.kultur.save()
+        # The old board's whole address space moves, then 404s where it did.
+        response = self.client.get("/stockholm/kulturnamnden/1999-01-01/", follow=True)
+        self.assertEqual(response.redirect_chain, [("/stockholm/kfn/1999-01-01/", 301)])
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(self.client.get("/stockholm/ingen-namnd/").status_code, 404)
+
+    def test_a_board_that_has_the_slug_now_wins_over_an_alias(self) -> None:
+        self.kultur.slug = "kfn"
+        self.kultur.save()
+        make_namnd("Kulturnämnden 2", municipality=self.sthlm, slug="kulturnamnden")
+        self.assertEqual(self.client.get("/stockholm/kulturnamnden/").status_code, 200)
+
+
 class MeetingPageTests(PagesTestCase):
     url = "/stockholm/kulturnamnden/2016-09-20/"
 
