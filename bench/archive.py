@@ -288,6 +288,7 @@ class Statement:
     position: int
     text: str
     member_ids: list[int]
+    parties: list[str]
     points: list[int] | None = None
     attachment: str = ""
 
@@ -553,6 +554,7 @@ class Archive:
                     position=position,
                     text=text,
                     member_ids=[m[0] for m in group],
+                    parties=[m[2] for m in group],
                     points=[2]
                     if kind == "reservation" and rng.random() < 0.1
                     else None,
@@ -661,6 +663,16 @@ class Archive:
             # Denormalised copies the search may keep on the paragraph.
             "meeting_date": meeting.date,
             "reservation_text": "\n\n".join(s.text for s in plan.statements),
+            "has_reservation": any(s.kind == "reservation" for s in plan.statements),
+            "reserving_parties": sorted(
+                {
+                    p
+                    for s in plan.statements
+                    if s.kind == "reservation"
+                    for p in s.parties
+                    if p
+                }
+            ),
         }
         if plan.confidential:
             row.update(decision="", text="", sections=[], procedure="", recipients=[])

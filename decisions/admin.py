@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -124,13 +127,47 @@ class MeetingAdmin(admin.ModelAdmin):
     inlines = [AttendanceInline, ParagrafInline]
 
 
+class KeepsReservationSummary:
+    """For admins whose edits change a paragraph's dissents: recompute its
+    copies of them (Paragraf.has_reservation, reserving_parties) after every
+    save or delete. Ingest writes the copies itself."""
+
+    def paragrafer(self, obj: Any) -> QuerySet[Paragraf]:
+        raise NotImplementedError
+
+    def save_related(
+        self, request: HttpRequest, form: Any, formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        _sync(self.paragrafer(form.instance))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        affected = list(self.paragrafer(obj))
+        super().delete_model(request, obj)
+        _sync(affected)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        affected = {p for obj in queryset for p in self.paragrafer(obj)}
+        super().delete_queryset(request, queryset)
+        _sync(affected)
+
+
+def _sync(paragrafer: Iterable[Paragraf]) -> None:
+    for paragraf in paragrafer:
+        paragraf.sync_reservation_summary()
+
+
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(KeepsReservationSummary, admin.ModelAdmin):
     list_display = ["name", "party", "municipality"]
     list_filter = ["party", "municipality"]
     list_select_related = ["municipality"]
     search_fields = ["name", "party"]
     autocomplete_fields = ["municipality"]
+
+    def paragrafer(self, obj: Member) -> QuerySet[Paragraf]:
+        # A corrected party changes every paragraph the member reserved at.
+        return Paragraf.objects.filter(reservations__members=obj).distinct()
 
 
 @admin.register(Arende)
@@ -164,13 +201,18 @@ class VoteInline(admin.TabularInline):
 
 
 @admin.register(Paragraf)
-class ParagrafAdmin(admin.ModelAdmin):
+class ParagrafAdmin(KeepsReservationSummary, admin.ModelAdmin):
     list_display = ["__str__", "meeting", "arende", "confidential"]
     list_filter = ["confidential", "meeting__namnd__municipality", "meeting__namnd"]
     list_select_related = ["meeting__namnd__municipality", "arende"]
     search_fields = ["number", "title", "arende__dnr", "meeting__namnd__name"]
     autocomplete_fields = ["meeting", "arende"]
     inlines = [ProposalInline, VoteInline, ReservationInline]
+    # Copies of the reservations, recomputed on save.
+    exclude = ["has_reservation", "reserving_parties"]
+
+    def paragrafer(self, obj: Paragraf) -> QuerySet[Paragraf]:
+        return Paragraf.objects.filter(pk=obj.pk)
 
 
 class ReservationMemberInline(admin.TabularInline):
@@ -181,7 +223,7 @@ class ReservationMemberInline(admin.TabularInline):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(admin.ModelAdmin):
+class ReservationAdmin(KeepsReservationSummary, admin.ModelAdmin):
     list_display = ["__str__", "kind", "paragraf", "position"]
     list_filter = ["kind", "paragraf__meeting__namnd__municipality"]
     list_select_related = ["paragraf__meeting__namnd__municipality"]
@@ -189,14 +231,20 @@ class ReservationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["paragraf"]
     inlines = [ReservationMemberInline]
 
+    def paragrafer(self, obj: Reservation) -> QuerySet[Paragraf]:
+        return Paragraf.objects.filter(pk=obj.paragraf_id)
+
 
 @admin.register(ReservationMember)
-class ReservationMemberAdmin(admin.ModelAdmin):
+class ReservationMemberAdmin(KeepsReservationSummary, admin.ModelAdmin):
     list_display = ["member", "reservation", "position"]
     list_filter = ["member__party"]
     list_select_related = ["member", "reservation__paragraf__meeting__namnd"]
     search_fields = ["member__name", "reservation__paragraf__title"]
     autocomplete_fields = ["reservation", "member"]
+
+    def paragrafer(self, obj: ReservationMember) -> QuerySet[Paragraf]:
+        return Paragraf.objects.filter(pk=obj.reservation.paragraf_id)
 
 
 class ProposalMemberInline(admin.TabularInline):

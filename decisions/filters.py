@@ -15,7 +15,6 @@ from .models import (
     Namnd,
     Paragraf,
     ParagrafQuerySet,
-    Reservation,
     ReservationMember,
 )
 
@@ -33,14 +32,6 @@ def namnd_choices(request: Any = None) -> QuerySet[Namnd]:
 class NamndFilter(django_filters.ModelChoiceFilter):
     # By id, not slug: board slugs repeat across municipalities.
     field_class = NamndChoiceField
-
-
-def has_reservation() -> Exists:
-    return Exists(
-        Reservation.objects.filter(
-            paragraf=OuterRef("pk"), kind=Reservation.Kind.RESERVATION
-        )
-    )
 
 
 class ParagrafFilter(django_filters.FilterSet):
@@ -138,19 +129,14 @@ class ParagrafFilter(django_filters.FilterSet):
         return queryset.filter(meeting_date__year=int(value))
 
     def filter_parti(self, queryset: ParagrafQuerySet, name: str, value: str) -> Any:
-        reserving = ReservationMember.objects.filter(
-            reservation__paragraf=OuterRef("pk"),
-            reservation__kind=Reservation.Kind.RESERVATION,
-            member__party=value,
-        )
-        return queryset.filter(Exists(reserving))
+        return queryset.filter(reserving_parties__contains=[value])
 
     def filter_reservation(
         self, queryset: ParagrafQuerySet, name: str, value: bool | None
     ) -> Any:
         if value is None:
             return queryset
-        return queryset.filter(has_reservation() if value else ~has_reservation())
+        return queryset.filter(has_reservation=value)
 
     def filter_nothing(self, queryset: ParagrafQuerySet, name: str, value: Any) -> Any:
         # `ordning` is read by filter_q; it filters nothing itself.

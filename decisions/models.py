@@ -496,6 +496,14 @@ class Paragraf(models.Model):
     recipients = ArrayField(models.CharField(max_length=300), default=list, blank=True)
     # Covered by secrecy (OSL): only the number and a neutral title are published.
     confidential = models.BooleanField(default=False)
+    # Whether a dissent (kind reservation) is recorded, and the parties of the
+    # members behind any, sorted: copies of the Reservation rows, kept in step
+    # by the writer and by signals (decisions.signals), so that search filters
+    # and counts them from the paragraph's own row.
+    has_reservation = models.BooleanField(default=False)
+    reserving_parties = ArrayField(
+        models.CharField(max_length=12), default=list, blank=True
+    )
     # The referral (remiss) the paragraph sends or answers, as a slug of its
     # subject (decisions.referrals): the answers of several boards share it.
     referral = models.SlugField(max_length=200, blank=True, db_index=False)
@@ -538,6 +546,8 @@ class Paragraf(models.Model):
             # ParagrafQuerySet.matching(): words, and phrases, matched against these.
             GinIndex(fields=["lexemes"], name="paragraf_lexemes_gin"),
             GinIndex(fields=["search"], name="paragraf_search_gin"),
+            # ParagrafFilter's `parti`: reserving_parties @> ARRAY['L'].
+            GinIndex(fields=["reserving_parties"], name="paragraf_reserving_parties"),
             # ParagrafQuerySet.of_referral(): the answers to one referral.
             models.Index(
                 fields=["referral"],
@@ -579,6 +589,17 @@ class Paragraf(models.Model):
         return reverse(
             "decisions:paragraf",
             args=[namnd.municipality.slug, namnd.slug, meeting.slug, self.number],
+        )
+
+    def sync_reservation_summary(self) -> None:
+        """Recompute has_reservation and reserving_parties from the rows."""
+        dissents = self.reservations.filter(kind=ReservationKind.RESERVATION)
+        parties = dissents.filter(members__party__gt="").values_list(
+            "members__party", flat=True
+        )
+        Paragraf.objects.filter(pk=self.pk).update(
+            has_reservation=dissents.exists(),
+            reserving_parties=sorted({p for p in parties if p}),
         )
 
     def get_referral_url(self) -> str:

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -25,7 +26,6 @@ from .models import (
     Meeting,
     Paragraf,
     ParagrafQuerySet,
-    Reservation,
     Word,
     search_query,
     snippet,
@@ -68,18 +68,24 @@ class SearchResult:
     suggestion: str | None = None
 
 
-# A match as the facets need it: (paragraph id, meeting id, meeting date).
-Match = tuple[int, int, date | None]
+class Match(NamedTuple):
+    """A match as the count, the page and the facets need it."""
+
+    pk: int
+    meeting_id: int
+    meeting_date: date | None
+    has_reservation: bool
+    reserving_parties: list[str]
 
 
 def newest_matches(scope: ParagrafQuerySet, limit: int) -> list[Match]:
     """Return the newest `limit` rows of scope, walking the index.
 
-    The meeting and its date come with each id at no cost (the walk reads each
-    row anyway), so that the facets need not look the rows up again.
+    What the facets count comes with each id at no cost (the walk reads each
+    row anyway), so that they need not look the rows up again.
     """
-    rows = scope.order_by(*NEWEST).values_list("pk", "meeting_id", "meeting_date")
-    return list(rows[:limit])
+    rows = scope.order_by(*NEWEST).values_list(*Match._fields)
+    return [Match(*row) for row in rows[:limit]]
 
 
 def search_archive(filterset: ParagrafFilter, page_number: str | None) -> SearchResult:
@@ -90,7 +96,7 @@ def search_archive(filterset: ParagrafFilter, page_number: str | None) -> Search
     matches = newest_matches(filterset.scope(), limit + 1)
     total, capped = min(len(matches), limit), len(matches) > limit
     matches = matches[:limit]
-    ids = [pk for pk, _, _ in matches]
+    ids = [match.pk for match in matches]
     rows = Paragraf.objects.public()
     if query and filterset.chosen.get("ordning") != "nyast":
         ranked = rows.filter(pk__any=ids[:RANKED]).ranked(query)
@@ -130,10 +136,8 @@ def facets(filterset: ParagrafFilter, matches: list[Match], limit: int) -> Facet
         return among_cache[key]
 
     by_board, by_municipality = board_counts(among("namnd"), among("kommun"))
-    years = Counter(day.year for _, _, day in among("ar") if day)
-    with_reservation, by_party = reservation_counts(
-        among("reservation"), among("parti")
-    )
+    years = Counter(m.meeting_date.year for m in among("ar") if m.meeting_date)
+    parties = Counter(p for m in among("parti") for p in m.reserving_parties)
     return Facets(
         namnder=by_board[:15],
         kommuner=by_municipality,
@@ -141,8 +145,8 @@ def facets(filterset: ParagrafFilter, matches: list[Match], limit: int) -> Facet
             FacetValue(year, str(year), n)
             for year, n in sorted(years.items(), reverse=True)
         ],
-        parties=by_party,
-        with_reservation=with_reservation,
+        parties=most_first(FacetValue(p, p, n) for p, n in parties.items()),
+        with_reservation=sum(m.has_reservation for m in among("reservation")),
     )
 
 
@@ -150,9 +154,7 @@ def board_counts(
     for_boards: list[Match], for_municipalities: list[Match]
 ) -> tuple[list[FacetValue], list[FacetValue]]:
     """Count matches per board and per municipality, most first."""
-    meetings = {
-        meeting for rows in (for_boards, for_municipalities) for _, meeting, _ in rows
-    }
+    meetings = {m.meeting_id for rows in (for_boards, for_municipalities) for m in rows}
     board_of: dict[int, int] = {}
     label: dict[int, str] = {}
     municipality_of: dict[int, tuple[str, str]] = {}
@@ -170,9 +172,9 @@ def board_counts(
         board_of[meeting] = board
         label[board] = f"{name}, {municipality}"
         municipality_of[board] = (slug, municipality)
-    boards = Counter(board_of[meeting] for _, meeting, _ in for_boards)
+    boards = Counter(board_of[m.meeting_id] for m in for_boards)
     municipalities = Counter(
-        municipality_of[board_of[meeting]] for _, meeting, _ in for_municipalities
+        municipality_of[board_of[m.meeting_id]] for m in for_municipalities
     )
     return (
         most_first(FacetValue(board, label[board], n) for board, n in boards.items()),
@@ -184,27 +186,6 @@ def board_counts(
 
 def most_first(values: Iterable[FacetValue]) -> list[FacetValue]:
     return sorted(values, key=lambda facet: (-facet.n, facet.label))
-
-
-def reservation_counts(
-    for_reservation: list[Match], for_parties: list[Match]
-) -> tuple[int, list[FacetValue]]:
-    """Count the matches with a reservation, and those per reserving party."""
-    wanted = {pk for rows in (for_reservation, for_parties) for pk, _, _ in rows}
-    rows = set(
-        Reservation.objects.filter(
-            paragraf__id__any=sorted(wanted), kind=Reservation.Kind.RESERVATION
-        )
-        .order_by()
-        .values_list("paragraf_id", "members__party")
-    )
-    reserved = {pk for pk, _ in rows}
-    with_reservation = len(reserved & {pk for pk, _, _ in for_reservation})
-    counted = {pk for pk, _, _ in for_parties}
-    parties = Counter(party for pk, party in rows if party and pk in counted)
-    return with_reservation, most_first(
-        FacetValue(party, party, n) for party, n in parties.items()
-    )
 
 
 def suggest(query: str) -> str | None:

@@ -193,6 +193,8 @@ _PARAGRAF_FIELDS = [
     "search_terms",
     "arende",
     "referral",
+    "has_reservation",
+    "reserving_parties",
     "position",
     "title",
     "decision",
@@ -295,6 +297,10 @@ class _ProtocolWriter:
             )
             row.arende = arenden.get(parsed.dnr) if parsed.dnr else None
             row.referral = referral_slug(parsed.title, self.municipality.name)
+            row.has_reservation = bool(parsed.reservations)
+            row.reserving_parties = sorted(
+                {m.party for r in parsed.reservations for m in r.members if m.party}
+            )
             row.meeting_date = meeting.date
             row.reservation_text = "\n\n".join(
                 statement.text

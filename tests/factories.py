@@ -141,4 +141,7 @@ def make_reservation(
         ReservationMember.objects.create(
             reservation=reservation, member=member, position=position
         )
+    # As the admin does after an edit (ingest writes the copies itself).
+    paragraf.sync_reservation_summary()
+    paragraf.refresh_from_db(fields=["has_reservation", "reserving_parties"])
     return reservation

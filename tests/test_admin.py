@@ -121,6 +121,36 @@ class AdminTests(TestCase):
         self.assertNotIn("ingested_at", fields)
         self.assertContains(response, meeting.source_sha256)
 
+    def test_edits_keep_the_paragraphs_copy_of_its_reservations(self) -> None:
+        paragraf, member, reservation = (
+            self.objects[5],
+            self.objects[3],
+            self.objects[6],
+        )
+        self.assertEqual(
+            (paragraf.has_reservation, paragraf.reserving_parties), (True, ["M"])
+        )
+        # A member's party corrected...
+        response = self.client.post(
+            self.admin_url(member, "change", member.pk),
+            {"municipality": member.municipality_id, "name": member.name, "party": "L"},
+        )
+        self.assertEqual(response.status_code, 302)
+        paragraf.refresh_from_db()
+        self.assertEqual(paragraf.reserving_parties, ["L"])
+        # ... and the reservation deleted.
+        response = self.client.post(
+            self.admin_url(reservation, "delete", reservation.pk), {"post": "yes"}
+        )
+        self.assertEqual(response.status_code, 302)
+        paragraf.refresh_from_db()
+        self.assertEqual(
+            (paragraf.has_reservation, paragraf.reserving_parties), (False, [])
+        )
+        form = self.client.get(self.admin_url(paragraf, "change", paragraf.pk))
+        fields = form.context["adminform"].form.fields
+        self.assertNotIn("reserving_parties", fields)
+
     def test_inlines_show_paragraphs_reservations_and_members(self) -> None:
         meeting, paragraf, reservation = (
             self.objects[2],

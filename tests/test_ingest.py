@@ -92,6 +92,11 @@ class SeedIngestTests(TestCase):
         for reservation in (kultur, social):
             self.assertIn("Liberalerna har länge drivit frågan", reservation.text)
             self.assertTrue(reservation.text.endswith("digitala innovationsarbetet."))
+            # The paragraph's own copy, which search filters and counts.
+            paragraf = reservation.paragraf
+            self.assertEqual(
+                (paragraf.has_reservation, paragraf.reserving_parties), (True, ["L"])
+            )
 
     def test_undated_minutes_get_an_address_from_their_source(self):
         meeting = Meeting.objects.get(namnd__name="Kulturnämnden")
