@@ -22,8 +22,9 @@ from django.contrib.postgres.search import (
 )
 from django.db import models
 from django.db.models import Count, F, Func, Prefetch, Q
-from django.db.models.functions import Upper
+from django.db.models.functions import ExtractYear, Upper
 from django.urls import reverse
+from django.utils.text import slugify
 
 from .dates import appeal_deadline
 from .lexicon import base_form, known_word, search_terms, words
@@ -40,6 +41,19 @@ SEARCH_VECTOR = (
     + SearchVector("reservation_text", weight="C", config=SEARCH_CONFIG)
     + SearchVector("text", "search_terms", weight="D", config=SEARCH_CONFIG)
 )
+
+
+def count_per_year(rows: models.QuerySet, field: str) -> dict[int, int]:
+    """Count rows per year of their date `field` (a lookup path); undated
+    rows are left out."""
+    counted = (
+        rows.annotate(year=ExtractYear(field))
+        .exclude(year=None)
+        .values_list("year")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    return dict(counted)
 
 
 class Municipality(models.Model):
@@ -193,6 +207,17 @@ class Meeting(models.Model):
 
 
 class MemberQuerySet(models.QuerySet):
+    def by_slug(self, municipality: Municipality, slug: str) -> Member | None:
+        """Find the member of municipality whose address is slug.
+
+        The slug is derived, not stored: a municipality's members are read
+        (name and party only, a few thousand at most) and compared.
+        """
+        for member in self.filter(municipality=municipality).only("name", "party"):
+            if member.slug == slug:
+                return member
+        return None
+
     def of_board(self, board: Namnd) -> MemberQuerySet:
         """Keep who sat on board (deciding or substitute), with `meetings`
         attended, by name."""
@@ -230,6 +255,15 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.party})" if self.party else self.name
+
+    @property
+    def slug(self) -> str:
+        """Name and party as an address: "rasmus-jonlund-l" (unique with the
+        municipality, as name and party are)."""
+        return slugify(f"{self.name} {self.party}")
+
+    def get_absolute_url(self) -> str:
+        return reverse("decisions:person", args=[self.municipality.slug, self.slug])
 
 
 class Arende(models.Model):

@@ -13,6 +13,8 @@ urlpatterns = [
     # Before the board's patterns, which would take "arende" for a board.
     path("<slug:kommun>/arende/<path:dnr>/", views.arende, name="arende"),
     path("<slug:kommun>/remiss/<slug:referral>/", views.referral, name="referral"),
+    path("<slug:kommun>/parti/<str:party>/", views.party, name="party"),
+    path("<slug:kommun>/person/<slug:person>/", views.person, name="person"),
     path("<slug:kommun>/<slug:namnd>/", views.namnd, name="namnd"),
     path("<slug:kommun>/<slug:namnd>/<slug:meeting>/", views.meeting, name="meeting"),
     path(

@@ -23,7 +23,9 @@ from .models import (
     Namnd,
     NamndAlias,
     Paragraf,
+    Proposal,
     Reservation,
+    count_per_year,
 )
 from .referrals import referral_subject, same_positions
 from .search import COUNT_LIMIT, search_archive
@@ -233,6 +235,64 @@ def shared_positions(paragrafer: list[Paragraf]) -> list[list[Reservation]]:
         for group in groups
         if len({reservations[i].paragraf_id for i in group}) > 1
     ]
+
+
+def party(request: HttpRequest, kommun: str, party: str) -> HttpResponse:
+    municipality = get_object_or_404(Municipality, slug=kommun)
+    members = Member.objects.filter(municipality=municipality, party=party)
+    if not members.exists():
+        raise Http404("Inget parti med den förkortningen.")
+    reserved = Paragraf.objects.public().filter(
+        meeting__namnd__municipality=municipality,
+        reserving_parties__contains=[party],
+        confidential=False,
+    )
+    proposals = Proposal.objects.filter(
+        paragraf__meeting__namnd__municipality=municipality,
+        paragraf__confidential=False,
+        members__party=party,
+    )
+    return render(
+        request,
+        "decisions/party.html",
+        {
+            "municipality": municipality,
+            "party": party,
+            "members": members.annotate(n=Count("reservations")).order_by("name"),
+            "reservations_per_year": count_per_year(reserved, "meeting_date"),
+            "proposals_per_year": count_per_year(proposals, "paragraf__meeting_date"),
+            "paragrafer": reserved.newest()[:LATEST_COUNT],
+        },
+    )
+
+
+def person(request: HttpRequest, kommun: str, person: str) -> HttpResponse:
+    municipality = get_object_or_404(Municipality, slug=kommun)
+    member = Member.objects.by_slug(municipality, person)
+    if member is None:
+        raise Http404("Ingen person med den adressen.")
+    reservations = Reservation.objects.filter(
+        members=member, paragraf__confidential=False
+    ).select_related("paragraf__meeting__namnd__municipality")
+    proposals = Proposal.objects.filter(members=member, paragraf__confidential=False)
+    newest = (F("paragraf__meeting_date").desc(nulls_last=True), "paragraf_id")
+    return render(
+        request,
+        "decisions/person.html",
+        {
+            "municipality": municipality,
+            "member": member,
+            "reservations_per_year": count_per_year(
+                reservations.filter(kind=Reservation.Kind.RESERVATION),
+                "paragraf__meeting_date",
+            ),
+            "proposals_per_year": count_per_year(proposals, "paragraf__meeting_date"),
+            "reservations": reservations.order_by(*newest)[:LATEST_COUNT],
+            "proposals": proposals.select_related(
+                "paragraf__meeting__namnd__municipality"
+            ).order_by(*newest)[:LATEST_COUNT],
+        },
+    )
 
 
 def search(request: HttpRequest) -> HttpResponse:

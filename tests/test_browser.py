@@ -71,6 +71,8 @@ def test_the_skip_link_leads_to_the_main_content(
         "/sok/?q=budget",
         "/sjobacka-kommun/arende/KS 2024/112/",
         "/sjobacka-kommun/remiss/program-for-oppna-data-och-digital-insyn/",
+        "/sjobacka-kommun/parti/SD/",
+        "/sjobacka-kommun/person/jonas-frisk-mp/",
     ],
 )
 def test_every_page_kind_meets_wcag_aa(live_server, archive, page: Page, path) -> None:

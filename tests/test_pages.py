@@ -338,7 +338,7 @@ class ParagrafPageTests(PagesTestCase):
         response = self.client.get(self.url)
         content = response.content.decode()
         self.assertContains(response, "Reservationer och särskilda uttalanden")
-        self.assertLess(content.index("<li>Bo Ek"), content.index("<li>Anna Berg"))
+        self.assertLess(content.index(">Bo Ek</a>"), content.index(">Anna Berg</a>"))
         self.assertContains(response, "(KD)")
         self.assertContains(response, "Strategin saknar en plan för arkiven.")
         self.assertContains(response, "<h3>Särskilt uttalande</h3>", html=True)

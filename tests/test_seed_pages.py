@@ -152,3 +152,46 @@ class WholeProtocolPageTests(TestCase):
         self.assertContains(response, "kl. 08.30–12.15")
         # Posted 17 June 2024: three weeks later is Monday 8 July.
         self.assertContains(response, '<time datetime="2024-07-08">8 juli 2024</time>')
+
+
+class PartyAndPersonPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from tests.factories import SJOBACKA
+
+        call_command("ingest", *map(str, SJOBACKA), stdout=None, stderr=None)
+
+    def test_a_party_page_counts_its_reservations_per_year_in_a_chart(self):
+        # 1 the municipality; 2 whether the party has members; 3 reservations
+        # and 4 proposals per year; 5 the latest paragraphs with meeting,
+        # board, municipality and case, 6 their reservations and 7 those
+        # reservations' members; 8 the party's members with their counts.
+        with self.assertNumQueries(8):
+            response = self.client.get("/sjobacka-kommun/parti/SD/")
+        self.assertEqual(response.status_code, 200)
+        per_year = response.context["reservations_per_year"]
+        self.assertTrue(per_year)
+        self.assertEqual(
+            sum(per_year.values()),
+            Paragraf.objects.filter(reserving_parties__contains=["SD"]).count(),
+        )
+        self.assertContains(response, '<svg class="chart" role="img"')
+        self.assertContains(response, "Lars Dahlgren")
+        self.assertEqual(
+            self.client.get("/sjobacka-kommun/parti/XYZ/").status_code, 404
+        )
+
+    def test_a_person_page_lists_their_reservations_and_links_back(self):
+        url = "/sjobacka-kommun/person/jonas-frisk-mp/"
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "<h1>Jonas Frisk")
+        self.assertContains(response, 'href="/sjobacka-kommun/parti/MP/"')
+        reservations = response.context["reservations"]
+        self.assertTrue(reservations)
+        paragraf = reservations[0].paragraf
+        # The paragraph's member list links to the person.
+        self.assertContains(self.client.get(paragraf.get_absolute_url()), url)
+        self.assertEqual(
+            self.client.get("/sjobacka-kommun/person/ingen-alls/").status_code, 404
+        )

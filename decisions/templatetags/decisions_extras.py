@@ -8,9 +8,10 @@ from typing import Any
 
 from django import template
 from django.http import HttpRequest
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from decisions.charts import bars
 from decisions.models import Paragraf, ParagrafQuerySet, Reservation
 
 register = template.Library()
@@ -157,3 +158,25 @@ SECTION_KIND_OF = {
     Reservation.Kind.PROTOCOL_NOTE: "protocol_note",
     Reservation.Kind.JAV: "jav",
 }
+
+
+@register.simple_tag
+def chart(counts: dict[int, int], title: str, unit: str) -> SafeString:
+    """A bar chart of counts per year, with its numbers as a table after it."""
+    if not counts:
+        return SafeString("")
+    rows = format_html_join(
+        "",
+        '<tr><th scope="row">{}</th><td>{}</td></tr>',
+        ((year, counts[year]) for year in sorted(counts)),
+    )
+    return format_html(
+        '<figure class="chart-figure">{}<details><summary>{} per år som tabell'
+        '</summary><table class="chart-table"><thead><tr><th scope="col">År</th>'
+        '<th scope="col">{}</th></tr></thead><tbody>{}</tbody></table></details>'
+        "</figure>",
+        bars(counts, title=title, unit=unit),
+        unit,
+        unit,
+        rows,
+    )
