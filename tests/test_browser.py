@@ -46,6 +46,25 @@ def test_a_citizen_searches_and_reads_a_decision_without_javascript(
     assert page.get_by_role("heading", level=1).inner_text().startswith("§")
     assert page.locator(".decision").is_visible()
     assert page.get_by_role("heading", name="Citera").is_visible()
+    # Without JavaScript the citation is text to select, with no dead button.
+    assert "§" in page.locator("#citation").inner_text()
+    assert not page.get_by_role("button", name="Kopiera citatet").is_visible()
+
+
+def test_the_citation_copies_with_one_click(live_server, archive, browser: Browser):
+    context = browser.new_context(locale="sv-SE")
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    url = "/sjobacka-kommun/kommunfullmaktige/2024-11-25/paragraf-113/"
+    page.goto(live_server.url + url)
+    page.get_by_role("button", name="Kopiera citatet").click()
+    page.get_by_role("status").filter(has_text="kopierat").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    context.close()
+    assert copied.startswith(
+        "Kommunfullmäktige, Sjöbacka kommun, sammanträde 2024-11-25, § 113"
+    )
+    assert copied.endswith(live_server.url + url)
 
 
 def test_the_skip_link_leads_to_the_main_content(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import json
+import re
 
 from django.template.loader import render_to_string
 from django.test import TestCase
@@ -350,6 +352,24 @@ class ParagrafPageTests(PagesTestCase):
             response,
             "Kulturnämnden, Stockholms stad, sammanträde 2016-09-20, § 7, "
             f"Dnr 1.1/2152/2016. http://testserver{self.url}",
+        )
+
+    def test_it_describes_itself_in_schema_org_terms(self) -> None:
+        response = self.client.get(self.url)
+        found = re.search(
+            r'<script id="paragraf-metadata" type="application/ld\+json">(.*?)<',
+            response.content.decode(),
+            re.S,
+        )
+        data = json.loads(found[1])
+        self.assertEqual(data["@type"], "Legislation")
+        self.assertEqual(data["url"], f"http://testserver{self.url}")
+        self.assertEqual(data["legislationDate"], "2016-09-20")
+        self.assertEqual(data["identifier"], "Dnr 1.1/2152/2016")
+        board = data["legislationPassedBy"]
+        self.assertEqual(
+            (board["@type"], board["name"], board["parentOrganization"]["name"]),
+            ("GovernmentOrganization", "Kulturnämnden", "Stockholms stad"),
         )
 
     def test_it_links_the_meeting_and_the_cases_other_paragraphs(self) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import template
 from django.http import HttpRequest
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join, json_script
 from django.utils.safestring import SafeString, mark_safe
 
 from decisions.charts import bars
@@ -180,3 +180,45 @@ def chart(counts: dict[int, int], title: str, unit: str) -> SafeString:
         unit,
         rows,
     )
+
+
+@register.simple_tag(takes_context=True)
+def paragraf_jsonld(context: template.Context, paragraf: Paragraf) -> SafeString:
+    """schema.org metadata for a paragraph: a Legislation (the nearest type for
+    a public body's decision) passed by its board, a GovernmentOrganization."""
+    request: HttpRequest | None = context.get("request")
+
+    def absolute(url: str) -> str:
+        return request.build_absolute_uri(url) if request else url
+
+    meeting = paragraf.meeting
+    namnd = meeting.namnd
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Legislation",
+        "name": f"§ {paragraf.number} {paragraf.title}",
+        "url": absolute(paragraf.get_absolute_url()),
+        "inLanguage": "sv",
+        "legislationIdentifier": (
+            f"{namnd.name} {meeting.date_label} § {paragraf.number}"
+        ),
+        "legislationPassedBy": {
+            "@type": "GovernmentOrganization",
+            "name": namnd.name,
+            "url": absolute(namnd.get_absolute_url()),
+            "parentOrganization": {
+                "@type": "GovernmentOrganization",
+                "name": namnd.municipality.name,
+                "url": absolute(namnd.municipality.get_absolute_url()),
+            },
+        },
+    }
+    if meeting.date:
+        data["legislationDate"] = meeting.date.isoformat()
+    if paragraf.arende_id and not paragraf.confidential:
+        data["identifier"] = f"Dnr {paragraf.arende.dnr}"
+    if paragraf.decision and not paragraf.confidential:
+        data["abstract"] = paragraf.decision
+    # json_script escapes <, > and & inside the JSON; only the type changes.
+    script = json_script(data, element_id="paragraf-metadata")
+    return mark_safe(script.replace('"application/json"', '"application/ld+json"', 1))
