@@ -20,7 +20,7 @@ help:
 	@echo "make stop              stop the private PostgreSQL server"
 	@echo "make lint | format     ruff check and format --check | rewrite"
 	@echo "make migrations-check  fail if models and migrations differ"
-	@echo "make bench             run bench/ingest.py and bench/accuracy.py"
+	@echo "make bench             run bench/ingest.py, accuracy.py, pages.py"
 	@echo "make lock              re-resolve dependencies into constraints.txt"
 
 venv:
@@ -59,6 +59,7 @@ migrations-check: venv
 bench: venv
 	$(WITH_DB) $(PY) bench/ingest.py
 	$(PY) bench/accuracy.py
+	$(WITH_DB) $(PY) bench/pages.py
 
 lock:
 	scripts/lock.sh

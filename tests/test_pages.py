@@ -155,6 +155,14 @@ class MunicipalityPageTests(PagesTestCase):
         self.assertContains(response, "Remissvar om smart stad")
         self.assertNotContains(response, "Borås</a>")
 
+    def test_it_runs_a_fixed_number_of_queries(self) -> None:
+        # 1 the municipality; 2 its boards with meeting counts and latest date;
+        # 3 the count of its paragraphs (to 10,000); 4 the page of paragraphs
+        # with meeting, board, municipality and case; 5 their reservations;
+        # 6 the reservations' members.
+        with self.assertNumQueries(6):
+            self.client.get("/stockholm/")
+
     def test_a_page_number_that_is_not_there_is_404(self) -> None:
         for sida in ("2", "0", "x", "-1", "1.5"):
             with self.subTest(sida=sida):

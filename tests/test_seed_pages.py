@@ -183,7 +183,11 @@ class PartyAndPersonPageTests(TestCase):
 
     def test_a_person_page_lists_their_reservations_and_links_back(self):
         url = "/sjobacka-kommun/person/jonas-frisk-mp/"
-        response = self.client.get(url)
+        # 1 the municipality; 2 its members' names and parties (the address);
+        # 3 reservations and 4 proposals per year; 5 the latest reservations
+        # and 6 proposals with paragraph, meeting, board and municipality.
+        with self.assertNumQueries(6):
+            response = self.client.get(url)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "<h1>Jonas Frisk")
         self.assertContains(response, 'href="/sjobacka-kommun/parti/MP/"')
