@@ -7,6 +7,7 @@ data or another benchmark's.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 
@@ -46,3 +47,16 @@ def recreate(url: str) -> None:
     with psycopg.connect(**server_params(url, "postgres"), autocommit=True) as db:
         db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         db.execute(f'CREATE DATABASE "{name}"')
+
+
+def start_django_on_fresh(url: str, suffix: str) -> str:
+    """Recreate `<url's database>_<suffix>`, point Django at it, set Django up;
+    return its URL. Migrating is the caller's: some fill it another way."""
+    fresh, _ = sibling(url, suffix)
+    recreate(fresh)
+    os.environ["DATABASE_URL"] = fresh
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    return fresh

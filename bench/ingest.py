@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from databases import recreate, sibling  # noqa: E402
+from databases import start_django_on_fresh  # noqa: E402
 from generate import BOARDS, paragraphs_for_pages, protocol_text  # noqa: E402
 
 
@@ -59,13 +59,7 @@ def main() -> None:
     if not args.database_url:
         parser.error("give --database-url or set DATABASE_URL (make bench does)")
 
-    url, _ = sibling(args.database_url, "bench")
-    recreate(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    import django
-
-    django.setup()
+    start_django_on_fresh(args.database_url, "bench")
     from django.core.management import call_command
 
     from decisions.extract import extract

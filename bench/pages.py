@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from databases import recreate, sibling  # noqa: E402
+from databases import start_django_on_fresh  # noqa: E402
 
 
 def sizes(content: bytes) -> dict[str, int]:
@@ -34,13 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.database_url:
         parser.error("give --database-url or set DATABASE_URL (scripts/with-db.sh)")
-    url, _ = sibling(args.database_url, "pages")
-    recreate(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    import django
-
-    django.setup()
+    start_django_on_fresh(args.database_url, "pages")
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
