@@ -111,6 +111,31 @@ class SeedPagesTests(TestCase):
             [p.pk for p in response.context["paragrafer"]], [self.kultur.pk]
         )
 
+    def test_every_page_kind_offers_its_citation(self):
+        meeting = self.kultur.meeting
+        for url, label in [
+            (
+                self.kultur.arende.get_absolute_url(),
+                "Dnr 1.1/2152/2016, Stockholms stad",
+            ),
+            (meeting.namnd.get_absolute_url(), "Kulturnämnden, Stockholms stad"),
+            (
+                meeting.get_absolute_url(),
+                f"Kulturnämnden, Stockholms stad, sammanträde {meeting.date_label}",
+            ),
+            (self.kultur.get_referral_url(), "Remiss: Strategi för Stockholm"),
+            ("/stockholms-stad/parti/L/", "L, Stockholms stad"),
+            (
+                "/stockholms-stad/person/rasmus-jonlund-l/",
+                "Rasmus Jonlund (L), Stockholms stad",
+            ),
+        ]:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, '<p class="cite__text" id="citation">')
+                self.assertContains(response, label)
+                self.assertContains(response, f"http://testserver{url}</p>")
+
     def test_unknown_cases_and_referrals_are_404(self):
         for url in [
             "/stockholms-stad/arende/KS 1999/1/",

@@ -73,9 +73,10 @@ def canonical_url(context: template.Context) -> str:
     return request.build_absolute_uri(request.path) if request else ""
 
 
-@register.simple_tag(takes_context=True)
-def citation(context: template.Context, paragraf: Paragraf) -> str:
-    """Return the line a journalist pastes: board, municipality, date, §, dnr, URL."""
+@register.simple_tag
+def citation_label(paragraf: Paragraf) -> str:
+    """What a journalist cites a paragraph by: board, municipality, date, §, dnr
+    (the page's address follows it, in includes/cite.html)."""
     meeting = paragraf.meeting
     namnd = meeting.namnd
     parts = [
@@ -86,11 +87,7 @@ def citation(context: template.Context, paragraf: Paragraf) -> str:
     ]
     if paragraf.arende_id:
         parts.append(f"Dnr {paragraf.arende.dnr}")
-    request: HttpRequest | None = context.get("request")
-    url = paragraf.get_absolute_url()
-    if request:
-        url = request.build_absolute_uri(url)
-    return f"{', '.join(parts)}. {url}"
+    return ", ".join(parts)
 
 
 @dataclass
