@@ -6,9 +6,11 @@ from typing import Any
 
 import django_filters
 from django.db.models import Exists, Max, Min, OuterRef, QuerySet
+from django.utils.functional import cached_property
 
 from .forms import NamndChoiceField
 from .models import (
+    COMMON_SHARE,
     Meeting,
     Member,
     Municipality,
@@ -21,6 +23,8 @@ from .models import (
 # Longer input is no search a person typed; refusing it keeps ts_headline cheap.
 MAX_QUERY_LENGTH = 200
 ORDERS = [("relevans", "Relevans"), ("nyast", "Nyast först")]
+# Filters an index walks (paragraf_newest_first's dates, a board's meetings).
+NARROWING = {"namnd", "ar", "fran", "till"}
 
 
 def namnd_choices(request: Any = None) -> QuerySet[Namnd]:
@@ -114,6 +118,12 @@ class ParagrafFilter(django_filters.FilterSet):
             return {}
         return self.form.cleaned_data
 
+    @cached_property
+    def common_query(self) -> bool:
+        """Whether the words match a large share of the archive (read once)."""
+        share = Paragraf.objects.share_matching(self.query)
+        return share > COMMON_SHARE
+
     @property
     def query(self) -> str:
         if not self.is_bound or not self.form.is_valid():
@@ -152,10 +162,13 @@ class ParagrafFilter(django_filters.FilterSet):
         queryset = self.queryset.filter(confidential=False)
         if not self.is_bound:
             return queryset
+        narrowed = False
         for name, value in self.form.cleaned_data.items():
             if name in ("q", "ordning", without) or value in (None, ""):
                 continue
             queryset = self.filters[name].filter(queryset, value)
+            narrowed |= name in NARROWING
         if self.query:
-            queryset = queryset.matching(self.query)
+            walk = narrowed and self.common_query
+            queryset = queryset.matching(self.query, walk_words=walk)
         return queryset

@@ -202,14 +202,15 @@ class SearchTests(TestCase):
 
     def test_it_runs_a_fixed_number_of_queries(self) -> None:
         # 1 the first and last meeting dates (the years) and 2 the reserving
-        # parties (the choices); 3 the chosen board, validated; 4 the newest
-        # matches; 5 the newest matches without the year filter and 6 without
-        # the board filter (every facet is counted from these); 7 the boards
-        # and municipalities of their meetings; 8 the boards for the select;
-        # 9 the page of matches joined with meeting, board, municipality and
-        # case, ranked, with snippets; 10 their reservations; 11 the
-        # reservations' members.
-        with self.assertNumQueries(11):
+        # parties (the choices); 3 the chosen board, validated; 4 the
+        # archive's row count and 5 the planner's estimate for the words (is
+        # the word common?); 6 the newest matches; 7 the newest matches
+        # without the year filter and 8 without the board filter (every facet
+        # is counted from these); 9 the boards and municipalities of their
+        # meetings; 10 the boards for the select; 11 the page of matches
+        # joined with meeting, board, municipality and case, ranked, with
+        # snippets; 12 their reservations; 13 the reservations' members.
+        with self.assertNumQueries(13):
             self.search(q="arkiv", namnd=str(self.kultur.pk), ar="2016")
 
 

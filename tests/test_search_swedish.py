@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import xml.etree.ElementTree as ET
 
+from django.db import connection
 from django.test import TestCase
 
 from decisions.models import Paragraf, search_query
@@ -120,6 +121,16 @@ class SwedishSearchTests(TestCase):
                     search=search_query(q), confidential=False
                 )
                 self.assertEqual(set(Paragraf.objects.matching(q)), set(expected), q)
+
+    def test_walking_the_words_finds_what_their_index_finds(self):
+        # matching(walk_words=True) checks row by row, for common words among
+        # rows a board or dates already narrow; the result must not change.
+        for q in ["öppna data", "budget -grundskolan", "bygglo", "data OR bidragen"]:
+            with self.subTest(q=q):
+                self.assertEqual(
+                    set(Paragraf.objects.matching(q, walk_words=True)),
+                    set(Paragraf.objects.matching(q)),
+                )
 
     def test_a_minus_excludes(self):
         found = self.found(q="budget -grundskolan")
@@ -301,3 +312,19 @@ class BoundedSearchTests(TestCase):
         self.assertEqual(response.context["result"].total, 1)
         self.assertTrue(response.context["result"].capped)
         self.assertEqual(plain.context["result"].total, 3)
+
+
+class CommonWordTests(TestCase):
+    def test_the_planner_tells_a_common_word_from_a_rare_one(self):
+        meeting = make_meeting()
+        for n in range(60):
+            make_paragraf(
+                meeting=meeting,
+                number=str(n + 1),
+                title=f"Ärende {n}",
+                text="Ett vanligt ärende." + (" Bäverdammen." if n == 0 else ""),
+            )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE decisions_paragraf")
+        self.assertGreater(Paragraf.objects.share_matching("vanligt"), 0.5)
+        self.assertLess(Paragraf.objects.share_matching("bäverdammen"), 0.1)
