@@ -61,8 +61,8 @@ from databases import recreate, server_params, sibling  # noqa: E402
 SEED = 1
 REPEATS = 3
 MARKER = "bench_search_archive"
-# What decisions.search.newest_matches() selects.
-NEWEST_MATCHES = '"decisions_paragraf"."meeting_date" AS "meeting_date" FROM'
+# The walk decisions.search.newest_matches() runs, and the number it counts.
+NEWEST_MATCHES = re.compile(r"^\s*WITH found .* LIMIT (\d+)\s*\)\s*SELECT", re.S)
 
 # (kind, query string). A board is (municipality, board) and becomes its id; the
 # boards, diarienummer shapes and rare words are those bench/archive.py makes.
@@ -582,14 +582,13 @@ def run_query(client: Any, db: Any, kind: str, params: dict[str, Any]) -> Result
         response = client.get("/sok/", query)
     result.status = response.status_code
     sql = [q["sql"] for q in captured.captured_queries]
-    # The view's count: the rows of its first walk of the newest matches,
-    # which fetches one more than it counts (decisions/search.py).
+    # The view's count: the first walk's own count (decisions.search._WALK
+    # returns it first), capped at the number it counts.
     newest, newest_limit = next(
         (
             (index, int(limit[1]))
             for index, statement in enumerate(sql)
-            if NEWEST_MATCHES in statement
-            and (limit := re.search(r"LIMIT (\d+)$", statement))
+            if (limit := NEWEST_MATCHES.search(statement))
         ),
         (-1, 0),
     )
@@ -608,7 +607,7 @@ def run_query(client: Any, db: Any, kind: str, params: dict[str, Any]) -> Result
             per_statement[index].append(ms)
             total += ms
             if index == newest:
-                result.hits = min(len(rows), newest_limit - 1)
+                result.hits = min(rows[0][0], newest_limit)
         totals.append(total)
     result.raw_ms = statistics.median(totals)
     result.statements = [

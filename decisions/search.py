@@ -5,19 +5,19 @@ matches (how many, which are best, how many per board) reads the matching rows.
 So each search fetches the ids of the newest matches once, in the order of the
 index paragraf_newest_first, and answers the count, the page and the facets
 from that list: the count stops at COUNT_LIMIT ("över 10 000 träffar"),
-relevance ranks the newest RANKED, facets count among the newest FACET_LIMIT.
+relevance ranks the newest RANKED, facets count among the counted matches.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
-from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db import connection
 
 from .filters import ParagrafFilter
 from .models import (
@@ -32,7 +32,6 @@ from .models import (
 )
 
 COUNT_LIMIT = 10_000
-FACET_LIMIT = 10_000
 # A phrase is checked against each candidate's word positions, reading its
 # whole stored vector: its matches are counted (and faceted) to 1,000 only.
 PHRASE_LIMIT = 1_000
@@ -68,24 +67,72 @@ class SearchResult:
     suggestion: str | None = None
 
 
-class Match(NamedTuple):
-    """A match as the count, the page and the facets need it."""
+@dataclass
+class Walk:
+    """The newest matches of a scope, counted where they lie: in PostgreSQL.
 
-    pk: int
-    meeting_id: int
-    meeting_date: date | None
-    has_reservation: bool
-    reserving_parties: list[str]
-
-
-def newest_matches(scope: ParagrafQuerySet, limit: int) -> list[Match]:
-    """Return the newest `limit` rows of scope, walking the index.
-
-    What the facets count comes with each id at no cost (the walk reads each
-    row anyway), so that they need not look the rows up again.
+    Moving 10,000 rows of five columns into Python cost more than finding
+    them (≈20 ms a walk); the walk's one query returns its ids and the counts
+    every facet needs instead.
     """
-    rows = scope.order_by(*NEWEST).values_list(*Match._fields)
-    return [Match(*row) for row in rows[:limit]]
+
+    ids: list[int]
+    # How many match, up to the limit + 1 (the walk's own count).
+    found: int
+    per_meeting: dict[int, int]
+    per_year: dict[int, int]
+    reserved: int
+    per_party: dict[str, int]
+
+
+# {walk} is the ORM's SQL for the newest rows, {limit} how many of them count.
+_WALK = """
+WITH found (id, meeting_id, meeting_date, has_reservation, reserving_parties)
+    AS MATERIALIZED ({walk}),
+counted AS (
+    SELECT * FROM found ORDER BY meeting_date DESC NULLS LAST, id LIMIT {limit}
+)
+SELECT
+    (SELECT count(*) FROM found),
+    ARRAY(SELECT id FROM counted ORDER BY meeting_date DESC NULLS LAST, id),
+    (SELECT json_object_agg(meeting_id, n) FROM (
+        SELECT meeting_id, count(*) AS n FROM counted GROUP BY meeting_id) c),
+    (SELECT json_object_agg(y, n) FROM (
+        SELECT extract(year FROM meeting_date)::int AS y, count(*) AS n
+        FROM counted WHERE meeting_date IS NOT NULL GROUP BY 1) c),
+    (SELECT count(*) FROM counted WHERE has_reservation),
+    (SELECT json_object_agg(p, n) FROM (
+        SELECT p, count(*) AS n FROM counted, unnest(reserving_parties) AS p
+        GROUP BY p) c)
+"""
+
+
+def newest_matches(scope: ParagrafQuerySet, limit: int) -> Walk:
+    """Walk the newest `limit` + 1 rows of scope (the index's order) and count
+    the first `limit` of them per meeting, year and reserving party."""
+    rows = scope.order_by(*NEWEST).values_list(
+        "pk", "meeting_id", "meeting_date", "has_reservation", "reserving_parties"
+    )[: limit + 1]
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _WALK.replace("{walk}", sql).replace("{limit}", str(limit)), params
+        )
+        found, ids, meetings, years, reserved, parties = cursor.fetchone()
+    return Walk(
+        ids=list(ids),
+        found=found,
+        per_meeting={int(k): n for k, n in _json(meetings).items()},
+        per_year={int(k): n for k, n in _json(years).items()},
+        reserved=reserved,
+        per_party=_json(parties),
+    )
+
+
+def _json(value: str | dict | None) -> dict:
+    if value is None:
+        return {}
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def search_archive(filterset: ParagrafFilter, page_number: str | None) -> SearchResult:
@@ -93,10 +140,9 @@ def search_archive(filterset: ParagrafFilter, page_number: str | None) -> Search
     suggestion. Raises InvalidPage for a page that is not there."""
     query = filterset.query
     limit = PHRASE_LIMIT if '"' in query else COUNT_LIMIT
-    matches = newest_matches(filterset.scope(), limit + 1)
-    total, capped = min(len(matches), limit), len(matches) > limit
-    matches = matches[:limit]
-    ids = [match.pk for match in matches]
+    walk = newest_matches(filterset.scope(), limit)
+    total, capped = min(walk.found, limit), walk.found > limit
+    ids = walk.ids
     rows = Paragraf.objects.public()
     if query and filterset.chosen.get("ordning") != "nyast":
         ranked = rows.filter(pk__any=ids[:RANKED]).ranked(query)
@@ -113,48 +159,44 @@ def search_archive(filterset: ParagrafFilter, page_number: str | None) -> Search
         page=page,
         total=total,
         capped=capped,
-        facets=facets(filterset, matches[:FACET_LIMIT], min(limit, FACET_LIMIT)),
+        facets=facets(filterset, walk, limit),
         suggestion=suggest(query) if query and not total else None,
     )
 
 
-def facets(filterset: ParagrafFilter, matches: list[Match], limit: int) -> Facets:
+def facets(filterset: ParagrafFilter, walk: Walk, limit: int) -> Facets:
     """Count the matches per board, municipality, year and reserving party.
 
     A facet whose own filter is set counts among the matches of the others,
     so that its other values stay in view (their newest `limit`); the rest
-    count among `matches`. Counting happens here rather than in one GROUP BY
-    per facet: each of those would look up every match again.
+    count among `walk`'s.
     """
     chosen = filterset.chosen
-    among_cache: dict[str | None, list[Match]] = {None: matches}
+    walks: dict[str | None, Walk] = {None: walk}
 
-    def among(name: str) -> list[Match]:
+    def among(name: str) -> Walk:
         key = name if chosen.get(name) not in (None, "") else None
-        if key not in among_cache:
-            among_cache[key] = newest_matches(filterset.scope(without=name), limit)
-        return among_cache[key]
+        if key not in walks:
+            walks[key] = newest_matches(filterset.scope(without=name), limit)
+        return walks[key]
 
     by_board, by_municipality = board_counts(among("namnd"), among("kommun"))
-    years = Counter(m.meeting_date.year for m in among("ar") if m.meeting_date)
-    parties = Counter(p for m in among("parti") for p in m.reserving_parties)
+    years = among("ar").per_year
+    parties = among("parti").per_party
     return Facets(
         namnder=by_board[:15],
         kommuner=by_municipality,
-        years=[
-            FacetValue(year, str(year), n)
-            for year, n in sorted(years.items(), reverse=True)
-        ],
+        years=[FacetValue(y, str(y), years[y]) for y in sorted(years, reverse=True)],
         parties=most_first(FacetValue(p, p, n) for p, n in parties.items()),
-        with_reservation=sum(m.has_reservation for m in among("reservation")),
+        with_reservation=among("reservation").reserved,
     )
 
 
 def board_counts(
-    for_boards: list[Match], for_municipalities: list[Match]
+    for_boards: Walk, for_municipalities: Walk
 ) -> tuple[list[FacetValue], list[FacetValue]]:
     """Count matches per board and per municipality, most first."""
-    meetings = {m.meeting_id for rows in (for_boards, for_municipalities) for m in rows}
+    meetings = {*for_boards.per_meeting, *for_municipalities.per_meeting}
     board_of: dict[int, int] = {}
     label: dict[int, str] = {}
     municipality_of: dict[int, tuple[str, str]] = {}
@@ -172,10 +214,12 @@ def board_counts(
         board_of[meeting] = board
         label[board] = f"{name}, {municipality}"
         municipality_of[board] = (slug, municipality)
-    boards = Counter(board_of[m.meeting_id] for m in for_boards)
-    municipalities = Counter(
-        municipality_of[board_of[m.meeting_id]] for m in for_municipalities
-    )
+    boards: Counter[int] = Counter()
+    for meeting, n in for_boards.per_meeting.items():
+        boards[board_of[meeting]] += n
+    municipalities: Counter[tuple[str, str]] = Counter()
+    for meeting, n in for_municipalities.per_meeting.items():
+        municipalities[municipality_of[board_of[meeting]]] += n
     return (
         most_first(FacetValue(board, label[board], n) for board, n in boards.items()),
         most_first(
