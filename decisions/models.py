@@ -434,6 +434,22 @@ class ParagrafQuerySet(models.QuerySet):
             plan = json.loads(plan)
         return plan[0]["Plan"]["Plan Rows"] / total if total > 0 else 0.0
 
+    def reservations_per_party_and_year(self, since: int) -> dict[str, dict[int, int]]:
+        """Count public paragraphs with a dissent per reserving party and year,
+        from `since` on (through the index paragraf_reserved_dates)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT party, extract(year FROM meeting_date)::int, count(*)"
+                " FROM decisions_paragraf, unnest(reserving_parties) AS party"
+                " WHERE has_reservation AND NOT confidential AND meeting_date >= %s"
+                " GROUP BY 1, 2",
+                [date(since, 1, 1)],
+            )
+            counts: dict[str, dict[int, int]] = {}
+            for party, year, n in cursor.fetchall():
+                counts.setdefault(party, {})[year] = n
+        return counts
+
     def search(self, q: str) -> ParagrafQuerySet:
         """Match q and rank the newest RANKED matches, best first.
 
@@ -616,6 +632,12 @@ class Paragraf(models.Model):
             # ParagrafQuerySet.matching(): words, and phrases, matched against these.
             GinIndex(fields=["lexemes"], name="paragraf_lexemes_gin"),
             GinIndex(fields=["search"], name="paragraf_search_gin"),
+            # reservations_per_party_and_year(): the dissents of recent years.
+            models.Index(
+                fields=["meeting_date"],
+                name="paragraf_reserved_dates",
+                condition=Q(has_reservation=True),
+            ),
             # ParagrafFilter's `parti`: reserving_parties @> ARRAY['L'].
             GinIndex(fields=["reserving_parties"], name="paragraf_reserving_parties"),
             # ParagrafQuerySet.of_referral(): the answers to one referral.

@@ -89,13 +89,27 @@ def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
         raise Http404("Sidan finns inte.") from exc
 
 
+# The start page's chart: reservations per party in the last CHART_YEARS years
+# of the archive, for the CHART_PARTIES parties that reserved most.
+CHART_YEARS = 10
+CHART_PARTIES = 8
+
+
 def start(request: HttpRequest) -> HttpResponse:
+    latest = Meeting.objects.aggregate(last=Max("date"))["last"]
+    per_party = (
+        Paragraf.objects.reservations_per_party_and_year(latest.year - CHART_YEARS + 1)
+        if latest
+        else {}
+    )
+    parties = sorted(per_party, key=lambda p: (-sum(per_party[p].values()), p))
     return render(
         request,
         "decisions/start.html",
         {
             "paragrafer": Paragraf.objects.public().newest()[:LATEST_COUNT],
             "municipalities": Municipality.objects.prefetch_related("namnder"),
+            "party_charts": [(p, per_party[p]) for p in parties[:CHART_PARTIES]],
         },
     )
 

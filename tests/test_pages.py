@@ -126,11 +126,23 @@ class StartPageTests(PagesTestCase):
         self.assertLess(older, undated)
 
     def test_it_runs_a_fixed_number_of_queries(self) -> None:
-        # 1 latest paragraphs joined with meeting, board, municipality and case;
-        # 2 their reservations; 3 the reservations' members;
-        # 4 municipalities; 5 their boards.
-        with self.assertNumQueries(5):
+        # 1 the latest meeting date and 2 the reservations per party and year
+        # since ten years before it (the chart); 3 latest paragraphs joined
+        # with meeting, board, municipality and case; 4 their reservations;
+        # 5 the reservations' members; 6 municipalities; 7 their boards.
+        with self.assertNumQueries(7):
             self.client.get("/")
+
+    def test_it_charts_reservations_per_party_and_year(self) -> None:
+        response = self.client.get("/")
+        # Bo Ek (KD) and Anna Berg (M) reserved at § 7 in 2016; the special
+        # statement (V) is no reservation. Ties go alphabetically.
+        self.assertEqual(
+            response.context["party_charts"], [("KD", {2016: 1}), ("M", {2016: 1})]
+        )
+        self.assertContains(response, "Reservationer per parti och år")
+        self.assertContains(response, '<svg class="chart" role="img"', count=2)
+        self.assertContains(response, 'href="/sok/?parti=KD"')
 
     def test_it_has_the_site_frame(self) -> None:
         response = self.client.get("/")
