@@ -632,11 +632,13 @@ class Paragraf(models.Model):
             # ParagrafQuerySet.matching(): words, and phrases, matched against these.
             GinIndex(fields=["lexemes"], name="paragraf_lexemes_gin"),
             GinIndex(fields=["search"], name="paragraf_search_gin"),
-            # reservations_per_party_and_year(): the dissents of recent years.
+            # reservations_per_party_and_year(): the public dissents of recent
+            # years, read from the index alone (an index-only scan).
             models.Index(
                 fields=["meeting_date"],
+                include=["reserving_parties"],
                 name="paragraf_reserved_dates",
-                condition=Q(has_reservation=True),
+                condition=Q(has_reservation=True, confidential=False),
             ),
             # ParagrafFilter's `parti`: reserving_parties @> ARRAY['L'].
             GinIndex(fields=["reserving_parties"], name="paragraf_reserving_parties"),
