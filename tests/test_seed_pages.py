@@ -224,3 +224,57 @@ class PartyAndPersonPageTests(TestCase):
         self.assertEqual(
             self.client.get("/sjobacka-kommun/person/ingen-alls/").status_code, 404
         )
+
+
+class QueriesDoNotGrowTests(TestCase):
+    """Every page kind runs as many queries for a bigger archive as for a small."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from tests.factories import SJOBACKA
+
+        call_command("ingest", *map(str, SJOBACKA), stdout=None, stderr=None)
+        cls.paragraf = Paragraf.objects.get(
+            number="113", meeting__namnd__name="Kommunfullmäktige"
+        )
+
+    def grow(self) -> None:
+        """Add paragraphs, reservations and members to the same meeting, case,
+        referral, board, party and person the URLs show."""
+        from decisions.models import Member
+        from tests.factories import make_member, make_paragraf, make_reservation
+
+        meeting = self.paragraf.meeting
+        frisk = Member.objects.get(name="Jonas Frisk")
+        for n in range(3):
+            paragraf = make_paragraf(
+                meeting=meeting,
+                number=str(900 + n),
+                title=f"Program för öppna data och digital insyn – svar på remiss {n}",
+                arende=self.paragraf.arende,
+                referral=self.paragraf.referral,
+            )
+            members = [
+                frisk,
+                make_member(f"Ny Ledamot {n}", "SD", municipality=frisk.municipality),
+            ]
+            make_reservation(paragraf=paragraf, members=members)
+
+    def test_no_page_kind_runs_more_queries_for_more_rows(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from tests.test_browser import PAGE_KINDS
+
+        urls = dict(PAGE_KINDS)
+        urls["referral"] = self.paragraf.get_referral_url()
+        before = {}
+        for kind, url in urls.items():
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.client.get(url).status_code, 200, url)
+            before[kind] = len(queries)
+        self.grow()
+        for kind, url in urls.items():
+            with self.subTest(kind=kind), CaptureQueriesContext(connection) as queries:
+                self.client.get(url)
+            self.assertEqual(len(queries), before[kind], kind)
