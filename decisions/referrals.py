@@ -72,7 +72,9 @@ def referral_key(title: str, municipality: str = "") -> str | None:
 # Two reservation texts this alike (difflib's ratio, on words without case or
 # punctuation) are one position taken in several boards: the seeds' two
 # Liberal reservations differ in their first sentence (who reserves) and
-# score 0.96; unrelated reservations on one referral score below 0.5.
+# score 0.96. Among the 18 reservations of samples/, the pairs of one Liberal
+# reservation repeated across the referral's answers score 0.93-0.97, the
+# next-closest pair 0.80 and the rest at most 0.58.
 SAME_POSITION = 0.9
 
 
