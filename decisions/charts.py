@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 # The widest a chart is drawn, and the room a year's bar gets when there are
 # few: a chart is never drawn larger than its own units (max-width), so its
@@ -57,14 +58,13 @@ def bars(counts: dict[int, int], *, title: str, unit: str) -> SafeString:
     return format_html(
         '<svg class="chart" role="img" viewBox="0 0 {} {}" width="{}" '
         'preserveAspectRatio="xMidYMid meet" aria-labelledby="{id}-t {id}-d">'
-        '<title id="{id}-t">{}</title><desc id="{id}-d">{} per år: {}.</desc>'
+        '<title id="{id}-t">{}</title><desc id="{id}-d">{}</desc>'
         "{}</svg>",
         width,
         HEIGHT,
         width,
         title,
-        unit,
-        described,
+        gettext("%(unit)s per år: %(values)s.") % {"unit": unit, "values": described},
         format_html_join("", "{}", ((p,) for p in parts)),
         id=_chart_id(title),
     )

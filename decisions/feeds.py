@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 
 from .filters import ParagrafFilter
 from .models import Paragraf
@@ -27,6 +30,7 @@ class SearchFeed(Feed):
         params.pop("sida", None)
         filterset = ParagrafFilter(params, queryset=Paragraf.objects.public().newest())
         filterset.feed_path = request.get_full_path()
+        filterset.site_url = request.build_absolute_uri("/")[:-1]
         return filterset
 
     def feed_url(self, filterset: ParagrafFilter) -> str:
@@ -34,12 +38,12 @@ class SearchFeed(Feed):
 
     def title(self, filterset: ParagrafFilter) -> str:
         query = filterset.query
-        return f"Öppna beslut: {query}" if query else "Öppna beslut: nya paragrafer"
+        if query:
+            return gettext("Öppna beslut: %(query)s") % {"query": query}
+        return gettext("Öppna beslut: nya paragrafer")
 
     def subtitle(self, filterset: ParagrafFilter) -> str:
-        return "Nya paragrafer i kommunala protokoll som matchar sökningen."
-
-    # Entry ids are the paragraphs' permanent addresses (the default: the link).
+        return gettext("Nya paragrafer i kommunala protokoll som matchar sökningen.")
 
     def link(self, filterset: ParagrafFilter) -> str:
         query = filterset.data.urlencode() if filterset.data else ""
@@ -49,7 +53,13 @@ class SearchFeed(Feed):
         # A malformed query string gives an empty feed, not an error page.
         if not filterset.form.is_valid():
             return []
-        return list(filterset.qs[:FEED_SIZE])
+        items = list(filterset.qs[:FEED_SIZE])
+        # Entry ids are the paragraphs' permanent (Swedish) addresses, the same
+        # in the English feed, whose links lead to the English pages.
+        with translation.override(settings.LANGUAGE_CODE):
+            for item in items:
+                item.permalink = filterset.site_url + item.get_absolute_url()
+        return items
 
     def item_title(self, item: Paragraf) -> str:
         meeting = item.meeting
@@ -62,6 +72,9 @@ class SearchFeed(Feed):
 
     def item_link(self, item: Paragraf) -> str:
         return item.get_absolute_url()
+
+    def item_guid(self, item: Paragraf) -> str:
+        return item.permalink
 
     def item_pubdate(self, item: Paragraf) -> datetime.datetime:
         return item.meeting.ingested_at

@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django.db.models import Exists, Max, Min, OuterRef, QuerySet
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from .forms import NamndChoiceField
 from .models import (
@@ -22,7 +23,7 @@ from .models import (
 
 # Longer input is no search a person typed; refusing it keeps ts_headline cheap.
 MAX_QUERY_LENGTH = 200
-ORDERS = [("relevans", "Relevans"), ("nyast", "Nyast först")]
+ORDERS = [("relevans", _("Relevans")), ("nyast", _("Nyast först"))]
 # Filters an index walks (paragraf_newest_first's dates, a board's meetings).
 NARROWING = {"namnd", "ar", "fran", "till"}
 
@@ -46,45 +47,47 @@ class ParagrafFilter(django_filters.FilterSet):
     """
 
     kommun = django_filters.ModelChoiceFilter(
-        label="Kommun",
+        label=_("Kommun"),
         field_name="meeting__namnd__municipality",
         to_field_name="slug",
         queryset=Municipality.objects.all(),
-        empty_label="Alla kommuner",
+        empty_label=_("Alla kommuner"),
     )
     namnd = NamndFilter(
-        label="Nämnd",
+        label=_("Nämnd"),
         field_name="meeting__namnd",
         queryset=namnd_choices,
-        empty_label="Alla nämnder",
+        empty_label=_("Alla nämnder"),
     )
     ar = django_filters.ChoiceFilter(
-        label="År", method="filter_ar", empty_label="Alla år", choices=[]
+        label=_("År"), method="filter_ar", empty_label=_("Alla år"), choices=[]
     )
     fran = django_filters.DateFilter(
-        label="Från och med", field_name="meeting_date", lookup_expr="gte"
+        label=_("Från och med"), field_name="meeting_date", lookup_expr="gte"
     )
     till = django_filters.DateFilter(
-        label="Till och med", field_name="meeting_date", lookup_expr="lte"
+        label=_("Till och med"), field_name="meeting_date", lookup_expr="lte"
     )
     parti = django_filters.ChoiceFilter(
-        label="Reservation av parti",
+        label=_("Reservation av parti"),
         method="filter_parti",
-        empty_label="Alla partier",
+        empty_label=_("Alla partier"),
         choices=[],
     )
     reservation = django_filters.BooleanFilter(
-        label="Med reservation", method="filter_reservation"
+        label=_("Med reservation"), method="filter_reservation"
     )
     ordning = django_filters.ChoiceFilter(
-        label="Ordning", choices=ORDERS, method="filter_nothing", empty_label=None
+        label=_("Ordning"), choices=ORDERS, method="filter_nothing", empty_label=None
     )
     q = django_filters.CharFilter(
-        label="Sökord",
+        label=_("Sökord"),
         method="filter_q",
         max_length=MAX_QUERY_LENGTH,
-        help_text="Skriv ord ur protokollen. Använd ”citattecken” för en fras, "
-        "OR för antingen eller och minus för att utesluta ett ord.",
+        help_text=_(
+            "Skriv ord ur protokollen. Använd ”citattecken” för en fras, "
+            "OR för antingen eller och minus för att utesluta ett ord."
+        ),
     )
 
     class Meta:

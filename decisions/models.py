@@ -26,6 +26,8 @@ from django.db.models import BooleanField, Count, F, Func, Prefetch, Q
 from django.db.models.functions import ExtractYear, Upper
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .dates import appeal_deadline
 from .lexicon import base_form, known_word, search_terms, words
@@ -192,7 +194,7 @@ class Meeting(models.Model):
 
     @property
     def date_label(self) -> str:
-        return self.date.isoformat() if self.date else "utan datum"
+        return self.date.isoformat() if self.date else gettext("utan datum")
 
     @property
     def appeal_deadline(self) -> date | None:
@@ -705,10 +707,10 @@ class Paragraf(models.Model):
 
 
 class ReservationKind(models.TextChoices):
-    RESERVATION = "reservation", "Reservation"
-    SPECIAL_STATEMENT = "sarskilt_uttalande", "Särskilt uttalande"
-    PROTOCOL_NOTE = "protokollsanteckning", "Protokollsanteckning"
-    JAV = "jav", "Jäv"
+    RESERVATION = "reservation", _("Reservation")
+    SPECIAL_STATEMENT = "sarskilt_uttalande", _("Särskilt uttalande")
+    PROTOCOL_NOTE = "protokollsanteckning", _("Protokollsanteckning")
+    JAV = "jav", _("Jäv")
 
 
 class ReservationQuerySet(models.QuerySet):
@@ -800,10 +802,10 @@ class ReservationMember(models.Model):
 
 
 class AttendanceGroup(models.TextChoices):
-    DECIDING = "beslutande", "Beslutande"
-    SERVING_SUBSTITUTE = "tjanstgorande_ersattare", "Tjänstgörande ersättare"
-    SUBSTITUTE = "ersattare", "Ersättare"
-    OTHER = "ovriga", "Övriga närvarande"
+    DECIDING = "beslutande", _("Beslutande")
+    SERVING_SUBSTITUTE = "tjanstgorande_ersattare", _("Tjänstgörande ersättare")
+    SUBSTITUTE = "ersattare", _("Ersättare")
+    OTHER = "ovriga", _("Övriga närvarande")
 
 
 class Attendance(models.Model):

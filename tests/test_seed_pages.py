@@ -81,7 +81,7 @@ class SeedPagesTests(TestCase):
         with self.assertNumQueries(4):
             response = self.client.get(url)
         self.assertContains(
-            response, "<h1>Strategi för Stockholm som smart och uppkopplad stad"
+            response, "<h1><span>Strategi för Stockholm som smart och uppkopplad stad"
         )
         answers = response.context["paragrafer"]
         self.assertEqual({p.pk for p in answers}, {self.kultur.pk, self.social.pk})

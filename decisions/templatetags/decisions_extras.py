@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.http import HttpRequest
+from django.urls import translate_url
 from django.utils.html import escape, format_html, format_html_join, json_script
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from decisions.charts import bars
 from decisions.models import Paragraf, ParagrafQuerySet, Reservation
@@ -18,17 +21,17 @@ register = template.Library()
 
 # Headings for sections the minutes left unheaded, by the parser's kind.
 SECTION_LABELS = {
-    "decision": "Beslut",
-    "background": "Ärendet",
-    "documents": "Handlingar i ärendet",
-    "proposals": "Förslag till beslut",
-    "procedure": "Beslutsgång",
-    "reservation": "Reservation",
-    "special_statement": "Särskilt uttalande",
-    "protocol_note": "Protokollsanteckning",
-    "jav": "Jäv",
-    "recipients": "Beslutet skickas till",
-    "other": "Övrigt",
+    "decision": gettext_lazy("Beslut"),
+    "background": gettext_lazy("Ärendet"),
+    "documents": gettext_lazy("Handlingar i ärendet"),
+    "proposals": gettext_lazy("Förslag till beslut"),
+    "procedure": gettext_lazy("Beslutsgång"),
+    "reservation": gettext_lazy("Reservation"),
+    "special_statement": gettext_lazy("Särskilt uttalande"),
+    "protocol_note": gettext_lazy("Protokollsanteckning"),
+    "jav": gettext_lazy("Jäv"),
+    "recipients": gettext_lazy("Beslutet skickas till"),
+    "other": gettext_lazy("Övrigt"),
 }
 
 
@@ -68,9 +71,56 @@ def parties(reservation: Reservation) -> list[str]:
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context: template.Context) -> str:
-    """Return this page's absolute address without its query string."""
+    """This page's permanent address: absolute, without its query string, and
+    Swedish (no language prefix), the one address cited in every language."""
     request: HttpRequest | None = context.get("request")
-    return request.build_absolute_uri(request.path) if request else ""
+    if request is None:
+        return ""
+    return request.build_absolute_uri(
+        translate_url(request.path, settings.LANGUAGE_CODE)
+    )
+
+
+# The language the minutes are written in, whatever the page's language.
+MINUTES_LANGUAGE = "sv"
+
+
+@register.simple_tag
+def minutes_lang() -> SafeString:
+    """` lang="sv"` for an element that holds the minutes' own words, on a page
+    in another language (WCAG 3.1.2, language of parts); nothing on a Swedish
+    page, whose <html lang> says it already."""
+    if get_language() == MINUTES_LANGUAGE:
+        return SafeString("")
+    return format_html(' lang="{}"', MINUTES_LANGUAGE)
+
+
+@dataclass(frozen=True)
+class LanguageVersion:
+    code: str
+    name: str
+    url: str
+    absolute_url: str
+    current: bool
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context: template.Context) -> list[LanguageVersion]:
+    """This page in each language, query string kept: the language switch and
+    the hreflang links. A page no pattern matches (404) keeps its address."""
+    request: HttpRequest | None = context.get("request")
+    if request is None:
+        return []
+    current = get_language()
+    versions = []
+    for code, name in settings.LANGUAGES:
+        url = translate_url(request.get_full_path(), code)
+        versions.append(
+            LanguageVersion(
+                code, name, url, request.build_absolute_uri(url), code == current
+            )
+        )
+    return versions
 
 
 @register.simple_tag
@@ -82,7 +132,7 @@ def citation_label(paragraf: Paragraf) -> str:
     parts = [
         namnd.name,
         namnd.municipality.name,
-        f"sammanträde {meeting.date_label}",
+        gettext("sammanträde %(date)s") % {"date": meeting.date_label},
         f"§ {paragraf.number}",
     ]
     if paragraf.arende_id:
@@ -95,6 +145,9 @@ class Section:
     heading: str
     text: str
     kind: str = "other"
+    # The heading is the minutes' own (Swedish, whatever the page's language),
+    # not one of SECTION_LABELS.
+    from_minutes: bool = False
 
 
 @dataclass
@@ -113,10 +166,12 @@ def _section(raw: Any) -> Section | None:
         kind = str(raw.get("kind") or "other")
         text = str(raw.get("text") or "")
         heading = str(raw.get("heading") or "").strip()
-        heading = heading or SECTION_LABELS.get(kind, SECTION_LABELS["other"])
-        return Section(heading=heading, text=text, kind=kind)
+        if heading:
+            return Section(heading=heading, text=text, kind=kind, from_minutes=True)
+        label = SECTION_LABELS.get(kind, SECTION_LABELS["other"])
+        return Section(heading=str(label), text=text, kind=kind)
     if raw:
-        return Section(heading=SECTION_LABELS["other"], text=str(raw))
+        return Section(heading=str(SECTION_LABELS["other"]), text=str(raw))
     return None
 
 
@@ -144,7 +199,9 @@ def paragraf_layout(paragraf: Paragraf) -> Layout:
         else:
             layout.sections.append(section)
     if not layout.decision and paragraf.decision:
-        layout.decision.append(Section(heading="Beslut", text=paragraf.decision))
+        layout.decision.append(
+            Section(heading=str(SECTION_LABELS["decision"]), text=paragraf.decision)
+        )
     return layout
 
 
@@ -168,12 +225,13 @@ def chart(counts: dict[int, int], title: str, unit: str) -> SafeString:
         ((year, counts[year]) for year in sorted(counts)),
     )
     return format_html(
-        '<figure class="chart-figure">{}<details><summary>{} per år som tabell'
-        '</summary><table class="chart-table"><thead><tr><th scope="col">År</th>'
+        '<figure class="chart-figure">{}<details><summary>{}'
+        '</summary><table class="chart-table"><thead><tr><th scope="col">{}</th>'
         '<th scope="col">{}</th></tr></thead><tbody>{}</tbody></table></details>'
         "</figure>",
         bars(counts, title=title, unit=unit),
-        unit,
+        gettext("%(unit)s per år som tabell") % {"unit": unit},
+        gettext("År"),
         unit,
         rows,
     )
@@ -186,6 +244,8 @@ def paragraf_jsonld(context: template.Context, paragraf: Paragraf) -> SafeString
     request: HttpRequest | None = context.get("request")
 
     def absolute(url: str) -> str:
+        # The permanent (Swedish) address, from a page in any language.
+        url = translate_url(url, settings.LANGUAGE_CODE)
         return request.build_absolute_uri(url) if request else url
 
     meeting = paragraf.meeting
