@@ -12,7 +12,7 @@ PORT ?= 8000
 # Playwright drives Debian's /usr/bin/chromium; it must never fetch its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help venv chromium run test stop lint format migrations-check bench lock
+.PHONY: help venv test-packages messages run test stop lint format migrations-check bench lock
 
 help:
 	@echo "make run               set up, migrate, ingest samples/, serve http://127.0.0.1:$(PORT)"
@@ -21,13 +21,14 @@ help:
 	@echo "make lint | format     ruff check and format --check | rewrite"
 	@echo "make migrations-check  fail if models and migrations differ"
 	@echo "make bench             run bench/ingest.py, accuracy.py, pages.py"
+	@echo "make messages          update locale/en from the code and templates, compile it"
 	@echo "make lock              re-resolve dependencies into constraints.txt"
 
 venv:
 	@scripts/venv.sh
 
-chromium:
-	@scripts/chromium.sh
+test-packages:
+	@scripts/test-packages.sh
 
 run: venv
 	$(WITH_DB) $(PY) manage.py migrate --noinput
@@ -37,7 +38,7 @@ run: venv
 	$(WITH_DB) .venv/bin/gunicorn portal.wsgi --bind 127.0.0.1:$(PORT) \
 		--access-logfile - --no-control-socket
 
-test: venv chromium
+test: venv test-packages
 	$(WITH_DB) $(PY) -m pytest $(ARGS)
 
 stop:
@@ -60,6 +61,12 @@ bench: venv
 	$(WITH_DB) $(PY) bench/ingest.py
 	$(PY) bench/accuracy.py
 	$(WITH_DB) $(PY) bench/pages.py
+
+# The English catalogue: new strings appear in locale/en/LC_MESSAGES/django.po
+# with an empty msgstr to fill in; the compiled .mo is committed beside it.
+messages: venv test-packages
+	$(PY) manage.py makemessages -l en
+	msgfmt --check -o locale/en/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.po
 
 lock:
 	scripts/lock.sh

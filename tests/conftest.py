@@ -46,6 +46,18 @@ def pytest_configure(config: pytest.Config) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def swedish_again_after_each_test() -> Iterator[None]:
+    """A request under /en/ leaves English active in the test's thread (the
+    middleware sets it per request; a server sets it for every request, a
+    test's own code does not): each test starts Swedish."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:

@@ -97,17 +97,27 @@ PAGE_KINDS = {
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artefacts" / "screenshots"
 
 
+# Each page kind in Swedish (no prefix) and in English.
+LANGUAGE_PREFIXES = {"sv": "", "en": "/en"}
+
+
+@pytest.mark.parametrize("language", LANGUAGE_PREFIXES)
 @pytest.mark.parametrize("kind", PAGE_KINDS)
-def test_every_page_kind_meets_wcag_aa(live_server, archive, page: Page, kind) -> None:
-    response = page.goto(live_server.url + PAGE_KINDS[kind])
+def test_every_page_kind_meets_wcag_aa(
+    live_server, archive, page: Page, kind, language
+) -> None:
+    url = live_server.url + LANGUAGE_PREFIXES[language] + PAGE_KINDS[kind]
+    response = page.goto(url)
     assert response is not None and response.status == 200
+    assert page.locator("html").get_attribute("lang") == language
     assert wcag_violations(page) == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = f"{kind}-{language}"
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.screenshot(path=SCREENSHOTS / f"{kind}-desktop.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}-desktop.png", full_page=True)
     # At 320 px (WCAG 1.4.10, reflow) nothing may need a sideways scroll.
     page.set_viewport_size({"width": 320, "height": 800})
-    page.screenshot(path=SCREENSHOTS / f"{kind}-phone.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}-phone.png", full_page=True)
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
