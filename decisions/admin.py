@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
+from django.db.models.functions import Now
 from django.http import HttpRequest
 
 from .models import (
@@ -128,9 +129,10 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 class KeepsReservationSummary:
-    """For admins whose edits change a paragraph's dissents: recompute its
-    copies of them (Paragraf.has_reservation, reserving_parties) after every
-    save or delete. Ingest writes the copies itself."""
+    """For admins whose edits change a paragraph's public record: recompute
+    its copies of its dissents (Paragraf.has_reservation, reserving_parties)
+    and stamp Paragraf.corrected_at after every save or delete. Ingest does
+    both itself."""
 
     def paragrafer(self, obj: Any) -> QuerySet[Paragraf]:
         raise NotImplementedError
@@ -153,8 +155,14 @@ class KeepsReservationSummary:
 
 
 def _sync(paragrafer: Iterable[Paragraf]) -> None:
+    """Recompute the paragraphs' dissent copies, and mark them corrected (their
+    feed entries show as updated)."""
+    paragrafer = list(paragrafer)
     for paragraf in paragrafer:
         paragraf.sync_reservation_summary()
+    Paragraf.objects.filter(pk__in=[p.pk for p in paragrafer]).update(
+        corrected_at=Now()
+    )
 
 
 @admin.register(Member)
@@ -255,13 +263,16 @@ class ProposalMemberInline(admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(KeepsReservationSummary, admin.ModelAdmin):
     list_display = ["__str__", "paragraf", "position"]
     list_filter = ["paragraf__meeting__namnd__municipality"]
     list_select_related = ["paragraf__meeting__namnd__municipality"]
     search_fields = ["text", "paragraf__title", "members__name"]
     autocomplete_fields = ["paragraf"]
     inlines = [ProposalMemberInline]
+
+    def paragrafer(self, obj: Proposal) -> QuerySet[Paragraf]:
+        return Paragraf.objects.filter(pk=obj.paragraf_id)
 
 
 class VoteCastInline(admin.TabularInline):
@@ -272,13 +283,16 @@ class VoteCastInline(admin.TabularInline):
 
 
 @admin.register(Vote)
-class VoteAdmin(admin.ModelAdmin):
+class VoteAdmin(KeepsReservationSummary, admin.ModelAdmin):
     list_display = ["__str__", "paragraf", "ja", "nej", "avstar"]
     list_filter = ["paragraf__meeting__namnd__municipality"]
     list_select_related = ["paragraf__meeting__namnd__municipality"]
     search_fields = ["paragraf__title", "casts__member__name"]
     autocomplete_fields = ["paragraf"]
     inlines = [VoteCastInline]
+
+    def paragrafer(self, obj: Vote) -> QuerySet[Paragraf]:
+        return Paragraf.objects.filter(pk=obj.paragraf_id)
 
 
 @admin.register(Attendance)

@@ -1,64 +1,73 @@
-"""Atom feeds: a journalist follows a search as a feed."""
+"""Atom feeds: a journalist follows a search, a board, a municipality, a case
+or a party's dissents as a feed of new paragraphs.
+
+Every feed is the same kind of entry: a published paragraph, newest meeting
+first. Its id is the paragraph's permanent (Swedish) address, the same in the
+English feed, whose links lead to the English pages; its `updated` is the
+paragraph's last correction, else its meeting's ingest, so a corrected
+paragraph comes back to a reader as updated.
+"""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 
 from .filters import ParagrafFilter
-from .models import Paragraf
+from .models import Arende, Municipality, Namnd, Paragraf, ParagrafQuerySet
 
 # Entries in a feed: the newest matches.
 FEED_SIZE = 50
 
 
-class SearchFeed(Feed):
-    """Every search, newest matches first: /sok/feed/?q=...&namnd=..."""
+@dataclass
+class Scope:
+    """What one request's feed is of: the board, case, search... (`owner`),
+    and the addresses its entries are built from."""
+
+    owner: Any
+    site_url: str
+    path: str
+
+
+class ParagrafFeed(Feed):
+    """The newest published paragraphs of a scope that a subclass names: its
+    owner (from the URL) and the paragraphs of that owner."""
 
     feed_type = Atom1Feed
 
-    def get_object(self, request: HttpRequest) -> ParagrafFilter:
-        params = request.GET.copy()
-        params["ordning"] = "nyast"
-        params.pop("sida", None)
-        filterset = ParagrafFilter(params, queryset=Paragraf.objects.public().newest())
-        filterset.feed_path = request.get_full_path()
-        filterset.site_url = request.build_absolute_uri("/")[:-1]
-        return filterset
+    def get_object(self, request: HttpRequest, **kwargs: Any) -> Scope:
+        return Scope(
+            owner=self.owner(request, **kwargs),
+            site_url=request.build_absolute_uri("/")[:-1],
+            path=request.get_full_path(),
+        )
 
-    def feed_url(self, filterset: ParagrafFilter) -> str:
-        return filterset.feed_path
+    def owner(self, request: HttpRequest, **kwargs: Any) -> Any:
+        raise NotImplementedError
 
-    def title(self, filterset: ParagrafFilter) -> str:
-        query = filterset.query
-        if query:
-            return gettext("Öppna beslut: %(query)s") % {"query": query}
-        return gettext("Öppna beslut: nya paragrafer")
+    def paragrafer(self, owner: Any) -> ParagrafQuerySet:
+        raise NotImplementedError
 
-    def subtitle(self, filterset: ParagrafFilter) -> str:
-        return gettext("Nya paragrafer i kommunala protokoll som matchar sökningen.")
+    def feed_url(self, scope: Scope) -> str:
+        return scope.path
 
-    def link(self, filterset: ParagrafFilter) -> str:
-        query = filterset.data.urlencode() if filterset.data else ""
-        return reverse("decisions:search") + (f"?{query}" if query else "")
-
-    def items(self, filterset: ParagrafFilter) -> list[Paragraf]:
-        # A malformed query string gives an empty feed, not an error page.
-        if not filterset.form.is_valid():
-            return []
-        items = list(filterset.qs[:FEED_SIZE])
-        # Entry ids are the paragraphs' permanent (Swedish) addresses, the same
-        # in the English feed, whose links lead to the English pages.
+    def items(self, scope: Scope) -> list[Paragraf]:
+        rows = self.paragrafer(scope.owner).filter(confidential=False).newest()
+        items = list(rows[:FEED_SIZE])
         with translation.override(settings.LANGUAGE_CODE):
             for item in items:
-                item.permalink = filterset.site_url + item.get_absolute_url()
+                item.permalink = scope.site_url + item.get_absolute_url()
         return items
 
     def item_title(self, item: Paragraf) -> str:
@@ -80,4 +89,127 @@ class SearchFeed(Feed):
         return item.meeting.ingested_at
 
     def item_updateddate(self, item: Paragraf) -> datetime.datetime:
-        return item.meeting.ingested_at
+        return item.corrected_at or item.meeting.ingested_at
+
+
+class SearchFeed(ParagrafFeed):
+    """Every search, newest matches first: /sok/feed/?q=...&namnd=..."""
+
+    def owner(self, request: HttpRequest, **kwargs: Any) -> ParagrafFilter:
+        params = request.GET.copy()
+        params["ordning"] = "nyast"
+        params.pop("sida", None)
+        return ParagrafFilter(params, queryset=Paragraf.objects.public().newest())
+
+    def paragrafer(self, filterset: ParagrafFilter) -> ParagrafQuerySet:
+        # A malformed query string gives an empty feed, not an error page.
+        if not filterset.form.is_valid():
+            return Paragraf.objects.none()
+        return filterset.qs
+
+    def title(self, scope: Scope) -> str:
+        filterset: ParagrafFilter = scope.owner
+        query = filterset.query
+        if query:
+            return gettext("Öppna beslut: %(query)s") % {"query": query}
+        return gettext("Öppna beslut: nya paragrafer")
+
+    def subtitle(self, scope: Scope) -> str:
+        return gettext("Nya paragrafer i kommunala protokoll som matchar sökningen.")
+
+    def link(self, scope: Scope) -> str:
+        filterset: ParagrafFilter = scope.owner
+        query = filterset.data.urlencode() if filterset.data else ""
+        return reverse("decisions:search") + (f"?{query}" if query else "")
+
+
+class MunicipalityFeed(ParagrafFeed):
+    def owner(self, request: HttpRequest, kommun: str) -> Municipality:
+        return get_object_or_404(Municipality, slug=kommun)
+
+    def paragrafer(self, municipality: Municipality) -> ParagrafQuerySet:
+        return Paragraf.objects.public().filter(
+            meeting__namnd__municipality=municipality
+        )
+
+    def title(self, scope: Scope) -> str:
+        municipality: Municipality = scope.owner
+        return gettext("Öppna beslut: %(query)s") % {"query": municipality.name}
+
+    def link(self, scope: Scope) -> str:
+        municipality: Municipality = scope.owner
+        return municipality.get_absolute_url()
+
+
+class NamndFeed(ParagrafFeed):
+    def owner(self, request: HttpRequest, kommun: str, namnd: str) -> Namnd:
+        return get_object_or_404(
+            Namnd.objects.select_related("municipality"),
+            municipality__slug=kommun,
+            slug=namnd,
+        )
+
+    def paragrafer(self, namnd: Namnd) -> ParagrafQuerySet:
+        return Paragraf.objects.public().filter(meeting__namnd=namnd)
+
+    def title(self, scope: Scope) -> str:
+        namnd: Namnd = scope.owner
+        name = f"{namnd.name}, {namnd.municipality.name}"
+        return gettext("Öppna beslut: %(query)s") % {"query": name}
+
+    def link(self, scope: Scope) -> str:
+        namnd: Namnd = scope.owner
+        return namnd.get_absolute_url()
+
+
+class ArendeFeed(ParagrafFeed):
+    def owner(self, request: HttpRequest, kommun: str, dnr: str) -> Arende:
+        return get_object_or_404(
+            Arende.objects.select_related("municipality"),
+            municipality__slug=kommun,
+            dnr=dnr,
+        )
+
+    def paragrafer(self, arende: Arende) -> ParagrafQuerySet:
+        return Paragraf.objects.public().filter(arende=arende)
+
+    def title(self, scope: Scope) -> str:
+        arende: Arende = scope.owner
+        name = f"Dnr {arende.dnr}, {arende.municipality.name}"
+        return gettext("Öppna beslut: %(query)s") % {"query": name}
+
+    def link(self, scope: Scope) -> str:
+        arende: Arende = scope.owner
+        return arende.get_absolute_url()
+
+
+class PartyFeed(ParagrafFeed):
+    """The paragraphs where a party's members dissented."""
+
+    def owner(
+        self, request: HttpRequest, kommun: str, party: str
+    ) -> tuple[Municipality, str]:
+        municipality = get_object_or_404(Municipality, slug=kommun)
+        if not municipality.members.filter(party=party).exists():
+            raise Http404("Inget parti med den förkortningen.")
+        return municipality, party
+
+    def paragrafer(self, owner: tuple[Municipality, str]) -> ParagrafQuerySet:
+        municipality, party = owner
+        return Paragraf.objects.public().filter(
+            meeting__namnd__municipality=municipality,
+            reserving_parties__contains=[party],
+        )
+
+    def title(self, scope: Scope) -> str:
+        owner: tuple[Municipality, str] = scope.owner
+        municipality, party = owner
+        return gettext("Öppna beslut: reservationer av %(party)s i %(place)s") % {
+            "party": party,
+            "place": municipality.name,
+        }
+
+    def link(self, scope: Scope) -> str:
+        owner: tuple[Municipality, str] = scope.owner
+        municipality, party = owner
+        return reverse("decisions:party", args=[municipality.slug, party])

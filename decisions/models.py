@@ -592,6 +592,10 @@ class Paragraf(models.Model):
     reserving_parties = ArrayField(
         models.CharField(max_length=12), default=list, blank=True
     )
+    # When the paragraph's public record last changed after it was first
+    # written: a re-ingest or reparse that changed it, or a clerk's edit in the
+    # admin; null when never. Feeds show it as the entry's `updated`.
+    corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The referral (remiss) the paragraph sends or answers, as a slug of its
     # subject (decisions.referrals): the answers of several boards share it.
     referral = models.SlugField(max_length=200, blank=True, db_index=False)

@@ -13,6 +13,7 @@ from typing import Literal
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .extract import extract
@@ -187,7 +188,25 @@ def _store(
     _ProtocolWriter(meeting, protocol).write()
 
 
+def _record_fields(row: Paragraf) -> tuple:
+    """What a reader of the paragraph sees change when it is corrected."""
+    return (
+        row.arende_id,
+        row.meeting_date,
+        row.title,
+        row.decision,
+        row.text,
+        row.sections,
+        row.reservation_text,
+        row.case_numbers,
+        row.procedure,
+        row.recipients,
+        row.confidential,
+    )
+
+
 _PARAGRAF_FIELDS = [
+    "corrected_at",
     "meeting_date",
     "reservation_text",
     "search_terms",
@@ -291,10 +310,12 @@ class _ProtocolWriter:
         # Positions are unique per meeting: move kept rows out of the way first.
         meeting.paragrafer.update(position=F("position") + 100_000)
         rows = []
+        now = timezone.now()
         for position, parsed in enumerate(self.protocol.paragraphs, start=1):
             row = existing.get(parsed.number) or Paragraf(
                 meeting=meeting, number=parsed.number
             )
+            before = _record_fields(row) if row.pk else None
             row.arende = arenden.get(parsed.dnr) if parsed.dnr else None
             row.referral = referral_slug(parsed.title, self.municipality.name)
             row.has_reservation = bool(parsed.reservations)
@@ -331,6 +352,8 @@ class _ProtocolWriter:
             row.recipients = list(parsed.recipients)
             row.confidential = parsed.confidential
             row.search_terms = search_terms(row.searchable_text)
+            if before is not None and before != _record_fields(row):
+                row.corrected_at = now
             rows.append(row)
         Paragraf.objects.bulk_update([r for r in rows if r.pk], _PARAGRAF_FIELDS)
         Paragraf.objects.bulk_create([r for r in rows if not r.pk])

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .feeds import SearchFeed
+from .feeds import ArendeFeed, MunicipalityFeed, NamndFeed, PartyFeed, SearchFeed
 
 app_name = "decisions"
 
@@ -9,13 +9,24 @@ urlpatterns = [
     path("", views.start, name="start"),
     path("sok/", views.search, name="search"),
     path("sok/feed/", SearchFeed(), name="search_feed"),
+    path("oppna-data/", views.open_data, name="open_data"),
     path("<slug:kommun>/", views.municipality, name="municipality"),
+    # Each page that lists paragraphs has their Atom feed at its address + feed/.
+    path("<slug:kommun>/feed/", MunicipalityFeed(), name="municipality_feed"),
     # Before the board's patterns, which would take "arende" for a board.
+    # A dnr may hold slashes: its feed is a separate prefix, not a suffix.
+    path("<slug:kommun>/arende-feed/<path:dnr>/", ArendeFeed(), name="arende_feed"),
     path("<slug:kommun>/arende/<path:dnr>/", views.arende, name="arende"),
     path("<slug:kommun>/remiss/<slug:referral>/", views.referral, name="referral"),
     path("<slug:kommun>/parti/<str:party>/", views.party, name="party"),
+    path("<slug:kommun>/parti/<str:party>/feed/", PartyFeed(), name="party_feed"),
     path("<slug:kommun>/person/<slug:person>/", views.person, name="person"),
     path("<slug:kommun>/<slug:namnd>/", views.namnd, name="namnd"),
+    path(
+        "<slug:kommun>/<slug:namnd>/feed/",
+        views.follows_board_aliases(NamndFeed()),
+        name="namnd_feed",
+    ),
     path("<slug:kommun>/<slug:namnd>/<slug:meeting>/", views.meeting, name="meeting"),
     path(
         "<slug:kommun>/<slug:namnd>/<slug:meeting>/paragraf-<slug:number>/",

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import Count, F, Max, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.views.decorators.http import condition
 
+from .dump import ARCHIVE_NAME, MANIFEST_NAME
 from .filters import ParagrafFilter
 from .models import (
     Arende,
@@ -340,3 +345,66 @@ def search(request: HttpRequest) -> HttpResponse:
         suggestion=result.suggestion,
     )
     return render(request, "decisions/search.html", context)
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    """What can be taken as data, and how: feeds, CSV, the archive download."""
+    manifest = read_manifest()
+    return render(request, "decisions/open_data.html", {"manifest": manifest})
+
+
+def read_manifest() -> dict[str, Any] | None:
+    try:
+        return json.loads((settings.OPEN_DATA_DIR / MANIFEST_NAME).read_text())
+    except FileNotFoundError:
+        return None
+
+
+# The files `manage.py dump_archive` writes, by name, with their media types.
+OPEN_DATA_FILES = {
+    ARCHIVE_NAME: "application/gzip",
+    MANIFEST_NAME: "application/json",
+}
+
+
+def _open_data_path(name: str) -> Path:
+    if name not in OPEN_DATA_FILES:
+        raise Http404("Ingen sådan fil bland öppna data.")
+    return settings.OPEN_DATA_DIR / name
+
+
+def _file_modified(request: HttpRequest, name: str) -> datetime.datetime | None:
+    try:
+        mtime = _open_data_path(name).stat().st_mtime
+    except FileNotFoundError:
+        return None
+    return datetime.datetime.fromtimestamp(mtime, tz=datetime.UTC)
+
+
+@condition(last_modified_func=_file_modified)
+def open_data_file(request: HttpRequest, name: str) -> FileResponse:
+    """Stream a file of the archive download from disk (If-Modified-Since
+    answers 304)."""
+    try:
+        handle = _open_data_path(name).open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Arkivfilen är inte skapad än (manage.py dump_archive).") from exc
+    return FileResponse(
+        handle,
+        content_type=OPEN_DATA_FILES[name],
+        as_attachment=name == ARCHIVE_NAME,
+        filename=name,
+    )
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawl every page but the admin and the endless search combinations; the
+    sitemap names every permanent address."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Disallow: {reverse('decisions:search')}",
+        f"Disallow: /en{reverse('decisions:search')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap_index'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
     "decisions",
@@ -120,6 +121,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
 }
+
+# The archive's public address: the ids of records made outside a request
+# (the archive download) start with it.
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where `manage.py dump_archive` writes the download that /oppna-data/ serves.
+OPEN_DATA_DIR = Path(os.getenv("OPEN_DATA_DIR", BASE_DIR / "media" / "open-data"))
 
 # Paragraphs per page on lists and search results.
 PAGE_SIZE = int(os.getenv("PAGE_SIZE", "20"))

@@ -1,9 +1,32 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
+
+from decisions import views
+from decisions.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap_index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    # The archive download: data, the same in every language.
+    path(
+        "oppna-data/<str:name>",
+        views.open_data_file,
+        name="open_data_file",
+    ),
     # Swedish without a prefix (the permanent addresses), English under /en/.
     *i18n_patterns(path("", include("decisions.urls")), prefix_default_language=False),
 ]

@@ -1,0 +1,257 @@
+"""Open data: feeds of every page that lists paragraphs, the sitemap, robots.txt,
+and the whole archive as one download."""
+
+import gzip
+import hashlib
+import json
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from unittest import mock
+
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+
+from decisions.dump import ARCHIVE_NAME, MANIFEST_NAME, write_archive
+from decisions.models import Paragraf
+from decisions.sitemaps import ParagrafSitemap
+from tests.factories import SEEDS, SJOBACKA
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def atom_entries(test: TestCase, url: str) -> list[ET.Element]:
+    """Fetch a feed, check what Atom requires of it, return its entries."""
+    response = test.client.get(url)
+    test.assertEqual(response.status_code, 200, url)
+    test.assertTrue(response["Content-Type"].startswith("application/atom+xml"))
+    feed = ET.fromstring(response.content)
+    test.assertEqual(feed.tag, f"{ATOM}feed")
+    for element in (feed, *feed.findall(f"{ATOM}entry")):
+        for required in ("id", "title", "updated"):
+            test.assertTrue(element.findtext(f"{ATOM}{required}"), (url, required))
+    return feed.findall(f"{ATOM}entry")
+
+
+def entry_ids(entries: list[ET.Element]) -> list[str]:
+    return [entry.findtext(f"{ATOM}id") for entry in entries]
+
+
+class FeedTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("ingest", *map(str, SEEDS), stdout=None, stderr=None)
+        cls.kultur = Paragraf.objects.get(number="7")
+        cls.social = Paragraf.objects.get(number="13")
+
+    def permalink(self, paragraf: Paragraf) -> str:
+        return "http://testserver" + paragraf.get_absolute_url()
+
+    def test_every_page_that_lists_paragraphs_has_a_feed_of_the_seeds(self):
+        kultur, social = self.permalink(self.kultur), self.permalink(self.social)
+        for url, expected in [
+            ("/stockholms-stad/feed/", {kultur, social}),
+            ("/stockholms-stad/kulturnamnden/feed/", {kultur}),
+            ("/stockholms-stad/socialnamnden/feed/", {social}),
+            ("/stockholms-stad/arende-feed/1.1/2152/2016/", {kultur}),
+            ("/stockholms-stad/parti/L/feed/", {kultur, social}),
+            ("/sok/feed/?q=smart+stad", {kultur, social}),
+        ]:
+            with self.subTest(url=url):
+                self.assertEqual(set(entry_ids(atom_entries(self, url))), expected)
+
+    def test_each_page_links_its_feed(self):
+        for page, feed in [
+            ("/stockholms-stad/", "/stockholms-stad/feed/"),
+            ("/stockholms-stad/kulturnamnden/", "/stockholms-stad/kulturnamnden/feed/"),
+            (
+                "/stockholms-stad/arende/1.1/2152/2016/",
+                "/stockholms-stad/arende-feed/1.1/2152/2016/",
+            ),
+            ("/stockholms-stad/parti/L/", "/stockholms-stad/parti/L/feed/"),
+        ]:
+            with self.subTest(page=page):
+                response = self.client.get(page)
+                self.assertContains(
+                    response,
+                    f'<link rel="alternate" type="application/atom+xml" '
+                    f'title="Bevaka som flöde (Atom)" href="{feed}">',
+                )
+
+    def test_an_unknown_owner_is_404_and_a_renamed_board_redirects(self):
+        self.assertEqual(
+            self.client.get("/stockholms-stad/parti/XX/feed/").status_code, 404
+        )
+        self.assertEqual(self.client.get("/ingen-kommun/feed/").status_code, 404)
+        board = self.kultur.meeting.namnd
+        board.slug = "kulturen"
+        board.save()
+        response = self.client.get("/stockholms-stad/kulturnamnden/feed/")
+        self.assertEqual(response.status_code, 301)
+        self.assertEqual(response["Location"], "/stockholms-stad/kulturen/feed/")
+
+    def test_pages_carry_open_graph_tags_for_sharing(self):
+        url = self.kultur.get_absolute_url()
+        response = self.client.get("/en" + url)
+        self.assertContains(
+            response, '<meta property="og:title" content="§ 7 Strategi för Stockholm'
+        )
+        self.assertContains(
+            response, f'<meta property="og:url" content="http://testserver{url}">'
+        )
+        self.assertContains(response, '<meta property="og:locale" content="en_GB">')
+        self.assertContains(
+            response,
+            f'<meta property="og:description" content="{self.kultur.decision[:20]}',
+        )
+
+    def test_confidential_paragraphs_are_in_no_feed(self):
+        Paragraf.objects.filter(pk=self.social.pk).update(confidential=True)
+        ids = entry_ids(atom_entries(self, "/stockholms-stad/feed/"))
+        self.assertEqual(ids, [self.permalink(self.kultur)])
+
+
+class CorrectionTests(TestCase):
+    def test_a_corrected_paragraph_comes_back_as_updated(self):
+        call_command("ingest", *map(str, SJOBACKA), stdout=None, stderr=None)
+        paragraf = Paragraf.objects.filter(decision__gt="").first()
+        Paragraf.objects.filter(pk=paragraf.pk).update(decision="Ett äldre beslut.")
+        call_command("ingest", "--reparse", stdout=None, stderr=None)
+        corrected = Paragraf.objects.exclude(corrected_at=None)
+        self.assertEqual(list(corrected), [paragraf])
+        board = paragraf.meeting.namnd
+        entries = atom_entries(self, board.get_absolute_url() + "feed/")
+        updated = {
+            entry.findtext(f"{ATOM}id"): entry.findtext(f"{ATOM}updated")
+            for entry in entries
+        }
+        corrected_at = corrected.get().corrected_at
+        self.assertEqual(
+            updated["http://testserver" + paragraf.get_absolute_url()],
+            corrected_at.isoformat(),
+        )
+        # Reparsing again changes nothing, so marks nothing.
+        call_command("ingest", "--reparse", stdout=None, stderr=None)
+        self.assertEqual(
+            Paragraf.objects.exclude(corrected_at=None).get().corrected_at,
+            corrected_at,
+        )
+
+
+class SitemapTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("ingest", *map(str, SJOBACKA), stdout=None, stderr=None)
+
+    def locations(self, url: str, tag: str) -> list[str]:
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200, url)
+        return [
+            loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")
+        ]
+
+    def test_the_sitemap_lists_every_paragraph_address_over_id_pages(self):
+        with mock.patch.object(ParagrafSitemap, "limit", 10):
+            pages = self.locations("/sitemap.xml", "sitemap")
+            paragraph_pages = [p for p in pages if "sitemap-paragrafer.xml" in p]
+            self.assertGreater(len(paragraph_pages), 1)
+            listed = [
+                loc
+                for page in paragraph_pages
+                for loc in self.locations(page.removeprefix("http://testserver"), "url")
+            ]
+            past_the_end = f"/sitemap-paragrafer.xml?p={len(paragraph_pages) + 1}"
+            self.assertEqual(self.client.get(past_the_end).status_code, 404)
+        expected = [
+            "http://testserver" + p.get_absolute_url()
+            for p in Paragraf.objects.order_by("pk")
+        ]
+        self.assertEqual(listed, expected)
+
+    def test_the_other_sitemaps_list_boards_meetings_and_cases(self):
+        places = self.locations("/sitemap-platser.xml", "url")
+        self.assertIn("http://testserver/sjobacka-kommun/kommunstyrelsen/", places)
+        self.assertIn("http://testserver/oppna-data/", places)
+        meetings = self.locations("/sitemap-sammantraden.xml", "url")
+        self.assertIn(
+            "http://testserver/sjobacka-kommun/kommunfullmaktige/2024-11-25/", meetings
+        )
+        cases = self.locations("/sitemap-arenden.xml", "url")
+        self.assertIn("http://testserver/sjobacka-kommun/arende/KS%202024/112/", cases)
+
+    def test_robots_txt_names_the_sitemap_and_keeps_crawlers_off_search(self):
+        response = self.client.get("/robots.txt")
+        self.assertEqual(response["Content-Type"], "text/plain")
+        text = response.content.decode()
+        self.assertIn("Sitemap: http://testserver/sitemap.xml\n", text)
+        self.assertIn("Disallow: /sok/\n", text)
+        self.assertIn("Disallow: /admin/\n", text)
+
+
+class ArchiveDumpTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("ingest", *map(str, SJOBACKA), stdout=None, stderr=None)
+        cls.secret = Paragraf.objects.filter(confidential=True).first()
+
+    def setUp(self):
+        self.folder = Path(self.enterContext(tempfile.TemporaryDirectory()))
+
+    def dump(self) -> list[dict]:
+        write_archive(self.folder, "https://oppnabeslut.example")
+        with gzip.open(self.folder / ARCHIVE_NAME, "rt", encoding="utf-8") as lines:
+            return [json.loads(line) for line in lines]
+
+    def test_the_dump_holds_every_published_paragraph_and_nothing_confidential(self):
+        self.assertIsNotNone(self.secret, "the samples hold a confidential paragraph")
+        records = self.dump()
+        published = Paragraf.objects.filter(confidential=False).order_by("pk")
+        self.assertEqual(
+            [r["id"] for r in records],
+            ["https://oppnabeslut.example" + p.get_absolute_url() for p in published],
+        )
+        self.assertNotIn(self.secret.title, json.dumps(records, ensure_ascii=False))
+        reserved = next(r for r in records if r["reservations"])
+        member = reserved["reservations"][0]["members"][0]
+        self.assertTrue(member["id"].startswith("https://oppnabeslut.example/"))
+        self.assertEqual(reserved["municipality"]["name"], "Sjöbacka kommun")
+
+    def test_the_manifest_counts_and_checks_the_file(self):
+        records = self.dump()
+        manifest = json.loads((self.folder / MANIFEST_NAME).read_text())
+        data = (self.folder / ARCHIVE_NAME).read_bytes()
+        self.assertEqual(manifest["paragraphs"], len(records))
+        self.assertEqual(manifest["bytes"], len(data))
+        self.assertEqual(manifest["sha256"], hashlib.sha256(data).hexdigest())
+        self.assertIn("upphovsrättslagen 9 §", manifest["terms"]["sv"])
+        # The same archive gives the same bytes: no timestamp inside the gzip.
+        self.dump()
+        self.assertEqual((self.folder / ARCHIVE_NAME).read_bytes(), data)
+        self.assertEqual(
+            sorted(p.name for p in self.folder.iterdir()),
+            sorted([ARCHIVE_NAME, MANIFEST_NAME]),
+        )
+
+    def test_the_download_is_served_with_its_date(self):
+        with override_settings(OPEN_DATA_DIR=self.folder):
+            self.assertEqual(
+                self.client.get("/oppna-data/" + ARCHIVE_NAME).status_code, 404
+            )
+            self.assertContains(self.client.get("/oppna-data/"), "inte skapad än")
+            call_command("dump_archive", output=self.folder, stdout=None)
+            response = self.client.get("/oppna-data/" + ARCHIVE_NAME)
+            self.assertEqual(response["Content-Type"], "application/gzip")
+            body = b"".join(response.streaming_content)
+            self.assertEqual(body, (self.folder / ARCHIVE_NAME).read_bytes())
+            again = self.client.get(
+                "/oppna-data/" + ARCHIVE_NAME,
+                headers={"if-modified-since": response["Last-Modified"]},
+            )
+            self.assertEqual(again.status_code, 304)
+            page = self.client.get("/oppna-data/")
+            self.assertContains(page, 'href="/oppna-data/oppna-beslut.jsonl.gz"')
+            self.assertEqual(self.client.get("/oppna-data/..").status_code, 404)
+            self.assertEqual(
+                self.client.get("/oppna-data/settings.py").status_code, 404
+            )
