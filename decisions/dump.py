@@ -1,8 +1,8 @@
 """The whole archive as one download: JSON Lines, gzip, and a manifest.
 
-Written as a stream: rows come from a server-side cursor in chunks with their
-reservations, proposals and votes, each line goes through gzip to disk, and
-the checksum is taken from the bytes as they are written. Memory stays that of
+Written as a stream: paragraphs come in batches by id (decisions.records),
+each line goes through gzip to disk, and the checksum is taken from the bytes
+as they are written. Memory stays that of
 one chunk whatever the archive's size (bench/dump.py measures it). The files
 appear only when complete (written beside, then renamed), so a reader never
 gets half an archive, and the same archive gives the same bytes (gzip without
@@ -22,12 +22,14 @@ from typing import BinaryIO
 
 from django.utils import timezone
 
-from .records import TERMS, published, record
+from .records import TERMS, batches, records
 
 ARCHIVE_NAME = "oppna-beslut.jsonl.gz"
 MANIFEST_NAME = "manifest.json"
-# Rows per round trip; each chunk's prefetches are one query per relation.
-CHUNK = 2000
+# Paragraphs per batch: a query for them, one more per kind of statement.
+BATCH = 2000
+# zlib's default: level 9 took twice the time for 3 % fewer bytes.
+COMPRESSION = 6
 
 
 @dataclass(frozen=True)
@@ -64,19 +66,24 @@ def write_archive(
     progress: Callable[[int], None] | None = None,
 ) -> Manifest:
     """Write ARCHIVE_NAME and MANIFEST_NAME into directory, replacing older
-    ones only once both are complete; progress(n) is called every chunk."""
+    ones only once both are complete; progress(n) is called every batch."""
     directory.mkdir(parents=True, exist_ok=True)
     archive = directory / ARCHIVE_NAME
     partial = archive.with_name(archive.name + ".partial")
     count = 0
     with partial.open("wb") as raw:
         hashing = _Hashing(raw)
-        with gzip.GzipFile(fileobj=hashing, mode="wb", mtime=0, filename="") as gz:
-            for paragraf in published().iterator(chunk_size=CHUNK):
-                line = json.dumps(record(paragraf, site_url), ensure_ascii=False)
-                gz.write(line.encode() + b"\n")
-                count += 1
-                if progress and count % CHUNK == 0:
+        with gzip.GzipFile(
+            fileobj=hashing, mode="wb", mtime=0, filename="", compresslevel=COMPRESSION
+        ) as gz:
+            for batch in batches(BATCH):
+                lines = [
+                    json.dumps(r, ensure_ascii=False) + "\n"
+                    for r in records(batch, site_url)
+                ]
+                gz.write("".join(lines).encode())
+                count += len(lines)
+                if progress:
                     progress(count)
         raw.flush()
         os.fsync(raw.fileno())

@@ -1,30 +1,40 @@
-"""A published paragraph as open data: one JSON object, the same in the
+"""Published paragraphs as open data: one JSON object each, the same in the
 archive download as wherever else the archive is handed out as data.
 
 Every identifier is a permanent address (the Swedish page's absolute URL), so
 a record found in the download can be cited, and a cited page found in the
-download. Confidential paragraphs are never records: `published()` leaves them
-out, and record() refuses one.
+download. Confidential paragraphs are never records.
+
+Records are built a batch at a time: the batch's reservations, proposals and
+votes come in one query each, as plain values, and the addresses of meetings,
+boards, municipalities, cases and members are reversed once per batch. Built
+one paragraph at a time through the ORM's prefetching, a million paragraphs
+took 15 minutes, two thirds of it in queryset cloning and URL reversing.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import translation
 
 from .models import (
+    Member,
     Paragraf,
     ParagrafQuerySet,
     ProposalMember,
+    Reservation,
     ReservationMember,
+    Vote,
     VoteCast,
 )
+from .models import Proposal as ProposalRow
 
-# What a record says of its origin, in the archive's manifest and beside it.
+# What the records say of their origin, in the archive's manifest and beside it.
 TERMS = {
     "sv": (
         "Protokollen och besluten är allmänna handlingar (tryckfrihetsförordningen "
@@ -42,106 +52,170 @@ TERMS = {
 
 
 def published() -> ParagrafQuerySet:
-    """Every paragraph anyone may take, with what its record prints, in id order
-    (stable, so a reader can resume and two dumps compare line by line)."""
+    """Every paragraph anyone may take, with its meeting, board, municipality
+    and case, in id order (stable: a reader can resume, and two dumps compare
+    line by line)."""
     return (
         Paragraf.objects.public()
+        .prefetch_related(None)
         .filter(confidential=False)
-        .prefetch_related(
-            Prefetch(
-                "reservations__reservationmember_set",
-                queryset=ReservationMember.objects.select_related("member"),
-            ),
-            Prefetch(
-                "proposals__proposalmember_set",
-                queryset=ProposalMember.objects.select_related("member"),
-            ),
-            Prefetch(
-                "votes__casts",
-                queryset=VoteCast.objects.select_related("member").order_by("pk"),
-            ),
-        )
         .order_by("pk")
     )
 
 
-def record(paragraf: Paragraf, site_url: str) -> dict[str, Any]:
-    """The paragraph as a JSON-ready dict; site_url is the archive's own
+def batches(size: int) -> Iterator[list[Paragraf]]:
+    """published() in batches of size, by keyset on the id: each batch is one
+    query however far into the archive, and only one batch is in memory."""
+    last = 0
+    while True:
+        batch = list(published().filter(pk__gt=last)[:size])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+def records(paragrafer: list[Paragraf], site_url: str) -> list[dict[str, Any]]:
+    """The paragraphs as JSON-ready dicts; site_url is the archive's own
     address ("https://oppnabeslut.se"), without a trailing slash."""
-    if paragraf.confidential:
-        raise ValueError(f"paragraf {paragraf.pk} is confidential: no record")
+    if any(p.confidential for p in paragrafer):
+        raise ValueError("a confidential paragraph has no record")
     with translation.override(settings.LANGUAGE_CODE):
-        return _record(paragraf, site_url)
+        return _Batch(paragrafer, site_url).records()
 
 
-def _record(paragraf: Paragraf, site_url: str) -> dict[str, Any]:
-    meeting = paragraf.meeting
-    namnd = meeting.namnd
-    municipality = namnd.municipality
-
-    def person(member) -> dict[str, Any]:
-        url = reverse("decisions:person", args=[municipality.slug, member.slug])
-        return {"id": site_url + url, "name": member.name, "party": member.party}
-
-    arende = paragraf.arende
-    return {
-        "id": site_url + paragraf.get_absolute_url(),
-        "number": paragraf.number,
-        "title": paragraf.title,
-        "decision": paragraf.decision,
-        "sections": paragraf.sections,
-        "procedure": paragraf.procedure,
-        "recipients": paragraf.recipients,
-        "text": paragraf.text,
-        "case": (
-            {"id": site_url + arende.get_absolute_url(), "dnr": arende.dnr}
-            if arende
-            else None
-        ),
-        "case_numbers": paragraf.case_numbers,
-        "referral": (
-            site_url + paragraf.get_referral_url() if paragraf.referral else None
-        ),
-        "meeting": {
-            "id": site_url + meeting.get_absolute_url(),
-            "date": meeting.date.isoformat() if meeting.date else None,
-            "protocol_number": meeting.protocol_number,
-            "posting_date": (
-                meeting.posting_date.isoformat() if meeting.posting_date else None
+class _Batch:
+    def __init__(self, paragrafer: list[Paragraf], site_url: str) -> None:
+        self.paragrafer = paragrafer
+        self.site_url = site_url
+        self.urls: dict[Any, str] = {}
+        ids = [p.pk for p in paragrafer]
+        self.reservations = _by_paragraf(
+            Reservation.objects.filter(paragraf__in=ids).order_by(
+                "paragraf_id", "position"
             ),
-        },
-        "board": {"id": site_url + namnd.get_absolute_url(), "name": namnd.name},
-        "municipality": {
-            "id": site_url + municipality.get_absolute_url(),
-            "name": municipality.name,
-        },
-        "reservations": [
+            ReservationMember.objects.filter(reservation__paragraf__in=ids),
+            "reservation_id",
+            ("kind", "text"),
+        )
+        self.proposals = _by_paragraf(
+            ProposalRow.objects.filter(paragraf__in=ids).order_by(
+                "paragraf_id", "position"
+            ),
+            ProposalMember.objects.filter(proposal__paragraf__in=ids),
+            "proposal_id",
+            ("text",),
+        )
+        self.votes = _by_paragraf(
+            Vote.objects.filter(paragraf__in=ids).order_by("paragraf_id", "position"),
+            VoteCast.objects.filter(vote__paragraf__in=ids).order_by("pk"),
+            "vote_id",
+            ("ja", "nej", "avstar"),
+            extra=("choice",),
+        )
+
+    def url(self, obj: Any) -> str:
+        key = (type(obj), obj.pk)
+        if key not in self.urls:
+            self.urls[key] = self.site_url + obj.get_absolute_url()
+        return self.urls[key]
+
+    def person(self, municipality_slug: str, member: dict[str, Any]) -> dict[str, Any]:
+        key = (municipality_slug, member["name"], member["party"])
+        if key not in self.urls:
+            slug = Member(name=member["name"], party=member["party"]).slug
+            path = reverse("decisions:person", args=[municipality_slug, slug])
+            self.urls[key] = self.site_url + path
+        out = {"id": self.urls[key], "name": member["name"], "party": member["party"]}
+        if "choice" in member:
+            out["choice"] = member["choice"]
+        return out
+
+    def records(self) -> list[dict[str, Any]]:
+        return [self.record(p) for p in self.paragrafer]
+
+    def record(self, paragraf: Paragraf) -> dict[str, Any]:
+        meeting = paragraf.meeting
+        namnd = meeting.namnd
+        municipality = namnd.municipality
+        arende = paragraf.arende
+        place = municipality.slug
+
+        def with_people(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [
+                {**row, "members": [self.person(place, m) for m in row["members"]]}
+                for row in rows
+            ]
+
+        votes = [
             {
-                "kind": r.kind,
-                "text": r.text,
-                "members": [
-                    person(row.member) for row in r.reservationmember_set.all()
-                ],
+                **{k: v for k, v in vote.items() if k != "members"},
+                "casts": [self.person(place, m) for m in vote["members"]],
             }
-            for r in paragraf.reservations.all()
-        ],
-        "proposals": [
-            {
-                "text": p.text,
-                "members": [person(row.member) for row in p.proposalmember_set.all()],
-            }
-            for p in paragraf.proposals.all()
-        ],
-        "votes": [
-            {
-                "ja": v.ja,
-                "nej": v.nej,
-                "avstar": v.avstar,
-                "casts": [
-                    {**person(cast.member), "choice": cast.choice}
-                    for cast in v.casts.all()
-                ],
-            }
-            for v in paragraf.votes.all()
-        ],
-    }
+            for vote in self.votes.get(paragraf.pk, [])
+        ]
+        meeting_url = self.url(meeting)
+        return {
+            # A paragraph's address extends its meeting's (decisions/urls.py).
+            "id": f"{meeting_url}paragraf-{paragraf.number}/",
+            "number": paragraf.number,
+            "title": paragraf.title,
+            "decision": paragraf.decision,
+            "sections": paragraf.sections,
+            "procedure": paragraf.procedure,
+            "recipients": paragraf.recipients,
+            "text": paragraf.text,
+            "case": ({"id": self.url(arende), "dnr": arende.dnr} if arende else None),
+            "case_numbers": paragraf.case_numbers,
+            "referral": (
+                self.site_url
+                + reverse("decisions:referral", args=[place, paragraf.referral])
+                if paragraf.referral
+                else None
+            ),
+            "meeting": {
+                "id": meeting_url,
+                "date": meeting.date.isoformat() if meeting.date else None,
+                "protocol_number": meeting.protocol_number,
+                "posting_date": (
+                    meeting.posting_date.isoformat() if meeting.posting_date else None
+                ),
+            },
+            "board": {"id": self.url(namnd), "name": namnd.name},
+            "municipality": {"id": self.url(municipality), "name": municipality.name},
+            "reservations": with_people(self.reservations.get(paragraf.pk, [])),
+            "proposals": with_people(self.proposals.get(paragraf.pk, [])),
+            "votes": votes,
+            "corrected_at": (
+                paragraf.corrected_at.isoformat() if paragraf.corrected_at else None
+            ),
+        }
+
+
+def _by_paragraf(
+    parents: Any,
+    links: Any,
+    parent_field: str,
+    fields: tuple[str, ...],
+    extra: tuple[str, ...] = (),
+) -> dict[int, list[dict[str, Any]]]:
+    """Statements (reservations, proposals, votes) per paragraph id, each a
+    dict of fields and its members in printed order, from two queries."""
+    members: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    order = ("position",) if "position" in _field_names(links.model) else ()
+    for row in links.order_by(parent_field, *order, "pk").values(
+        parent_field, "member__name", "member__party", *extra
+    ):
+        member = {"name": row["member__name"], "party": row["member__party"]}
+        member.update({name: row[name] for name in extra})
+        members[row[parent_field]].append(member)
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in parents.values("pk", "paragraf_id", *fields):
+        statement = {name: row[name] for name in fields}
+        statement["members"] = members.get(row["pk"], [])
+        out[row["paragraf_id"]].append(statement)
+    return out
+
+
+def _field_names(model: Any) -> set[str]:
+    return {f.name for f in model._meta.get_fields()}

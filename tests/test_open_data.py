@@ -216,6 +216,14 @@ class ArchiveDumpTests(TestCase):
         member = reserved["reservations"][0]["members"][0]
         self.assertTrue(member["id"].startswith("https://oppnabeslut.example/"))
         self.assertEqual(reserved["municipality"]["name"], "Sjöbacka kommun")
+        # Statements, proposals and votes come with their members, as printed.
+        for kind, people in [("proposals", "members"), ("votes", "casts")]:
+            row = next(r[kind][0] for r in records if r[kind])
+            self.assertTrue(row[people][0]["name"], kind)
+        vote = next(r["votes"][0] for r in records if r["votes"])
+        self.assertLessEqual(
+            {cast["choice"] for cast in vote["casts"]}, {"ja", "nej", "avstar"}
+        )
 
     def test_the_manifest_counts_and_checks_the_file(self):
         records = self.dump()

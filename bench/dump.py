@@ -1,0 +1,111 @@
+"""How the archive download scales: time, size and memory of writing it.
+
+    .venv/bin/python bench/dump.py [--paragraphs 1000000] [--database-url URL]
+
+Writes the download (decisions.dump.write_archive, as `manage.py dump_archive`
+does) from `<name>_search_<N>`, the generated archive bench/search.py fills and
+keeps; when that database is missing or was filled under other migrations, this
+script fills it the same way first (about 12 minutes for a million paragraphs).
+While writing it samples the process's resident memory every 10 % of the rows:
+a flat line is the claim (the rows stream from a server-side cursor in chunks,
+each line goes through gzip to disk). The last line is one JSON object:
+paragraphs, seconds, bytes, rss_mb_at_10pct, rss_mb_at_end, peak_rss_mb.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from databases import server_params, sibling  # noqa: E402
+
+
+def rss_mb() -> float:
+    """The resident memory of this process now, from /proc (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--paragraphs", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    args = parser.parse_args()
+    if not args.database_url:
+        parser.error(
+            "give --database-url or set DATABASE_URL (scripts/with-db.sh does)"
+        )
+
+    url, name = sibling(args.database_url, f"search_{args.paragraphs}")
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    import search as search_bench
+
+    from decisions.dump import write_archive
+    from decisions.models import Paragraf
+
+    params = server_params(url)
+    with search_bench.exclusive(params, name):
+        if not search_bench.reusable(params, name, args.paragraphs):
+            search_bench.fill(url, name, args.paragraphs, jobs=2)
+        published = Paragraf.objects.filter(confidential=False).count()
+        step = max(1, published // 10)
+        samples: list[tuple[int, float]] = []
+        next_sample = step
+
+        def progress(n: int) -> None:
+            nonlocal next_sample
+            if n >= next_sample:
+                samples.append((n, rss_mb()))
+                next_sample += step
+
+        start_rss = rss_mb()
+        with tempfile.TemporaryDirectory() as folder:
+            started = time.perf_counter()
+            manifest = write_archive(
+                Path(folder), "https://oppnabeslut.example", progress
+            )
+            seconds = time.perf_counter() - started
+    end_rss = rss_mb()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{manifest.paragraphs} paragraphs in {seconds:.1f} s "
+        f"({manifest.paragraphs / seconds:.0f}/s), {manifest.bytes / 1e6:.1f} MB gzip"
+    )
+    print(f"resident memory: {start_rss:.0f} MB before writing")
+    for n, mb in samples:
+        print(f"  after {n:>9} paragraphs: {mb:.0f} MB")
+    print(f"  at the end: {end_rss:.0f} MB; peak {peak:.0f} MB")
+    first = samples[0][1] if samples else end_rss
+    print(
+        json.dumps(
+            {
+                "paragraphs": manifest.paragraphs,
+                "seconds": round(seconds, 1),
+                "bytes": manifest.bytes,
+                "rss_mb_at_10pct": round(first, 1),
+                "rss_mb_at_end": round(end_rss, 1),
+                "peak_rss_mb": round(peak, 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
