@@ -16,9 +16,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 from django.views.decorators.http import condition
 
 from .dump import ARCHIVE_NAME, MANIFEST_NAME
+from .exports import csv_response, wants_csv
 from .filters import ParagrafFilter
 from .models import (
     Arende,
@@ -129,6 +131,8 @@ def municipality(request: HttpRequest, kommun: str) -> HttpResponse:
         .filter(meeting__namnd__municipality=municipality)
         .newest()
     )
+    if wants_csv(request):
+        return csv_response(request, paragrafer, municipality.slug)
     return render(
         request,
         "decisions/municipality.html",
@@ -151,6 +155,8 @@ def namnd(request: HttpRequest, kommun: str, namnd: str) -> HttpResponse:
         F("date").desc(nulls_last=True), "slug"
     )
     paragrafer = Paragraf.objects.public().filter(meeting__namnd=board).newest()
+    if wants_csv(request):
+        return csv_response(request, paragrafer, f"{kommun}-{board.slug}")
     return render(
         request,
         "decisions/namnd.html",
@@ -175,6 +181,8 @@ def meeting(
         slug=meeting,
     )
     paragrafer = Paragraf.objects.public().filter(meeting=found).order_by("position")
+    if wants_csv(request):
+        return csv_response(request, paragrafer, f"{kommun}-{namnd}-{found.slug}")
     attendance = found.attendance.select_related("member")
     return render(
         request,
@@ -216,6 +224,8 @@ def arende(request: HttpRequest, kommun: str, dnr: str) -> HttpResponse:
     paragrafer = (
         Paragraf.objects.public().filter(arende=case, confidential=False).oldest_first()
     )
+    if wants_csv(request):
+        return csv_response(request, paragrafer, f"{kommun}-{slugify(dnr)}")
     return render(
         request, "decisions/arende.html", {"arende": case, "paragrafer": paragrafer}
     )
@@ -266,6 +276,8 @@ def party(request: HttpRequest, kommun: str, party: str) -> HttpResponse:
         reserving_parties__contains=[party],
         confidential=False,
     )
+    if wants_csv(request):
+        return csv_response(request, reserved, f"{kommun}-{slugify(party)}")
     proposals = Proposal.objects.filter(
         paragraf__meeting__namnd__municipality=municipality,
         paragraf__confidential=False,
@@ -321,6 +333,8 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {"filter": filterset, "form": filterset.form, "query": ""}
     if filterset.is_bound and not filterset.form.is_valid():
         return render(request, "decisions/search.html", context, status=400)
+    if wants_csv(request):
+        return csv_response(request, filterset.scope(), "sok")
     query = filterset.query
     context["query"] = query
     if query:

@@ -93,6 +93,7 @@ PAGE_KINDS = {
     "referral": "/sjobacka-kommun/remiss/program-for-oppna-data-och-digital-insyn/",
     "party": "/sjobacka-kommun/parti/SD/",
     "person": "/sjobacka-kommun/person/jonas-frisk-mp/",
+    "open-data": "/oppna-data/",
 }
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artefacts" / "screenshots"
 

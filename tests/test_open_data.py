@@ -1,8 +1,10 @@
 """Open data: feeds of every page that lists paragraphs, the sitemap, robots.txt,
 and the whole archive as one download."""
 
+import csv
 import gzip
 import hashlib
+import io
 import json
 import tempfile
 import xml.etree.ElementTree as ET
@@ -263,3 +265,67 @@ class ArchiveDumpTests(TestCase):
             self.assertEqual(
                 self.client.get("/oppna-data/settings.py").status_code, 404
             )
+
+
+class CsvTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("ingest", *map(str, SJOBACKA), stdout=None, stderr=None)
+        call_command("ingest", *map(str, SEEDS), stdout=None, stderr=None)
+
+    def rows(self, url: str) -> list[list[str]]:
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200, url)
+        self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
+        self.assertTrue(response["Content-Disposition"].startswith("attachment;"))
+        body = b"".join(response.streaming_content)
+        self.assertTrue(body.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM")
+        return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+
+    def test_a_search_as_csv_has_the_columns_and_swedish_characters(self):
+        header, *rows = self.rows("/sok/?q=smart+stad&format=csv")
+        self.assertEqual(header[:3], ["adress", "kommun", "nämnd"])
+        self.assertEqual(len(header), 10)
+        by_board = {row[2]: row for row in rows}
+        self.assertEqual(set(by_board), {"Kulturnämnden", "Socialnämnden"})
+        kultur = by_board["Kulturnämnden"]
+        self.assertEqual(kultur[1], "Stockholms stad")
+        self.assertTrue(kultur[0].startswith("http://testserver/stockholms-stad/"))
+        self.assertEqual(kultur[6], "1.1/2152/2016")
+        self.assertEqual(kultur[8:], ["ja", "L"])
+        self.assertIn("Strategi för Stockholm", kultur[5])
+
+    def test_every_list_page_is_also_csv_and_leaves_out_the_confidential(self):
+        secret = Paragraf.objects.get(confidential=True)
+        board = secret.meeting.namnd
+        for url in [
+            board.municipality.get_absolute_url(),
+            board.get_absolute_url(),
+            secret.meeting.get_absolute_url(),
+        ]:
+            with self.subTest(url=url):
+                page = self.client.get(url)
+                self.assertContains(page, 'href="?format=csv" type="text/csv"')
+                rows = self.rows(url + "?format=csv")[1:]
+                addresses = {row[0] for row in rows}
+                self.assertTrue(rows)
+                self.assertNotIn(
+                    "http://testserver" + secret.get_absolute_url(), addresses
+                )
+        meeting = secret.meeting
+        listed = [
+            row[4] for row in self.rows(meeting.get_absolute_url() + "?format=csv")[1:]
+        ]
+        self.assertEqual(
+            listed,
+            [
+                p.number
+                for p in meeting.paragrafer.filter(confidential=False).order_by(
+                    "position"
+                )
+            ],
+        )
+        self.assertEqual(len(self.rows("/stockholms-stad/parti/L/?format=csv")), 3)
+        self.assertEqual(
+            len(self.rows("/stockholms-stad/arende/1.1/2152/2016/?format=csv")), 2
+        )
