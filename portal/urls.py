@@ -21,6 +21,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    path("api/v1/", include("decisions.api_urls")),
     # The archive download: data, the same in every language.
     path(
         "oppna-data/<str:name>",

@@ -1,0 +1,501 @@
+"""The read-only JSON API under /api/v1/, described by OpenAPI 3 at
+/api/v1/schema/ and browsable at /api/v1/docs/.
+
+Every object's `id` is its page's permanent address, so what the API returns
+can be cited and what is cited can be fetched: a detail's API address is
+/api/v1/<kind>/ and the page's path. Paragraphs are the same records as the
+archive download (decisions.records). Lists page by a cursor on the id, newest
+first: a cursor points between two ids, so minutes ingested while a client
+pages neither shift nor repeat what it sees. Confidential paragraphs appear
+nowhere.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import http_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .filters import ParagrafFilter
+from .models import Arende, Meeting, Member, Municipality, Namnd, Reservation
+from .records import published, records
+
+
+class NewestFirst(CursorPagination):
+    ordering = "-pk"
+    page_size = 50
+    max_page_size = 500
+    page_size_query_param = "antal"
+
+
+def site_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")[:-1]
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class Permalink(serializers.Field):
+    """An object's page as an absolute address: its permanent id (of the
+    object itself with source="*", else of the related object named)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, obj: Any) -> str:
+        return site_url(self.context["request"]) + obj.get_absolute_url()
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    id = Permalink(source="*")
+
+    class Meta:
+        model = Municipality
+        fields = ["id", "name", "slug"]
+
+
+class NamndSerializer(serializers.ModelSerializer):
+    id = Permalink(source="*")
+    municipality = Permalink()
+
+    class Meta:
+        model = Namnd
+        fields = ["id", "name", "slug", "municipality"]
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    id = Permalink(source="*")
+    board = Permalink(source="namnd")
+    appeal_deadline = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "board",
+            "date",
+            "protocol_number",
+            "place",
+            "time",
+            "posting_date",
+            "appeal_deadline",
+            "ingested_at",
+        ]
+
+
+class ArendeSerializer(serializers.ModelSerializer):
+    id = Permalink(source="*")
+    municipality = Permalink()
+
+    class Meta:
+        model = Arende
+        fields = ["id", "dnr", "title", "municipality"]
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    id = Permalink(source="*")
+    municipality = Permalink()
+
+    class Meta:
+        model = Member
+        fields = ["id", "name", "party", "municipality"]
+
+
+class ReservationSerializer(serializers.ModelSerializer):
+    paragraph = Permalink(source="paragraf")
+    members = MemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Reservation
+        fields = ["paragraph", "kind", "text", "members"]
+
+
+class PartySerializer(serializers.Serializer):
+    id = serializers.URLField(help_text="Partiets sida i kommunen")
+    party = serializers.CharField()
+    municipality = serializers.URLField()
+    members = serializers.IntegerField()
+    reservations = serializers.IntegerField()
+
+
+# The shape of decisions.records, for the OpenAPI description (records are
+# built without serializers: the archive download writes a million of them).
+class _Ref(serializers.Serializer):
+    id = serializers.URLField()
+    name = serializers.CharField()
+
+
+class _Person(_Ref):
+    party = serializers.CharField()
+
+
+class _Cast(_Person):
+    choice = serializers.ChoiceField(choices=["ja", "nej", "avstar"])
+
+
+class _Statement(serializers.Serializer):
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    members = _Person(many=True)
+
+
+class _Proposal(serializers.Serializer):
+    text = serializers.CharField()
+    members = _Person(many=True)
+
+
+class _Vote(serializers.Serializer):
+    ja = serializers.IntegerField(allow_null=True)
+    nej = serializers.IntegerField(allow_null=True)
+    avstar = serializers.IntegerField(allow_null=True)
+    casts = _Cast(many=True)
+
+
+class _Case(serializers.Serializer):
+    id = serializers.URLField()
+    dnr = serializers.CharField()
+
+
+class _MeetingRef(serializers.Serializer):
+    id = serializers.URLField()
+    date = serializers.DateField(allow_null=True)
+    protocol_number = serializers.CharField()
+    posting_date = serializers.DateField(allow_null=True)
+
+
+class _Section(serializers.Serializer):
+    kind = serializers.CharField()
+    heading = serializers.CharField()
+    text = serializers.CharField()
+    stage = serializers.CharField(allow_null=True)
+
+
+class ParagrafRecordSerializer(serializers.Serializer):
+    id = serializers.URLField(help_text="Paragrafens fasta adress")
+    number = serializers.CharField()
+    title = serializers.CharField()
+    decision = serializers.CharField()
+    sections = _Section(many=True)
+    procedure = serializers.CharField()
+    recipients = serializers.ListField(child=serializers.CharField())
+    text = serializers.CharField()
+    case = _Case(allow_null=True)
+    case_numbers = serializers.ListField(child=serializers.CharField())
+    referral = serializers.URLField(allow_null=True)
+    meeting = _MeetingRef()
+    board = _Ref()
+    municipality = _Ref()
+    reservations = _Statement(many=True)
+    proposals = _Proposal(many=True)
+    votes = _Vote(many=True)
+    corrected_at = serializers.DateTimeField(allow_null=True)
+
+
+# Query parameters of the lists: name -> (lookup, type, description).
+Params = dict[str, tuple[str, type, str]]
+
+
+def _schema_parameters(params: Params) -> list[OpenApiParameter]:
+    return [
+        OpenApiParameter(name, kind, description=text)
+        for name, (_, kind, text) in params.items()
+    ]
+
+
+class FilteredList(generics.ListAPIView):
+    """A list narrowed by the query parameters in `params`; a value of the
+    wrong type is a 400 naming the parameter, not an empty list."""
+
+    pagination_class = NewestFirst
+    params: Params = {}
+
+    def get_queryset(self) -> QuerySet:
+        queryset = self.base_queryset()
+        for name, (lookup, kind, _) in self.params.items():
+            value = self.request.query_params.get(name)
+            if value in (None, ""):
+                continue
+            try:
+                typed = kind(value)
+            except ValueError as exc:
+                raise ValidationError({name: f"Ogiltigt värde: {value!r}"}) from exc
+            queryset = queryset.filter(**{lookup: typed})
+        return queryset
+
+    def base_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+
+KOMMUN: Params = {"kommun": ("municipality__slug", str, "Kommunens slug")}
+
+
+@extend_schema(parameters=_schema_parameters(KOMMUN))
+class MunicipalityList(FilteredList):
+    serializer_class = MunicipalitySerializer
+    params = {"kommun": ("slug", str, "Kommunens slug")}
+
+    def base_queryset(self) -> QuerySet:
+        return Municipality.objects.all()
+
+
+class MunicipalityDetail(generics.RetrieveAPIView):
+    serializer_class = MunicipalitySerializer
+
+    def get_object(self) -> Municipality:
+        return get_object_or_404(Municipality, slug=self.kwargs["kommun"])
+
+
+@extend_schema(parameters=_schema_parameters(KOMMUN))
+class NamndList(FilteredList):
+    serializer_class = NamndSerializer
+    params = KOMMUN
+
+    def base_queryset(self) -> QuerySet:
+        return Namnd.objects.select_related("municipality")
+
+
+class NamndDetail(generics.RetrieveAPIView):
+    serializer_class = NamndSerializer
+
+    def get_object(self) -> Namnd:
+        return get_object_or_404(
+            Namnd.objects.select_related("municipality"),
+            municipality__slug=self.kwargs["kommun"],
+            slug=self.kwargs["namnd"],
+        )
+
+
+MEETING_PARAMS: Params = {
+    "kommun": ("namnd__municipality__slug", str, "Kommunens slug"),
+    "namnd": ("namnd__slug", str, "Nämndens slug"),
+    "ar": ("date__year", int, "Sammanträdets år"),
+}
+
+
+def _last_modified(
+    response: Response, times: list[datetime.datetime | None]
+) -> Response:
+    """Last-Modified: the newest ingest or correction among what is shown."""
+    known = [t for t in times if t]
+    if known:
+        response["Last-Modified"] = http_date(max(known).timestamp())
+    return response
+
+
+@extend_schema(parameters=_schema_parameters(MEETING_PARAMS))
+class MeetingList(FilteredList):
+    serializer_class = MeetingSerializer
+    params = MEETING_PARAMS
+
+    def base_queryset(self) -> QuerySet:
+        return Meeting.objects.select_related("namnd__municipality").defer(
+            "source_text"
+        )
+
+
+class MeetingDetail(generics.RetrieveAPIView):
+    serializer_class = MeetingSerializer
+
+    def get_object(self) -> Meeting:
+        return get_object_or_404(
+            Meeting.objects.select_related("namnd__municipality").defer("source_text"),
+            namnd__municipality__slug=self.kwargs["kommun"],
+            namnd__slug=self.kwargs["namnd"],
+            slug=self.kwargs["meeting"],
+        )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        meeting = self.get_object()
+        response = Response(self.get_serializer(meeting).data)
+        return _last_modified(response, [meeting.ingested_at])
+
+
+PARAGRAF_PARAMS = [
+    OpenApiParameter("q", str, description="Sökord, som i sökrutan på /sok/"),
+    OpenApiParameter("kommun", str, description="Kommunens slug"),
+    OpenApiParameter("namnd", int, description="Nämndens nummer, som i /sok/"),
+    OpenApiParameter("ar", int, description="Sammanträdets år"),
+    OpenApiParameter("fran", OpenApiTypes.DATE, description="Från och med datum"),
+    OpenApiParameter("till", OpenApiTypes.DATE, description="Till och med datum"),
+    OpenApiParameter("parti", str, description="Parti som reserverat sig"),
+    OpenApiParameter("reservation", bool, description="Med reservation"),
+]
+
+
+@extend_schema(parameters=PARAGRAF_PARAMS)
+class ParagrafList(generics.ListAPIView):
+    """Published paragraphs, filtered as the search is (the same parameters,
+    checked by the same form), newest first."""
+
+    serializer_class = ParagrafRecordSerializer
+    pagination_class = NewestFirst
+
+    def get_queryset(self) -> QuerySet:
+        params = self.request.query_params.copy()
+        for own in ("cursor", NewestFirst.page_size_query_param, "format"):
+            params.pop(own, None)
+        filterset = ParagrafFilter(params or None, queryset=published())
+        if filterset.is_bound and not filterset.form.is_valid():
+            raise ValidationError(filterset.form.errors)
+        return filterset.scope()
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        response = self.get_paginated_response(records(page, site_url(request)))
+        return _last_modified(
+            response, [t for p in page for t in (p.meeting.ingested_at, p.corrected_at)]
+        )
+
+
+class ParagrafDetail(generics.RetrieveAPIView):
+    serializer_class = ParagrafRecordSerializer
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        paragraf = (
+            published()
+            .filter(
+                meeting__namnd__municipality__slug=kwargs["kommun"],
+                meeting__namnd__slug=kwargs["namnd"],
+                meeting__slug=kwargs["meeting"],
+                number=kwargs["number"],
+            )
+            .first()
+        )
+        if paragraf is None:
+            raise NotFound("Ingen publicerad paragraf med den adressen.")
+        response = Response(records([paragraf], site_url(request))[0])
+        return _last_modified(
+            response, [paragraf.meeting.ingested_at, paragraf.corrected_at]
+        )
+
+
+ARENDE_PARAMS: Params = {
+    **KOMMUN,
+    "dnr": ("dnr__iexact", str, "Diarienummer som det står"),
+}
+
+
+@extend_schema(parameters=_schema_parameters(ARENDE_PARAMS))
+class ArendeList(FilteredList):
+    serializer_class = ArendeSerializer
+    params = ARENDE_PARAMS
+
+    def base_queryset(self) -> QuerySet:
+        return Arende.objects.select_related("municipality")
+
+
+class ArendeDetail(generics.RetrieveAPIView):
+    serializer_class = ArendeSerializer
+
+    def get_object(self) -> Arende:
+        return get_object_or_404(
+            Arende.objects.select_related("municipality"),
+            municipality__slug=self.kwargs["kommun"],
+            dnr=self.kwargs["dnr"],
+        )
+
+
+RESERVATION_PARAMS: Params = {
+    "kommun": ("paragraf__meeting__namnd__municipality__slug", str, "Kommunens slug"),
+    "namnd": ("paragraf__meeting__namnd__slug", str, "Nämndens slug"),
+    "parti": ("members__party", str, "Ledamöternas parti"),
+    "typ": ("kind", str, "reservation, sarskilt_uttalande, protokollsanteckning, jav"),
+}
+
+
+@extend_schema(parameters=_schema_parameters(RESERVATION_PARAMS))
+class ReservationList(FilteredList):
+    serializer_class = ReservationSerializer
+    params = RESERVATION_PARAMS
+
+    def base_queryset(self) -> QuerySet:
+        return (
+            Reservation.objects.filter(paragraf__confidential=False)
+            .select_related("paragraf__meeting__namnd__municipality")
+            .prefetch_related("members__municipality")
+        )
+
+    def get_queryset(self) -> QuerySet:
+        # A party filter joins the members: keep each reservation once.
+        return super().get_queryset().distinct()
+
+
+MEMBER_PARAMS: Params = {
+    **KOMMUN,
+    "parti": ("party", str, "Partiets förkortning"),
+}
+
+
+@extend_schema(parameters=_schema_parameters(MEMBER_PARAMS))
+class MemberList(FilteredList):
+    serializer_class = MemberSerializer
+    params = MEMBER_PARAMS
+
+    def base_queryset(self) -> QuerySet:
+        return Member.objects.select_related("municipality")
+
+
+class MemberDetail(generics.RetrieveAPIView):
+    serializer_class = MemberSerializer
+
+    def get_object(self) -> Member:
+        municipality = get_object_or_404(Municipality, slug=self.kwargs["kommun"])
+        member = Member.objects.by_slug(municipality, self.kwargs["person"])
+        if member is None:
+            raise NotFound("Ingen person med den adressen.")
+        member.municipality = municipality
+        return member
+
+
+@extend_schema(parameters=_schema_parameters(KOMMUN))
+class PartyList(FilteredList):
+    """Each party of each municipality: its members and the paragraphs where
+    they dissented. Few enough rows for one page."""
+
+    serializer_class = PartySerializer
+    pagination_class = None
+    params = KOMMUN
+
+    def base_queryset(self) -> QuerySet:
+        return Member.objects.exclude(party="")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        rows = (
+            self.get_queryset()
+            .values("municipality__slug", "municipality__name", "party")
+            .annotate(
+                members=Count("pk", distinct=True),
+                reservations=Count(
+                    "reservations",
+                    filter=Q(reservations__kind=Reservation.Kind.RESERVATION),
+                    distinct=True,
+                ),
+            )
+            .order_by("municipality__name", "party")
+        )
+        base = site_url(request)
+        data = [
+            {
+                "id": base
+                + reverse(
+                    "decisions:party", args=[row["municipality__slug"], row["party"]]
+                ),
+                "party": row["party"],
+                "municipality": base
+                + reverse("decisions:municipality", args=[row["municipality__slug"]]),
+                "members": row["members"],
+                "reservations": row["reservations"],
+            }
+            for row in rows
+        ]
+        return Response(PartySerializer(data, many=True).data)
