@@ -20,7 +20,8 @@ RUN python -m pip install --upgrade pip -c constraints.txt \
 
 COPY . .
 RUN python manage.py collectstatic --noinput --verbosity 0 \
-    && useradd --system --no-create-home --uid 10001 app
+    && useradd --system --no-create-home --uid 10001 app \
+    && mkdir -p /data/open-data && chown app /data/open-data
 
 USER app
 EXPOSE 8000

@@ -34,6 +34,7 @@ run: venv
 	$(WITH_DB) $(PY) manage.py migrate --noinput
 	$(WITH_DB) $(PY) manage.py ingest samples/*.txt
 	$(WITH_DB) $(PY) manage.py ingest --kommun "Stockholms stad" samples/stockholm/*.txt
+	$(WITH_DB) $(PY) manage.py dump_archive
 	$(WITH_DB) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(WITH_DB) .venv/bin/gunicorn portal.wsgi --bind 127.0.0.1:$(PORT) \
 		--access-logfile - --no-control-socket

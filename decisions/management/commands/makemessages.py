@@ -15,4 +15,6 @@ class Command(makemessages.Command):
         options["ignore_patterns"] = [*options["ignore_patterns"], *IGNORED]
         # File names without line numbers: a moved line changes no catalogue.
         options["add_location"] = options["add_location"] or "file"
+        # A string no longer in the code leaves the catalogue with it.
+        options["no_obsolete"] = True
         super().handle(*args, **options)
