@@ -45,6 +45,8 @@ class ParagrafFeed(Feed):
     owner (from the URL) and the paragraphs of that owner."""
 
     feed_type = Atom1Feed
+    # RFC 4287: a feed names an author unless every entry does.
+    author_name = "Öppna beslut"
 
     def get_object(self, request: HttpRequest, **kwargs: Any) -> Scope:
         return Scope(

@@ -30,9 +30,15 @@ def atom_entries(test: TestCase, url: str) -> list[ET.Element]:
     test.assertTrue(response["Content-Type"].startswith("application/atom+xml"))
     feed = ET.fromstring(response.content)
     test.assertEqual(feed.tag, f"{ATOM}feed")
+    # What RFC 4287 requires: id, title, updated everywhere; an author and a
+    # self link for the feed; a link for each entry.
+    test.assertTrue(feed.findtext(f"{ATOM}author/{ATOM}name"), url)
+    test.assertTrue(feed.find(f"{ATOM}link[@rel='self']") is not None, url)
     for element in (feed, *feed.findall(f"{ATOM}entry")):
         for required in ("id", "title", "updated"):
             test.assertTrue(element.findtext(f"{ATOM}{required}"), (url, required))
+    for entry in feed.findall(f"{ATOM}entry"):
+        test.assertTrue(entry.find(f"{ATOM}link").get("href"), url)
     return feed.findall(f"{ATOM}entry")
 
 
