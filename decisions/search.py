@@ -106,17 +106,22 @@ counted AS (
 )
 SELECT
     (SELECT count(*) FROM found),
-    ARRAY(SELECT id FROM counted ORDER BY meeting_date DESC NULLS LAST, id),
+    {ids},
     (SELECT json_agg(json_build_array(meeting_id, y, n, reserved)) FROM (
         SELECT meeting_id, extract(year FROM meeting_date)::int AS y,
             count(*) AS n, count(*) FILTER (WHERE has_reservation) AS reserved
         FROM counted GROUP BY 1, 2) c),
-    (SELECT json_object_agg(p, n) FROM (
-        SELECT p, count(*) AS n
-        FROM (SELECT unnest(reserving_parties) AS p FROM counted) u
-        GROUP BY p) c),
+    {parties},
     {seen}
 """
+# What only some walks need: the search's own walk its ids, and the `parti` facet's
+# walk (and the search's own) the counts per party; a facet's walk without
+# them is ≈10 ms faster at 10,000 rows (no sort of the ids, no unnest).
+_IDS = "ARRAY(SELECT id FROM counted ORDER BY meeting_date DESC NULLS LAST, id)"
+_PARTIES = """(SELECT json_object_agg(p, n) FROM (
+        SELECT p, count(*) AS n
+        FROM (SELECT unnest(reserving_parties) AS p FROM counted) u
+        GROUP BY p) c)"""
 _COLUMNS = ("pk", "meeting_id", "meeting_date", "has_reservation", "reserving_parties")
 # {candidates} is the ORM's SQL for a phrase's newest candidates with `search`,
 # {phrase} its tsquery. Every level keeps the order, so no Sort node waits for
@@ -138,18 +143,25 @@ LIMIT {limit}
 def walk_matches(
     filterset: ParagrafFilter, limit: int, without: str | None = None
 ) -> Walk:
-    """The newest matches of the search, leaving out the filter `without`."""
+    """The newest matches of the search, leaving out the filter `without`.
+
+    A walk without a filter serves that filter's facet alone (facets()): it
+    has no ids, and counts per party only for `parti`.
+    """
     if filterset.query and needs_positions(filterset.query):
         return newest_phrase_matches(filterset, limit, without)
-    return newest_matches(filterset.scope(without=without), limit)
+    return newest_matches(filterset.scope(without=without), limit, facet=without)
 
 
-def newest_matches(scope: ParagrafQuerySet, limit: int) -> Walk:
+def newest_matches(
+    scope: ParagrafQuerySet, limit: int, *, facet: str | None = None
+) -> Walk:
     """Walk the newest `limit` + 1 rows of scope (the index's order) and count
-    the first `limit` of them per meeting, year and reserving party."""
+    the first `limit` of them per meeting, year and reserving party; for one
+    `facet` only, see walk_matches()."""
     rows = scope.order_by(*NEWEST).values_list(*_COLUMNS)[: limit + 1]
     sql, params = rows.query.sql_with_params()
-    return _walk(sql, params, limit)
+    return _walk(sql, params, limit, facet=facet)
 
 
 def newest_phrase_matches(
@@ -184,21 +196,31 @@ def newest_phrase_matches(
             .replace("{limit}", str(limit + 1)),
             (*params, *phrase_params),
             limit,
+            facet=without,
             seen=True,
         )
         if walk.found > limit or (walk.seen or first) < first:
             return walk
         if not walk.found:
             break
-    return newest_matches(filterset.scope(without=without), limit)
+    return newest_matches(filterset.scope(without=without), limit, facet=without)
 
 
-def _walk(sql: str, params: tuple, limit: int, *, seen: bool = False) -> Walk:
+def _walk(
+    sql: str,
+    params: tuple,
+    limit: int,
+    *,
+    facet: str | None = None,
+    seen: bool = False,
+) -> Walk:
     """Run _WALK around sql, the newest rows, counting the first `limit`."""
     with connection.cursor() as cursor:
         cursor.execute(
             _WALK.replace("{walk}", sql)
             .replace("{limit}", str(limit))
+            .replace("{ids}", _IDS if facet is None else "NULL")
+            .replace("{parties}", _PARTIES if facet in (None, "parti") else "NULL")
             .replace("{seen}", "(SELECT max(seen) FROM found)" if seen else "NULL"),
             params,
         )
@@ -212,7 +234,7 @@ def _walk(sql: str, params: tuple, limit: int, *, seen: bool = False) -> Walk:
             per_year[year] += n
         reserved += with_reservation
     return Walk(
-        ids=list(ids),
+        ids=list(ids or []),
         found=found,
         per_meeting=dict(per_meeting),
         per_year=dict(per_year),
