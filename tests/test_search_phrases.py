@@ -90,6 +90,17 @@ class PhraseWalkTests(TestCase):
         self.assertEqual(walk.ids, [self.rows[2].pk, self.rows[3].pk])
         self.assertEqual(walk.found, 3)
 
+    def test_later_tries_stop_at_phrase_candidates(self) -> None:
+        # A second try would take 6 candidates, more than the 5 allowed.
+        filterset = self.filterset(q='"ekonomisk uppföljning"')
+        with (
+            mock.patch.object(search, "PHRASE_TRIES", (1, 2)),
+            mock.patch.object(search, "PHRASE_CANDIDATES", 5),
+            self.assertNumQueries(2),
+        ):
+            walk = search.walk_matches(filterset, 2)
+        self.assertEqual(walk.ids, [self.rows[2].pk, self.rows[3].pk])
+
     def test_a_try_that_matches_nothing_goes_straight_to_every_candidate(self) -> None:
         # The newest 2 candidates hold no match.
         filterset = self.filterset(q='"ekonomisk uppföljning"')
