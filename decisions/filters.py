@@ -155,11 +155,14 @@ class ParagrafFilter(django_filters.FilterSet):
         # `ordning` is read by filter_q; it filters nothing itself.
         return queryset
 
-    def scope(self, *, without: str | None = None) -> ParagrafQuerySet:
+    def scope(
+        self, *, without: str | None = None, all_words: bool = False
+    ) -> ParagrafQuerySet:
         """Every match of the words and filters, unranked and unordered.
 
         `without` leaves one filter out: a facet counts the values its own
-        filter would choose among.
+        filter would choose among. `all_words` keeps the rows with all of a
+        phrase's words in any order (ParagrafQuerySet.with_all_words()).
         """
         # Search never lists confidential paragraphs, words or no words.
         queryset = self.queryset.filter(confidential=False)
@@ -171,7 +174,9 @@ class ParagrafFilter(django_filters.FilterSet):
                 continue
             queryset = self.filters[name].filter(queryset, value)
             narrowed |= name in NARROWING
-        if self.query:
+        if self.query and all_words:
+            queryset = queryset.with_all_words(self.query)
+        elif self.query:
             walk = narrowed and self.common_query
             queryset = queryset.matching(self.query, walk_words=walk)
         return queryset

@@ -14,8 +14,10 @@ from datetime import date
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
+    CombinedSearchQuery,
     SearchHeadline,
     SearchQuery,
+    SearchQueryField,
     SearchRank,
     SearchVector,
     SearchVectorField,
@@ -313,6 +315,8 @@ _DNR_SHAPE = re.compile(r"(?=.*\d)(?=.*[/.:-])[A-Za-zÅÄÖåäö0-9][\w ./:-]*"
 # What websearch_to_tsquery may turn into a phrase: quotes, and words with
 # inner punctuation ("e-post", "gång-"); a leading minus is negation.
 _NEEDS_POSITIONS = re.compile(r"[^\w\s-]|\w-")
+# A negated phrase or negated word with inner punctuation: -"a b", -e-post.
+_NEGATED_PHRASE = re.compile(r'(?<!\S)-(?:"[^"]*(?:"|$)|\S*[^\w\s]\S*)')
 # The last word of a query, when plain, also matches as a prefix.
 _LAST_WORD = re.compile(r"^(?P<rest>.*?)\s*(?<![-\"\w])(?P<last>\w{2,})$")
 
@@ -344,6 +348,30 @@ def search_query(q: str) -> SearchQuery:
         # "a OR b": keep websearch's meaning rather than bind b as a prefix.
         return SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
     return SearchQuery(rest, config=SEARCH_CONFIG, search_type="websearch") & prefix
+
+
+def needs_positions(q: str) -> bool:
+    """Whether q holds a phrase, which only `search`'s word positions answer."""
+    return bool(_NEEDS_POSITIONS.search(q))
+
+
+class AllWords(SearchQuery):
+    """A tsquery with its phrases loosened to "all these words" ('a <-> b' to
+    'a & b'): what a vector without positions (Paragraf.lexemes) can answer.
+
+    Loosening a phrase inside a negation would narrow, not widen, the query:
+    ParagrafQuerySet.with_all_words() leaves negated phrases out before this.
+    """
+
+    def __init__(self, query: SearchQuery | CombinedSearchQuery) -> None:
+        Func.__init__(self, query, output_field=SearchQueryField())
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"regexp_replace(({sql})::text, '<[0-9]+>|<->', '&', 'g')::tsquery",
+            params,
+        )
 
 
 # A query PostgreSQL expects to match more than this share of paragraphs is a
@@ -407,7 +435,7 @@ class ParagrafQuerySet(models.QuerySet):
         `hemtjänst` in one year: 110 ms against 54 ms walking the year).
         """
         query = search_query(q)
-        if _NEEDS_POSITIONS.search(q):
+        if needs_positions(q):
             # A phrase (quoted, or a word the parser splits, like "e-post")
             # needs the word positions only `search` holds.
             return self.filter(search=query, confidential=False)
@@ -418,6 +446,23 @@ class ParagrafQuerySet(models.QuerySet):
             )
             return self.filter(words, confidential=False)
         return self.filter(lexemes=query, confidential=False)
+
+    def with_all_words(self, q: str) -> ParagrafQuerySet:
+        """Keep the rows that hold every word q's phrases need, in any order:
+        all of matching(q)'s rows and more, found through `lexemes` alone.
+
+        decisions.search checks the phrase on these, newest first, reading
+        `search` only for the rows it walks (see newest_phrase_matches()).
+        A negated phrase narrows nothing here; beside an OR it could widen
+        the query past any prefilter, so then every public row is a candidate.
+        """
+        rows = self.filter(confidential=False)
+        if _NEGATED_PHRASE.search(q) and "OR" in q.split():
+            return rows
+        loose = _NEGATED_PHRASE.sub(" ", q)
+        if loose.strip(' -"'):
+            rows = rows.filter(lexemes=AllWords(search_query(loose)))
+        return rows
 
     def share_matching(self, q: str) -> float:
         """The share of paragraphs PostgreSQL's own statistics expect q's words

@@ -196,6 +196,20 @@ class SwedishSearchTests(TestCase):
         )
         self.assertContains(response, 'aria-current="true">Barn- och utbildnings')
 
+    def test_a_chosen_party_or_dissent_counts_among_the_other_filters(self):
+        response = self.client.get("/sok/", {"q": "öppna", "parti": "M"})
+        facets = response.context["facets"]
+        self.assertEqual([(f.value, f.n) for f in facets.parties], [("M", 1)])
+        self.assertEqual(facets.with_reservation, 1)
+        # Without dissents nothing has a party; M's matches all have one.
+        response = self.client.get(
+            "/sok/", {"q": "öppna", "parti": "M", "reservation": "false"}
+        )
+        facets = response.context["facets"]
+        self.assertEqual(response.context["result"].total, 0)
+        self.assertEqual(facets.parties, [])
+        self.assertEqual(facets.with_reservation, 1)
+
     def test_filters_combine_and_live_in_the_url(self):
         self.assertEqual(
             self.found(q="öppna", kommun="sjobacka-kommun", ar="2024", parti="M"),

@@ -1,0 +1,146 @@
+"""Phrases walk their candidates (the rows with all the words) newest first."""
+
+from __future__ import annotations
+
+import datetime
+from unittest import mock
+
+from django.test import TestCase
+
+from decisions import search
+from decisions.filters import ParagrafFilter
+from decisions.models import Paragraf
+from tests.factories import make_meeting, make_namnd, make_paragraf
+
+
+class PhraseWalkTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.board = make_namnd("Kulturnämnden")
+        # Newest first: two rows with the words out of order, then the phrase
+        # twice, then once more out of order, then the phrase in an older year.
+        texts = [
+            "Uppföljning av den ekonomiska ramen.",
+            "Uppföljningen är ekonomisk.",
+            "Nämnden begär en ekonomisk uppföljning.",
+            "Kvartalets ekonomiska uppföljning godkänns.",
+            "Uppföljning, men inte ekonomisk.",
+            "En ekonomisk uppföljning till.",
+        ]
+        cls.rows = []
+        for day, text in enumerate(texts):
+            meeting = make_meeting(
+                namnd=cls.board, date=datetime.date(2020 - day // 5, 6, 28 - day)
+            )
+            cls.rows.append(make_paragraf(meeting=meeting, title="Ärende", text=text))
+        make_paragraf(
+            meeting=meeting,
+            title="Sekretess",
+            text="En ekonomisk uppföljning.",
+            confidential=True,
+        )
+
+    def filterset(self, **params: str) -> ParagrafFilter:
+        filterset = ParagrafFilter(params, queryset=Paragraf.objects.public())
+        self.assertTrue(filterset.form.is_valid())
+        filterset.common_query  # noqa: B018 (read once, before queries are counted)
+        return filterset
+
+    def walks(self, **params: str) -> tuple[search.Walk, search.Walk]:
+        """The phrase walk and the plain walk of `search` alone, for params."""
+        filterset = self.filterset(**params)
+        return (
+            search.walk_matches(filterset, 2),
+            search.newest_matches(filterset.scope(), 2),
+        )
+
+    def assertSameWalk(self, walk: search.Walk, plain: search.Walk) -> None:
+        self.assertEqual(
+            (walk.ids, walk.found, walk.per_meeting, walk.per_year, walk.reserved),
+            (plain.ids, plain.found, plain.per_meeting, plain.per_year, plain.reserved),
+        )
+
+    def test_it_finds_the_newest_matches_among_the_newest_candidates(self) -> None:
+        with mock.patch.object(search, "PHRASE_TRIES", (2, 4)):
+            walk, plain = self.walks(q='"ekonomisk uppföljning"')
+        self.assertSameWalk(walk, plain)
+        self.assertEqual(walk.ids, [self.rows[2].pk, self.rows[3].pk])
+        self.assertEqual(walk.found, 3)  # limit + 1: more than the limit
+
+    def test_it_tries_more_candidates_when_the_newest_hold_too_few(self) -> None:
+        # The newest 3 candidates hold one match, the newest 6 three.
+        filterset = self.filterset(q='"ekonomisk uppföljning"')
+        with (
+            mock.patch.object(search, "PHRASE_TRIES", (1, 2)),
+            self.assertNumQueries(2),
+        ):
+            walk = search.walk_matches(filterset, 2)
+        self.assertEqual(walk.ids, [self.rows[2].pk, self.rows[3].pk])
+        self.assertEqual(walk.found, 3)
+
+    def test_it_checks_every_candidate_when_the_tries_hold_too_few(self) -> None:
+        # The newest 3 candidates hold one match, which is too few twice: the
+        # third query checks them all.
+        filterset = self.filterset(q='"ekonomisk uppföljning"')
+        with (
+            mock.patch.object(search, "PHRASE_TRIES", (1, 1)),
+            self.assertNumQueries(3),
+        ):
+            walk = search.walk_matches(filterset, 2)
+        self.assertEqual(walk.ids, [self.rows[2].pk, self.rows[3].pk])
+        self.assertEqual(walk.found, 3)
+
+    def test_later_tries_stop_at_phrase_candidates(self) -> None:
+        # A second try would take 6 candidates, more than the 5 allowed.
+        filterset = self.filterset(q='"ekonomisk uppföljning"')
+        with (
+            mock.patch.object(search, "PHRASE_TRIES", (1, 2)),
+            mock.patch.object(search, "PHRASE_CANDIDATES", 5),
+            self.assertNumQueries(2),
+        ):
+            walk = search.walk_matches(filterset, 2)
+        self.assertEqual(walk.ids, [self.rows[2].pk, self.rows[3].pk])
+
+    def test_a_try_that_matches_nothing_goes_straight_to_every_candidate(self) -> None:
+        # The newest 2 candidates hold no match.
+        filterset = self.filterset(q='"ekonomisk uppföljning"')
+        with (
+            mock.patch.object(search, "PHRASE_TRIES", (1, 10)),
+            self.assertNumQueries(2),
+        ):
+            walk = search.walk_matches(filterset, 1)
+        self.assertEqual(walk.ids, [self.rows[2].pk])
+        self.assertEqual(walk.found, 2)
+
+    def test_a_try_that_saw_every_candidate_is_the_answer(self) -> None:
+        # 2019 has one candidate, which the first try sees: no second query.
+        filterset = self.filterset(q='"ekonomisk uppföljning"', ar="2019")
+        with (
+            mock.patch.object(search, "PHRASE_TRIES", (1, 10)),
+            self.assertNumQueries(1),
+        ):
+            walk = search.walk_matches(filterset, 2)
+        self.assertEqual(walk.ids, [self.rows[5].pk])
+        self.assertEqual(walk.seen, 1)
+
+    def test_it_agrees_with_the_plain_walk_whatever_the_query(self) -> None:
+        queries = [
+            '"ekonomisk uppföljning"',
+            '"ekonomiska ramen"',
+            '"uppföljning ekonomisk"',
+            '"ekonomisk uppföljning" kvartalets',
+            'uppföljning -"ekonomisk uppföljning"',
+            '"ekonomisk uppföljning" OR ramen',
+            'ramen OR -"ekonomisk uppföljning"',
+            '"finns inte"',
+        ]
+        for tries in [(1, 1), (1, 2), (1, 10)]:
+            for q in queries:
+                with self.subTest(q=q, tries=tries):
+                    with mock.patch.object(search, "PHRASE_TRIES", tries):
+                        walk, plain = self.walks(q=q)
+                    self.assertSameWalk(walk, plain)
+
+    def test_it_never_walks_confidential_rows(self) -> None:
+        walk, _ = self.walks(q='"ekonomisk uppföljning"', ar="2019")
+        self.assertNotIn(Paragraf.objects.get(confidential=True).pk, walk.ids)
