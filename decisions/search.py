@@ -351,7 +351,18 @@ def board_counts(
 
 
 def most_first(values: Iterable[FacetValue]) -> list[FacetValue]:
-    return sorted(values, key=lambda facet: (-facet.n, facet.label))
+    """Most matches first; ties in Swedish alphabetical order."""
+    return sorted(values, key=lambda facet: (-facet.n, swedish_key(facet.label)))
+
+
+# Å, Ä, Ö after Z, as the database's sv-SE-x-icu collation sorts names; é and
+# ü as the letters Swedish files them under.
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
+
+
+def swedish_key(text: str) -> str:
+    """A sort key for Swedish names in Python: "Östra" after "Zinkgruvan"."""
+    return text.lower().translate(_SWEDISH_ORDER)
 
 
 def suggest(query: str) -> str | None:

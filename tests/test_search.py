@@ -230,3 +230,21 @@ class SnippetFilterTests(SimpleTestCase):
 
     def test_it_turns_none_into_nothing(self) -> None:
         self.assertEqual(snippet(None), "")
+
+
+def test_facet_ties_sort_in_swedish_order() -> None:
+    from decisions.search import FacetValue, most_first
+
+    labels = ["Östra", "Ale", "Ängelholm", "Åre", "Zinkgruvan", "Båstad"]
+    ordered = most_first(FacetValue(label, label, 3) for label in labels)
+    assert [f.label for f in ordered] == [
+        "Ale",
+        "Båstad",
+        "Zinkgruvan",
+        "Åre",
+        "Ängelholm",
+        "Östra",
+    ]
+    assert (
+        most_first([FacetValue("a", "Östra", 5), FacetValue("b", "Ale", 1)])[0].n == 5
+    )
