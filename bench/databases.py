@@ -60,3 +60,27 @@ def start_django_on_fresh(url: str, suffix: str) -> str:
 
     django.setup()
     return fresh
+
+
+def add_archive_arguments(parser: Any) -> None:
+    """--paragraphs and --database-url: which generated archive a benchmark
+    uses (bench/search.py fills it, bench/dump.py reads it)."""
+    parser.add_argument("--paragraphs", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+
+
+def use_archive(parser: Any, args: Any) -> tuple[str, str]:
+    """Point Django at `<database>_search_<N>` and set it up; its URL and name."""
+    if not args.database_url:
+        parser.error(
+            "give --database-url or set DATABASE_URL (scripts/with-db.sh does)"
+        )
+    url, name = sibling(args.database_url, f"search_{args.paragraphs}")
+    os.environ["DATABASE_URL"] = url
+    # The view keeps one connection, as a busy server would.
+    os.environ.setdefault("CONN_MAX_AGE", "3600")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    return url, name

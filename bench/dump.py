@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from databases import server_params, sibling  # noqa: E402
+from databases import add_archive_arguments, server_params, use_archive  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -41,20 +40,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--paragraphs", type=int, default=1_000_000)
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    add_archive_arguments(parser)
     args = parser.parse_args()
-    if not args.database_url:
-        parser.error(
-            "give --database-url or set DATABASE_URL (scripts/with-db.sh does)"
-        )
-
-    url, name = sibling(args.database_url, f"search_{args.paragraphs}")
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    import django
-
-    django.setup()
+    url, name = use_archive(parser, args)
     import search as search_bench
 
     from decisions.dump import write_archive

@@ -41,7 +41,6 @@ import itertools
 import json
 import math
 import multiprocessing
-import os
 import re
 import statistics
 import sys
@@ -56,7 +55,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import archive as generated  # noqa: E402
-from databases import recreate, server_params, sibling  # noqa: E402
+from databases import (  # noqa: E402
+    add_archive_arguments,
+    recreate,
+    server_params,
+    use_archive,
+)
 
 SEED = 1
 REPEATS = 3
@@ -756,8 +760,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--paragraphs", type=int, default=1_000_000)
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    add_archive_arguments(parser)
     parser.add_argument(
         "--jobs", type=int, default=2, help="COPY streams while filling (default 2)"
     )
@@ -765,18 +768,7 @@ def main() -> None:
         "--refill", action="store_true", help="fill afresh even if reusable"
     )
     args = parser.parse_args()
-    if not args.database_url:
-        parser.error(
-            "give --database-url or set DATABASE_URL (scripts/with-db.sh does)"
-        )
-
-    url, name = sibling(args.database_url, f"search_{args.paragraphs}")
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("CONN_MAX_AGE", "3600")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    import django
-
-    django.setup()
+    url, name = use_archive(parser, args)
 
     print(f"code: {code_state()}")
     params = server_params(url)
