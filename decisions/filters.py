@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .forms import NamndChoiceField
 from .models import (
     COMMON_SHARE,
+    DENSE_SHARE,
     Meeting,
     Member,
     Municipality,
@@ -127,6 +128,13 @@ class ParagrafFilter(django_filters.FilterSet):
         share = Paragraf.objects.share_matching(self.query)
         return share > COMMON_SHARE
 
+    @cached_property
+    def dense_phrase(self) -> bool:
+        """Whether a phrase's words are common together (read once, from a
+        sample: PostgreSQL's own estimate assumes them independent)."""
+        share = Paragraf.objects.sampled_share_with_all_words(self.query)
+        return share >= DENSE_SHARE
+
     @property
     def query(self) -> str:
         if not self.is_bound or not self.form.is_valid():
@@ -175,7 +183,7 @@ class ParagrafFilter(django_filters.FilterSet):
             queryset = self.filters[name].filter(queryset, value)
             narrowed |= name in NARROWING
         if self.query and all_words:
-            queryset = queryset.with_all_words(self.query)
+            queryset = queryset.with_all_words(self.query, walk=self.dense_phrase)
         elif self.query:
             walk = narrowed and self.common_query
             queryset = queryset.matching(self.query, walk_words=walk)

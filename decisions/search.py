@@ -186,6 +186,8 @@ def newest_phrase_matches(
     splits, like "e-post", count to COUNT_LIMIT: one try of 10,001.) A try that ends
     with fewer candidates than it may take has seen them all: its matches
     are all there are. One that matches nothing goes straight to all.
+    Where a sample finds the words together in many rows (dense_phrase), the
+    candidates are walked newest first whatever PostgreSQL estimates.
     """
     candidates = filterset.scope(without=without, all_words=True).order_by(*NEWEST)
     phrase = search_query(filterset.query).resolve_expression(candidates.query)

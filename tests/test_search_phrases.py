@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 from unittest import mock
 
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from decisions import search
 from decisions.filters import ParagrafFilter
@@ -13,7 +15,7 @@ from decisions.models import Paragraf
 from tests.factories import make_meeting, make_namnd, make_paragraf
 
 
-class PhraseWalkTests(TestCase):
+class PhraseData(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.board = make_namnd("Kulturnämnden")
@@ -44,6 +46,7 @@ class PhraseWalkTests(TestCase):
         filterset = ParagrafFilter(params, queryset=Paragraf.objects.public())
         self.assertTrue(filterset.form.is_valid())
         filterset.common_query  # noqa: B018 (read once, before queries are counted)
+        filterset.dense_phrase  # noqa: B018 (the same)
         return filterset
 
     def walks(self, **params: str) -> tuple[search.Walk, search.Walk]:
@@ -60,6 +63,8 @@ class PhraseWalkTests(TestCase):
             (plain.ids, plain.found, plain.per_meeting, plain.per_year, plain.reserved),
         )
 
+
+class PhraseWalkTests(PhraseData):
     def test_it_finds_the_newest_matches_among_the_newest_candidates(self) -> None:
         with mock.patch.object(search, "PHRASE_TRIES", (2, 4)):
             walk, plain = self.walks(q='"ekonomisk uppföljning"')
@@ -144,3 +149,54 @@ class PhraseWalkTests(TestCase):
     def test_it_never_walks_confidential_rows(self) -> None:
         walk, _ = self.walks(q='"ekonomisk uppföljning"', ar="2019")
         self.assertNotIn(Paragraf.objects.get(confidential=True).pk, walk.ids)
+
+
+class DensePhraseTests(PhraseData):
+    """Words common together are walked newest first, not bitmapped."""
+
+    def test_the_sample_counts_the_share_with_all_the_words(self) -> None:
+        with mock.patch("decisions.models.SAMPLE_PERCENT", 100):
+            share = Paragraf.objects.sampled_share_with_all_words(
+                '"ekonomisk uppföljning"'
+            )
+            none = Paragraf.objects.sampled_share_with_all_words('"lex Sarah"')
+        # 6 public rows hold both words, of 7 rows (one confidential).
+        self.assertAlmostEqual(share, 6 / 7)
+        self.assertEqual(none, 0.0)
+
+    def test_a_dense_phrase_walks_its_candidates_with_the_same_answer(self) -> None:
+        for query in ['"ekonomisk uppföljning"', '"uppföljning ekonomisk" ramen']:
+            for tries in [(1, 10), (2, 4)]:
+                plain_filterset = self.filterset(q=query)
+                with (
+                    mock.patch("decisions.models.SAMPLE_PERCENT", 100),
+                    mock.patch.object(search, "PHRASE_TRIES", tries),
+                ):
+                    filterset = self.filterset(q=query)
+                    self.assertTrue(filterset.dense_phrase)
+                    with CaptureQueriesContext(connection) as queries:
+                        walk = search.walk_matches(filterset, 2)
+                tries = [
+                    q["sql"]
+                    for q in queries.captured_queries
+                    if "count(*) OVER ()" in q["sql"]
+                ]
+                self.assertTrue(tries)
+                for sql in tries:
+                    self.assertIn("ts_match_vq", sql)
+                plain = search.newest_matches(plain_filterset.scope(), 2)
+                self.assertSameWalk(walk, plain)
+
+    def test_walking_the_words_keeps_the_same_rows(self) -> None:
+        for query in [
+            '"ekonomisk uppföljning"',
+            '"ekonomisk uppföljning" -ramen',
+            'uppföljning -"ekonomisk uppföljning"',
+            '"ekonomisk uppföljning" OR godkänns',
+        ]:
+            with self.subTest(query=query):
+                rows = Paragraf.objects.all()
+                self.assertEqual(
+                    set(rows.with_all_words(query, walk=True)),
+                    set(rows.with_all_words(query)),
+                )
