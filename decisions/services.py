@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 from dataclasses import dataclass
 from typing import Literal
 
@@ -34,8 +35,11 @@ from .models import (
     VoteCast,
     Word,
 )
-from .parser import ParsedMember, ParsedProtocol, parse_protocol
+from .parser import ParsedMember, ParsedProtocol, ParseError, parse_protocol
+from .personal_data import find_identity_numbers, mask_identity_numbers
 from .referrals import referral_slug
+
+logger = logging.getLogger(__name__)
 
 
 class IngestError(ValueError):
@@ -58,6 +62,12 @@ def meeting_slug(date: datetime.date | None, source_sha256: str) -> str:
     return date.isoformat() if date else f"utan-datum-{source_sha256[:8]}"
 
 
+# What ingest does with a personal identity number in a protocol: refuse the
+# file (the default), mask the numbers, or keep them because the clerk has
+# confirmed they are no personal data.
+IdentityNumbers = Literal["refuse", "mask", "keep"]
+
+
 def protocol_ingest(
     *,
     source_name: str,
@@ -66,23 +76,60 @@ def protocol_ingest(
     namnd: str | None = None,
     meeting_date: datetime.date | None = None,
     dry_run: bool = False,
+    identity_numbers: IdentityNumbers = "refuse",
 ) -> IngestResult:
     """Read a protocol file and write its meeting, paragraphs and reservations.
 
     What the text says wins; `kommun`, `namnd` and `meeting_date` supply what it
     lacks. Re-ingesting the same bytes changes nothing; a changed file for the same
-    meeting replaces that meeting's paragraphs, keeping their addresses.
+    meeting replaces that meeting's paragraphs, keeping their addresses. A
+    personnummer in the text stops the file unless `identity_numbers` says
+    otherwise (guard_identity_numbers()).
     """
     extracted = extract(data, name=source_name)
-    text = extracted.text
+    text, masked = guard_identity_numbers(
+        extracted.text, identity_numbers, source_name=source_name
+    )
     protocol = parse_protocol(text, source=source_name)
     for note in extracted.notes:
         protocol.warn(None, note)
+    if masked:
+        protocol.warn(None, f"{masked} personnummer maskerade")
     _fill_gaps(protocol, kommun=kommun, namnd=namnd, meeting_date=meeting_date)
     if dry_run:
         return IngestResult(protocol=protocol, meeting=None, status="dry-run")
     sha256 = hashlib.sha256(data).hexdigest()
     return protocol_write(protocol=protocol, text=text, sha256=sha256)
+
+
+def guard_identity_numbers(
+    text: str, policy: IdentityNumbers, *, source_name: str
+) -> tuple[str, int]:
+    """The text to ingest and how many identity numbers were masked in it.
+
+    Masking happens before parsing, so no copy of a number reaches a
+    paragraph, the stored source text or the search index. Refusing names the
+    line of the first number and shows it with its last four digits hidden.
+    """
+    found = find_identity_numbers(text)
+    if not found or policy == "keep":
+        if found:
+            logger.warning(
+                "%s: %d identity numbers kept: confirmed as no personal data",
+                source_name,
+                len(found),
+            )
+        return text, 0
+    if policy == "mask":
+        return mask_identity_numbers(text), len(found)
+    first = found[0]
+    more = f" (och {len(found) - 1} till)" if len(found) > 1 else ""
+    raise ParseError(
+        f"{first.kind} {first.text[:-4]}XXXX{more}: personuppgifter publiceras "
+        "inte; maskera med --mask-identity-numbers, eller bekräfta med "
+        "--keep-identity-numbers att det inte är personuppgifter",
+        line=text.count("\n", 0, first.start) + 1,
+    )
 
 
 def protocol_write(*, protocol: ParsedProtocol, text: str, sha256: str) -> IngestResult:

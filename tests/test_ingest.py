@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+import tempfile
 from pathlib import Path
 from unittest import mock
 
@@ -331,3 +332,57 @@ class FolderIngestTests(TestCase):
         call_command("ingest", *map(str, SEEDS), stdout=io.StringIO(), stderr=err)
         self.assertIn("\r2/2 filer, 2 paragrafer,", err.getvalue())
         self.assertIn("paragrafer/s", err.getvalue())
+
+
+class IdentityNumberTests(TestCase):
+    """A personnummer in a protocol never reaches the archive unasked."""
+
+    def protocol_with_number(self, tmp_path: Path) -> Path:
+        text = (
+            SEEDS[0]
+            .read_text(encoding="utf-8")
+            .replace(
+                "Att remissvaret godkänns.",
+                "Att remissvaret godkänns.\nSökande: Anna Andersson, 811218-9876.",
+            )
+        )
+        path = tmp_path / "kultur.txt"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def test_it_is_refused_naming_the_file_and_line_and_nothing_is_written(self):
+        with tempfile.TemporaryDirectory() as folder:
+            path = self.protocol_with_number(Path(folder))
+            line = (
+                path.read_text()
+                .splitlines()
+                .index("Sökande: Anna Andersson, 811218-9876.")
+            )
+            _, err, code = ingest(str(path))
+        self.assertEqual(code, 1)
+        self.assertIn(f"kultur.txt:{line + 1}: personnummer 811218-XXXX", err)
+        self.assertNotIn("9876", err)
+        self.assertEqual(set(counts().values()), {0})
+
+    def test_masked_numbers_reach_no_paragraph_source_or_index(self):
+        with tempfile.TemporaryDirectory() as folder:
+            path = self.protocol_with_number(Path(folder))
+            _, err, code = ingest("--mask-identity-numbers", str(path))
+        self.assertEqual(code, 0, err)
+        self.assertIn("1 personnummer maskerade", err)
+        paragraf = Paragraf.objects.get()
+        self.assertIn("XXXXXX-XXXX", paragraf.text)
+        self.assertNotIn("811218", paragraf.text + paragraf.meeting.source_text)
+        self.assertFalse(Paragraf.objects.search("811218-9876").exists())
+        self.assertTrue(Paragraf.objects.search("Andersson").exists())
+
+    def test_a_confirmed_number_is_kept_and_the_confirmation_logged(self):
+        with (
+            tempfile.TemporaryDirectory() as folder,
+            self.assertLogs("decisions.services", "WARNING") as logged,
+        ):
+            path = self.protocol_with_number(Path(folder))
+            _, err, code = ingest("--keep-identity-numbers", str(path))
+        self.assertEqual(code, 0, err)
+        self.assertIn("811218-9876", Paragraf.objects.get().text)
+        self.assertIn("kultur.txt: 1 identity numbers kept", logged.output[0])

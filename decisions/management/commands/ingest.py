@@ -46,6 +46,22 @@ class Command(BaseCommand):
             "--date", type=str, help="meeting date YYYY-MM-DD, when the text lacks it"
         )
         parser.add_argument("--dry-run", action="store_true", help="write nothing")
+        guard = parser.add_mutually_exclusive_group()
+        guard.add_argument(
+            "--mask-identity-numbers",
+            dest="identity_numbers",
+            action="store_const",
+            const="mask",
+            default="refuse",
+            help="mask personnummer (XXXXXX-XXXX) instead of refusing the file",
+        )
+        guard.add_argument(
+            "--keep-identity-numbers",
+            dest="identity_numbers",
+            action="store_const",
+            const="keep",
+            help="keep them: you confirm they are no personal data (logged)",
+        )
         parser.add_argument(
             "--reparse",
             action="store_true",
@@ -78,6 +94,7 @@ class Command(BaseCommand):
                     namnd=options["namnd"],
                     meeting_date=meeting_date,
                     dry_run=options["dry_run"],
+                    identity_numbers=options["identity_numbers"],
                 )
             except (OSError, ParseError, IngestError) as error:
                 message = _describe(path, error)
