@@ -6,12 +6,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Now
 from django.http import HttpRequest
 
 from .models import (
     Arende,
+    Assignment,
     Attendance,
     Meeting,
     Member,
@@ -33,6 +35,36 @@ admin.site.site_title = "Öppna beslut"
 admin.site.index_title = "Arkivet"
 
 
+class ScopedToAssignments:
+    """For the admins of the archive's rows: a staff user who is no superuser
+    sees, and so can change or delete, only the rows of the boards assigned
+    to them (Assignment: a clerk's board, an editor's municipality); every
+    foreign key offers only such rows. Autocomplete asks the related admin,
+    so it is scoped too. A row outside the scope is not found (the admin's
+    own answer for a missing row)."""
+
+    # The lookup from the model to its board ("pk" for a board itself).
+    board_path: str
+    # Whether that lookup runs through a reverse relation (rows repeat).
+    board_path_is_many = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        boards = Assignment.objects.boards_of(request.user)
+        rows = rows.filter(**{f"{self.board_path}__in": boards})
+        return rows.distinct() if self.board_path_is_many else rows
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        related = self.admin_site._registry.get(db_field.remote_field.model)
+        if isinstance(related, ScopedToAssignments) and not request.user.is_superuser:
+            kwargs["queryset"] = related.get_queryset(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class NamndInline(admin.TabularInline):
     model = Namnd
     fields = ["name", "slug"]
@@ -42,7 +74,9 @@ class NamndInline(admin.TabularInline):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ScopedToAssignments, admin.ModelAdmin):
+    board_path = "namnder"
+    board_path_is_many = True
     list_display = ["name", "slug", "namnd_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -57,7 +91,8 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Namnd)
-class NamndAdmin(admin.ModelAdmin):
+class NamndAdmin(ScopedToAssignments, admin.ModelAdmin):
+    board_path = "pk"
     list_display = ["name", "municipality", "slug"]
     list_filter = ["municipality"]
     list_select_related = ["municipality"]
@@ -67,7 +102,8 @@ class NamndAdmin(admin.ModelAdmin):
 
 
 @admin.register(NamndAlias)
-class NamndAliasAdmin(admin.ModelAdmin):
+class NamndAliasAdmin(ScopedToAssignments, admin.ModelAdmin):
+    board_path = "namnd"
     """Old board slugs; renames write them, a merge points one at its new board."""
 
     list_display = ["slug", "namnd", "municipality"]
@@ -94,7 +130,8 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ScopedToAssignments, admin.ModelAdmin):
+    board_path = "namnd"
     list_display = ["__str__", "namnd", "date", "protocol_number", "source_name"]
     list_filter = ["namnd__municipality", "namnd"]
     list_select_related = ["namnd__municipality"]
@@ -166,7 +203,9 @@ def _sync(paragrafer: Iterable[Paragraf]) -> None:
 
 
 @admin.register(Member)
-class MemberAdmin(KeepsReservationSummary, admin.ModelAdmin):
+class MemberAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin):
+    board_path = "municipality__namnder"
+    board_path_is_many = True
     list_display = ["name", "party", "municipality"]
     list_filter = ["party", "municipality"]
     list_select_related = ["municipality"]
@@ -179,7 +218,9 @@ class MemberAdmin(KeepsReservationSummary, admin.ModelAdmin):
 
 
 @admin.register(Arende)
-class ArendeAdmin(admin.ModelAdmin):
+class ArendeAdmin(ScopedToAssignments, admin.ModelAdmin):
+    board_path = "municipality__namnder"
+    board_path_is_many = True
     list_display = ["dnr", "title", "municipality"]
     list_filter = ["municipality"]
     list_select_related = ["municipality"]
@@ -209,7 +250,8 @@ class VoteInline(admin.TabularInline):
 
 
 @admin.register(Paragraf)
-class ParagrafAdmin(KeepsReservationSummary, admin.ModelAdmin):
+class ParagrafAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin):
+    board_path = "meeting__namnd"
     list_display = ["__str__", "meeting", "arende", "confidential"]
     list_filter = ["confidential", "meeting__namnd__municipality", "meeting__namnd"]
     list_select_related = ["meeting__namnd__municipality", "arende"]
@@ -231,7 +273,8 @@ class ReservationMemberInline(admin.TabularInline):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(KeepsReservationSummary, admin.ModelAdmin):
+class ReservationAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin):
+    board_path = "paragraf__meeting__namnd"
     list_display = ["__str__", "kind", "paragraf", "position"]
     list_filter = ["kind", "paragraf__meeting__namnd__municipality"]
     list_select_related = ["paragraf__meeting__namnd__municipality"]
@@ -244,7 +287,10 @@ class ReservationAdmin(KeepsReservationSummary, admin.ModelAdmin):
 
 
 @admin.register(ReservationMember)
-class ReservationMemberAdmin(KeepsReservationSummary, admin.ModelAdmin):
+class ReservationMemberAdmin(
+    ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin
+):
+    board_path = "reservation__paragraf__meeting__namnd"
     list_display = ["member", "reservation", "position"]
     list_filter = ["member__party"]
     list_select_related = ["member", "reservation__paragraf__meeting__namnd"]
@@ -263,7 +309,8 @@ class ProposalMemberInline(admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(KeepsReservationSummary, admin.ModelAdmin):
+class ProposalAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin):
+    board_path = "paragraf__meeting__namnd"
     list_display = ["__str__", "paragraf", "position"]
     list_filter = ["paragraf__meeting__namnd__municipality"]
     list_select_related = ["paragraf__meeting__namnd__municipality"]
@@ -283,7 +330,8 @@ class VoteCastInline(admin.TabularInline):
 
 
 @admin.register(Vote)
-class VoteAdmin(KeepsReservationSummary, admin.ModelAdmin):
+class VoteAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin):
+    board_path = "paragraf__meeting__namnd"
     list_display = ["__str__", "paragraf", "ja", "nej", "avstar"]
     list_filter = ["paragraf__meeting__namnd__municipality"]
     list_select_related = ["paragraf__meeting__namnd__municipality"]
@@ -296,7 +344,8 @@ class VoteAdmin(KeepsReservationSummary, admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(ScopedToAssignments, admin.ModelAdmin):
+    board_path = "meeting__namnd"
     list_display = ["member", "meeting", "group", "role"]
     list_filter = ["group", "meeting__namnd__municipality"]
     list_select_related = ["member", "meeting__namnd__municipality"]
@@ -315,3 +364,39 @@ class WordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    """Who may edit which minutes: superusers assign; `manage.py create_clerk`
+    does the same from the command line."""
+
+    list_display = ["user", "namnd", "municipality"]
+    list_select_related = ["user", "namnd__municipality", "municipality"]
+    autocomplete_fields = ["namnd", "municipality"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(admin.ModelAdmin):
+    """The audit log: every add, change and delete made in the admin, with who
+    and when (Django writes it). Read-only for everyone, clerks cannot see it."""
+
+    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag"]
+    list_filter = ["action_flag", "content_type"]
+    search_fields = ["object_repr", "change_message", "user__username"]
+    date_hierarchy = "action_time"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser

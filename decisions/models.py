@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
@@ -1067,6 +1069,47 @@ class Word(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def boards_of(self, user: Any) -> models.QuerySet[Namnd]:
+        """The boards whose minutes user may edit in the admin: their own as a
+        clerk, and every board of a municipality they are editor for."""
+        mine = self.filter(user=user)
+        return Namnd.objects.filter(
+            Q(pk__in=mine.values("namnd"))
+            | Q(municipality__in=mine.values("municipality"))
+        )
+
+
+class Assignment(models.Model):
+    """Whose minutes a staff user works on: a clerk (nämndsekreterare) one
+    board's, an editor a whole municipality's. Superusers need none; any other
+    staff user sees nothing in the admin without one (decisions.admin)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    namnd = models.ForeignKey(Namnd, on_delete=models.CASCADE, null=True, blank=True)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, null=True, blank=True
+    )
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "uppdrag"
+        verbose_name_plural = "uppdrag"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(namnd__isnull=False) & Q(municipality__isnull=True))
+                | (Q(namnd__isnull=True) & Q(municipality__isnull=False)),
+                name="assignment_board_or_municipality",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.namnd or self.municipality}"
 
 
 @models.BigAutoField.register_lookup
