@@ -376,6 +376,14 @@ class AllWords(SearchQuery):
         )
 
 
+def _row_by_row(query: SearchQuery) -> Func:
+    """`lexemes @@ query` as the function, which, unlike the operator, no
+    index answers: PostgreSQL checks it on each row it walks."""
+    return Func(
+        F("lexemes"), query, function="ts_match_vq", output_field=BooleanField()
+    )
+
+
 # A query PostgreSQL expects to match more than this share of paragraphs is a
 # common one (ParagrafQuerySet.matching()).
 COMMON_SHARE = 0.1
@@ -450,11 +458,7 @@ class ParagrafQuerySet(models.QuerySet):
             # needs the word positions only `search` holds.
             return self.filter(search=query, confidential=False)
         if walk_words:
-            # The function, unlike the operator, is not indexable.
-            words = Func(
-                F("lexemes"), query, function="ts_match_vq", output_field=BooleanField()
-            )
-            return self.filter(words, confidential=False)
+            return self.filter(_row_by_row(query), confidential=False)
         return self.filter(lexemes=query, confidential=False)
 
     def with_all_words(self, q: str, *, walk: bool = False) -> ParagrafQuerySet:
@@ -476,17 +480,7 @@ class ParagrafQuerySet(models.QuerySet):
         if not loose.strip(' -"'):
             return rows
         words = AllWords(search_query(loose))
-        if walk:
-            # The function, unlike the operator, is not indexable.
-            return rows.filter(
-                Func(
-                    F("lexemes"),
-                    words,
-                    function="ts_match_vq",
-                    output_field=BooleanField(),
-                )
-            )
-        return rows.filter(lexemes=words)
+        return rows.filter(_row_by_row(words) if walk else Q(lexemes=words))
 
     def sampled_share_with_all_words(self, q: str) -> float:
         """The share of paragraphs that hold all of q's words (with_all_words()),
@@ -678,8 +672,8 @@ class Paragraf(models.Model):
     confidential = models.BooleanField(default=False)
     # Whether a dissent (kind reservation) is recorded, and the parties of the
     # members behind any, sorted: copies of the Reservation rows, kept in step
-    # by the writer and by signals (decisions.signals), so that search filters
-    # and counts them from the paragraph's own row.
+    # by the writer and by the admin (KeepsReservationSummary), so that search
+    # filters and counts them from the paragraph's own row.
     has_reservation = models.BooleanField(default=False)
     reserving_parties = ArrayField(
         models.CharField(max_length=12), default=list, blank=True

@@ -90,25 +90,23 @@ class _Batch:
         self.site_url = site_url
         self.urls: dict[Any, str] = {}
         ids = [p.pk for p in paragrafer]
+        # Statements and their members come in their models' own order (the
+        # order printed); casts have none, so in the order written.
         self.reservations = _by_paragraf(
-            Reservation.objects.filter(paragraf__in=ids).order_by(
-                "paragraf_id", "position"
-            ),
+            Reservation.objects.filter(paragraf__in=ids),
             ReservationMember.objects.filter(reservation__paragraf__in=ids),
             "reservation_id",
             ("kind", "text"),
         )
         self.proposals = _by_paragraf(
-            ProposalRow.objects.filter(paragraf__in=ids).order_by(
-                "paragraf_id", "position"
-            ),
+            ProposalRow.objects.filter(paragraf__in=ids),
             ProposalMember.objects.filter(proposal__paragraf__in=ids),
             "proposal_id",
             ("text",),
         )
         self.votes = _by_paragraf(
-            Vote.objects.filter(paragraf__in=ids).order_by("paragraf_id", "position"),
-            VoteCast.objects.filter(vote__paragraf__in=ids).order_by("pk"),
+            Vote.objects.filter(paragraf__in=ids),
+            VoteCast.objects.filter(vote__paragraf__in=ids).order_by("vote_id", "pk"),
             "vote_id",
             ("ja", "nej", "avstar"),
             extra=("choice",),
@@ -202,10 +200,7 @@ def _by_paragraf(
     """Statements (reservations, proposals, votes) per paragraph id, each a
     dict of fields and its members in printed order, from two queries."""
     members: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    order = ("position",) if "position" in _field_names(links.model) else ()
-    for row in links.order_by(parent_field, *order, "pk").values(
-        parent_field, "member__name", "member__party", *extra
-    ):
+    for row in links.values(parent_field, "member__name", "member__party", *extra):
         member = {"name": row["member__name"], "party": row["member__party"]}
         member.update({name: row[name] for name in extra})
         members[row[parent_field]].append(member)
@@ -215,7 +210,3 @@ def _by_paragraf(
         statement["members"] = members.get(row["pk"], [])
         out[row["paragraf_id"]].append(statement)
     return out
-
-
-def _field_names(model: Any) -> set[str]:
-    return {f.name for f in model._meta.get_fields()}

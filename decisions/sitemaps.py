@@ -46,12 +46,10 @@ class IdRangePaginator:
         return SimpleNamespace(object_list=rows)
 
 
-class ArchiveSitemap(Sitemap):
-    """Addresses of one model, in id pages, each dated by its meeting's ingest."""
+class IdPagedSitemap(Sitemap):
+    """Addresses of one model's rows, in pages of id ranges."""
 
     queryset: QuerySet
-    # The path from a row to its meeting's ingested_at ("" for a meeting).
-    ingested = ""
 
     def items(self) -> QuerySet:
         return self.queryset
@@ -59,6 +57,13 @@ class ArchiveSitemap(Sitemap):
     @property
     def paginator(self) -> IdRangePaginator:
         return IdRangePaginator(self.items(), self.limit)
+
+
+class ArchiveSitemap(IdPagedSitemap):
+    """Id pages whose addresses are dated by their meeting's ingest."""
+
+    # The path from a row to its meeting's ingested_at ("" for a meeting).
+    ingested = ""
 
     def get_latest_lastmod(self) -> datetime | None:
         return self.items().aggregate(last=Max(self.ingested + "ingested_at"))["last"]
@@ -87,13 +92,8 @@ class MeetingSitemap(ArchiveSitemap):
         return item.ingested_at
 
 
-class ArendeSitemap(Sitemap):
-    def items(self) -> QuerySet:
-        return Arende.objects.select_related("municipality").order_by("pk")
-
-    @property
-    def paginator(self) -> IdRangePaginator:
-        return IdRangePaginator(self.items(), self.limit)
+class ArendeSitemap(IdPagedSitemap):
+    queryset = Arende.objects.select_related("municipality")
 
 
 class PlacesSitemap(Sitemap):

@@ -255,7 +255,7 @@ def paragraf_jsonld(context: template.Context, paragraf: Paragraf) -> SafeString
         "@type": "Legislation",
         "name": f"§ {paragraf.number} {paragraf.title}",
         "url": absolute(paragraf.get_absolute_url()),
-        "inLanguage": "sv",
+        "inLanguage": MINUTES_LANGUAGE,
         "legislationIdentifier": (
             f"{namnd.name} {meeting.date_label} § {paragraf.number}"
         ),
