@@ -89,6 +89,12 @@ class Namnd(models.Model):
     )
     name = models.CharField(max_length=200, db_collation=SWEDISH)
     slug = models.SlugField(max_length=200)
+    # A board deciding on individuals (socialnämnd, individutskott): names in
+    # its minutes are personal data until a clerk says otherwise, and stop
+    # publishing (decisions.publishing).
+    handles_individual_cases = models.BooleanField(
+        "handlägger individärenden", default=False
+    )
 
     class Meta:
         ordering = ["name"]
@@ -682,6 +688,11 @@ class Paragraf(models.Model):
     # written: a re-ingest or reparse that changed it, or a clerk's edit in the
     # admin; null when never. Feeds show it as the entry's `updated`.
     corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A paragraph taken down after publishing (say, secret content published
+    # by mistake): it is also made confidential, so no public surface shows
+    # its content, and its address answers with a tombstone giving the reason.
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField("skäl för återkallelse", blank=True)
     # The referral (remiss) the paragraph sends or answers, as a slug of its
     # subject (decisions.referrals): the answers of several boards share it.
     referral = models.SlugField(max_length=200, blank=True, db_index=False)
@@ -1063,6 +1074,111 @@ class Word(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ParagrafVersion(models.Model):
+    """An earlier public version of a paragraph, kept when a correction
+    replaced it: its record (decisions.records) as it read then, at an
+    address of its own, so that what was cited stays citable and what
+    changed can be shown. The paragraph itself is always the current version.
+    """
+
+    paragraf = models.ForeignKey(
+        Paragraf, on_delete=models.CASCADE, related_name="versions"
+    )
+    # 1 is the paragraph as first published.
+    number = models.PositiveIntegerField()
+    record = models.JSONField()
+    # When this version became public (null: when first published, before
+    # the archive kept the date), and when a correction replaced it.
+    valid_from = models.DateTimeField(null=True, blank=True)
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["paragraf_id", "number"]
+        verbose_name = "tidigare version"
+        verbose_name_plural = "tidigare versioner"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paragraf", "number"], name="version_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paragraf}, version {self.number}"
+
+
+class UploadStatus(models.TextChoices):
+    DRAFT = "utkast", "Utkast"
+    PUBLISHED = "publicerat", "Publicerat"
+    DISCARDED = "kasserat", "Kasserat"
+
+
+class Upload(models.Model):
+    """A protocol file a clerk uploaded, and the parse they check and correct
+    before publishing.
+
+    A draft lives here only, as parsed data: nothing of it is in the tables
+    the public site, API, feeds and downloads read until it is published,
+    which writes the whole protocol in one transaction (decisions.publishing).
+    """
+
+    Status = UploadStatus
+
+    namnd = models.ForeignKey(Namnd, on_delete=models.PROTECT, related_name="uploads")
+    meeting_date = models.DateField("sammanträdesdatum")
+    file = models.FileField("protokollfil", upload_to="protokoll/%Y/")
+    source_name = models.CharField(max_length=255)
+    source_sha256 = models.CharField(max_length=64)
+    source_format = models.CharField(max_length=10)
+    # The text as extracted, masked where the clerk masked.
+    source_text = models.TextField()
+    # The parsed protocol with the clerk's corrections
+    # (decisions.parser.protocol_to_data).
+    parsed = models.JSONField()
+    # Personal data hits the clerk confirmed are none, as the text found.
+    confirmed = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="uploads",
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="upload"
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = "uppladdat protokoll"
+        verbose_name_plural = "uppladdade protokoll"
+        constraints = [
+            # The same file once, and one open draft per meeting: two clerks
+            # uploading at once, or one twice, meet here (the second waits for
+            # the first's transaction, then fails).
+            models.UniqueConstraint(
+                fields=["source_sha256"],
+                condition=~Q(status=UploadStatus.DISCARDED),
+                name="upload_file_once",
+            ),
+            models.UniqueConstraint(
+                fields=["namnd", "meeting_date"],
+                condition=Q(status=UploadStatus.DRAFT),
+                name="upload_one_draft_per_meeting",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=UploadStatus.values),
+                name="upload_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.namnd} {self.meeting_date:%Y-%m-%d} ({self.source_name})"
 
 
 class AssignmentQuerySet(models.QuerySet):

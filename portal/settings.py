@@ -127,6 +127,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
 }
 
+# Uploaded protocol files (decisions.Upload) go to the default storage: this
+# directory, or any Django storage backend (S3 and the like) set in STORAGES.
+MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media/"
+# The largest protocol file the admin accepts, in bytes (50 MB by default).
+UPLOAD_MAX_BYTES = int(os.getenv("UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+
 # The archive's public address: the ids of records made outside a request
 # (the archive download) start with it.
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -10,6 +10,8 @@ from .model import (
     ParsedStatement,
     ParseError,
     protocol_as_json,
+    protocol_from_data,
+    protocol_to_data,
 )
 from .protocol import parse_protocol
 
@@ -21,4 +23,6 @@ __all__ = [
     "ParsedStatement",
     "parse_protocol",
     "protocol_as_json",
+    "protocol_from_data",
+    "protocol_to_data",
 ]
