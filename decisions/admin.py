@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Now
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 
+from . import publishing
+from .admin_forms import CorrectionForm, UploadForm
 from .models import (
     Arende,
     Assignment,
@@ -25,10 +31,12 @@ from .models import (
     ProposalMember,
     Reservation,
     ReservationMember,
+    Upload,
     Vote,
     VoteCast,
     Word,
 )
+from .parser import protocol_from_data
 
 admin.site.site_header = "Öppna beslut – administration"
 admin.site.site_title = "Öppna beslut"
@@ -400,3 +408,140 @@ class LogEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser
+
+
+@admin.register(Upload)
+class UploadAdmin(ScopedToAssignments, admin.ModelAdmin):
+    """A clerk's protocol files: upload one, check and correct what the parser
+    made of it beside its text, clear its personal data, publish it whole
+    (decisions.publishing). A draft is seen here only."""
+
+    board_path = "namnd"
+    list_display = ["__str__", "status", "uploaded_by", "uploaded_at", "published_at"]
+    list_filter = ["status", "namnd__municipality"]
+    list_select_related = ["namnd__municipality", "uploaded_by"]
+    search_fields = ["source_name", "namnd__name"]
+    date_hierarchy = "uploaded_at"
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A draft is discarded, not deleted: its log lines keep their object.
+        return False
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        boards = (
+            Namnd.objects.all()
+            if request.user.is_superuser
+            else Assignment.objects.boards_of(request.user)
+        )
+        form = UploadForm(request.POST or None, request.FILES or None, boards=boards)
+        if request.method == "POST" and form.is_valid():
+            file = form.cleaned_data["file"]
+            try:
+                upload = publishing.upload_protocol(
+                    user=request.user,
+                    namnd=form.cleaned_data["namnd"],
+                    meeting_date=form.cleaned_data["meeting_date"],
+                    name=file.name,
+                    data=file.read(),
+                )
+            except publishing.UploadError as error:
+                form.add_error("file", str(error))
+            else:
+                messages.success(request, f"{upload.source_name} är uppladdad: granska")
+                return redirect(_change_url(upload))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Ladda upp protokoll",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/decisions/upload/add.html", context)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        upload = self.get_object(request, object_id)
+        if upload is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        editable = upload.status == Upload.Status.DRAFT and self.has_change_permission(
+            request, upload
+        )
+        if request.method == "POST" and not editable:
+            raise PermissionDenied
+        protocol = protocol_from_data(upload.parsed)
+        forms = [
+            CorrectionForm(
+                request.POST if "_save" in request.POST else None,
+                paragraph=paragraph,
+                prefix=f"p{index}",
+            )
+            for index, paragraph in enumerate(protocol.paragraphs)
+        ]
+        hits = publishing.personal_data(upload) if editable else []
+        if request.method == "POST":
+            done = self._act(request, upload, forms, hits)
+            if done:
+                return done
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Granska {upload}",
+            "upload": upload,
+            "editable": editable,
+            "hits": hits,
+            "preview": publishing.preview(upload, protocol, hits, forms),
+        }
+        return TemplateResponse(request, "admin/decisions/upload/preview.html", context)
+
+    def _act(
+        self,
+        request: HttpRequest,
+        upload: Upload,
+        forms: list[CorrectionForm],
+        hits: list[publishing.Hit],
+    ) -> HttpResponse | None:
+        """Do what the pressed button says; a response when done, None to show
+        the preview again with its errors."""
+        user = request.user
+        chosen = [hit for hit in hits if hit.text in request.POST.getlist("hit")]
+        try:
+            if "_save" in request.POST:
+                if not all(form.is_valid() for form in forms):
+                    messages.error(request, "Rättelserna sparades inte: se nedan")
+                    return None
+                publishing.correct(
+                    upload,
+                    {f.paragraph.number: f.correction() for f in forms},
+                    user=user,
+                )
+                messages.success(request, "Rättelserna är sparade")
+            elif "_mask" in request.POST or "_confirm" in request.POST:
+                if not chosen:
+                    messages.error(request, "Välj vad som ska maskeras eller bekräftas")
+                    return None
+                act = publishing.mask if "_mask" in request.POST else publishing.confirm
+                act(upload, chosen, user=user)
+                messages.success(request, "Klart")
+            elif "_publish" in request.POST:
+                meeting = publishing.publish(upload, user=user)
+                messages.success(request, f"{upload.source_name} är publicerat")
+                return redirect(meeting.get_absolute_url())
+            elif "_discard" in request.POST:
+                publishing.discard(upload, user=user)
+                messages.success(request, f"{upload.source_name} är kasserat")
+                return redirect("admin:decisions_upload_changelist")
+        except publishing.UploadError as error:
+            messages.error(request, str(error))
+        return redirect(_change_url(upload))
+
+
+def _change_url(upload: Upload) -> str:
+    return reverse("admin:decisions_upload_change", args=[upload.pk])

@@ -87,3 +87,40 @@ def mask_identity_numbers(text: str) -> str:
         last = hit.end
     out.append(text[last:])
     return "".join(out)
+
+
+# A capitalised word: "Anna", "Lind-Berg", "Öberg"; not an abbreviation ("KS").
+_NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉ][a-zåäöéü]+)?"
+# Two or three of them in a row on one line. Swedish writes nouns in lower
+# case, so such a run is a proper name: a person's, or an organisation's or a
+# place's ("Svenska Bostäder"), which the clerk confirms as no personal data.
+_NAME = re.compile(rf"(?<![\w-]){_NAME_WORD}(?: {_NAME_WORD}){{1,2}}(?![\w-])")
+
+
+@dataclass(frozen=True)
+class Name:
+    start: int
+    end: int
+    text: str
+
+
+def find_names(
+    text: str, known: set[str] = frozenset(), places: set[str] = frozenset()
+) -> list[Name]:
+    """Runs of capitalised words in text that may name a person, in order.
+
+    Left out: a run that ends in a `known` name (the meeting's members, who
+    act in office: "Ledamoten Johan Sandell", "Ewa Nords"), and a run with a
+    word of `places` (the municipality's name: "Sjöbacka Bostäder").
+    """
+    found = []
+    for match in _NAME.finditer(text):
+        run = match[0].split(" ")
+        last = run[-1]
+        endings = {" ".join(run[i:]) for i in range(len(run) - 1)}
+        if last.endswith("s"):
+            endings |= {" ".join([*run[i:-1], last[:-1]]) for i in range(len(run) - 1)}
+        if endings & known or places.intersection(run):
+            continue
+        found.append(Name(match.start(), match.end(), match[0]))
+    return found

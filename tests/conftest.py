@@ -6,6 +6,7 @@ test_oppna_beslut on it.
 """
 
 import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -28,7 +29,8 @@ CHROMIUM_ARGS = [
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Serve static files from the source tree, as DEBUG does.
+    """Serve static files from the source tree, as DEBUG does, and keep
+    uploads out of the checkout.
 
     The settings pick whitenoise's manifest storage whenever DEBUG is off, as in
     tests, and its manifest exists only after collectstatic, which tests do not
@@ -37,6 +39,8 @@ def pytest_configure(config: pytest.Config) -> None:
     """
     from django.conf import settings
 
+    # Uploaded protocol files go to a directory of the run's own.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="oppna-beslut-media-")
     settings.STATIC_ROOT = None
     settings.STORAGES = {
         **settings.STORAGES,

@@ -22,6 +22,7 @@ GROUP = "Nämndsekreterare"
 # What the group may do, per model: edit the minutes and what hangs on them;
 # only look at boards, municipalities and aliases.
 EDITS = [
+    "upload",
     "meeting",
     "paragraf",
     "reservation",

@@ -1,0 +1,143 @@
+"""The forms of a clerk's upload and of the draft's preview (decisions.admin)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from .forms import NamndChoiceField
+from .models import Namnd
+from .parser import ParsedMember, ParsedParagraph
+from .publishing import Correction
+
+# "Rasmus Jonlund (L)", or a name without a party.
+_MEMBER = re.compile(r"\s*(?P<name>[^(),]+?)\s*(?:\((?P<party>[^()]{1,12})\))?\s*")
+
+
+class UploadForm(forms.Form):
+    namnd = NamndChoiceField(queryset=Namnd.objects.none(), label="Nämnd")
+    meeting_date = forms.DateField(
+        label="Sammanträdesdatum",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Som ÅÅÅÅ-MM-DD.",
+    )
+    # An empty file is refused by decisions.extract, in words that name it.
+    file = forms.FileField(
+        label="Protokollfil",
+        allow_empty_file=True,
+        help_text="PDF, Word (.docx) eller UTF-8-text.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.docx,.txt,application/pdf,text/plain"}
+        ),
+    )
+
+    def __init__(self, *args: Any, boards: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["namnd"]
+        field.queryset = boards.select_related("municipality").order_by(
+            "municipality__name", "name"
+        )
+        limit = filesizeformat(settings.UPLOAD_MAX_BYTES)
+        self.fields["file"].help_text += f" Högst {limit}."
+
+    def clean_file(self) -> Any:
+        file = self.cleaned_data["file"]
+        if file.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                f"{file.name} är {filesizeformat(file.size)}; högst "
+                f"{filesizeformat(settings.UPLOAD_MAX_BYTES)} tas emot"
+            )
+        return file
+
+
+class CorrectionForm(forms.Form):
+    """One paragraph of a draft: what the clerk may correct in it."""
+
+    title = forms.CharField(label="Rubrik", max_length=2000)
+    dnr = forms.CharField(label="Dnr", max_length=100, required=False)
+    # Which of the paragraph's texts is the decision ("" as parsed).
+    decision = forms.ChoiceField(label="Beslutstext", required=False)
+    reservations = forms.CharField(
+        label="Reservanter",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="En rad per reservation: Namn (parti), Namn (parti).",
+    )
+
+    def __init__(self, *args: Any, paragraph: ParsedParagraph, **kwargs: Any) -> None:
+        self.paragraph = paragraph
+        texts = [s.text for s in paragraph.sections if s.text]
+        choices = [(str(i), _label(text)) for i, text in enumerate(texts)]
+        current = next(
+            (str(i) for i, text in enumerate(texts) if text == paragraph.decision), ""
+        )
+        if not current:
+            choices.insert(0, ("", f"Som tolkat: {_label(paragraph.decision)}"))
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": paragraph.title,
+                "dnr": paragraph.dnr or "",
+                "decision": current,
+                "reservations": "\n".join(
+                    ", ".join(_member_text(m) for m in r.members)
+                    for r in paragraph.reservations
+                ),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = choices
+        self.texts = texts
+        if not paragraph.reservations:
+            del self.fields["reservations"]
+
+    def clean_dnr(self) -> str:
+        dnr = " ".join(self.cleaned_data["dnr"].split())
+        if dnr and not re.search(r"\d", dnr):
+            raise forms.ValidationError(f"{dnr!r} är inget diarienummer (inga siffror)")
+        return dnr
+
+    def clean_reservations(self) -> list[list[ParsedMember]]:
+        lines = [
+            line for line in self.cleaned_data["reservations"].splitlines() if line
+        ]
+        wanted = len(self.paragraph.reservations)
+        if len(lines) != wanted:
+            raise forms.ValidationError(
+                f"{len(lines)} rader; {wanted} väntas, en per reservation"
+            )
+        out = []
+        for number, line in enumerate(lines, start=1):
+            members = []
+            for item in re.split(r",|\soch\s", line):
+                match = _MEMBER.fullmatch(item)
+                if not match or not match["name"].strip():
+                    raise forms.ValidationError(
+                        f"rad {number}: {item.strip()!r} är inte Namn (parti)"
+                    )
+                members.append(ParsedMember(match["name"], match["party"]))
+            out.append(members)
+        return out
+
+    def correction(self) -> Correction:
+        data = self.cleaned_data
+        chosen = data["decision"]
+        return Correction(
+            title=data["title"],
+            dnr=data["dnr"],
+            decision=self.texts[int(chosen)] if chosen else self.paragraph.decision,
+            reservations=data.get("reservations", []),
+        )
+
+
+def _label(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 90 else f"{text[:90]}…"
+
+
+def _member_text(member: ParsedMember) -> str:
+    return f"{member.name} ({member.party})" if member.party else member.name

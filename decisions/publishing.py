@@ -1,0 +1,417 @@
+"""A clerk's way from a protocol file to published minutes: upload, check and
+correct the draft, clear its personal data, publish.
+
+A draft (models.Upload) holds the parsed protocol as data, outside every table
+the public site reads, so nothing of it can show anywhere before publishing;
+publishing writes the whole protocol in one transaction, the way ingest does
+(services.protocol_write), or nothing. Every step the clerk takes is in the
+admin's log (LogEntry), which clerks cannot edit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .extract import extract
+from .models import Meeting, Member, Namnd, Upload
+from .parser import (
+    ParsedMember,
+    ParsedParagraph,
+    ParsedProtocol,
+    ParseError,
+    parse_protocol,
+    protocol_from_data,
+    protocol_to_data,
+)
+from .personal_data import find_identity_numbers, find_names, mask_identity_numbers
+from .services import meeting_slug, protocol_write
+
+# What a masked name reads as, everywhere it was.
+MASKED_NAME = "XXXX XXXX"
+
+
+class UploadError(ValueError):
+    """A file or a draft that cannot go on; the message names the file, and
+    the line or field, and says what to do."""
+
+
+def upload_protocol(
+    *, user: Any, namnd: Namnd, meeting_date: Any, name: str, data: bytes
+) -> Upload:
+    """Read, parse and check a protocol file, and keep it as a draft.
+
+    Refused, with nothing written: a file that cannot be read, the minutes of
+    another board or meeting, and a file or meeting already uploaded or
+    published. The file is stored (default storage) with the draft.
+    """
+    try:
+        extracted = extract(data, name=name)
+        protocol = parse_protocol(extracted.text, source=name)
+    except ParseError as error:
+        raise UploadError(f"{name}: {error}") from error
+    protocol.format = extracted.format
+    for note in extracted.notes:
+        protocol.warn(None, note)
+    if not protocol.paragraphs:
+        raise UploadError(
+            f"{name}: inga paragrafer (§) hittades; är det ett protokoll?"
+        )
+    _check_matches(protocol, namnd=namnd, meeting_date=meeting_date, name=name)
+    protocol.kommun, protocol.namnd = namnd.municipality.name, namnd.name
+    protocol.meeting_date = meeting_date
+    sha256 = hashlib.sha256(data).hexdigest()
+    _check_not_there(namnd, meeting_date, sha256, name=name)
+    upload = Upload(
+        namnd=namnd,
+        meeting_date=meeting_date,
+        source_name=name,
+        source_sha256=sha256,
+        source_format=extracted.format,
+        source_text=extracted.text,
+        parsed=protocol_to_data(protocol),
+        uploaded_by=user,
+    )
+    upload.file.save(f"{sha256[:16]}-{_safe_name(name)}", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            upload.save()
+            _log(user, upload, ADDITION, f"Laddade upp {name}")
+    except IntegrityError as error:
+        # Another upload of the same file or meeting committed first.
+        upload.file.delete(save=False)
+        raise UploadError(
+            f"{name}: protokollet för {namnd} {meeting_date:%Y-%m-%d} laddas redan "
+            "upp, eller har laddats upp nyss; se listan över uppladdade protokoll"
+        ) from error
+    return upload
+
+
+def _safe_name(name: str) -> str:
+    stem, dot, suffix = name.rpartition(".")
+    return f"{slugify(stem or suffix)[:80]}{dot}{slugify(suffix)[:8] if dot else ''}"
+
+
+def _check_matches(
+    protocol: ParsedProtocol, *, namnd: Namnd, meeting_date: Any, name: str
+) -> None:
+    """The text must be the chosen board's, of the chosen day, where it says."""
+    if protocol.namnd and slugify(protocol.namnd) != namnd.slug:
+        raise UploadError(
+            f"{name}: protokollet är från {protocol.namnd}, inte {namnd.name}; "
+            "välj rätt nämnd eller rätt fil"
+        )
+    kommun = protocol.kommun
+    if kommun and slugify(kommun) != namnd.municipality.slug:
+        raise UploadError(
+            f"{name}: protokollet är från {kommun}, inte {namnd.municipality.name}"
+        )
+    found = protocol.meeting_date
+    if found and found != meeting_date:
+        raise UploadError(
+            f"{name}: protokollet gäller sammanträdet {found:%Y-%m-%d}, inte "
+            f"{meeting_date:%Y-%m-%d}; välj rätt datum eller rätt fil"
+        )
+
+
+def _check_not_there(
+    namnd: Namnd, meeting_date: Any, sha256: str, *, name: str
+) -> None:
+    same_file = Upload.objects.exclude(status=Upload.Status.DISCARDED).filter(
+        source_sha256=sha256
+    )
+    if same_file.exists() or Meeting.objects.filter(source_sha256=sha256).exists():
+        raise UploadError(f"{name}: samma fil är redan uppladdad eller publicerad")
+    slug = meeting_slug(meeting_date, sha256)
+    if Meeting.objects.filter(namnd=namnd, slug=slug).exists():
+        raise UploadError(
+            f"{name}: sammanträdet {namnd} {meeting_date:%Y-%m-%d} är redan "
+            "publicerat; rätta det publicerade protokollet i stället"
+        )
+    if Upload.objects.filter(
+        namnd=namnd, meeting_date=meeting_date, status=Upload.Status.DRAFT
+    ).exists():
+        raise UploadError(
+            f"{name}: det finns redan ett utkast för {namnd} "
+            f"{meeting_date:%Y-%m-%d}; publicera eller kassera det först"
+        )
+
+
+# -- personal data ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Something in a draft that may be personal data, and where."""
+
+    kind: str  # "personnummer", "samordningsnummer" or "namn"
+    text: str
+    line: int
+
+    @property
+    def shown(self) -> str:
+        """How the admin and its log show it: a number without its last four
+        digits, which are what makes it a person's."""
+        return self.text if self.kind == "namn" else f"{self.text[:-4]}XXXX"
+
+
+def personal_data(upload: Upload) -> list[Hit]:
+    """What stops the draft from publishing until the clerk masks it, or
+    confirms it is no personal data: identity numbers anywhere in the text,
+    and for a board with individual cases, names in its paragraphs (not the
+    members who act in office)."""
+    confirmed = set(upload.confirmed)
+    text = upload.source_text
+    hits = [
+        Hit(found.kind, found.text, _line(text, found.start))
+        for found in find_identity_numbers(text)
+    ]
+    if upload.namnd.handles_individual_cases:
+        hits += _names(upload, protocol_from_data(upload.parsed))
+    return [hit for hit in hits if hit.text not in confirmed]
+
+
+def _names(upload: Upload, protocol: ParsedProtocol) -> list[Hit]:
+    namnd = upload.namnd
+    known = {a.name for a in protocol.attendance}
+    known |= set(
+        Member.objects.filter(municipality=namnd.municipality).values_list(
+            "name", flat=True
+        )
+    )
+    places = {*namnd.municipality.name.split(), *namnd.name.split()}
+    lines = upload.source_text.split("\n")
+    start = min((p.line for p in protocol.paragraphs), default=1)
+    hits: dict[str, Hit] = {}
+    for number, line in enumerate(lines[start - 1 :], start=start):
+        for name in find_names(line, known, places):
+            hits.setdefault(name.text, Hit("namn", name.text, number))
+    return list(hits.values())
+
+
+def _line(text: str, at: int) -> int:
+    return text.count("\n", 0, at) + 1
+
+
+def mask(upload: Upload, hits: list[Hit], *, user: Any) -> None:
+    """Replace the hits in every text of the draft: identity numbers digit by
+    digit ("XXXXXX-XXXX"), names by MASKED_NAME. The unmasked text is kept
+    nowhere, so it cannot reach the archive or its search index."""
+    numbers = any(hit.kind != "namn" for hit in hits)
+    names = [hit.text for hit in hits if hit.kind == "namn"]
+    pattern = (
+        re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names))
+        if names
+        else None
+    )
+
+    def masked(text: str) -> str:
+        if numbers:
+            text = mask_identity_numbers(text)
+        return pattern.sub(MASKED_NAME, text) if pattern else text
+
+    with transaction.atomic():
+        upload = _draft(upload.pk)
+        upload.source_text = masked(upload.source_text)
+        upload.parsed = _map_strings(upload.parsed, masked)
+        upload.save(update_fields=["source_text", "parsed"])
+        shown = ", ".join(hit.shown for hit in hits)
+        _log(user, upload, CHANGE, f"Maskerade {shown}")
+
+
+def _map_strings(data: Any, change: Callable[[str], str]) -> Any:
+    if isinstance(data, str):
+        return change(data)
+    if isinstance(data, list):
+        return [_map_strings(item, change) for item in data]
+    if isinstance(data, dict):
+        return {key: _map_strings(value, change) for key, value in data.items()}
+    return data
+
+
+def confirm(upload: Upload, hits: list[Hit], *, user: Any) -> None:
+    """Record the clerk's word that the hits are no personal data."""
+    with transaction.atomic():
+        upload = _draft(upload.pk)
+        upload.confirmed = sorted({*upload.confirmed, *(hit.text for hit in hits)})
+        upload.save(update_fields=["confirmed"])
+        shown = ", ".join(hit.shown for hit in hits)
+        _log(user, upload, CHANGE, f"Bekräftade att {shown} inte är personuppgifter")
+
+
+# -- corrections, publishing -----------------------------------------------------
+
+
+@dataclass
+class Correction:
+    """What a clerk may correct in one paragraph of a draft."""
+
+    title: str
+    dnr: str
+    decision: str
+    # One list of members per reservation, in order.
+    reservations: list[list[ParsedMember]]
+
+
+def correct(upload: Upload, corrections: dict[str, Correction], *, user: Any) -> None:
+    """Apply corrections (by paragraph number) to the draft, and log what changed."""
+    with transaction.atomic():
+        upload = _draft(upload.pk)
+        protocol = protocol_from_data(upload.parsed)
+        changed = []
+        for paragraph in protocol.paragraphs:
+            fix = corrections.get(paragraph.number)
+            if fix is None:
+                continue
+            before = (paragraph.title, paragraph.dnr, paragraph.decision)
+            paragraph.title = fix.title
+            paragraph.decision = fix.decision
+            if fix.dnr != (paragraph.dnr or ""):
+                rest = [d for d in paragraph.dnrs if d != paragraph.dnr]
+                paragraph.dnrs = [fix.dnr, *rest] if fix.dnr else rest
+            members_before = [r.members for r in paragraph.reservations]
+            for reservation, members in zip(
+                paragraph.reservations, fix.reservations, strict=True
+            ):
+                reservation.members = members
+            now = (paragraph.title, paragraph.dnr, paragraph.decision)
+            if before != now or members_before != fix.reservations:
+                changed.append(f"§ {paragraph.number}")
+        if not changed:
+            return
+        upload.parsed = protocol_to_data(protocol)
+        upload.save(update_fields=["parsed"])
+        _log(user, upload, CHANGE, f"Rättade {', '.join(changed)}")
+
+
+def publish(upload: Upload, *, user: Any) -> Meeting:
+    """Write the draft into the archive, all of it in one transaction.
+
+    The draft is locked first: a second publish of it, by the same clerk in
+    another tab or by a colleague, waits and then finds it published.
+    """
+    with transaction.atomic():
+        upload = _draft(upload.pk)
+        blocking = personal_data(upload)
+        if blocking:
+            shown = ", ".join(f"{hit.shown} (rad {hit.line})" for hit in blocking)
+            raise UploadError(
+                f"{upload.source_name}: kan innehålla personuppgifter: {shown}; "
+                "maskera eller bekräfta dem innan du publicerar"
+            )
+        protocol = protocol_from_data(upload.parsed)
+        slug = meeting_slug(protocol.meeting_date, upload.source_sha256)
+        if Meeting.objects.filter(namnd=upload.namnd, slug=slug).exists():
+            raise UploadError(
+                f"{upload.source_name}: sammanträdet är redan publicerat; "
+                "kassera utkastet"
+            )
+        result = protocol_write(
+            protocol=protocol, text=upload.source_text, sha256=upload.source_sha256
+        )
+        upload.status = Upload.Status.PUBLISHED
+        upload.published_at = timezone.now()
+        upload.meeting = result.meeting
+        upload.save(update_fields=["status", "published_at", "meeting"])
+        _log(
+            user,
+            upload,
+            CHANGE,
+            f"Publicerade {len(protocol.paragraphs)} paragrafer",
+        )
+    return result.meeting
+
+
+def discard(upload: Upload, *, user: Any) -> None:
+    """Drop a draft; its file goes, its log lines stay."""
+    with transaction.atomic():
+        upload = _draft(upload.pk)
+        upload.status = Upload.Status.DISCARDED
+        upload.save(update_fields=["status"])
+        _log(user, upload, CHANGE, "Kasserade utkastet")
+        transaction.on_commit(lambda: upload.file.delete(save=False))
+
+
+def _draft(pk: int) -> Upload:
+    """The draft, locked until the transaction ends; refused once it is none."""
+    upload = Upload.objects.select_for_update().select_related("namnd").get(pk=pk)
+    if upload.status != Upload.Status.DRAFT:
+        raise UploadError(
+            f"{upload.source_name}: protokollet är redan "
+            f"{upload.get_status_display().lower()}"
+        )
+    return upload
+
+
+def _log(user: Any, upload: Upload, flag: int, message: str) -> None:
+    LogEntry.objects.log_actions(
+        user.pk, [upload], flag, change_message=message, single_object=True
+    )
+
+
+# -- the preview -----------------------------------------------------------------
+
+
+@dataclass
+class PreviewBlock:
+    """One paragraph of a draft beside its lines of text (or, without a
+    paragraph, the protocol's head), with the warnings that concern them.
+    Each line is its number and its pieces as (text, is_hit) for marking."""
+
+    paragraph: ParsedParagraph | None
+    form: Any
+    warnings: list[str]
+    lines: list[tuple[int, list[tuple[str, bool]]]]
+
+
+_WARNING_LINE = re.compile(r"rad (\d+):")
+
+
+def preview(
+    upload: Upload, protocol: ParsedProtocol, hits: list[Hit], forms: list[Any]
+) -> list[PreviewBlock]:
+    """The draft as the preview shows it: the head, then each paragraph."""
+    lines = upload.source_text.split("\n")
+    starts = [p.line for p in protocol.paragraphs]
+    bounds = list(zip([1, *starts], [*starts, len(lines) + 1], strict=True))
+    marked = re.compile("|".join(re.escape(h.text) for h in hits)) if hits else None
+    blocks = [
+        PreviewBlock(
+            paragraph=paragraph,
+            form=form,
+            warnings=[],
+            lines=[
+                (number, _pieces(lines[number - 1], marked))
+                for number in range(start, end)
+            ],
+        )
+        for (start, end), paragraph, form in zip(
+            bounds, [None, *protocol.paragraphs], [None, *forms], strict=True
+        )
+    ]
+    for warning in protocol.warnings:
+        found = _WARNING_LINE.match(warning)
+        line = int(found[1]) if found else 0
+        index = sum(1 for start, _ in bounds[1:] if start <= line)
+        blocks[index].warnings.append(warning)
+    return blocks
+
+
+def _pieces(line: str, marked: re.Pattern | None) -> list[tuple[str, bool]]:
+    if marked is None:
+        return [(line, False)]
+    pieces, last = [], 0
+    for match in marked.finditer(line):
+        pieces += [(line[last : match.start()], False), (match[0], True)]
+        last = match.end()
+    pieces.append((line[last:], False))
+    return pieces
