@@ -4,10 +4,13 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page
 
-from tests.factories import SJOBACKA
+from tests.factories import SAMPLES, SJOBACKA, make_municipality, make_namnd
+
+SOCIAL_MINUTES = SAMPLES / "2024-05-21_socialnamnden.txt"
 
 # WCAG 2.1 A and AA rules, as Swedish law requires of public-sector sites.
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}}
@@ -123,3 +126,52 @@ def test_every_page_kind_meets_wcag_aa(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+def test_a_clerk_uploads_checks_corrects_and_publishes(
+    live_server, transactional_db, page: Page
+) -> None:
+    """The clerk's whole way, in the admin: log in, upload the minutes, see
+    the preview beside the text, correct a title, publish, find it public."""
+    town = make_municipality("Sjöbacka kommun")
+    make_namnd("Socialnämnden", municipality=town)
+    call_command(
+        "create_clerk", "anna", namnd="Sjöbacka kommun/Socialnämnden", stdout=None
+    )
+    clerk = get_user_model().objects.get(username="anna")
+    clerk.set_password("protokoll-2024")
+    clerk.save()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    page.goto(live_server.url + "/admin/decisions/upload/add/")
+    page.get_by_label("Användarnamn").fill("anna")
+    page.get_by_label("Lösenord").fill("protokoll-2024")
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_label("Nämnd").select_option(label="Socialnämnden (Sjöbacka kommun)")
+    page.get_by_label("Sammanträdesdatum").fill("2024-05-21")
+    page.get_by_label("Protokollfil").set_input_files(str(SOCIAL_MINUTES))
+    page.screenshot(path=SCREENSHOTS / "clerk-1-upload.png", full_page=True)
+    page.get_by_role("button", name="Ladda upp och granska").click()
+
+    page.wait_for_url("**/change/")
+    paragraph = page.locator("#p-58")
+    assert (
+        "Johan Sandell (L), Maria Lind (L)"
+        in paragraph.get_by_label("Reservanter").input_value()
+    )
+    assert "Förvaltningen vill samtidigt framhålla" in paragraph.inner_text()
+    assert wcag_violations(page) == []
+    page.screenshot(path=SCREENSHOTS / "clerk-2-preview.png")
+    paragraph.get_by_label("Rubrik").fill("Program för öppna data – svar på remiss")
+    page.get_by_role("button", name="Spara rättelser").click()
+    page.get_by_text("Rättelserna är sparade").wait_for()
+    heading = page.locator("#p-58-h").inner_text()
+    assert heading == "§ 58 Program för öppna data – svar på remiss"
+    page.screenshot(path=SCREENSHOTS / "clerk-3-corrected.png")
+
+    page.get_by_role("button", name="Publicera hela protokollet").click()
+    page.wait_for_url("**/sjobacka-kommun/socialnamnden/2024-05-21/")
+    assert page.get_by_role(
+        "link", name="§ 58 Program för öppna data – svar på remiss"
+    ).is_visible()
+    page.screenshot(path=SCREENSHOTS / "clerk-4-published.png", full_page=True)
