@@ -101,7 +101,7 @@ class MunicipalityAdmin(ScopedToAssignments, admin.ModelAdmin):
 @admin.register(Namnd)
 class NamndAdmin(ScopedToAssignments, admin.ModelAdmin):
     board_path = "pk"
-    list_display = ["name", "municipality", "slug"]
+    list_display = ["name", "municipality", "slug", "handles_individual_cases"]
     list_filter = ["municipality"]
     list_select_related = ["municipality"]
     search_fields = ["name", "slug", "municipality__name"]

@@ -62,10 +62,6 @@ def upload_protocol(
     protocol.format = extracted.format
     for note in extracted.notes:
         protocol.warn(None, note)
-    if not protocol.paragraphs:
-        raise UploadError(
-            f"{name}: inga paragrafer (§) hittades; är det ett protokoll?"
-        )
     _check_matches(protocol, namnd=namnd, meeting_date=meeting_date, name=name)
     protocol.kommun, protocol.namnd = namnd.municipality.name, namnd.name
     protocol.meeting_date = meeting_date

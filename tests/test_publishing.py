@@ -324,6 +324,12 @@ class BadInputTests(ClerkSetup, TestCase):
             with self.subTest(name=name):
                 self.assertRefused(self.upload(data, name=name), name, why)
 
+    def test_a_text_that_is_no_protocol(self):
+        self.assertRefused(
+            self.upload("Inköpslista\nmjölk\nbröd\n".encode(), name="lista.txt"),
+            "lista.txt: ingen paragraf hittades",
+        )
+
     def test_a_pdf_reads_like_its_text(self):
         response = self.upload(make_pdf(SOCIAL.read_text()), name="protokoll.pdf")
         self.assertEqual(response.status_code, 302)
@@ -458,3 +464,34 @@ class ConcurrentUploadTests(ClerkSetup, TransactionTestCase):
         self.assertIn("laddas redan upp, eller har laddats upp nyss", refused[0])
         self.assertEqual(Upload.objects.count(), 1)
         self.assertEqual(LogEntry.objects.count(), 1)
+
+    def test_two_clerks_publishing_one_draft_at_once_publish_it_once(self):
+        upload = publishing.upload_protocol(
+            user=self.anna,
+            namnd=self.social,
+            meeting_date=SOCIAL_DATE,
+            name=SOCIAL.name,
+            data=SOCIAL.read_bytes(),
+        )
+        ready = threading.Barrier(2, timeout=10)
+        outcomes: list[str] = []
+
+        def clerk() -> None:
+            try:
+                ready.wait()
+                publishing.publish(upload, user=self.anna)
+                outcomes.append("published")
+            except publishing.UploadError as error:
+                outcomes.append(str(error))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=clerk) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(outcomes.count("published"), 1, outcomes)
+        self.assertIn("protokollet är redan publicerat", " ".join(outcomes))
+        self.assertEqual(Meeting.objects.count(), 1)
+        self.assertEqual(Paragraf.objects.count(), 7)
