@@ -26,4 +26,4 @@ RUN python manage.py collectstatic --noinput --verbosity 0 \
 USER app
 EXPOSE 8000
 # Migrations are idempotent, so every start applies whatever is new.
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn portal.wsgi --bind 0.0.0.0:8000 --access-logfile - --no-control-socket"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && BIND=0.0.0.0:8000 exec gunicorn -c gunicorn.conf.py portal.wsgi"]

@@ -36,8 +36,7 @@ run: venv
 	$(WITH_DB) $(PY) manage.py ingest --kommun "Stockholms stad" samples/stockholm/*.txt
 	$(WITH_DB) $(PY) manage.py dump_archive
 	$(WITH_DB) $(PY) manage.py collectstatic --noinput --verbosity 0
-	$(WITH_DB) .venv/bin/gunicorn portal.wsgi --bind 127.0.0.1:$(PORT) \
-		--access-logfile - --no-control-socket
+	BIND=127.0.0.1:$(PORT) $(WITH_DB) .venv/bin/gunicorn -c gunicorn.conf.py portal.wsgi
 
 test: venv test-packages
 	$(WITH_DB) $(PY) -m pytest $(ARGS)

@@ -2,7 +2,7 @@
 its browsable page. Outside the language prefixes: data has one address."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import api
 
@@ -12,7 +12,9 @@ MEETING = "<slug:kommun>/<slug:namnd>/<slug:meeting>/"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"
+    ),
     path("kommuner/", api.MunicipalityList.as_view(), name="municipalities"),
     path(
         "kommuner/<slug:kommun>/", api.MunicipalityDetail.as_view(), name="municipality"

@@ -18,11 +18,17 @@ def envlist(name: str, default: str) -> list[str]:
     ]
 
 
+# DJANGO_ENV=production: a public server, which must say who it is
+# (SECRET_KEY, ALLOWED_HOSTS) and gets every protection below by default.
+PRODUCTION = os.getenv("DJANGO_ENV") == "production"
 DEBUG = envbool("DEBUG", "false")
 SECRET_KEY = os.getenv("SECRET_KEY", "")
+if PRODUCTION and (DEBUG or len(SECRET_KEY) < 50 or not os.getenv("ALLOWED_HOSTS")):
+    raise RuntimeError(
+        "DJANGO_ENV=production needs SECRET_KEY (50 characters or more), "
+        "ALLOWED_HOSTS, and DEBUG off"
+    )
 if not SECRET_KEY:
-    if not DEBUG and os.getenv("DJANGO_ENV") == "production":
-        raise RuntimeError("SECRET_KEY must be set in production")
     # A fixed key for local runs and tests only; production sets SECRET_KEY.
     SECRET_KEY = "dev-only-insecure-key-oppna-beslut"
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -41,11 +47,16 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "decisions",
 ]
 
 MIDDLEWARE = [
+    # First, so its log line times everything and every line has its id.
+    "portal.middleware.RequestLog",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.PermissionsPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -120,10 +131,31 @@ STORAGES = {
     },
 }
 
+# Logs go to stderr: JSON lines in production (LOG_FORMAT=json), one object a
+# line with the request's id, text otherwise. portal.middleware.RequestLog
+# writes a line per request with its status and timing.
+LOG_FORMAT = os.getenv("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "portal.middleware.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level"},
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
 }
 
@@ -133,6 +165,51 @@ MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 # The largest protocol file the admin accepts, in bytes (50 MB by default).
 UPLOAD_MAX_BYTES = int(os.getenv("UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+
+# -- HTTP security --------------------------------------------------------------
+# Behind a proxy that ends TLS, PROXY_SSL_HEADER names its header
+# ("X-Forwarded-Proto"), so that Django knows a request came over HTTPS.
+if os.getenv("PROXY_SSL_HEADER"):
+    header = "HTTP_" + os.environ["PROXY_SSL_HEADER"].upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (header, "https")
+# HTTPS only: redirect plain HTTP (not the health checks a load balancer
+# makes), send cookies over HTTPS only, and tell browsers so for a year (HSTS).
+# On in production; off for a demo on http://localhost (docker compose).
+HTTPS_ONLY = envbool("HTTPS_ONLY", str(PRODUCTION))
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS_ONLY
+SESSION_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = int(os.getenv("HSTS_SECONDS", 31_536_000 if HTTPS_ONLY else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", "true")
+# Ready for the browsers' preload list (hstspreload.org), which a public
+# authority's own domain should be on; HSTS_PRELOAD=false for a shared domain.
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", str(HTTPS_ONLY))
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# What the pages may load: our own scripts, styles, images and fonts, nothing
+# inline (the JSON-LD block is data, which CSP does not run). django-csp.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no page uses, turned off (portal.middleware).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
 
 # The archive's public address: the ids of records made outside a request
 # (the archive download) start with it.

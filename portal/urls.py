@@ -6,7 +6,11 @@ from django.urls import include, path
 from decisions import views
 from decisions.sitemaps import SITEMAPS
 
+from . import health
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(

@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, ConsoleMessage, Page
 
 from tests.factories import SAMPLES, SJOBACKA, make_municipality, make_namnd
 
@@ -26,6 +26,21 @@ def no_js_page(browser: Browser):
     context = browser.new_context(java_script_enabled=False, locale="sv-SE")
     yield context.new_page()
     context.close()
+
+
+def blocked_by_csp(page: Page) -> list[str]:
+    """The page's console errors from here on that say the Content Security
+    Policy blocked something (an inline script or style, a foreign host): a
+    list that fills as the page runs. Scripts the test itself runs in the page
+    (axe) have no address, and are not the page's."""
+    blocked: list[str] = []
+
+    def seen(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text and message.location["url"]:
+            blocked.append(f"{page.url}: {message.text}")
+
+    page.on("console", seen)
+    return blocked
 
 
 def wcag_violations(page: Page) -> list[str]:
@@ -111,10 +126,13 @@ def test_every_page_kind_meets_wcag_aa(
     live_server, archive, page: Page, kind, language
 ) -> None:
     url = live_server.url + LANGUAGE_PREFIXES[language] + PAGE_KINDS[kind]
+    blocked = blocked_by_csp(page)
     response = page.goto(url)
     assert response is not None and response.status == 200
+    assert "script-src 'self'" in response.headers["content-security-policy"]
     assert page.locator("html").get_attribute("lang") == language
     assert wcag_violations(page) == []
+    assert blocked == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     name = f"{kind}-{language}"
     page.set_viewport_size({"width": 1280, "height": 800})
@@ -142,6 +160,7 @@ def test_a_clerk_uploads_checks_corrects_and_publishes(
     clerk.set_password("protokoll-2024")
     clerk.save()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    blocked = blocked_by_csp(page)
 
     page.goto(live_server.url + "/admin/decisions/upload/add/")
     page.get_by_label("Användarnamn").fill("anna")
@@ -175,3 +194,14 @@ def test_a_clerk_uploads_checks_corrects_and_publishes(
         "link", name="§ 58 Program för öppna data – svar på remiss"
     ).is_visible()
     page.screenshot(path=SCREENSHOTS / "clerk-4-published.png", full_page=True)
+    assert blocked == []
+
+
+def test_the_api_docs_run_under_the_content_security_policy(
+    live_server, transactional_db, page: Page
+) -> None:
+    blocked = blocked_by_csp(page)
+    page.goto(live_server.url + "/api/v1/docs/")
+    page.locator(".swagger-ui .info .title").wait_for()
+    assert "Öppna beslut API" in page.locator(".swagger-ui .info .title").inner_text()
+    assert blocked == []
