@@ -147,6 +147,10 @@ def _people(members: list[dict[str, Any]]) -> str:
     )
 
 
+def _line(label: str, value: str) -> str:
+    return f"{label}: {value}"
+
+
 def _text(label: str, text: str) -> list[str]:
     lines = [line for line in (text or "").splitlines() if line.strip()]
     return [f"{label}:", *lines] if lines else []
@@ -157,15 +161,15 @@ def record_lines(record: Record, *, with_text: bool = False) -> list[str]:
     procedure, recipients, statements with their members and parties,
     proposals, votes; the whole text only `with_text` (it repeats the
     sections)."""
-    lines = [f"{gettext('Rubrik')}: {record.get('title', '')}"]
+    lines = [_line(gettext("Rubrik"), record.get("title", ""))]
     case = record.get("case")
     if case:
-        lines.append(f"Dnr: {case['dnr']}")
+        lines.append(_line("Dnr", case["dnr"]))
     others = [
         n for n in record.get("case_numbers") or [] if not case or n != case["dnr"]
     ]
     if others:
-        lines.append(f"{gettext('Fler diarienummer')}: {', '.join(others)}")
+        lines.append(_line(gettext("Fler diarienummer"), ", ".join(others)))
     lines += _text(gettext("Beslut"), record.get("decision", ""))
     for section in record.get("sections") or []:
         kind = section.get("kind") or "other"
@@ -175,7 +179,7 @@ def record_lines(record: Record, *, with_text: bool = False) -> list[str]:
     lines += _text(gettext("Beslutsgång"), record.get("procedure", ""))
     recipients = record.get("recipients") or []
     if recipients:
-        lines.append(f"{gettext('Beslutet skickas till')}: {', '.join(recipients)}")
+        lines.append(_line(gettext("Beslutet skickas till"), ", ".join(recipients)))
     for statement in record.get("reservations") or []:
         label = kind_label(statement.get("kind", ""))
         people = _people(statement.get("members") or [])
@@ -192,7 +196,7 @@ def record_lines(record: Record, *, with_text: bool = False) -> list[str]:
         for choice in VoteChoice:
             people = [c for c in vote.get("casts") or [] if c.get("choice") == choice]
             if people:
-                lines.append(f"{choice.label}: {_people(people)}")
+                lines.append(_line(choice.label, _people(people)))
     if with_text:
         lines += _text(gettext("Hela texten"), record.get("text", ""))
     return lines

@@ -234,7 +234,7 @@ def paragraf(
             "meeting": found.meeting,
             "same_case": Paragraf.objects.same_case(found) if public else [],
             # Only a corrected paragraph has earlier versions to ask for.
-            "versions": found.versions.defer("record")
+            "earlier_versions": found.versions.defer("record")
             if public and found.corrected_at
             else [],
         },
