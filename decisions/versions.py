@@ -125,7 +125,7 @@ def _keep(
     with transaction.atomic():
         # The row's lock orders two corrections of one paragraph: each
         # numbers its version after the other's.
-        Paragraf.objects.select_for_update().filter(pk=paragraf.pk).first()
+        Paragraf.objects.select_for_update().filter(pk=paragraf.pk).only("pk").first()
         replaced_at = timezone.now()
         Paragraf.objects.filter(pk=paragraf.pk).update(corrected_at=replaced_at)
         paragraf.corrected_at = replaced_at
