@@ -54,8 +54,8 @@ class Before:
 
 
 def snapshot(paragraf: Paragraf) -> Record | None:
-    """The paragraph's public record as it reads now; None when confidential,
-    which has none."""
+    """Return the paragraph's public record as it reads now; None when
+    confidential, which has none."""
     if paragraf.confidential:
         return None
     return records([paragraf], "")[0]

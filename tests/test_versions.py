@@ -252,6 +252,18 @@ class CorrectionTests(TestCase):
         self.assertNotEqual(self.social.title, "Ändrad")
         self.assertFalse(ParagrafVersion.objects.exists())
 
+    def test_a_paragraph_made_confidential_shows_no_earlier_version(self):
+        self.correct(self.kultur, title="Strategi för en smart stad")
+        self.correct(self.kultur, confidential="on")
+        # The public record it had is kept, as any replaced one, but no
+        # version of a confidential paragraph is shown.
+        self.assertEqual(ParagrafVersion.objects.count(), 2)
+        page = self.client.get(self.kultur.get_absolute_url())
+        self.assertNotContains(page, "version-1/")
+        self.assertNotContains(page, "Rättad")
+        for number in (1, 2):
+            self.assertEqual(self.client.get(self.version_url(number)).status_code, 404)
+
     def test_keep_version_compares_records_and_numbers_versions(self):
         before = snapshot(self.kultur)
         self.assertIsNone(keep_version(self.kultur, before, valid_from=None))
