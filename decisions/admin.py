@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.models import LogEntry
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
-from django.db.models.functions import Now
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from . import publishing
+from . import publishing, versions
 from .admin_forms import CorrectionForm, UploadForm
 from .models import (
     Arende,
@@ -27,6 +28,7 @@ from .models import (
     Namnd,
     NamndAlias,
     Paragraf,
+    ParagrafVersion,
     Proposal,
     ProposalMember,
     Reservation,
@@ -37,6 +39,7 @@ from .models import (
     Word,
 )
 from .parser import protocol_from_data
+from .withdrawal import paragraf_withdraw
 
 admin.site.site_header = "Öppna beslut – administration"
 admin.site.site_title = "Öppna beslut"
@@ -71,6 +74,72 @@ class ScopedToAssignments:
         if isinstance(related, ScopedToAssignments) and not request.user.is_superuser:
             kwargs["queryset"] = related.get_queryset(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class KeepsReservationSummary:
+    """For admins whose edits change a paragraph's public record: recompute
+    its copies of its dissents (Paragraf.has_reservation, reserving_parties),
+    and when the edit changed the record, keep it as it read before as an
+    earlier version, which stamps Paragraf.corrected_at (decisions.versions).
+
+    The records before are read in save_model(), before anything is written,
+    for the paragraphs the row belongs to before and after the edit (a
+    statement may move to another paragraph); the comparison follows
+    save_related(), once the inlines are written too. Ingest keeps its own
+    copies and stamps."""
+
+    def paragrafer(self, obj: Any) -> QuerySet[Paragraf]:
+        raise NotImplementedError
+
+    def _ids(self, obj: Any) -> set[int]:
+        return set(self.paragrafer(obj).values_list("pk", flat=True))
+
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: Any, change: bool
+    ) -> None:
+        ids = self._ids(obj)
+        stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+        if stored is not None:
+            ids |= self._ids(stored)
+        obj._records_before = versions.before(ids)
+        super().save_model(request, obj, form, change)
+
+    def save_related(
+        self, request: HttpRequest, form: Any, formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        obj._versions_kept = _sync(obj._records_before, self._ids(obj))
+
+    def construct_change_message(
+        self, request: HttpRequest, form: Any, formsets: Any, add: bool
+    ) -> list[dict[str, Any]]:
+        # The audit log names the versions the edit kept.
+        message = super().construct_change_message(request, form, formsets, add)
+        name = str(ParagrafVersion._meta.verbose_name)
+        for version in getattr(form.instance, "_versions_kept", []):
+            message.append({"added": {"name": name, "object": str(version)}})
+        return message
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        before = versions.before(self._ids(obj))
+        super().delete_model(request, obj)
+        _sync(before)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        before = versions.before({pk for obj in queryset for pk in self._ids(obj)})
+        super().delete_queryset(request, queryset)
+        _sync(before)
+
+
+def _sync(
+    before: dict[int, versions.Before], also: Iterable[int] = ()
+) -> list[ParagrafVersion]:
+    """Recompute the paragraphs' dissent copies, and keep the versions their
+    edit replaced (their feed entries then show as updated)."""
+    for paragraf in Paragraf.objects.filter(pk__in={*before, *also}).only("pk"):
+        paragraf.sync_reservation_summary()
+    return versions.keep_versions(before)
 
 
 class NamndInline(admin.TabularInline):
@@ -121,8 +190,22 @@ class NamndAliasAdmin(ScopedToAssignments, admin.ModelAdmin):
     autocomplete_fields = ["municipality", "namnd"]
 
 
+class ParagrafForm(forms.ModelForm):
+    """A paragraph in the admin, on its own page or its meeting's: a withdrawn
+    paragraph stays confidential (decisions.withdrawal)."""
+
+    def clean_confidential(self) -> bool:
+        confidential = self.cleaned_data.get("confidential", False)
+        if self.instance.withdrawn_at and not confidential:
+            raise ValidationError(
+                "Paragrafen är återkallad och förblir sekretessbelagd."
+            )
+        return confidential
+
+
 class ParagrafInline(admin.TabularInline):
     model = Paragraf
+    form = ParagrafForm
     fields = ["position", "number", "title", "arende", "confidential"]
     autocomplete_fields = ["arende"]
     extra = 0
@@ -138,7 +221,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ScopedToAssignments, admin.ModelAdmin):
+class MeetingAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin):
     board_path = "namnd"
     list_display = ["__str__", "namnd", "date", "protocol_number", "source_name"]
     list_filter = ["namnd__municipality", "namnd"]
@@ -172,42 +255,11 @@ class MeetingAdmin(ScopedToAssignments, admin.ModelAdmin):
     filter_horizontal = ["adjusters"]
     inlines = [AttendanceInline, ParagrafInline]
 
-
-class KeepsReservationSummary:
-    """For admins whose edits change a paragraph's public record: recompute
-    its copies of its dissents (Paragraf.has_reservation, reserving_parties)
-    and stamp Paragraf.corrected_at after every save or delete. Ingest does
-    both itself."""
-
-    def paragrafer(self, obj: Any) -> QuerySet[Paragraf]:
-        raise NotImplementedError
-
-    def save_related(
-        self, request: HttpRequest, form: Any, formsets: Any, change: bool
-    ) -> None:
-        super().save_related(request, form, formsets, change)
-        _sync(self.paragrafer(form.instance))
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        affected = list(self.paragrafer(obj))
-        super().delete_model(request, obj)
-        _sync(affected)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        affected = {p for obj in queryset for p in self.paragrafer(obj)}
-        super().delete_queryset(request, queryset)
-        _sync(affected)
-
-
-def _sync(paragrafer: Iterable[Paragraf]) -> None:
-    """Recompute the paragraphs' dissent copies, and mark them corrected (their
-    feed entries show as updated)."""
-    paragrafer = list(paragrafer)
-    for paragraf in paragrafer:
-        paragraf.sync_reservation_summary()
-    Paragraf.objects.filter(pk__in=[p.pk for p in paragrafer]).update(
-        corrected_at=Now()
-    )
+    def paragrafer(self, obj: Meeting) -> QuerySet[Paragraf]:
+        # Its paragraphs, edited in the inline (title, case, confidential).
+        if obj.pk is None:
+            return Paragraf.objects.none()
+        return Paragraf.objects.filter(meeting=obj)
 
 
 @admin.register(Member)
@@ -221,12 +273,19 @@ class MemberAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin
     autocomplete_fields = ["municipality"]
 
     def paragrafer(self, obj: Member) -> QuerySet[Paragraf]:
-        # A corrected party changes every paragraph the member reserved at.
-        return Paragraf.objects.filter(reservations__members=obj).distinct()
+        # A corrected name or party changes every paragraph the member is
+        # named at: statements, proposals and votes.
+        if obj.pk is None:
+            return Paragraf.objects.none()
+        return Paragraf.objects.filter(
+            Q(pk__in=Reservation.objects.filter(members=obj).values("paragraf"))
+            | Q(pk__in=Proposal.objects.filter(members=obj).values("paragraf"))
+            | Q(pk__in=Vote.objects.filter(casts__member=obj).values("paragraf"))
+        )
 
 
 @admin.register(Arende)
-class ArendeAdmin(ScopedToAssignments, admin.ModelAdmin):
+class ArendeAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin):
     board_path = "municipality__namnder"
     board_path_is_many = True
     list_display = ["dnr", "title", "municipality"]
@@ -234,6 +293,12 @@ class ArendeAdmin(ScopedToAssignments, admin.ModelAdmin):
     list_select_related = ["municipality"]
     search_fields = ["dnr", "title"]
     autocomplete_fields = ["municipality"]
+
+    def paragrafer(self, obj: Arende) -> QuerySet[Paragraf]:
+        # A corrected diarienummer is in the record of each of its paragraphs.
+        if obj.pk is None:
+            return Paragraf.objects.none()
+        return Paragraf.objects.filter(arende=obj)
 
 
 class ReservationInline(admin.StackedInline):
@@ -257,10 +322,19 @@ class VoteInline(admin.TabularInline):
     show_change_link = True
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Skäl",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="Visas på paragrafens adress i stället för innehållet.",
+    )
+
+
 @admin.register(Paragraf)
 class ParagrafAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin):
     board_path = "meeting__namnd"
-    list_display = ["__str__", "meeting", "arende", "confidential"]
+    form = ParagrafForm
+    list_display = ["__str__", "meeting", "arende", "confidential", "withdrawn_at"]
     list_filter = ["confidential", "meeting__namnd__municipality", "meeting__namnd"]
     list_select_related = ["meeting__namnd__municipality", "arende"]
     search_fields = ["number", "title", "arende__dnr", "meeting__namnd__name"]
@@ -268,9 +342,52 @@ class ParagrafAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdm
     inlines = [ProposalInline, VoteInline, ReservationInline]
     # Copies of the reservations, recomputed on save.
     exclude = ["has_reservation", "reserving_parties"]
+    # Set by a correction and by the withdraw action, never by hand.
+    readonly_fields = ["corrected_at", "withdrawn_at", "withdrawal_reason"]
+    actions = ["withdraw"]
 
     def paragrafer(self, obj: Paragraf) -> QuerySet[Paragraf]:
         return Paragraf.objects.filter(pk=obj.pk)
+
+    @admin.action(description="Återkalla valda paragrafer", permissions=["change"])
+    def withdraw(
+        self, request: HttpRequest, queryset: QuerySet[Paragraf]
+    ) -> TemplateResponse | None:
+        """Ask for the reason, then withdraw (decisions.withdrawal). The rows
+        offered are the user's own boards' (get_queryset), not yet withdrawn."""
+        queryset = queryset.filter(withdrawn_at=None)
+        if not queryset.exists():
+            self.message_user(
+                request, "Inga av de valda paragraferna kan återkallas.", messages.ERROR
+            )
+            return None
+        form = WithdrawForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            done = paragraf_withdraw(
+                paragrafer=queryset,
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+            self.message_user(
+                request,
+                f"{len(done)} paragrafer återkallade. Nedladdningen av hela "
+                "arkivet är stängd tills arkivfilen skrivits om "
+                "(manage.py dump_archive).",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/decisions/paragraf/withdraw.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Återkalla paragrafer",
+                "opts": self.model._meta,
+                "paragrafer": queryset.select_related("meeting__namnd"),
+                "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 class ReservationMemberInline(admin.TabularInline):

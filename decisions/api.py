@@ -4,7 +4,8 @@
 Every object's `id` is its page's permanent address, so what the API returns
 can be cited and what is cited can be fetched: a detail's API address is
 /api/v1/<kind>/ and the page's path. Paragraphs are the same records as the
-archive download (decisions.records). Lists page by a cursor on the id, newest
+archive download (decisions.records); a withdrawn one answers 410 with when
+and why (decisions.withdrawal). Lists page by a cursor on the id, newest
 first: a cursor points between two ids, so minutes ingested while a client
 pages neither shift nor repeat what it sees. Confidential paragraphs appear
 nowhere.
@@ -21,7 +22,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
@@ -29,7 +35,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .filters import ParagrafFilter
-from .models import Arende, Meeting, Member, Municipality, Namnd, Reservation
+from .models import Arende, Meeting, Member, Municipality, Namnd, Paragraf, Reservation
 from .records import published, records
 
 
@@ -357,22 +363,60 @@ class ParagrafList(generics.ListAPIView):
         )
 
 
+class WithdrawnSerializer(serializers.Serializer):
+    id = serializers.URLField(help_text="Paragrafens fasta adress")
+    number = serializers.CharField()
+    withdrawn_at = serializers.DateTimeField(help_text="När paragrafen återkallades")
+    withdrawal_reason = serializers.CharField(help_text="Varför den återkallades")
+
+
+@extend_schema(
+    responses={
+        200: ParagrafRecordSerializer,
+        404: OpenApiResponse(description="Ingen publicerad paragraf med adressen"),
+        410: OpenApiResponse(
+            WithdrawnSerializer,
+            description="Paragrafen är återkallad: när och varför, inget innehåll",
+        ),
+    }
+)
 class ParagrafDetail(generics.RetrieveAPIView):
+    """A published paragraph's record; a withdrawn one answers 410 Gone with
+    when and why it was withdrawn, and nothing of its content."""
+
     serializer_class = ParagrafRecordSerializer
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        paragraf = (
-            published()
-            .filter(
-                meeting__namnd__municipality__slug=kwargs["kommun"],
-                meeting__namnd__slug=kwargs["namnd"],
-                meeting__slug=kwargs["meeting"],
-                number=kwargs["number"],
-            )
-            .first()
-        )
+        address = {
+            "meeting__namnd__municipality__slug": kwargs["kommun"],
+            "meeting__namnd__slug": kwargs["namnd"],
+            "meeting__slug": kwargs["meeting"],
+            "number": kwargs["number"],
+        }
+        paragraf = published().filter(**address).first()
         if paragraf is None:
-            raise NotFound("Ingen publicerad paragraf med den adressen.")
+            gone = (
+                Paragraf.objects.filter(withdrawn_at__isnull=False, **address)
+                .select_related("meeting__namnd__municipality")
+                .only(
+                    "number",
+                    "withdrawn_at",
+                    "withdrawal_reason",
+                    "meeting__slug",
+                    "meeting__namnd__slug",
+                    "meeting__namnd__municipality__slug",
+                )
+                .first()
+            )
+            if gone is None:
+                raise NotFound("Ingen publicerad paragraf med den adressen.")
+            tombstone = {
+                "id": site_url(request) + gone.get_absolute_url(),
+                "number": gone.number,
+                "withdrawn_at": gone.withdrawn_at,
+                "withdrawal_reason": gone.withdrawal_reason,
+            }
+            return Response(WithdrawnSerializer(tombstone).data, status=410)
         response = Response(records([paragraf], site_url(request))[0])
         return _last_modified(
             response, [paragraf.meeting.ingested_at, paragraf.corrected_at]

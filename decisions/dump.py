@@ -7,6 +7,10 @@ one chunk whatever the archive's size (bench/dump.py measures it). The files
 appear only when complete (written beside, then renamed), so a reader never
 gets half an archive, and the same archive gives the same bytes (gzip without
 a timestamp), so an unchanged checksum means unchanged data.
+
+The manifest's `created` is when writing began: a paragraph withdrawn after
+it may be in the file, which the download then refuses (outdated()) until
+the next dump.
 """
 
 from __future__ import annotations
@@ -17,12 +21,14 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.utils import timezone
 
 from .records import TERMS, batches, records
+from .withdrawal import latest_withdrawal
 
 ARCHIVE_NAME = "oppna-beslut.jsonl.gz"
 MANIFEST_NAME = "manifest.json"
@@ -68,6 +74,7 @@ def write_archive(
     """Write ARCHIVE_NAME and MANIFEST_NAME into directory, replacing older
     ones only once both are complete; progress(n) is called every batch."""
     directory.mkdir(parents=True, exist_ok=True)
+    started = timezone.now()
     archive = directory / ARCHIVE_NAME
     partial = archive.with_name(archive.name + ".partial")
     count = 0
@@ -89,7 +96,7 @@ def write_archive(
         os.fsync(raw.fileno())
     manifest = Manifest(
         file=ARCHIVE_NAME,
-        created=timezone.now().isoformat(timespec="seconds"),
+        created=started.isoformat(timespec="seconds"),
         paragraphs=count,
         bytes=hashing.size,
         sha256=hashing.sha256.hexdigest(),
@@ -103,3 +110,14 @@ def write_archive(
     os.replace(partial, archive)
     os.replace(manifest_partial, directory / MANIFEST_NAME)
     return manifest
+
+
+def outdated(manifest: dict[str, Any] | None) -> bool:
+    """Whether the archive a manifest describes may hold a paragraph withdrawn
+    since its dump began (or no manifest tells when that was)."""
+    withdrawn = latest_withdrawal()
+    if withdrawn is None:
+        return False
+    if manifest is None:
+        return True
+    return datetime.fromisoformat(manifest["created"]) <= withdrawn

@@ -730,6 +730,12 @@ class Paragraf(models.Model):
             models.CheckConstraint(
                 condition=~Q(number=""), name="paragraf_number_not_empty"
             ),
+            # Withdrawn content is hidden wherever confidential content is:
+            # every public filter is `confidential=False`.
+            models.CheckConstraint(
+                condition=Q(withdrawn_at=None) | Q(confidential=True),
+                name="paragraf_withdrawn_is_confidential",
+            ),
         ]
         indexes = [
             # ParagrafQuerySet.matching(): words, and phrases, matched against these.
@@ -758,6 +764,13 @@ class Paragraf(models.Model):
                 F("meeting_date").desc(nulls_last=True),
                 "id",
                 name="paragraf_newest_first",
+            ),
+            # decisions.withdrawal.latest_withdrawal(), asked by every download
+            # of the archive: the few withdrawn rows only.
+            models.Index(
+                fields=["withdrawn_at"],
+                name="paragraf_withdrawn",
+                condition=Q(withdrawn_at__isnull=False),
             ),
         ]
 
@@ -1106,6 +1119,22 @@ class ParagrafVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paragraf}, version {self.number}"
+
+    def get_absolute_url(self) -> str:
+        # Its paragraph's address and version-<number>/ (decisions/urls.py).
+        paragraf = self.paragraf
+        meeting = paragraf.meeting
+        namnd = meeting.namnd
+        return reverse(
+            "decisions:paragraf_version",
+            args=[
+                namnd.municipality.slug,
+                namnd.slug,
+                meeting.slug,
+                paragraf.number,
+                self.number,
+            ],
+        )
 
 
 class UploadStatus(models.TextChoices):

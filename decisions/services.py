@@ -397,7 +397,10 @@ class _ProtocolWriter:
             row.case_numbers = list(parsed.dnrs)
             row.procedure = parsed.procedure or ""
             row.recipients = list(parsed.recipients)
-            row.confidential = parsed.confidential
+            # A withdrawn paragraph stays hidden whatever the minutes say
+            # (decisions.withdrawal; the constraint paragraf_withdrawn_is_
+            # confidential would refuse the write).
+            row.confidential = parsed.confidential or row.withdrawn_at is not None
             row.search_terms = search_terms(row.searchable_text)
             if before is not None and before != _record_fields(row):
                 row.corrected_at = now

@@ -71,12 +71,17 @@ class ArchiveSitemap(IdPagedSitemap):
 
 class ParagrafSitemap(ArchiveSitemap):
     ingested = "meeting__"
-    queryset = Paragraf.objects.select_related("meeting__namnd__municipality").only(
-        "number",
-        "meeting__slug",
-        "meeting__ingested_at",
-        "meeting__namnd__slug",
-        "meeting__namnd__municipality__slug",
+    # A withdrawn paragraph's address is a tombstone (410): nothing to index.
+    queryset = (
+        Paragraf.objects.filter(withdrawn_at=None)
+        .select_related("meeting__namnd__municipality")
+        .only(
+            "number",
+            "meeting__slug",
+            "meeting__ingested_at",
+            "meeting__namnd__slug",
+            "meeting__namnd__municipality__slug",
+        )
     )
 
     def lastmod(self, item: Paragraf) -> datetime:

@@ -33,4 +33,11 @@ urlpatterns = [
         views.paragraf,
         name="paragraf",
     ),
+    # An earlier version of a corrected paragraph (decisions.versions).
+    path(
+        "<slug:kommun>/<slug:namnd>/<slug:meeting>/paragraf-<slug:number>/"
+        "version-<int:version>/",
+        views.paragraf_version,
+        name="paragraf_version",
+    ),
 ]

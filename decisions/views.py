@@ -19,7 +19,8 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views.decorators.http import condition
 
-from .dump import ARCHIVE_NAME, MANIFEST_NAME
+from . import versions
+from .dump import ARCHIVE_NAME, MANIFEST_NAME, outdated
 from .exports import csv_response, wants_csv
 from .filters import ParagrafFilter
 from .models import (
@@ -196,22 +197,80 @@ def meeting(
     )
 
 
-@follows_board_aliases
-def paragraf(
-    request: HttpRequest, kommun: str, namnd: str, meeting: str, number: str
-) -> HttpResponse:
-    found = get_object_or_404(
+def _paragraf_or_404(kommun: str, namnd: str, meeting: str, number: str) -> Paragraf:
+    return get_object_or_404(
         Paragraf.objects.detail(),
         meeting__namnd__municipality__slug=kommun,
         meeting__namnd__slug=namnd,
         meeting__slug=meeting,
         number=number,
     )
-    same_case = [] if found.confidential else Paragraf.objects.same_case(found)
+
+
+def withdrawn(request: HttpRequest, paragraf: Paragraf) -> HttpResponse:
+    """The tombstone of a withdrawn paragraph: 410 Gone, with when and why,
+    and nothing of what it said (its title may be what was secret)."""
+    return render(
+        request,
+        "decisions/withdrawn.html",
+        {"paragraf": paragraf, "meeting": paragraf.meeting},
+        status=410,
+    )
+
+
+@follows_board_aliases
+def paragraf(
+    request: HttpRequest, kommun: str, namnd: str, meeting: str, number: str
+) -> HttpResponse:
+    found = _paragraf_or_404(kommun, namnd, meeting, number)
+    if found.withdrawn_at:
+        return withdrawn(request, found)
+    public = not found.confidential
     return render(
         request,
         "decisions/paragraf.html",
-        {"paragraf": found, "meeting": found.meeting, "same_case": same_case},
+        {
+            "paragraf": found,
+            "meeting": found.meeting,
+            "same_case": Paragraf.objects.same_case(found) if public else [],
+            # Only a corrected paragraph has earlier versions to ask for.
+            "earlier_versions": found.versions.defer("record")
+            if public and found.corrected_at
+            else [],
+        },
+    )
+
+
+@follows_board_aliases
+def paragraf_version(
+    request: HttpRequest,
+    kommun: str,
+    namnd: str,
+    meeting: str,
+    number: str,
+    version: int,
+) -> HttpResponse:
+    """An earlier version of a corrected paragraph, and what the correction
+    that replaced it changed."""
+    found = _paragraf_or_404(kommun, namnd, meeting, number)
+    if found.withdrawn_at:
+        return withdrawn(request, found)
+    if found.confidential:
+        raise Http404("Ingen publicerad paragraf med den adressen.")
+    earlier = get_object_or_404(found.versions, number=version)
+    later = found.versions.filter(number=version + 1).first()
+    newer = later.record if later else versions.snapshot(found)
+    return render(
+        request,
+        "decisions/paragraf_version.html",
+        {
+            "paragraf": found,
+            "meeting": found.meeting,
+            "version": earlier,
+            "record": earlier.record,
+            "later": later,
+            "diff": versions.diff(earlier.record, newer),
+        },
     )
 
 
@@ -364,7 +423,11 @@ def search(request: HttpRequest) -> HttpResponse:
 def open_data(request: HttpRequest) -> HttpResponse:
     """What can be taken as data, and how: feeds, CSV, the archive download."""
     manifest = read_manifest()
-    return render(request, "decisions/open_data.html", {"manifest": manifest})
+    return render(
+        request,
+        "decisions/open_data.html",
+        {"manifest": manifest, "withheld": manifest is not None and outdated(manifest)},
+    )
 
 
 def read_manifest() -> dict[str, Any] | None:
@@ -395,8 +458,32 @@ def _file_modified(request: HttpRequest, name: str) -> datetime.datetime | None:
     return datetime.datetime.fromtimestamp(mtime, tz=datetime.UTC)
 
 
+# When to ask again for an archive withheld after a withdrawal: the next
+# `manage.py dump_archive` of a schedule.
+RETRY_AFTER = 3600
+
+
+def open_data_file(request: HttpRequest, name: str) -> HttpResponse:
+    """Serve a file of the archive download, but never an archive that may
+    hold a paragraph withdrawn since it was written: 503 until the next
+    dump, before any 304 could tell a reader their copy is current."""
+    path = _open_data_path(name)
+    if name == ARCHIVE_NAME and path.exists() and outdated(read_manifest()):
+        response = HttpResponse(
+            "Arkivfilen skrivs om efter att en paragraf har återkallats. "
+            "Försök igen senare.\n"
+            "The archive file is being rewritten after a section was withdrawn. "
+            "Please try again later.\n",
+            content_type="text/plain; charset=utf-8",
+            status=503,
+        )
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
+    return _open_data_file(request, name)
+
+
 @condition(last_modified_func=_file_modified)
-def open_data_file(request: HttpRequest, name: str) -> FileResponse:
+def _open_data_file(request: HttpRequest, name: str) -> FileResponse:
     """Stream a file of the archive download from disk (If-Modified-Since
     answers 304)."""
     try:

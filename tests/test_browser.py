@@ -205,3 +205,49 @@ def test_the_api_docs_run_under_the_content_security_policy(
     page.locator(".swagger-ui .info .title").wait_for()
     assert "Öppna beslut API" in page.locator(".swagger-ui .info .title").inner_text()
     assert blocked == []
+
+
+@pytest.fixture
+def corrections(archive) -> dict[str, tuple[str, int]]:
+    """§ 113 corrected once, § 112 withdrawn: the pages only they have, with
+    the status each answers."""
+
+    from decisions import versions
+    from decisions.models import Paragraf
+    from decisions.withdrawal import paragraf_withdraw
+
+    meeting = "/sjobacka-kommun/kommunfullmaktige/2024-11-25/"
+    rows = Paragraf.objects.filter(meeting__slug="2024-11-25")
+    corrected = rows.get(number="113")
+    before = versions.before([corrected.pk])
+    Paragraf.objects.filter(pk=corrected.pk).update(
+        title=corrected.title + " (rättad)", decision="Fullmäktige beslutar så."
+    )
+    versions.keep_versions(before)
+    paragraf_withdraw(
+        paragrafer=rows.filter(number="112"),
+        reason="Publicerad av misstag.",
+        user=get_user_model().objects.create_superuser("root", "", "x"),
+    )
+    return {
+        "version": (meeting + "paragraf-113/version-1/", 200),
+        "withdrawn": (meeting + "paragraf-112/", 410),
+    }
+
+
+@pytest.mark.parametrize("language", LANGUAGE_PREFIXES)
+@pytest.mark.parametrize("kind", ["version", "withdrawn"])
+def test_versions_and_tombstones_meet_wcag_aa(
+    live_server, corrections, page: Page, kind, language
+) -> None:
+    path, status = corrections[kind]
+    response = page.goto(live_server.url + LANGUAGE_PREFIXES[language] + path)
+    assert response is not None and response.status == status
+    assert wcag_violations(page) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.screenshot(path=SCREENSHOTS / f"{kind}-{language}-phone.png", full_page=True)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0

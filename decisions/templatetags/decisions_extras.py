@@ -183,13 +183,22 @@ def paragraf_layout(paragraf: Paragraf) -> Layout:
     has those rows: the page shows them once, with members, parties and the
     proposal they stand on.
     """
+    kinds = {r.kind for r in paragraf.reservations.all()}
+    return _layout(paragraf.sections, kinds, paragraf.decision)
+
+
+@register.simple_tag
+def record_layout(record: dict[str, Any]) -> Layout:
+    """paragraf_layout() for a paragraph's record (decisions.records), as an
+    earlier version (decisions.versions) keeps it."""
+    kinds = {r.get("kind") for r in record.get("reservations") or []}
+    return _layout(record.get("sections"), kinds, record.get("decision") or "")
+
+
+def _layout(sections: Any, statement_kinds: set[Any], decision: str) -> Layout:
     layout = Layout()
-    boxed = {
-        SECTION_KIND_OF[r.kind]
-        for r in paragraf.reservations.all()
-        if r.kind in SECTION_KIND_OF
-    }
-    raw_sections = paragraf.sections if isinstance(paragraf.sections, list) else []
+    boxed = {SECTION_KIND_OF[k] for k in statement_kinds if k in SECTION_KIND_OF}
+    raw_sections = sections if isinstance(sections, list) else []
     for raw in raw_sections:
         section = _section(raw)
         if section is None or section.kind in boxed:
@@ -198,11 +207,20 @@ def paragraf_layout(paragraf: Paragraf) -> Layout:
             layout.decision.append(section)
         else:
             layout.sections.append(section)
-    if not layout.decision and paragraf.decision:
+    if not layout.decision and decision:
         layout.decision.append(
-            Section(heading=str(SECTION_LABELS["decision"]), text=paragraf.decision)
+            Section(heading=str(SECTION_LABELS["decision"]), text=decision)
         )
     return layout
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    """A statement kind's name ("Särskilt uttalande"), or the kind as stored."""
+    try:
+        return str(Reservation.Kind(kind).label)
+    except ValueError:
+        return kind
 
 
 # The section kind (see Paragraf.sections) that each Reservation kind comes from.
