@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class DecisionsConfig(AppConfig):
     name = "decisions"
     verbose_name = "Beslut"
+
+    def ready(self) -> None:
+        from .caching import follow_changes
+
+        follow_changes()

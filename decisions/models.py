@@ -7,6 +7,7 @@ those keys (see urls.py) rather than from database ids.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from datetime import date
@@ -29,6 +30,7 @@ from django.db import connection, models
 from django.db.models import BooleanField, Count, F, Func, Prefetch, Q
 from django.db.models.functions import ExtractYear, Upper
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -1249,6 +1251,43 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.namnd or self.municipality}"
+
+
+class ArchiveState(models.Model):
+    """One row: when anything a reader can see last changed. Every public
+    response's Last-Modified and ETag derive from it (decisions.caching), so
+    a browser, proxy or CDN revalidating gets 304 until a protocol is
+    published, corrected or withdrawn, and the new content right after.
+
+    Writers touch it inside their transaction, last, so it moves exactly
+    when their change becomes visible (a rolled-back write leaves it alone).
+    """
+
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "arkivets ändringstid"
+        verbose_name_plural = "arkivets ändringstid"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="archive_state_one_row")
+        ]
+
+    def __str__(self) -> str:
+        return self.changed_at.isoformat()
+
+    @classmethod
+    def touch(cls) -> None:
+        # One upsert, whether or not the row exists yet.
+        cls.objects.bulk_create(
+            [cls(pk=1, changed_at=timezone.now())],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=["changed_at"],
+        )
+
+    @classmethod
+    def changed(cls) -> datetime.datetime | None:
+        return cls.objects.filter(pk=1).values_list("changed_at", flat=True).first()
 
 
 @models.BigAutoField.register_lookup

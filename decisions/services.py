@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from .extract import extract
 from .lexicon import search_terms, words
 from .models import (
+    ArchiveState,
     Arende,
     Attendance,
     Meeting,
@@ -233,6 +234,7 @@ def _store(
     meeting.posting_date = protocol.posting_date
     meeting.save()
     _ProtocolWriter(meeting, protocol).write()
+    ArchiveState.touch()
 
 
 def _record_fields(row: Paragraf) -> tuple:

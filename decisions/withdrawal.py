@@ -28,7 +28,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .lexicon import known_word, words
-from .models import SEARCH_CONFIG, Arende, Paragraf, Word
+from .models import SEARCH_CONFIG, ArchiveState, Arende, Paragraf, Word
 
 
 def paragraf_withdraw(
@@ -63,6 +63,7 @@ def paragraf_withdraw(
         LogEntry.objects.log_actions(
             user.pk, rows, CHANGE, change_message=f"Återkallad: {reason}"
         )
+        ArchiveState.touch()
     return rows
 
 

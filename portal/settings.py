@@ -60,10 +60,15 @@ MIDDLEWARE = [
     "portal.routers.ReadersOnReplicas",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # ETag from the body, and 304 for If-None-Match / If-Modified-Since, for
+    # what decisions.caching leaves alone (the admin).
+    "django.middleware.http.ConditionalGetMiddleware",
+    # 304 before any view when the archive has not changed; validators and
+    # Cache-Control on public responses. Outside LocaleMiddleware, whose
+    # Vary: Accept-Language it drops (the language is in the path).
+    "decisions.caching.ArchiveCaching",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # ETag from the body, and 304 for If-None-Match / If-Modified-Since.
-    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -256,6 +261,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# How long a shared cache (proxy, CDN) may serve a public response without
+# asking again: the longest a published change takes to reach its readers.
+CACHE_SHARED_MAX_AGE = int(os.getenv("CACHE_SHARED_MAX_AGE", "60"))
 
 # Paragraphs per page on lists and search results.
 PAGE_SIZE = int(os.getenv("PAGE_SIZE", "20"))

@@ -145,3 +145,8 @@ def make_reservation(
     paragraf.sync_reservation_summary()
     paragraf.refresh_from_db(fields=["has_reservation", "reserving_parties"])
     return reservation
+
+
+# Queries every public page runs before its view: the archive's last change,
+# its HTTP validators (decisions.caching).
+STAMP = 1

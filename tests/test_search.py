@@ -9,6 +9,7 @@ from django.test import SimpleTestCase, TestCase
 from decisions.models import ParagrafQuerySet
 from decisions.templatetags.decisions_extras import snippet
 from tests.factories import (
+    STAMP,
     make_meeting,
     make_member,
     make_municipality,
@@ -210,7 +211,7 @@ class SearchTests(TestCase):
         # meetings; 10 the boards for the select; 11 the page of matches
         # joined with meeting, board, municipality and case, ranked, with
         # snippets; 12 their reservations; 13 the reservations' members.
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(STAMP + 13):
             self.search(q="arkiv", namnd=str(self.kultur.pk), ar="2016")
 
 

@@ -1,0 +1,147 @@
+"""HTTP caching of what readers see, so that browsers, a reverse proxy or a
+CDN carry the reading load.
+
+Everything public (pages, feeds, the API, sitemaps) is a function of the
+archive's content and of the code: its validators are the archive's last
+change (models.ArchiveState, which every writer touches) and the release.
+A conditional request (If-None-Match, If-Modified-Since) that still matches
+is answered 304 before any view runs, with one indexed read; once a protocol
+is published, corrected or withdrawn the validators move, and the next
+request gets the new content. Browsers revalidate every time (max-age=0);
+shared caches may keep a response CACHE_SHARED_MAX_AGE seconds, the longest
+a change takes to reach every reader behind a CDN.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+
+from .models import ArchiveState
+
+# Paths whose responses are no function of the archive alone: the admin, the
+# health checks, and the download files (whose own Last-Modified is the file's).
+_NOT_ARCHIVE = ("/admin/", "/healthz", "/readyz", "/oppna-data/oppna-beslut", "/media/")
+# Statuses a cache may keep: a page, a permanent redirect, a missing or a
+# withdrawn paragraph; all change only when the archive does.
+_CACHEABLE = {200, 301, 404, 410}
+
+
+def _released_at() -> datetime.datetime:
+    """When the running code was written: the newest of the files that shape a
+    response (a deploy changes them, and so every validator)."""
+    root = Path(settings.BASE_DIR)
+    newest = max(
+        path.stat().st_mtime
+        for folder in ("decisions", "portal", "templates", "locale", "static")
+        for path in (root / folder).rglob("*")
+        if path.is_file()
+    )
+    return datetime.datetime.fromtimestamp(int(newest), tz=datetime.UTC)
+
+
+RELEASED_AT = _released_at()
+
+
+def validators() -> tuple[datetime.datetime, str] | None:
+    """Last-Modified and ETag of every public response, or None before the
+    archive has any content."""
+    changed = ArchiveState.changed()
+    if changed is None:
+        return None
+    last = max(changed, RELEASED_AT)
+    etag = f'W/"{int(changed.timestamp() * 1e6):x}-{int(RELEASED_AT.timestamp()):x}"'
+    return last, etag
+
+
+def _still_fresh(request: HttpRequest, last: datetime.datetime, etag: str) -> bool:
+    if "If-None-Match" in request.headers:
+        given = {tag.strip() for tag in request.headers["If-None-Match"].split(",")}
+        return etag in given or "*" in given
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return since is not None and int(last.timestamp()) <= since
+
+
+class ArchiveCaching:
+    """Middleware: answer a reader's conditional GET or HEAD with 304 before
+    the view when nothing changed; give every cacheable public response its
+    validators and Cache-Control."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or request.path.startswith(
+            _NOT_ARCHIVE
+        ):
+            return self.get_response(request)
+        found = validators()
+        if found and _still_fresh(request, *found):
+            return self._headers(HttpResponseNotModified(), found)
+        response = self.get_response(request)
+        if response.status_code in _CACHEABLE and not response.cookies:
+            self._headers(response, found)
+        return response
+
+    def _headers(
+        self,
+        response: HttpResponse,
+        found: tuple[datetime.datetime, str] | None,
+    ) -> HttpResponse:
+        if "Cache-Control" in response:
+            return response
+        if found and "ETag" not in response and "Last-Modified" not in response:
+            last, etag = found
+            response["Last-Modified"] = http_date(last.timestamp())
+            response["ETag"] = etag
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            s_maxage=settings.CACHE_SHARED_MAX_AGE,
+        )
+        # The language is in the path (no prefix: Swedish), never taken from
+        # the browser's Accept-Language: a shared cache need not vary on it.
+        vary = [
+            value.strip()
+            for value in response.get("Vary", "").split(",")
+            if value.strip() and value.strip().lower() != "accept-language"
+        ]
+        if vary:
+            response["Vary"] = ", ".join(vary)
+        elif "Vary" in response:
+            del response["Vary"]
+        return response
+
+
+def _changed(sender: type, **kwargs: object) -> None:
+    # Once committed: touched inside the transaction, the row would stay
+    # locked (and every other writer wait) until the whole edit commits.
+    transaction.on_commit(ArchiveState.touch)
+
+
+def follow_changes() -> None:
+    """Touch ArchiveState whenever a row readers see is saved or deleted one
+    at a time (the admin, the shell); bulk writers (ingest, publishing,
+    withdrawal) touch it themselves, last in their transaction."""
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    private = {"upload", "word", "assignment", "archivestate", "paragrafversion"}
+    for model in apps.get_app_config("decisions").get_models():
+        if model._meta.model_name in private:
+            continue
+        uid = f"archive-state-{model._meta.label_lower}"
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _changed, sender=field.remote_field.through, dispatch_uid=f"{uid}-m2m"
+            )
