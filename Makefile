@@ -12,12 +12,14 @@ PORT ?= 8000
 # Playwright drives Debian's /usr/bin/chromium; it must never fetch its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help venv test-packages messages run test stop lint format migrations-check bench lock
+.PHONY: help venv test-packages messages run test stop backup restore lint format migrations-check bench load lock
 
 help:
 	@echo "make run               set up, migrate, ingest samples/, serve http://127.0.0.1:$(PORT)"
 	@echo "make test              set up and run the whole test suite (ARGS=... for pytest)"
 	@echo "make stop              stop the private PostgreSQL server"
+	@echo "make backup [DIR=...]  dump the database and uploads to backups/<time>/"
+	@echo "make restore DIR=...   restore such a backup (DATABASE_URL, MEDIA_ROOT)"
 	@echo "make lint | format     ruff check and format --check | rewrite"
 	@echo "make migrations-check  fail if models and migrations differ"
 	@echo "make bench             run bench/ingest.py, accuracy.py, pages.py"
@@ -37,6 +39,14 @@ run: venv
 	$(WITH_DB) $(PY) manage.py dump_archive
 	$(WITH_DB) $(PY) manage.py collectstatic --noinput --verbosity 0
 	BIND=127.0.0.1:$(PORT) $(WITH_DB) .venv/bin/gunicorn -c gunicorn.conf.py portal.wsgi
+
+# The database and the uploaded files: `make backup [DIR=...]` writes
+# backups/<time>/ (or DIR), `make restore DIR=backups/<time>` restores it.
+backup:
+	$(WITH_DB) scripts/backup.sh backup $(DIR)
+
+restore:
+	$(WITH_DB) scripts/backup.sh restore $(DIR)
 
 test: venv test-packages
 	$(WITH_DB) $(PY) -m pytest $(ARGS)
