@@ -11,7 +11,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 logger = logging.getLogger("portal.request")
 
@@ -69,3 +69,20 @@ class PermissionsPolicy:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class RefuseNul:
+    """Answer 400 to a request whose path holds a NUL character: PostgreSQL
+    text cannot hold one, so no page could look it up, and a view that tried
+    would fail with a 500. (Query parameters go through forms, which refuse
+    it with a message of their own.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            return HttpResponseBadRequest(
+                "Ogiltigt tecken (NUL) i adressen.", content_type="text/plain"
+            )
+        return self.get_response(request)

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.middleware.PermissionsPolicy",
+    "portal.middleware.RefuseNul",
     "portal.routers.ReadersOnReplicas",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,6 +68,8 @@ MIDDLEWARE = [
     # Cache-Control on public responses. Outside LocaleMiddleware, whose
     # Vary: Accept-Language it drops (the language is in the path).
     "decisions.caching.ArchiveCaching",
+    # After it: a 304 costs one read and is not counted.
+    "portal.ratelimit.RateLimit",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -261,6 +264,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Hits per client address on search (with its CSV and feed) and on the API
+# (portal/ratelimit.py): N/s, N/m or N/h; empty or 0 turns a limit off.
+RATELIMIT_SEARCH = os.getenv("RATELIMIT_SEARCH", "120/m")
+RATELIMIT_API = os.getenv("RATELIMIT_API", "600/m")
+# Behind a proxy: the header it puts the client's address in (the last one
+# listed counts), e.g. X-Forwarded-For; unset, the connection's address.
+CLIENT_IP_HEADER = os.getenv("CLIENT_IP_HEADER", "")
 
 # How long a shared cache (proxy, CDN) may serve a public response without
 # asking again: the longest a published change takes to reach its readers.

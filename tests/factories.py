@@ -148,5 +148,7 @@ def make_reservation(
 
 
 # Queries every public page runs before its view: the archive's last change,
-# its HTTP validators (decisions.caching).
+# its HTTP validators (decisions.caching); and on search and the API, the rate
+# limit's count (portal.ratelimit).
 STAMP = 1
+COUNTED = 1

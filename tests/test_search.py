@@ -9,6 +9,7 @@ from django.test import SimpleTestCase, TestCase
 from decisions.models import ParagrafQuerySet
 from decisions.templatetags.decisions_extras import snippet
 from tests.factories import (
+    COUNTED,
     STAMP,
     make_meeting,
     make_member,
@@ -211,7 +212,7 @@ class SearchTests(TestCase):
         # meetings; 10 the boards for the select; 11 the page of matches
         # joined with meeting, board, municipality and case, ranked, with
         # snippets; 12 their reservations; 13 the reservations' members.
-        with self.assertNumQueries(STAMP + 13):
+        with self.assertNumQueries(STAMP + COUNTED + 13):
             self.search(q="arkiv", namnd=str(self.kultur.pk), ar="2016")
 
 
