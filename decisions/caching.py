@@ -5,21 +5,25 @@ Everything public (pages, feeds, the API, sitemaps) is a function of the
 archive's content and of the code: its validators are the archive's last
 change (models.ArchiveState, which every writer touches) and the release.
 A conditional request (If-None-Match, If-Modified-Since) that still matches
-is answered 304 before any view runs, with one indexed read; once a protocol
+is answered 304 before any view runs, with one indexed read; a plain one is
+answered from the worker's own copy of the rendered response when it has one
+(the "pages" cache, keyed by address under the validators). Once a protocol
 is published, corrected or withdrawn the validators move, and the next
-request gets the new content. Browsers revalidate every time (max-age=0);
-shared caches may keep a response CACHE_SHARED_MAX_AGE seconds, the longest
-a change takes to reach every reader behind a CDN.
+request gets the new content: no older copy is read again. Browsers
+revalidate every time (max-age=0); shared caches may keep a response
+CACHE_SHARED_MAX_AGE seconds, the longest a change takes to reach every
+reader behind a CDN.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
@@ -27,8 +31,11 @@ from django.utils.http import http_date, parse_http_date_safe
 from .models import ArchiveState
 
 # Paths whose responses are no function of the archive alone: the admin, the
-# health checks, and the download files (whose own Last-Modified is the file's).
-_NOT_ARCHIVE = ("/admin/", "/healthz", "/readyz", "/oppna-data/oppna-beslut", "/media/")
+# health checks, and the open data page and download, which tell of the file
+# `dump_archive` last wrote (the file's own Last-Modified is its date).
+_NOT_ARCHIVE = ("/admin/", "/healthz", "/readyz", "/oppna-data/", "/en/oppna-data/")
+# Larger responses (a long CSV) are rendered each time rather than kept.
+_KEPT_BYTES = 256 * 1024
 # Statuses a cache may keep: a page, a permanent redirect, a missing or a
 # withdrawn paragraph; all change only when the archive does.
 _CACHEABLE = {200, 301, 404, 410}
@@ -61,6 +68,17 @@ def validators() -> tuple[datetime.datetime, str] | None:
     return last, etag
 
 
+def _page_key(
+    request: HttpRequest, found: tuple[datetime.datetime, str] | None
+) -> str | None:
+    """Where a rendered response is kept: its address, under the archive's
+    validators, so that a change leaves every older copy unread."""
+    if found is None or request.method != "GET":
+        return None
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"{found[1]}:{path}"
+
+
 def _still_fresh(request: HttpRequest, last: datetime.datetime, etag: str) -> bool:
     if "If-None-Match" in request.headers:
         given = {tag.strip() for tag in request.headers["If-None-Match"].split(",")}
@@ -85,9 +103,22 @@ class ArchiveCaching:
         found = validators()
         if found and _still_fresh(request, *found):
             return self._headers(HttpResponseNotModified(), found)
+        key = _page_key(request, found)
+        kept = caches["pages"].get(key) if key else None
+        if kept:
+            status, headers, content = kept
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            return response
         response = self.get_response(request)
         if response.status_code in _CACHEABLE and not response.cookies:
             self._headers(response, found)
+            if key and not response.streaming and len(response.content) <= _KEPT_BYTES:
+                caches["pages"].set(
+                    key,
+                    (response.status_code, list(response.items()), response.content),
+                )
         return response
 
     def _headers(
@@ -97,10 +128,12 @@ class ArchiveCaching:
     ) -> HttpResponse:
         if "Cache-Control" in response:
             return response
-        if found and "ETag" not in response and "Last-Modified" not in response:
+        if found:
+            # The ETag a conditional request is answered by before any view;
+            # a view's own Last-Modified (an API record's) is finer, and stays.
             last, etag = found
-            response["Last-Modified"] = http_date(last.timestamp())
             response["ETag"] = etag
+            response.setdefault("Last-Modified", http_date(last.timestamp()))
         patch_cache_control(
             response,
             public=True,
@@ -122,9 +155,11 @@ class ArchiveCaching:
 
 
 def _changed(sender: type, **kwargs: object) -> None:
-    # Once committed: touched inside the transaction, the row would stay
-    # locked (and every other writer wait) until the whole edit commits.
-    transaction.on_commit(ArchiveState.touch)
+    # Inside the writer's transaction, so that the new validators and the
+    # new content become visible together. The row stays locked until the
+    # writer commits: concurrent writers wait for each other there (readers
+    # never do), which at the archive's rate of writes costs nothing.
+    ArchiveState.touch()
 
 
 def follow_changes() -> None:

@@ -1,8 +1,8 @@
 """Reads from PostgreSQL read replicas, writes to the primary.
 
 With DATABASE_REPLICA_URLS set (portal/settings.py), a reader's request (GET
-or HEAD, outside the admin) reads from a replica picked at random per query,
-so the reading load spreads over as many machines as there are; everything
+or HEAD, outside the admin) reads from a replica picked at random for the
+request, so the reading load spreads over as many machines as there are; everything
 else reads and writes the primary: the admin and every form post (a clerk
 reads what they just wrote, not a replica's slightly older copy), management
 commands, migrations and tests. A replica lags the primary by a moment, which a
@@ -21,7 +21,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 from django.http import HttpRequest, HttpResponse
 
-_on_replicas: ContextVar[bool] = ContextVar("on_replicas", default=False)
+# The replica this request reads from, or "" for the primary.
+_replica: ContextVar[str] = ContextVar("replica", default="")
 
 
 def replicas() -> list[str]:
@@ -30,19 +31,20 @@ def replicas() -> list[str]:
 
 @contextmanager
 def reading_from_replicas() -> Iterator[None]:
-    token = _on_replicas.set(True)
+    """Read from one replica, picked at random, until the block ends: a
+    request sees one replica's state throughout (the archive's validators
+    and the content they stand for come from the same copy)."""
+    aliases = replicas()
+    token = _replica.set(random.choice(aliases) if aliases else "")
     try:
         yield
     finally:
-        _on_replicas.reset(token)
+        _replica.reset(token)
 
 
 class ReplicaRouter:
     def db_for_read(self, model: Any, **hints: Any) -> str:
-        aliases = replicas()
-        if aliases and _on_replicas.get():
-            return random.choice(aliases)
-        return DEFAULT_DB_ALIAS
+        return _replica.get() or DEFAULT_DB_ALIAS
 
     def db_for_write(self, model: Any, **hints: Any) -> str:
         return DEFAULT_DB_ALIAS

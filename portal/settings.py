@@ -143,7 +143,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -272,6 +272,18 @@ RATELIMIT_API = os.getenv("RATELIMIT_API", "600/m")
 # Behind a proxy: the header it puts the client's address in (the last one
 # listed counts), e.g. X-Forwarded-For; unset, the connection's address.
 CLIENT_IP_HEADER = os.getenv("CLIENT_IP_HEADER", "")
+
+# "pages": rendered public responses, each worker its own (decisions.caching);
+# their keys hold the archive's validators, so no copy outlives a change.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": int(os.getenv("PAGE_CACHE_ENTRIES", "1000"))},
+    },
+}
 
 # How long a shared cache (proxy, CDN) may serve a public response without
 # asking again: the longest a published change takes to reach its readers.

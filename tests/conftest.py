@@ -62,6 +62,16 @@ def swedish_again_after_each_test() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def no_pages_kept_between_tests() -> Iterator[None]:
+    """Each test's rolled-back database may bring back a change time an
+    earlier test's kept pages are filed under (decisions.caching)."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:

@@ -32,7 +32,6 @@ PUBLIC = [
     "/api/v1/kommuner/",
     "/sitemap.xml",
     "/robots.txt",
-    "/oppna-data/",
     "/finns-inte/",
 ]
 # Responses whose views date what they list (feeds, API paragraphs).
@@ -139,6 +138,18 @@ class ArchiveCachingTests(TestCase):
                 paragraf.save()
 
         self.assertMoves(correct)
+
+    def test_a_rendered_page_is_kept_until_the_archive_changes(self):
+        first = self.client.get(PARAGRAF)
+        with self.assertNumQueries(1):
+            kept = self.client.get(PARAGRAF)
+        self.assertEqual(kept.content, first.content)
+        self.assertEqual(kept["ETag"], first["ETag"])
+        self.assertEqual(kept["Content-Type"], first["Content-Type"])
+        paragraf = Paragraf.objects.get(number="113")
+        paragraf.title = "En rättad rubrik"
+        paragraf.save()
+        self.assertContains(self.client.get(PARAGRAF), "En rättad rubrik")
 
     def test_the_admin_is_never_publicly_cached(self):
         admin = get_user_model().objects.create_superuser("root", "", "x")
