@@ -18,9 +18,12 @@ graceful_timeout = 30
 # Behind a proxy that keeps connections open to us.
 keepalive = 5
 # A worker is replaced after this many requests (jittered, so not all at
-# once), which bounds whatever memory a long-lived process collects.
-max_requests = 2000
-max_requests_jitter = 200
+# once), which bounds whatever memory a long-lived process collects. Not
+# often: a new worker starts with no kept pages (decisions.caching) and no
+# database connection; at 2,000, a busy worker restarted every few seconds
+# and those restarts were most of the load test's p99 (bench/load.sh).
+max_requests = 50_000
+max_requests_jitter = 5_000
 # Heartbeats in memory, not on a disk that may stall (Docker's overlay).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # portal.middleware.RequestLog writes each request's line, with its id.

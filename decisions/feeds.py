@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 
 from .filters import ParagrafFilter
 from .models import Arende, Municipality, Namnd, Paragraf, ParagrafQuerySet
+from .search import COUNT_LIMIT, PHRASE_LIMIT, walk_matches
 
 # Entries in a feed: the newest matches.
 FEED_SIZE = 50
@@ -107,7 +108,13 @@ class SearchFeed(ParagrafFeed):
         # A malformed query string gives an empty feed, not an error page.
         if not filterset.form.is_valid():
             return Paragraf.objects.none()
-        return filterset.qs
+        # The newest matches as the search page finds them, by the same walk
+        # (decisions.search). Asked for only the newest 50, PostgreSQL walks
+        # the date index hoping to meet a rare word's few rows soon, and
+        # meets them last (fågeltornet: 840 ms at a million paragraphs).
+        limit = PHRASE_LIMIT if '"' in filterset.query else COUNT_LIMIT
+        ids = walk_matches(filterset, limit).ids[:FEED_SIZE]
+        return Paragraf.objects.public().filter(pk__any=ids)
 
     def title(self, scope: Scope) -> str:
         filterset: ParagrafFilter = scope.owner

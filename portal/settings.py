@@ -282,7 +282,10 @@ CACHES = {
         "LOCATION": "pages",
         "TIMEOUT": 3600,
         "OPTIONS": {"MAX_ENTRIES": int(os.getenv("PAGE_CACHE_ENTRIES", "1000"))},
-    },
+    }
+    # PAGE_CACHE=off renders every response (bench/load.sh measures both).
+    if envbool("PAGE_CACHE", "on")
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
 # How long a shared cache (proxy, CDN) may serve a public response without
