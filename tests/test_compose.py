@@ -72,7 +72,7 @@ def test_web_starts_only_once_the_database_is_healthy(compose: Compose) -> None:
 
     assert db["image"] == "postgres:16"
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])
-    assert [(v["type"], v["source"]) for v in db["volumes"]] == [("volume", "pgdata")]
+    assert ("volume", "pgdata") in [(v["type"], v["source"]) for v in db["volumes"]]
     assert "pgdata" in config["volumes"]
 
     assert Path(web["build"]["context"]) == ROOT
@@ -82,6 +82,31 @@ def test_web_starts_only_once_the_database_is_healthy(compose: Compose) -> None:
     assert "@db:5432/oppna_beslut" in web["environment"]["DATABASE_URL"]
     assert web["environment"]["SECRET_KEY"] == "test"
     assert web["healthcheck"]["test"][0] == "CMD"
+
+
+def test_the_replica_profile_adds_a_streaming_standby(compose: Compose) -> None:
+    plain = json.loads(compose("--format", "json").stdout)
+    assert "db-replica" not in plain["services"]
+    assert plain["services"]["web"]["environment"]["DATABASE_REPLICA_URLS"] == ""
+
+    result = compose(
+        "--format",
+        "json",
+        dotenv="SECRET_KEY=test\nCOMPOSE_PROFILES=replica\nDATABASE_REPLICA_URLS="
+        "postgres://oppna:oppna@db-replica:5432/oppna_beslut\n",
+    )
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    replica, web = config["services"]["db-replica"], config["services"]["web"]
+    assert replica["image"] == config["services"]["db"]["image"]
+    assert replica["depends_on"]["db"]["condition"] == "service_healthy"
+    assert replica["entrypoint"] == ["bash", "/replica.sh"]
+    assert "pgreplica" in config["volumes"]
+    assert "@db-replica:5432/" in web["environment"]["DATABASE_REPLICA_URLS"]
+    script = (ROOT / "scripts" / "compose" / "replica.sh").read_text()
+    assert "--write-recovery-conf" in script and "hot_standby=on" in script
+    primary = [v["target"] for v in config["services"]["db"]["volumes"]]
+    assert "/docker-entrypoint-initdb.d/replication.sh" in primary
 
 
 def test_it_refuses_to_run_without_a_secret_key(compose: Compose) -> None:
