@@ -23,6 +23,7 @@ help:
 	@echo "make lint | format     ruff check and format --check | rewrite"
 	@echo "make migrations-check  fail if models and migrations differ"
 	@echo "make bench             run bench/ingest.py, accuracy.py, pages.py"
+	@echo "make load              bench/load.sh: wrk against gunicorn (ARGS=...)"
 	@echo "make messages          update locale/en from the code and templates, compile it"
 	@echo "make lock              re-resolve dependencies into constraints.txt"
 
@@ -71,6 +72,10 @@ bench: venv
 	$(WITH_DB) $(PY) bench/ingest.py
 	$(PY) bench/accuracy.py
 	$(WITH_DB) $(PY) bench/pages.py
+
+# gunicorn under wrk on bench/search.py's generated archive (fill it first).
+load: venv
+	$(WITH_DB) bench/load.sh $(ARGS)
 
 # The English catalogue: new strings appear in locale/en/LC_MESSAGES/django.po
 # with an empty msgstr to fill in; the compiled .mo is committed beside it.
