@@ -8,7 +8,7 @@ import os
 bind = os.getenv("BIND", "127.0.0.1:8000")
 # Sync workers: a request is short and waits on PostgreSQL, and a process
 # per request in flight is what gunicorn's docs advise, 2 × cores + 1.
-workers = int(os.getenv("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+workers = int(os.getenv("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
 # Load Django once, before forking: the workers share its memory.
 preload_app = True
 # A search takes well under a second; one that runs 30 s is stuck, and its

@@ -176,3 +176,37 @@ class RequestLogTests(TestCase):
         lines, response = self.lines("/", **{"X-Request-ID": hostile})
         self.assertNotEqual(response["X-Request-ID"], hostile)
         self.assertRegex(response["X-Request-ID"], r"^[0-9a-f]{32}$")
+
+
+class StatelessTierTests(SimpleTestCase):
+    def test_gunicorn_is_configured_for_the_machine(self):
+        done = subprocess.run(
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "-c",
+                "gunicorn.conf.py",
+                "--check-config",
+                "--print-config",
+                "portal.wsgi",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={k: v for k, v in os.environ.items() if k != "WEB_CONCURRENCY"},
+        )
+        self.assertEqual(done.returncode, 0, done.stderr)
+        config = dict(
+            line.split(" = ", 1) for line in done.stdout.splitlines() if " = " in line
+        )
+        self.assertEqual(int(config["workers"]), os.cpu_count() * 2 + 1)
+        self.assertEqual(int(config["timeout"]), 30)
+        self.assertGreater(int(config["max_requests"]), 0)
+        self.assertEqual(config["preload_app"], "True")
+
+    def test_no_state_lives_in_a_web_process(self):
+        from django.conf import settings
+
+        # Sessions in the database; uploads in Django's storage.
+        self.assertEqual(settings.SESSION_ENGINE, "django.contrib.sessions.backends.db")
+        self.assertIn("default", settings.STORAGES)
