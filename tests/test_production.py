@@ -196,9 +196,12 @@ class StatelessTierTests(SimpleTestCase):
             env={k: v for k, v in os.environ.items() if k != "WEB_CONCURRENCY"},
         )
         self.assertEqual(done.returncode, 0, done.stderr)
-        config = dict(
-            line.split(" = ", 1) for line in done.stdout.splitlines() if " = " in line
-        )
+        config = {
+            name.strip(): value.strip()
+            for name, _, value in (
+                line.partition(" = ") for line in done.stdout.splitlines()
+            )
+        }
         self.assertEqual(int(config["workers"]), os.cpu_count() * 2 + 1)
         self.assertEqual(int(config["timeout"]), 30)
         self.assertGreater(int(config["max_requests"]), 0)
