@@ -152,8 +152,11 @@ def namnd(request: HttpRequest, kommun: str, namnd: str) -> HttpResponse:
         municipality__slug=kommun,
         slug=namnd,
     )
-    meetings = board.meetings.annotate(paragraf_count=Count("paragrafer")).order_by(
-        F("date").desc(nulls_last=True), "slug"
+    # Not their source texts, which only the admin shows.
+    meetings = (
+        board.meetings.defer("source_text")
+        .annotate(paragraf_count=Count("paragrafer"))
+        .order_by(F("date").desc(nulls_last=True), "slug")
     )
     paragrafer = Paragraf.objects.public().filter(meeting__namnd=board).newest()
     if wants_csv(request):
