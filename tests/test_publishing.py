@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import io
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
 
@@ -419,6 +420,27 @@ class PermissionTests(ClerkSetup, TestCase):
         self.assertEqual(self.client.get(LIST).status_code, 403)
 
 
+def two_at_once(clerk: Callable[[], str]) -> list[str]:
+    """Run clerk in two threads, each on its own database connection (its own
+    transactions); what each returned, or its UploadError's message."""
+    outcomes: list[str] = []
+
+    def run() -> None:
+        try:
+            outcomes.append(clerk())
+        except publishing.UploadError as error:
+            outcomes.append(str(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
 class ConcurrentUploadTests(ClerkSetup, TransactionTestCase):
     """Two uploads of one protocol at the same moment, in two real
     transactions on two connections: one draft, one clear refusal."""
@@ -429,7 +451,6 @@ class ConcurrentUploadTests(ClerkSetup, TransactionTestCase):
     def test_two_clerks_uploading_the_same_file_at_once_make_one_draft(self):
         data = SOCIAL.read_bytes()
         checked = threading.Barrier(2, timeout=10)
-        outcomes: list[str] = []
         check = publishing._check_not_there
 
         def check_then_wait(*args, **kwargs):
@@ -438,27 +459,18 @@ class ConcurrentUploadTests(ClerkSetup, TransactionTestCase):
             check(*args, **kwargs)
             checked.wait()
 
-        def clerk() -> None:
-            try:
-                publishing.upload_protocol(
-                    user=self.anna,
-                    namnd=self.social,
-                    meeting_date=SOCIAL_DATE,
-                    name=SOCIAL.name,
-                    data=data,
-                )
-                outcomes.append("draft")
-            except publishing.UploadError as error:
-                outcomes.append(str(error))
-            finally:
-                connection.close()
+        def clerk() -> str:
+            publishing.upload_protocol(
+                user=self.anna,
+                namnd=self.social,
+                meeting_date=SOCIAL_DATE,
+                name=SOCIAL.name,
+                data=data,
+            )
+            return "draft"
 
         with mock.patch.object(publishing, "_check_not_there", check_then_wait):
-            threads = [threading.Thread(target=clerk) for _ in range(2)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            outcomes = two_at_once(clerk)
         self.assertEqual(outcomes.count("draft"), 1, outcomes)
         refused = [o for o in outcomes if o != "draft"]
         self.assertIn("laddas redan upp, eller har laddats upp nyss", refused[0])
@@ -474,23 +486,13 @@ class ConcurrentUploadTests(ClerkSetup, TransactionTestCase):
             data=SOCIAL.read_bytes(),
         )
         ready = threading.Barrier(2, timeout=10)
-        outcomes: list[str] = []
 
-        def clerk() -> None:
-            try:
-                ready.wait()
-                publishing.publish(upload, user=self.anna)
-                outcomes.append("published")
-            except publishing.UploadError as error:
-                outcomes.append(str(error))
-            finally:
-                connection.close()
+        def clerk() -> str:
+            ready.wait()
+            publishing.publish(upload, user=self.anna)
+            return "published"
 
-        threads = [threading.Thread(target=clerk) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        outcomes = two_at_once(clerk)
         self.assertEqual(outcomes.count("published"), 1, outcomes)
         self.assertIn("protokollet är redan publicerat", " ".join(outcomes))
         self.assertEqual(Meeting.objects.count(), 1)
