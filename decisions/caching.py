@@ -79,6 +79,18 @@ def _page_key(
     return f"{found[1]}:{path}"
 
 
+def _keepable(response: HttpResponse) -> bool:
+    """Whether a copy can answer the next request for the same address: a
+    public response of bounded size, the same whatever the request's headers
+    (the API varies on Accept: JSON, or its browsable HTML page)."""
+    return (
+        "public" in response.get("Cache-Control", "")
+        and "Vary" not in response
+        and not response.streaming
+        and len(response.content) <= _KEPT_BYTES
+    )
+
+
 def _still_fresh(request: HttpRequest, last: datetime.datetime, etag: str) -> bool:
     if "If-None-Match" in request.headers:
         given = {tag.strip() for tag in request.headers["If-None-Match"].split(",")}
@@ -114,7 +126,7 @@ class ArchiveCaching:
         response = self.get_response(request)
         if response.status_code in _CACHEABLE and not response.cookies:
             self._headers(response, found)
-            if key and not response.streaming and len(response.content) <= _KEPT_BYTES:
+            if key and _keepable(response):
                 caches["pages"].set(
                     key,
                     (response.status_code, list(response.items()), response.content),
