@@ -75,17 +75,19 @@ def _page_key(
     validators, so that a change leaves every older copy unread."""
     if found is None or request.method != "GET":
         return None
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"{found[1]}:{path}"
+    # Filed by Accept too: the API answers JSON or its browsable HTML by it.
+    asked = f"{request.get_full_path()}\n{request.headers.get('Accept', '')}"
+    return f"{found[1]}:{hashlib.sha256(asked.encode()).hexdigest()}"
 
 
 def _keepable(response: HttpResponse) -> bool:
-    """Whether a copy can answer the next request for the same address: a
-    public response of bounded size, the same whatever the request's headers
-    (the API varies on Accept: JSON, or its browsable HTML page)."""
+    """Whether a copy can answer the next request with the same address and
+    Accept header: a public response of bounded size that varies on no
+    other header of the request."""
+    varies = {v.strip().lower() for v in response.get("Vary", "").split(",")}
     return (
         "public" in response.get("Cache-Control", "")
-        and "Vary" not in response
+        and varies <= {"", "accept"}
         and not response.streaming
         and len(response.content) <= _KEPT_BYTES
     )
