@@ -6,8 +6,9 @@ archive's content and of the code: its validators are the archive's last
 change (models.ArchiveState, which every writer touches) and the release.
 A conditional request (If-None-Match, If-Modified-Since) that still matches
 is answered 304 before any view runs, with one indexed read; a plain one is
-answered from the worker's own copy of the rendered response when it has one
-(the "pages" cache, keyed by address under the validators). Once a protocol
+answered from a kept copy of the rendered response when there is one (the
+"pages" cache, files in memory that the machine's workers share, keyed by
+address and Accept header under the validators). Once a protocol
 is published, corrected or withdrawn the validators move, and the next
 request gets the new content: no older copy is read again. Browsers
 revalidate every time (max-age=0); shared caches may keep a response

@@ -1,6 +1,8 @@
 """Settings for Öppna beslut, read from the environment (see .env.example)."""
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -273,15 +275,27 @@ RATELIMIT_API = os.getenv("RATELIMIT_API", "600/m")
 # listed counts), e.g. X-Forwarded-For; unset, the connection's address.
 CLIENT_IP_HEADER = os.getenv("CLIENT_IP_HEADER", "")
 
-# "pages": rendered public responses, each worker its own (decisions.caching);
-# their keys hold the archive's validators, so no copy outlives a change.
+# "pages": rendered public responses (decisions.caching), shared by the
+# machine's workers as files in memory (/dev/shm), one folder per database:
+# one worker's render serves them all. Their keys hold the archive's
+# validators, so no copy outlives a change.
+_SHM = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+_DATABASE = DATABASES["default"]
+PAGE_CACHE_DIR = os.getenv("PAGE_CACHE_DIR") or str(
+    _SHM
+    / "oppna-beslut-pages-{}".format(
+        hashlib.sha256(
+            f"{_DATABASE['HOST']}:{_DATABASE['PORT']}/{_DATABASE['NAME']}".encode()
+        ).hexdigest()[:10]
+    )
+)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": PAGE_CACHE_DIR,
         "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": int(os.getenv("PAGE_CACHE_ENTRIES", "1000"))},
+        "OPTIONS": {"MAX_ENTRIES": int(os.getenv("PAGE_CACHE_ENTRIES", "5000"))},
     }
     # PAGE_CACHE=off renders every response (bench/load.sh measures both).
     if envbool("PAGE_CACHE", "on")

@@ -39,8 +39,15 @@ def pytest_configure(config: pytest.Config) -> None:
     """
     from django.conf import settings
 
-    # Uploaded protocol files go to a directory of the run's own.
+    # Uploaded protocol files and kept pages go to directories of the run's own.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="oppna-beslut-media-")
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            **settings.CACHES["pages"],
+            "LOCATION": tempfile.mkdtemp(prefix="oppna-beslut-pages-"),
+        },
+    }
     settings.STATIC_ROOT = None
     settings.STORAGES = {
         **settings.STORAGES,
