@@ -549,11 +549,7 @@ class UploadAdmin(ScopedToAssignments, admin.ModelAdmin):
     ) -> HttpResponse:
         if not self.has_add_permission(request):
             raise PermissionDenied
-        boards = (
-            Namnd.objects.all()
-            if request.user.is_superuser
-            else Assignment.objects.boards_of(request.user)
-        )
+        boards = Assignment.objects.boards_of(request.user)
         form = UploadForm(request.POST or None, request.FILES or None, boards=boards)
         if request.method == "POST" and form.is_valid():
             file = form.cleaned_data["file"]

@@ -12,10 +12,8 @@ from django.template.defaultfilters import filesizeformat
 from .forms import NamndChoiceField
 from .models import Namnd
 from .parser import ParsedMember, ParsedParagraph
+from .parser.members import parse_members
 from .publishing import Correction
-
-# "Rasmus Jonlund (L)", or a name without a party.
-_MEMBER = re.compile(r"\s*(?P<name>[^(),]+?)\s*(?:\((?P<party>[^()]{1,12})\))?\s*")
 
 
 class UploadForm(forms.Form):
@@ -112,14 +110,12 @@ class CorrectionForm(forms.Form):
             )
         out = []
         for number, line in enumerate(lines, start=1):
-            members = []
-            for item in re.split(r",|\soch\s", line):
-                match = _MEMBER.fullmatch(item)
-                if not match or not match["name"].strip():
-                    raise forms.ValidationError(
-                        f"rad {number}: {item.strip()!r} är inte Namn (parti)"
-                    )
-                members.append(ParsedMember(match["name"], match["party"]))
+            # Read as the parser reads the minutes' own "A (S) och B (M)".
+            members = parse_members(line)
+            if not members:
+                raise forms.ValidationError(
+                    f"rad {number}: {line.strip()!r} är inte Namn (parti)"
+                )
             out.append(members)
         return out
 

@@ -25,9 +25,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_cache_control
-from django.utils.http import http_date, parse_http_date_safe
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 
 from .models import ArchiveState
 
@@ -94,14 +94,6 @@ def _keepable(response: HttpResponse) -> bool:
     )
 
 
-def _still_fresh(request: HttpRequest, last: datetime.datetime, etag: str) -> bool:
-    if "If-None-Match" in request.headers:
-        given = {tag.strip() for tag in request.headers["If-None-Match"].split(",")}
-        return etag in given or "*" in given
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    return since is not None and int(last.timestamp()) <= since
-
-
 class ArchiveCaching:
     """Middleware: answer a reader's conditional GET or HEAD with 304 before
     the view when nothing changed; give every cacheable public response its
@@ -116,8 +108,17 @@ class ArchiveCaching:
         ):
             return self.get_response(request)
         found = validators()
-        if found and _still_fresh(request, *found):
-            return self._headers(HttpResponseNotModified(), found)
+        if found:
+            last, etag = found
+            # Django's own reading of If-None-Match and If-Modified-Since
+            # (and If-Match: a failed precondition is a 412).
+            answered = get_conditional_response(
+                request, etag=etag, last_modified=int(last.timestamp())
+            )
+            if answered is not None:
+                if answered.status_code == 304:
+                    self._headers(answered, found)
+                return answered
         key = _page_key(request, found)
         kept = caches["pages"].get(key) if key else None
         if kept:
@@ -179,8 +180,9 @@ def _changed(sender: type, **kwargs: object) -> None:
 
 def follow_changes() -> None:
     """Touch ArchiveState whenever a row readers see is saved or deleted one
-    at a time (the admin, the shell); bulk writers (ingest, publishing,
-    withdrawal) touch it themselves, last in their transaction."""
+    at a time: the admin, the shell, and ingest and publishing, which save
+    the meeting before writing its rows in bulk. A writer that saves no row
+    (withdrawal's update) touches it itself."""
     from django.apps import apps
     from django.db.models.signals import m2m_changed, post_delete, post_save
 

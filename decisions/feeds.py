@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 
 from .filters import ParagrafFilter
 from .models import Arende, Municipality, Namnd, Paragraf, ParagrafQuerySet
-from .search import COUNT_LIMIT, PHRASE_LIMIT, walk_matches
+from .search import walk_limit, walk_matches
 
 # Entries in a feed: the newest matches.
 FEED_SIZE = 50
@@ -112,8 +112,7 @@ class SearchFeed(ParagrafFeed):
         # (decisions.search). Asked for only the newest 50, PostgreSQL walks
         # the date index hoping to meet a rare word's few rows soon, and
         # meets them last (fågeltornet: 840 ms at a million paragraphs).
-        limit = PHRASE_LIMIT if '"' in filterset.query else COUNT_LIMIT
-        ids = walk_matches(filterset, limit).ids[:FEED_SIZE]
+        ids = walk_matches(filterset, walk_limit(filterset.query)).ids[:FEED_SIZE]
         return Paragraf.objects.public().filter(pk__any=ids)
 
     def title(self, scope: Scope) -> str:

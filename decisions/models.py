@@ -1215,7 +1215,10 @@ class Upload(models.Model):
 class AssignmentQuerySet(models.QuerySet):
     def boards_of(self, user: Any) -> models.QuerySet[Namnd]:
         """The boards whose minutes user may edit in the admin: their own as a
-        clerk, and every board of a municipality they are editor for."""
+        clerk, every board of a municipality they are editor for, and every
+        board for a superuser."""
+        if user.is_superuser:
+            return Namnd.objects.all()
         mine = self.filter(user=user)
         return Namnd.objects.filter(
             Q(pk__in=mine.values("namnd"))
@@ -1259,8 +1262,9 @@ class ArchiveState(models.Model):
     a browser, proxy or CDN revalidating gets 304 until a protocol is
     published, corrected or withdrawn, and the new content right after.
 
-    Writers touch it inside their transaction, last, so it moves exactly
-    when their change becomes visible (a rolled-back write leaves it alone).
+    Writers touch it inside their transaction (decisions.caching), so it
+    moves exactly when their change becomes visible (a rolled-back write
+    leaves it alone).
     """
 
     changed_at = models.DateTimeField()

@@ -76,6 +76,12 @@ def find_identity_numbers(text: str) -> list[IdentityNumber]:
     return found
 
 
+def without_last_four(number: str) -> str:
+    """How a found number is named in messages and logs: "811218-XXXX". The
+    last four digits are what make it a person's."""
+    return f"{number[:-4]}{MASK * 4}"
+
+
 def mask_identity_numbers(text: str) -> str:
     """text with the digits of every identity number replaced by MASK, its
     separators kept ("811218-9876" becomes "XXXXXX-XXXX")."""

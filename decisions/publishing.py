@@ -33,7 +33,12 @@ from .parser import (
     protocol_from_data,
     protocol_to_data,
 )
-from .personal_data import find_identity_numbers, find_names, mask_identity_numbers
+from .personal_data import (
+    find_identity_numbers,
+    find_names,
+    mask_identity_numbers,
+    without_last_four,
+)
 from .services import meeting_slug, protocol_write
 
 # What a masked name reads as, everywhere it was.
@@ -156,8 +161,8 @@ class Hit:
     @property
     def shown(self) -> str:
         """How the admin and its log show it: a number without its last four
-        digits, which are what makes it a person's."""
-        return self.text if self.kind == "namn" else f"{self.text[:-4]}XXXX"
+        digits."""
+        return self.text if self.kind == "namn" else without_last_four(self.text)
 
 
 def personal_data(upload: Upload) -> list[Hit]:

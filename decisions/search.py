@@ -144,6 +144,11 @@ LIMIT {limit}
 """
 
 
+def walk_limit(query: str) -> int:
+    """How many of a search's newest matches its walk counts."""
+    return PHRASE_LIMIT if '"' in query else COUNT_LIMIT
+
+
 def walk_matches(
     filterset: ParagrafFilter, limit: int, without: str | None = None
 ) -> Walk:
@@ -260,7 +265,7 @@ def search_archive(filterset: ParagrafFilter, page_number: str | None) -> Search
     """Run a valid search: its page, count, facets and, if nothing matched, a
     suggestion. Raises InvalidPage for a page that is not there."""
     query = filterset.query
-    limit = PHRASE_LIMIT if '"' in query else COUNT_LIMIT
+    limit = walk_limit(query)
     walk = walk_matches(filterset, limit)
     total, capped = min(walk.found, limit), walk.found > limit
     ids = walk.ids

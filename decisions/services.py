@@ -20,7 +20,6 @@ from django.utils.text import slugify
 from .extract import extract
 from .lexicon import search_terms, words
 from .models import (
-    ArchiveState,
     Arende,
     Attendance,
     Meeting,
@@ -37,7 +36,11 @@ from .models import (
     Word,
 )
 from .parser import ParsedMember, ParsedProtocol, ParseError, parse_protocol
-from .personal_data import find_identity_numbers, mask_identity_numbers
+from .personal_data import (
+    find_identity_numbers,
+    mask_identity_numbers,
+    without_last_four,
+)
 from .referrals import referral_slug
 
 logger = logging.getLogger(__name__)
@@ -125,8 +128,9 @@ def guard_identity_numbers(
         return mask_identity_numbers(text), len(found)
     first = found[0]
     more = f" (och {len(found) - 1} till)" if len(found) > 1 else ""
+    shown = without_last_four(first.text)
     raise ParseError(
-        f"{first.kind} {first.text[:-4]}XXXX{more}: personuppgifter publiceras "
+        f"{first.kind} {shown}{more}: personuppgifter publiceras "
         "inte; maskera med --mask-identity-numbers, eller bekräfta med "
         "--keep-identity-numbers att det inte är personuppgifter",
         line=text.count("\n", 0, first.start) + 1,
@@ -232,9 +236,9 @@ def _store(
     meeting.place = protocol.place or ""
     meeting.time = protocol.time or ""
     meeting.posting_date = protocol.posting_date
+    # Its save also moves the archive's validators (decisions.caching).
     meeting.save()
     _ProtocolWriter(meeting, protocol).write()
-    ArchiveState.touch()
 
 
 def _record_fields(row: Paragraf) -> tuple:

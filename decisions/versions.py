@@ -95,22 +95,12 @@ def _compared(record: Record | None) -> Record | None:
     return {k: v for k, v in record.items() if k not in NOT_COMPARED}
 
 
-def keep_version(
-    paragraf: Paragraf,
-    before_record: Record | None,
-    *,
-    valid_from: datetime.datetime | None,
-) -> ParagrafVersion | None:
-    """Compare the paragraph's record before a correction with its record now;
-    when they differ, stamp Paragraf.corrected_at and keep the record before
-    as the next earlier version (when it was public: a confidential
-    paragraph had nothing public to keep). Return the version kept."""
-    return _keep(paragraf, Before(before_record, valid_from), snapshot(paragraf))
-
-
 def keep_versions(earlier: Mapping[int, Before]) -> list[ParagrafVersion]:
-    """keep_version() for every paragraph read by before(), with their records
-    now built in batches; paragraphs deleted since are passed over."""
+    """Compare each paragraph's record read by before() with its record now
+    (built in batches); where they differ, stamp Paragraf.corrected_at and
+    keep the record before as the next earlier version (when it was public:
+    a confidential paragraph had nothing public to keep). Paragraphs deleted
+    since are passed over. Return the versions kept."""
     paragrafer = _fresh(earlier)
     now = _snapshots(paragrafer)
     kept = (_keep(p, earlier[p.pk], now[p.pk]) for p in paragrafer)

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from decisions.exports import wants_csv
+
 _RATE = re.compile(r"(\d+)/([smh])")
 _SECONDS = {"s": 1, "m": 60, "h": 3600}
 
@@ -84,7 +86,7 @@ def _bucket(request: HttpRequest) -> tuple[str, Rate | None]:
     path = request.path.removeprefix("/en")
     if path.startswith("/api/"):
         return "api", Rate.parse(settings.RATELIMIT_API)
-    if path.startswith("/sok/") or request.GET.get("format") == "csv":
+    if path.startswith("/sok/") or wants_csv(request):
         return "search", Rate.parse(settings.RATELIMIT_SEARCH)
     return "", None
 

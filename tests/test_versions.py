@@ -24,7 +24,7 @@ from decisions import services
 from decisions.dump import ARCHIVE_NAME
 from decisions.models import Arende, Member, Paragraf, ParagrafVersion, Word
 from decisions.records import published
-from decisions.versions import diff, keep_version, record_lines, snapshot
+from decisions.versions import before, diff, keep_versions, record_lines
 from decisions.withdrawal import paragraf_withdraw
 from tests.factories import SEEDS, SJOBACKA, STAMP
 
@@ -264,13 +264,14 @@ class CorrectionTests(TestCase):
         for number in (1, 2):
             self.assertEqual(self.client.get(self.version_url(number)).status_code, 404)
 
-    def test_keep_version_compares_records_and_numbers_versions(self):
-        before = snapshot(self.kultur)
-        self.assertIsNone(keep_version(self.kultur, before, valid_from=None))
+    def test_keep_versions_compares_records_and_numbers_versions(self):
+        earlier = before([self.kultur.pk])
+        self.assertEqual(keep_versions(earlier), [])
         Paragraf.objects.filter(pk=self.kultur.pk).update(decision="Ett nytt beslut.")
-        self.kultur.refresh_from_db()
-        version = keep_version(self.kultur, before, valid_from=None)
-        self.assertEqual((version.number, version.record), (1, before))
+        (version,) = keep_versions(earlier)
+        self.assertEqual(
+            (version.number, version.record), (1, earlier[self.kultur.pk].record)
+        )
         # Records are kept with paths, whichever host wrote them.
         self.assertTrue(version.record["id"].startswith("/stockholms-stad/"))
 
