@@ -33,6 +33,8 @@ venv:
 test-packages:
 	@scripts/test-packages.sh
 
+# Addresses in pages and in the download are SITE_URL's: the server's own by default.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: venv
 	$(WITH_DB) $(PY) manage.py migrate --noinput
 	$(WITH_DB) $(PY) manage.py ingest samples/*.txt

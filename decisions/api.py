@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import http_date
@@ -37,6 +37,7 @@ from rest_framework.response import Response
 from .filters import ParagrafFilter
 from .models import Arende, Meeting, Member, Municipality, Namnd, Paragraf, Reservation
 from .records import published, records
+from .site import absolute
 
 
 class NewestFirst(CursorPagination):
@@ -45,9 +46,14 @@ class NewestFirst(CursorPagination):
     max_page_size = 500
     page_size_query_param = "antal"
 
-
-def site_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")[:-1]
+    def paginate_queryset(
+        self, queryset: QuerySet, request: Request, view: Any = None
+    ) -> list[Any] | None:
+        page = super().paginate_queryset(queryset, request, view)
+        # The next and previous links under SITE_URL, not the request's host
+        # (decisions.site).
+        self.base_url = absolute(request.get_full_path())
+        return page
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -59,7 +65,7 @@ class Permalink(serializers.Field):
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, obj: Any) -> str:
-        return site_url(self.context["request"]) + obj.get_absolute_url()
+        return absolute(obj.get_absolute_url())
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
@@ -357,7 +363,7 @@ class ParagrafList(generics.ListAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        response = self.get_paginated_response(records(page, site_url(request)))
+        response = self.get_paginated_response(records(page, settings.SITE_URL))
         return _last_modified(
             response, [t for p in page for t in (p.meeting.ingested_at, p.corrected_at)]
         )
@@ -411,13 +417,13 @@ class ParagrafDetail(generics.RetrieveAPIView):
             if gone is None:
                 raise NotFound("Ingen publicerad paragraf med den adressen.")
             tombstone = {
-                "id": site_url(request) + gone.get_absolute_url(),
+                "id": absolute(gone.get_absolute_url()),
                 "number": gone.number,
                 "withdrawn_at": gone.withdrawn_at,
                 "withdrawal_reason": gone.withdrawal_reason,
             }
             return Response(WithdrawnSerializer(tombstone).data, status=410)
-        response = Response(records([paragraf], site_url(request))[0])
+        response = Response(records([paragraf], settings.SITE_URL)[0])
         return _last_modified(
             response, [paragraf.meeting.ingested_at, paragraf.corrected_at]
         )
@@ -527,7 +533,7 @@ class PartyList(FilteredList):
             )
             .order_by("municipality__name", "party")
         )
-        base = site_url(request)
+        base = settings.SITE_URL
         data = [
             {
                 "id": base

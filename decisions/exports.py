@@ -2,7 +2,9 @@
 
 Made for a spreadsheet in Sweden: UTF-8 with a byte order mark (Excel reads the
 file as UTF-8 only with it) and semicolons between fields (Excel in a Swedish
-locale, where the comma is the decimal sign, splits on semicolons). Streamed
+locale, where the comma is the decimal sign, splits on semicolons). Every
+cell is quoted, and one that a spreadsheet would run as a formula is written
+as text (cell()). Streamed
 row by row from a server-side cursor, so a search matching a million
 paragraphs is never held in memory. Confidential paragraphs are never listed.
 """
@@ -33,6 +35,17 @@ HEADER = [
     "reservation",
     "reserverande partier",
 ]
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"):
+# a title "=HYPERLINK(...)" would otherwise run when the file is opened.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: str) -> str:
+    """value as a spreadsheet shows it as text: one that would start a formula
+    gets a leading apostrophe, which Excel and LibreOffice read as "text"."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def wants_csv(request: HttpRequest) -> bool:
@@ -73,20 +86,19 @@ def csv_response(
             "arende__dnr",
         )
     )
-    site_url = request.build_absolute_uri("/")[:-1]
     response = StreamingHttpResponse(
-        _lines(rows, site_url), content_type="text/csv; charset=utf-8"
+        _lines(rows, settings.SITE_URL), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 
 def _lines(rows: ParagrafQuerySet, site_url: str) -> Iterator[str]:
-    writer = csv.writer(_Line(), delimiter=";")
+    writer = csv.writer(_Line(), delimiter=";", quoting=csv.QUOTE_ALL)
     yield "\ufeff" + writer.writerow(HEADER)
     with translation.override(settings.LANGUAGE_CODE):
         for p in rows.iterator(chunk_size=CHUNK):
-            yield writer.writerow(_row(p, site_url))
+            yield writer.writerow([cell(value) for value in _row(p, site_url)])
 
 
 def _row(p: Paragraf, site_url: str) -> list[str]:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from .filters import ParagrafFilter
 from .models import Arende, Municipality, Namnd, Paragraf, ParagrafQuerySet
 from .search import walk_limit, walk_matches
+from .site import absolute
 
 # Entries in a feed: the newest matches.
 FEED_SIZE = 50
@@ -37,7 +38,6 @@ class Scope:
     and the addresses its entries are built from."""
 
     owner: Any
-    site_url: str
     path: str
 
 
@@ -52,7 +52,6 @@ class ParagrafFeed(Feed):
     def get_object(self, request: HttpRequest, **kwargs: Any) -> Scope:
         return Scope(
             owner=self.owner(request, **kwargs),
-            site_url=request.build_absolute_uri("/")[:-1],
             path=request.get_full_path(),
         )
 
@@ -62,15 +61,23 @@ class ParagrafFeed(Feed):
     def paragrafer(self, owner: Any) -> ParagrafQuerySet:
         raise NotImplementedError
 
+    def page(self, scope: Scope) -> str:
+        """The path of the page the feed follows."""
+        raise NotImplementedError
+
+    def link(self, scope: Scope) -> str:
+        # Django would prefix a path with the request's host (decisions.site).
+        return absolute(self.page(scope))
+
     def feed_url(self, scope: Scope) -> str:
-        return scope.path
+        return absolute(scope.path)
 
     def items(self, scope: Scope) -> list[Paragraf]:
         rows = self.paragrafer(scope.owner).filter(confidential=False).newest()
         items = list(rows[:FEED_SIZE])
         with translation.override(settings.LANGUAGE_CODE):
             for item in items:
-                item.permalink = scope.site_url + item.get_absolute_url()
+                item.permalink = absolute(item.get_absolute_url())
         return items
 
     def item_title(self, item: Paragraf) -> str:
@@ -83,7 +90,7 @@ class ParagrafFeed(Feed):
         return item.decision or item.title
 
     def item_link(self, item: Paragraf) -> str:
-        return item.get_absolute_url()
+        return absolute(item.get_absolute_url())
 
     def item_guid(self, item: Paragraf) -> str:
         return item.permalink
@@ -125,7 +132,7 @@ class SearchFeed(ParagrafFeed):
     def subtitle(self, scope: Scope) -> str:
         return gettext("Nya paragrafer i kommunala protokoll som matchar sökningen.")
 
-    def link(self, scope: Scope) -> str:
+    def page(self, scope: Scope) -> str:
         filterset: ParagrafFilter = scope.owner
         query = filterset.data.urlencode() if filterset.data else ""
         return reverse("decisions:search") + (f"?{query}" if query else "")
@@ -144,7 +151,7 @@ class MunicipalityFeed(ParagrafFeed):
         municipality: Municipality = scope.owner
         return gettext("Öppna beslut: %(query)s") % {"query": municipality.name}
 
-    def link(self, scope: Scope) -> str:
+    def page(self, scope: Scope) -> str:
         municipality: Municipality = scope.owner
         return municipality.get_absolute_url()
 
@@ -165,7 +172,7 @@ class NamndFeed(ParagrafFeed):
         name = f"{namnd.name}, {namnd.municipality.name}"
         return gettext("Öppna beslut: %(query)s") % {"query": name}
 
-    def link(self, scope: Scope) -> str:
+    def page(self, scope: Scope) -> str:
         namnd: Namnd = scope.owner
         return namnd.get_absolute_url()
 
@@ -186,7 +193,7 @@ class ArendeFeed(ParagrafFeed):
         name = f"Dnr {arende.dnr}, {arende.municipality.name}"
         return gettext("Öppna beslut: %(query)s") % {"query": name}
 
-    def link(self, scope: Scope) -> str:
+    def page(self, scope: Scope) -> str:
         arende: Arende = scope.owner
         return arende.get_absolute_url()
 
@@ -217,7 +224,7 @@ class PartyFeed(ParagrafFeed):
             "place": municipality.name,
         }
 
-    def link(self, scope: Scope) -> str:
+    def page(self, scope: Scope) -> str:
         owner: tuple[Municipality, str] = scope.owner
         municipality, party = owner
         return reverse("decisions:party", args=[municipality.slug, party])

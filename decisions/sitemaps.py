@@ -11,14 +11,39 @@ from __future__ import annotations
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max, QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from . import site
 from .models import Arende, Meeting, Municipality, Namnd, Paragraf
+
+
+class SiteSitemap(Sitemap):
+    """Addresses under SITE_URL, whatever host the request came by
+    (decisions.site); Django's would take the request's."""
+
+    def get_domain(self, site_: Any = None) -> str:
+        return site.domain()
+
+    def get_protocol(self, protocol: str | None = None) -> str:
+        return site.protocol()
+
+
+def index(request: HttpRequest, **kwargs: Any) -> TemplateResponse:
+    """Django's sitemap index, with its sections' addresses under SITE_URL."""
+    response = sitemap_views.index(request, **kwargs)
+    for item in response.context_data["sitemaps"]:
+        parts = urlsplit(item.location)
+        item.location = site.absolute(parts._replace(scheme="", netloc="").geturl())
+    return response
 
 
 class IdRangePaginator:
@@ -46,7 +71,7 @@ class IdRangePaginator:
         return SimpleNamespace(object_list=rows)
 
 
-class IdPagedSitemap(Sitemap):
+class IdPagedSitemap(SiteSitemap):
     """Addresses of one model's rows, in pages of id ranges."""
 
     queryset: QuerySet
@@ -101,7 +126,7 @@ class ArendeSitemap(IdPagedSitemap):
     queryset = Arende.objects.select_related("municipality")
 
 
-class PlacesSitemap(Sitemap):
+class PlacesSitemap(SiteSitemap):
     """The pages above the minutes: start, open data, municipalities, boards."""
 
     def items(self) -> list[Any]:

