@@ -590,9 +590,12 @@ class UploadAdmin(ScopedToAssignments, admin.ModelAdmin):
         if request.method == "POST" and not editable:
             raise PermissionDenied
         protocol = protocol_from_data(upload.parsed)
+        # Every button of the preview sends the corrections typed so far (one
+        # form), so none of them can drop typed work; discarding means to.
+        typed = editable and "_discard" not in request.POST
         forms = [
             CorrectionForm(
-                request.POST if "_save" in request.POST else None,
+                request.POST if typed and f"p{index}-title" in request.POST else None,
                 paragraph=paragraph,
                 prefix=f"p{index}",
             )
@@ -611,6 +614,7 @@ class UploadAdmin(ScopedToAssignments, admin.ModelAdmin):
             "editable": editable,
             "hits": hits,
             "preview": publishing.preview(upload, protocol, hits, forms),
+            "date_warnings": publishing.date_warnings(protocol),
         }
         return TemplateResponse(request, "admin/decisions/upload/preview.html", context)
 
@@ -626,17 +630,27 @@ class UploadAdmin(ScopedToAssignments, admin.ModelAdmin):
         user = request.user
         chosen = [hit for hit in hits if hit.text in request.POST.getlist("hit")]
         try:
-            if "_save" in request.POST:
-                if not all(form.is_valid() for form in forms):
-                    messages.error(request, "Rättelserna sparades inte: se nedan")
+            if "_discard" not in request.POST:
+                # Typed corrections first, whichever button was pressed: a
+                # clerk who publishes or masks before saving loses nothing,
+                # and nothing else happens while a correction is refused.
+                sent = [form for form in forms if form.is_bound]
+                if not all(form.is_valid() for form in sent):
+                    messages.error(
+                        request,
+                        "Rättelserna sparades inte, och inget annat gjordes: se nedan",
+                    )
                     return None
-                publishing.correct(
-                    upload,
-                    {f.paragraph.number: f.correction() for f in forms},
-                    user=user,
-                )
-                messages.success(request, "Rättelserna är sparade")
-            elif "_mask" in request.POST or "_confirm" in request.POST:
+                if any(form.has_changed() for form in sent):
+                    publishing.correct(
+                        upload,
+                        {f.paragraph.number: f.correction() for f in sent},
+                        user=user,
+                    )
+                    messages.success(request, "Rättelserna är sparade")
+                elif "_save" in request.POST:
+                    messages.info(request, "Inga rättelser att spara")
+            if "_mask" in request.POST or "_confirm" in request.POST:
                 if not chosen:
                     messages.error(request, "Välj vad som ska maskeras eller bekräftas")
                     return None

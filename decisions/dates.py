@@ -26,3 +26,27 @@ def appeal_deadline(posted: date) -> date:
     while day.weekday() >= 5 or day in closed:
         day += timedelta(days=1)
     return day
+
+
+def date_warnings(
+    meeting: date | None, posted: date | None, *, today: date
+) -> list[str]:
+    """What is wrong with a protocol's dates, as a clerk is warned before
+    publishing: a meeting that has not happened yet, minutes posted before
+    the meeting they record (so the appeal period would start too early),
+    and an appeal deadline that passed before the meeting was even held
+    (a mistyped year, usually)."""
+    found = []
+    if meeting and meeting > today:
+        found.append(f"sammanträdesdagen {meeting:%Y-%m-%d} har inte varit än")
+    if meeting and posted and posted < meeting:
+        found.append(
+            f"anslaget {posted:%Y-%m-%d} är före sammanträdet {meeting:%Y-%m-%d}"
+        )
+        deadline = appeal_deadline(posted)
+        if deadline < meeting:
+            found.append(
+                f"överklagandetiden skulle gå ut {deadline:%Y-%m-%d}, före "
+                "sammanträdet; kontrollera anslagsdatumet"
+            )
+    return found

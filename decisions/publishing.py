@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import dates
 from .extract import extract
 from .models import Meeting, Member, Namnd, Upload
 from .parser import (
@@ -375,6 +376,15 @@ class PreviewBlock:
 
 
 _WARNING_LINE = re.compile(r"rad (\d+):")
+
+
+def date_warnings(protocol: ParsedProtocol) -> list[str]:
+    """What the preview warns of in the draft's dates before publishing (a
+    meeting not held yet, minutes posted before it): today's, not the
+    upload's."""
+    return dates.date_warnings(
+        protocol.meeting_date, protocol.posting_date, today=timezone.localdate()
+    )
 
 
 def preview(

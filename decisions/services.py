@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .dates import date_warnings
 from .extract import extract
 from .lexicon import search_terms, words
 from .models import (
@@ -100,6 +101,10 @@ def protocol_ingest(
     if masked:
         protocol.warn(None, f"{masked} personnummer maskerade")
     _fill_gaps(protocol, kommun=kommun, namnd=namnd, meeting_date=meeting_date)
+    for warning in date_warnings(
+        protocol.meeting_date, protocol.posting_date, today=timezone.localdate()
+    ):
+        protocol.warn(None, warning)
     if dry_run:
         return IngestResult(protocol=protocol, meeting=None, status="dry-run")
     sha256 = hashlib.sha256(data).hexdigest()

@@ -1,10 +1,13 @@
-"""The appeal deadline printed on meeting pages (no database needed)."""
+"""The appeal deadline printed on meeting pages, and the dates a clerk is
+warned of before publishing (no database needed)."""
 
 from datetime import date
 
 import pytest
 
-from decisions.dates import appeal_deadline
+from decisions.dates import appeal_deadline, date_warnings
+
+TODAY = date(2026, 12, 7)
 
 
 @pytest.mark.parametrize(
@@ -28,3 +31,32 @@ from decisions.dates import appeal_deadline
 )
 def test_it_is_three_weeks_after_posting_moved_past_closed_days(posted, deadline):
     assert appeal_deadline(posted) == deadline
+
+
+def test_ordinary_dates_give_no_warning():
+    assert date_warnings(date(2024, 5, 21), date(2024, 5, 28), today=TODAY) == []
+    # Adjusted at the meeting (omedelbar justering) and posted the same day.
+    assert date_warnings(date(2024, 5, 21), date(2024, 5, 21), today=TODAY) == []
+    assert date_warnings(None, None, today=TODAY) == []
+    assert date_warnings(TODAY, None, today=TODAY) == []
+
+
+def test_a_meeting_not_held_yet_is_warned_of():
+    assert date_warnings(date(2027, 1, 14), None, today=TODAY) == [
+        "sammanträdesdagen 2027-01-14 har inte varit än"
+    ]
+
+
+def test_minutes_posted_before_the_meeting_are_warned_of():
+    assert date_warnings(date(2024, 5, 21), date(2024, 5, 20), today=TODAY) == [
+        "anslaget 2024-05-20 är före sammanträdet 2024-05-21"
+    ]
+
+
+def test_an_appeal_deadline_before_the_meeting_is_warned_of():
+    found = date_warnings(date(2024, 5, 21), date(2019, 5, 28), today=TODAY)
+    assert found == [
+        "anslaget 2019-05-28 är före sammanträdet 2024-05-21",
+        "överklagandetiden skulle gå ut 2019-06-18, före sammanträdet; "
+        "kontrollera anslagsdatumet",
+    ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -180,6 +181,77 @@ class UploadAndPreviewTests(ClerkSetup, TestCase):
         self.assertIn("2 rader; 1 väntas, en per reservation", html)
         self.assertIn("är inget diarienummer", html)
         self.assertEqual(self.draft().parsed, before)
+
+    def test_publishing_with_unsaved_corrections_saves_them_first(self):
+        upload = self.client.get(self.upload().url).context["upload"]
+        forms, post = self.corrections(upload)
+        del post["_save"]
+        post["_publish"] = "1"
+        post[forms[0].add_prefix("title")] = "Program för öppna data (rättad)"
+        response = self.client.post(change_url(upload), post)
+        meeting = Meeting.objects.get()
+        self.assertRedirects(
+            response, meeting.get_absolute_url(), fetch_redirect_response=False
+        )
+        self.assertEqual(
+            meeting.paragrafer.get(number="58").title,
+            "Program för öppna data (rättad)",
+        )
+        self.assertEqual(self.log()[-2:], ["Rättade § 58", "Publicerade 7 paragrafer"])
+
+    def test_a_refused_correction_stops_publishing_and_keeps_what_was_typed(self):
+        upload = self.client.get(self.upload().url).context["upload"]
+        forms, post = self.corrections(upload)
+        del post["_save"]
+        post["_publish"] = "1"
+        post[forms[0].add_prefix("title")] = "Min nya rubrik"
+        post[forms[0].add_prefix("dnr")] = "inget nummer"
+        response = self.client.post(change_url(upload), post)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Rättelserna sparades inte, och inget annat")
+        self.assertContains(response, 'value="Min nya rubrik"')
+        self.assertFalse(Meeting.objects.exists())
+        self.assertEqual(self.draft().status, Upload.Status.DRAFT)
+
+    def test_every_button_of_the_preview_sends_the_typed_corrections(self):
+        # One form holds the corrections and every action, and the first
+        # submit button (what Enter presses) saves.
+        upload = self.client.get(self.upload().url).context["upload"]
+        html = self.client.get(change_url(upload)).content.decode()
+        form = html[html.index('<form method="post" id="draft">') :]
+        form = form[: form.index("</form>")]
+        self.assertNotIn("<form", form[1:])
+        buttons = re.findall(r'<input type="submit" name="(\w+)"', form)
+        self.assertEqual(buttons[0], "_save")
+        self.assertLessEqual({"_save", "_publish", "_discard"}, set(buttons))
+        self.assertIn('name="p0-title"', form)
+
+    def test_dates_that_cannot_be_right_are_warned_of_before_publishing(self):
+        data = with_text(
+            SOCIAL,
+            "Datum då anslaget sätts upp: 2024-05-28",
+            "Datum då anslaget sätts upp: 2019-05-28",
+        )
+        upload = self.client.get(self.upload(data).url).context["upload"]
+        page = self.client.get(change_url(upload))
+        self.assertContains(page, "Kontrollera datumen innan du publicerar")
+        self.assertContains(page, "anslaget 2019-05-28 är före sammanträdet 2024-05-21")
+        self.assertContains(page, "överklagandetiden skulle gå ut 2019-06-18")
+        self.assertNotContains(
+            self.client.get(change_url(self.other_draft())), "Kontrollera datumen"
+        )
+
+    def other_draft(self) -> Upload:
+        self.client.force_login(self.karl)
+        self.client.post(
+            ADD,
+            {
+                "namnd": self.ks.pk,
+                "meeting_date": "2024-03-11",
+                "file": SimpleUploadedFile(KS.name, KS.read_bytes()),
+            },
+        )
+        return Upload.objects.get(namnd=self.ks)
 
     def test_publishing_writes_the_whole_protocol_and_logs_it(self):
         upload = self.client.get(self.upload().url).context["upload"]
