@@ -146,9 +146,10 @@ class LockoutTests(LoginClient, TestCase):
         self.assertLoggedIn(self.login("anna", PASSWORD, "198.51.100.1"))
 
 
-def token(device: TOTPDevice, *, offset: int = 0) -> str:
-    """The code the user's app shows now (offset steps away)."""
-    return f"{totp(device.bin_key, device.step, device.t0 - offset * device.step, device.digits):06d}"
+def token(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    """The code the user's app shows now, or that many steps (30 s) later."""
+    t0 = device.t0 - steps_ahead * device.step
+    return f"{totp(device.bin_key, device.step, t0, device.digits):06d}"
 
 
 @override_settings(REQUIRE_TWO_FACTOR=True, OTP_TOTP_THROTTLE_FACTOR=0)
@@ -185,7 +186,7 @@ class TwoFactorTests(LoginClient, TestCase):
         self.assertIn(secret, output)
 
         self.assertContains(self.login("anna", PASSWORD), "Skriv engångskoden")
-        wrong = self.login("anna", PASSWORD, otp_token=token(device, offset=5))
+        wrong = self.login("anna", PASSWORD, otp_token=token(device, steps_ahead=5))
         self.assertContains(wrong, "Fel engångskod")
         self.assertNotIn("_auth_user_id", self.client.session)
         self.assertContains(
