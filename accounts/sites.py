@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
 
+from .forms import TwoFactorLoginForm
+
 
 class AdminSite(admin.AdminSite):
     """With REQUIRE_TWO_FACTOR, only a staff user verified by a TOTP device
@@ -17,8 +19,6 @@ class AdminSite(admin.AdminSite):
 
     @property
     def login_form(self) -> Any:
-        from .forms import TwoFactorLoginForm
-
         return TwoFactorLoginForm if settings.REQUIRE_TWO_FACTOR else None
 
     @property

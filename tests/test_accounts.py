@@ -194,10 +194,21 @@ class TwoFactorTests(LoginClient, TestCase):
             "Kontot har ingen enhet",
         )
 
-        self.assertLoggedIn(self.login("anna", PASSWORD, otp_token=token(device)))
+        code = token(device)
+        self.assertLoggedIn(self.login("anna", PASSWORD, otp_token=code))
         # The same code does not serve twice.
-        again = self.login("anna", PASSWORD, otp_token=token(device))
+        again = self.login("anna", PASSWORD, otp_token=code)
         self.assertContains(again, "Fel engångskod")
+
+    @override_settings(OTP_TOTP_THROTTLE_FACTOR=60)
+    def test_a_wrong_code_makes_the_device_wait_before_the_next(self):
+        # The password is counted by axes; codes are guessed against the
+        # device, which waits 60 s, then 120 s, ... after each wrong one.
+        _, device = self.enrol("anna")
+        self.login("anna", PASSWORD, otp_token=token(device, steps_ahead=5))
+        refused = self.login("anna", PASSWORD, otp_token=token(device))
+        self.assertContains(refused, "Engångskoden är spärrad en stund")
+        self.assertNotIn("_auth_user_id", self.client.session)
 
     def test_a_verified_user_reaches_the_admin(self):
         _, device = self.enrol("anna")
