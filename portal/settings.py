@@ -3,6 +3,7 @@
 import hashlib
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -36,7 +37,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the site that asks for a second factor.
+    "accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -50,6 +52,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
     "decisions",
 ]
 
@@ -76,8 +82,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login that django-axes locked out into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -127,6 +137,11 @@ for database in DATABASES.values():
     database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes first: it refuses a locked-out login before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -266,6 +281,36 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# -- Staff logins (the admin) ----------------------------------------------------
+# Lockout (django-axes, attempts kept in PostgreSQL): LOGIN_FAILURE_LIMIT
+# failed logins lock a username, whatever addresses they came from (guessing
+# one account from many machines), and as many from one address lock that
+# address, whatever usernames they tried (one machine trying many accounts).
+# Counted separately, not per pair: per pair, an attacker would get the limit
+# again with each new address or username. A lock lasts LOGIN_COOLOFF_MINUTES
+# after the last failure, and each try while locked starts it again.
+# `manage.py axes_reset` lifts every lock (axes_reset_username,
+# axes_reset_ip: one). The limit is shared by an office behind one address,
+# so it is not set lower than a few colleagues' typos.
+AXES_FAILURE_LIMIT = int(os.getenv("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.getenv("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success clears nothing: it would clear the failures of its address too,
+# so an attacker with one account of their own could reset the count at will.
+AXES_RESET_ON_SUCCESS = False
+# The address as the rate limits take it (CLIENT_IP_HEADER, its last one).
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+# Masked in axes' log lines and in the form data it keeps with an attempt.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+# Two factors (django-otp, TOTP): a staff user gets into the admin only with
+# a code from an authenticator app as well as the password. On in production;
+# `manage.py totp_device USERNAME` enrols a user.
+REQUIRE_TWO_FACTOR = envbool("REQUIRE_TWO_FACTOR", str(PRODUCTION))
+OTP_TOTP_ISSUER = "Öppna beslut"
+# A device's secret is shown once, when it is made, never on its admin page.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Hits per client address on search (with its CSV and feed) and on the API
 # (portal/ratelimit.py): N/s, N/m or N/h; empty or 0 turns a limit off.

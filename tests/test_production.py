@@ -48,6 +48,26 @@ class DeploymentChecksTests(SimpleTestCase):
         self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
         self.assertIn("no issues", done.stdout)
 
+    def test_production_asks_staff_for_a_second_factor(self):
+        done = manage(
+            "shell",
+            "-c",
+            "from django.conf import settings; from django.contrib import admin; "
+            "print(settings.REQUIRE_TWO_FACTOR, admin.site.login_form.__name__)",
+            **PRODUCTION,
+        )
+        self.assertEqual(done.stdout.split()[-2:], ["True", "TwoFactorLoginForm"])
+        # Turned off, the deployment checks say so.
+        done = manage(
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            **{**PRODUCTION, "REQUIRE_TWO_FACTOR": "false"},
+        )
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("accounts.W001", done.stderr)
+
     def test_production_refuses_to_start_without_a_secret_key(self):
         for missing in ("SECRET_KEY", "ALLOWED_HOSTS"):
             with self.subTest(missing=missing):

@@ -32,7 +32,14 @@ class CatalogueTests(SimpleTestCase):
         """`make messages` on the committed tree would change nothing: no
         string was added, changed or removed without the catalogue."""
         tree = Path(self.enterContext(tempfile.TemporaryDirectory()))
-        for part in ("manage.py", "portal", "decisions", "templates", "locale"):
+        for part in (
+            "manage.py",
+            "portal",
+            "accounts",
+            "decisions",
+            "templates",
+            "locale",
+        ):
             source = ROOT / part
             if source.is_dir():
                 shutil.copytree(source, tree / part)

@@ -6,7 +6,9 @@ those minutes only (decisions.admin.ScopedToAssignments).
     manage.py create_clerk bertil --kommun "Sjöbacka kommun"
 
 The user gets no password: they set one with `manage.py changepassword`, or
-a superuser sets it in the admin. Running it again adds an assignment.
+a superuser sets it in the admin, and a device for the login's one-time
+codes (required in production) with `manage.py totp_device`. Running it
+again adds an assignment.
 """
 
 from typing import Any
@@ -99,4 +101,6 @@ class Command(BaseCommand):
                 if created
                 else ""
             )
+            + f"; engångskoder (krävs i produktion): manage.py totp_device "
+            f"{user.username}"
         )
