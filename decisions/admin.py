@@ -719,6 +719,7 @@ class UploadAdmin(ScopedToAssignments, admin.ModelAdmin):
             elif "_publish" in request.POST:
                 meeting = publishing.publish(upload, user=user)
                 messages.success(request, f"{upload.source_name} är publicerat")
+                _say_still_withdrawn(request, meeting)
                 return redirect(meeting.get_absolute_url())
             elif "_discard" in request.POST:
                 publishing.discard(upload, user=user)
@@ -727,6 +728,20 @@ class UploadAdmin(ScopedToAssignments, admin.ModelAdmin):
         except publishing.UploadError as error:
             messages.error(request, str(error))
         return redirect(_change_url(upload))
+
+
+def _say_still_withdrawn(request: HttpRequest, meeting: Meeting) -> None:
+    """Paragraphs withdrawn before, written withdrawn again by the publish
+    (decisions.services), are named to the clerk who published them."""
+    numbers = meeting.paragrafer.filter(withdrawn_at__isnull=False).values_list(
+        "number", flat=True
+    )
+    if numbers:
+        messages.warning(
+            request,
+            f"§ {', '.join(numbers)} återkallades tidigare och publicerades "
+            "inte: en återkallelse gäller för alltid.",
+        )
 
 
 def _change_url(upload: Upload) -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime
 import gzip
+import importlib
 import io
 import json
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -277,7 +279,15 @@ class WithdrawnForeverTests(TestCase):
             name=KS.name,
             data=KS.read_bytes(),
         )
-        meeting = publishing.publish(upload, user=self.root)
+        self.client.force_login(self.root)
+        response = self.client.post(
+            admin_url(upload), {"_publish": "Publicera"}, follow=True
+        )
+        self.client.logout()
+        shown = [str(m) for m in response.context["messages"]]
+        self.assertIn(f"{KS.name} är publicerat", shown)
+        self.assertTrue(any("40" in m and "återkallades" in m for m in shown), shown)
+        meeting = Meeting.objects.get(namnd=board, slug="2024-03-11")
         self.assertTrue(meeting.paragrafer.get(number="40").confidential)
         self.assert_gone(self.url40)
         # Deleting the meeting withdrew its public paragraphs: they too stay.
@@ -420,3 +430,49 @@ class WithdrawnForeverTests(TestCase):
         self.client.logout()
         self.assertFalse(Paragraf.objects.filter(pk=self.p42.pk).exists())
         self.assert_gone(self.url42, "Raderad av root")
+
+
+class BackfillTests(TestCase):
+    """Paragraphs withdrawn before tombstones existed get one in the
+    migration, and their record when their row is deleted."""
+
+    def test_a_paragraph_withdrawn_before_tombstones_gets_one(self):
+        meeting = services.protocol_ingest(
+            source_name=KS.name, data=KS.read_bytes()
+        ).meeting
+        paragraf = meeting.paragrafer.get(number="42")
+        root = get_user_model().objects.create_superuser("root", "", "x")
+        paragraf_withdraw(
+            paragrafer=Paragraf.objects.filter(pk=paragraf.pk), reason=REASON, user=root
+        )
+        # As the archive stood before migration 0018: no tombstone.
+        with connection.cursor() as cursor:
+            # Foreign keys checked at commit would keep the table from altering.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "ALTER TABLE decisions_tombstone DISABLE TRIGGER tombstone_kept_forever"
+            )
+            cursor.execute("DELETE FROM decisions_tombstone")
+            cursor.execute(
+                "ALTER TABLE decisions_tombstone ENABLE TRIGGER tombstone_kept_forever"
+            )
+        migration = importlib.import_module("decisions.migrations.0018_tombstone")
+        migration.backfill(apps, None)
+        tombstone = Tombstone.objects.get()
+        self.assertEqual(
+            (tombstone.namnd, tombstone.meeting_slug, tombstone.number),
+            (meeting.namnd, "2024-03-11", "42"),
+        )
+        self.assertEqual(tombstone.reason, REASON)
+        self.assertIsNone(tombstone.record)
+        # Deleted, the row leaves its content in the tombstone, never shown.
+        self.client.force_login(root)
+        self.client.post(admin_url(paragraf, "delete"), {"post": "yes"})
+        self.client.logout()
+        tombstone.refresh_from_db()
+        self.assertEqual(
+            tombstone.record["title"], "Markanvisning för bostäder i kvarteret Tallmon"
+        )
+        page = self.client.get(paragraf.get_absolute_url())
+        self.assertContains(page, REASON, status_code=410)
+        self.assertNotContains(page, "Tallmon", status_code=410)
