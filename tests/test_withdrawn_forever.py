@@ -410,8 +410,12 @@ class WithdrawnForeverTests(TestCase):
                 "_selected_action": [self.p40.pk, self.p42.pk],
                 "post": "yes",
             },
+            follow=True,
         )
         self.assertRedirects(response, admin_url(Paragraf, "changelist"))
+        self.assertContains(
+            response, "2 publicerade paragrafer återkallades innan de raderades"
+        )
         self.client.logout()
         self.assert_gone(self.url40, "Raderad av root")
         self.assert_gone(self.url42, "Raderad av root")
