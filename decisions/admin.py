@@ -33,13 +33,14 @@ from .models import (
     ProposalMember,
     Reservation,
     ReservationMember,
+    Tombstone,
     Upload,
     Vote,
     VoteCast,
     Word,
 )
 from .parser import protocol_from_data
-from .withdrawal import paragraf_withdraw
+from .withdrawal import meeting_delete, paragraf_delete, paragraf_withdraw
 
 admin.site.site_header = "Öppna beslut – administration"
 admin.site.site_title = "Öppna beslut"
@@ -192,7 +193,8 @@ class NamndAliasAdmin(ScopedToAssignments, admin.ModelAdmin):
 
 class ParagrafForm(forms.ModelForm):
     """A paragraph in the admin, on its own page or its meeting's: a withdrawn
-    paragraph stays confidential (decisions.withdrawal)."""
+    paragraph stays confidential, and one withdrawn once is not added again
+    (decisions.withdrawal; the database refuses both too)."""
 
     def clean_confidential(self) -> bool:
         confidential = self.cleaned_data.get("confidential", False)
@@ -202,15 +204,54 @@ class ParagrafForm(forms.ModelForm):
             )
         return confidential
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        meeting = cleaned.get("meeting")
+        if meeting is None and self.instance.meeting_id:
+            meeting = self.instance.meeting
+        number = cleaned.get("number")
+        if meeting is None or not number or self.instance.withdrawn_at:
+            return cleaned
+        gone = Tombstone.objects.of_meeting(meeting).filter(number=number).first()
+        if gone is not None:
+            self.add_error(
+                "number",
+                f"§ {number} vid {meeting} återkallades "
+                f"{gone.withdrawn_at:%Y-%m-%d} ({gone.reason}) och kan inte "
+                "läggas till eller publiceras igen: en återkallelse gäller för "
+                "alltid.",
+            )
+        return cleaned
+
+
+class ParagrafInlineFormSet(forms.BaseInlineFormSet):
+    """A meeting's paragraphs: one deleted here is deleted as on its own page,
+    withdrawn first when public (decisions.withdrawal.paragraf_delete)."""
+
+    # Who deletes: set by ParagrafInline.get_formset() on each fresh class.
+    user: Any = None
+
+    def delete_existing(self, obj: Paragraf, commit: bool = True) -> None:
+        if commit:
+            paragraf_delete(
+                paragrafer=Paragraf.objects.filter(pk=obj.pk), user=self.user
+            )
+
 
 class ParagrafInline(admin.TabularInline):
     model = Paragraf
     form = ParagrafForm
+    formset = ParagrafInlineFormSet
     fields = ["position", "number", "title", "arende", "confidential"]
     autocomplete_fields = ["arende"]
     extra = 0
     show_change_link = True
     ordering = ["position"]
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user
+        return formset
 
 
 class AttendanceInline(admin.TabularInline):
@@ -260,6 +301,15 @@ class MeetingAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmi
         if obj.pk is None:
             return Paragraf.objects.none()
         return Paragraf.objects.filter(meeting=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Meeting) -> None:
+        self.delete_queryset(request, Meeting.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        # Its public paragraphs are withdrawn first: their addresses answer
+        # 410 (decisions.withdrawal).
+        withdrawn = meeting_delete(meetings=queryset, user=request.user)
+        _say_withdrawn(self, request, withdrawn)
 
 
 @admin.register(Member)
@@ -349,6 +399,15 @@ class ParagrafAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdm
     def paragrafer(self, obj: Paragraf) -> QuerySet[Paragraf]:
         return Paragraf.objects.filter(pk=obj.pk)
 
+    def delete_model(self, request: HttpRequest, obj: Paragraf) -> None:
+        self.delete_queryset(request, Paragraf.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        # A public paragraph is withdrawn first: its address answers 410
+        # (decisions.withdrawal).
+        withdrawn = paragraf_delete(paragrafer=queryset, user=request.user)
+        _say_withdrawn(self, request, withdrawn)
+
     @admin.action(description="Återkalla valda paragrafer", permissions=["change"])
     def withdraw(
         self, request: HttpRequest, queryset: QuerySet[Paragraf]
@@ -387,6 +446,20 @@ class ParagrafAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdm
                 "form": form,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             },
+        )
+
+
+def _say_withdrawn(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, withdrawn: int
+) -> None:
+    if withdrawn:
+        modeladmin.message_user(
+            request,
+            f"{withdrawn} publicerade paragrafer återkallades innan de raderades: "
+            "deras adresser svarar att de är återkallade, och nedladdningen av "
+            "hela arkivet är stängd tills arkivfilen skrivits om "
+            "(manage.py dump_archive).",
+            messages.WARNING,
         )
 
 
@@ -660,6 +733,7 @@ class UploadAdmin(ScopedToAssignments, admin.ModelAdmin):
             elif "_publish" in request.POST:
                 meeting = publishing.publish(upload, user=user)
                 messages.success(request, f"{upload.source_name} är publicerat")
+                _say_still_withdrawn(request, meeting)
                 return redirect(meeting.get_absolute_url())
             elif "_discard" in request.POST:
                 publishing.discard(upload, user=user)
@@ -668,6 +742,20 @@ class UploadAdmin(ScopedToAssignments, admin.ModelAdmin):
         except publishing.UploadError as error:
             messages.error(request, str(error))
         return redirect(_change_url(upload))
+
+
+def _say_still_withdrawn(request: HttpRequest, meeting: Meeting) -> None:
+    """Paragraphs withdrawn before, written withdrawn again by the publish
+    (decisions.services), are named to the clerk who published them."""
+    numbers = meeting.paragrafer.filter(withdrawn_at__isnull=False).values_list(
+        "number", flat=True
+    )
+    if numbers:
+        messages.warning(
+            request,
+            f"§ {', '.join(numbers)} återkallades tidigare och publicerades "
+            "inte: en återkallelse gäller för alltid.",
+        )
 
 
 def _change_url(upload: Upload) -> str:

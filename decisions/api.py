@@ -35,7 +35,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .filters import ParagrafFilter
-from .models import Arende, Meeting, Member, Municipality, Namnd, Paragraf, Reservation
+from .models import Arende, Meeting, Member, Municipality, Namnd, Reservation, Tombstone
 from .records import published, records
 from .site import absolute
 
@@ -401,18 +401,10 @@ class ParagrafDetail(generics.RetrieveAPIView):
         }
         paragraf = published().filter(**address).first()
         if paragraf is None:
-            gone = (
-                Paragraf.objects.filter(withdrawn_at__isnull=False, **address)
-                .select_related("meeting__namnd__municipality")
-                .only(
-                    "number",
-                    "withdrawn_at",
-                    "withdrawal_reason",
-                    "meeting__slug",
-                    "meeting__namnd__slug",
-                    "meeting__namnd__municipality__slug",
-                )
-                .first()
+            # A withdrawn paragraph's tombstone outlives its row, and its
+            # board's renames (decisions.withdrawal).
+            gone = Tombstone.objects.at(
+                kwargs["kommun"], kwargs["namnd"], kwargs["meeting"], kwargs["number"]
             )
             if gone is None:
                 raise NotFound("Ingen publicerad paragraf med den adressen.")
@@ -420,7 +412,7 @@ class ParagrafDetail(generics.RetrieveAPIView):
                 "id": absolute(gone.get_absolute_url()),
                 "number": gone.number,
                 "withdrawn_at": gone.withdrawn_at,
-                "withdrawal_reason": gone.withdrawal_reason,
+                "withdrawal_reason": gone.reason,
             }
             return Response(WithdrawnSerializer(tombstone).data, status=410)
         response = Response(records([paragraf], settings.SITE_URL)[0])

@@ -1139,6 +1139,120 @@ class ParagrafVersion(models.Model):
         )
 
 
+class TombstoneQuerySet(models.QuerySet):
+    def at(
+        self, kommun: str, namnd: str, meeting: str, number: str
+    ) -> Tombstone | None:
+        """The tombstone at a paragraph's address; a board's old slug
+        (NamndAlias) finds it too."""
+        board = Q(namnd__slug=namnd) | Q(
+            namnd__aliases__slug=namnd, namnd__aliases__municipality__slug=kommun
+        )
+        return (
+            self.filter(board, namnd__municipality__slug=kommun)
+            .filter(meeting_slug=meeting, number=number)
+            .select_related("namnd__municipality")
+            .first()
+        )
+
+    def of_meeting(self, meeting: Meeting) -> TombstoneQuerySet:
+        """Keep the tombstones of paragraphs of the meeting: same board, and
+        its address or its date (the date survives an edited slug)."""
+        same = Q(meeting_slug=meeting.slug)
+        if meeting.date:
+            same |= Q(meeting_date=meeting.date)
+        return self.filter(same, namnd_id=meeting.namnd_id)
+
+
+class Tombstone(models.Model):
+    """A withdrawn paragraph, for ever: what its address answers (410) once
+    the paragraph's row is gone too, and what keeps its (board, date,
+    number) from ever being public again.
+
+    paragraf_withdraw() writes it in the withdrawal's transaction; the
+    database writes one for a withdrawn row that has none (trigger
+    paragraf_tombstone, migration 0018), and refuses a public row where one
+    exists. It is keyed by the board, not the paragraph: it outlives the
+    row, the meeting, a re-ingest and a rename (the board keeps its id).
+    """
+
+    namnd = models.ForeignKey(
+        Namnd, on_delete=models.PROTECT, related_name="tombstones"
+    )
+    meeting_date = models.DateField(null=True, blank=True)
+    # The meeting's part of the address (Meeting.slug) when withdrawn.
+    meeting_slug = models.SlugField(max_length=100)
+    number = models.CharField(max_length=20)
+    withdrawn_at = models.DateTimeField()
+    reason = models.TextField("skäl för återkallelse")
+    # The paragraph's last public record (decisions.records), and its earlier
+    # versions, kept for the archive's own sake when its row is deleted:
+    # never shown. None when it was never public, or withdrawn before
+    # tombstones kept it.
+    record = models.JSONField(null=True, blank=True)
+    versions = models.JSONField(default=list, blank=True)
+    # When the paragraph's row was deleted (null while it exists).
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TombstoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "återkallad paragraf"
+        verbose_name_plural = "återkallade paragrafer"
+        constraints = [
+            # Undated meetings have none to key by, so their address does.
+            models.UniqueConstraint(
+                fields=["namnd", "meeting_date", "number"],
+                name="tombstone_unique_per_board_date_number",
+            ),
+            models.UniqueConstraint(
+                fields=["namnd", "meeting_slug", "number"],
+                name="tombstone_unique_per_address",
+            ),
+        ]
+        indexes = [
+            # decisions.withdrawal.latest_withdrawal(), asked by every
+            # download of the archive.
+            models.Index(F("withdrawn_at").desc(), name="tombstone_withdrawn_at_desc"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.namnd} {self.meeting_slug} § {self.number}"
+
+    @classmethod
+    def of(cls, paragraf: Paragraf) -> Tombstone:
+        """A withdrawn paragraph's tombstone as its row says (unsaved)."""
+        meeting = paragraf.meeting
+        return cls(
+            namnd=meeting.namnd,
+            meeting_date=meeting.date,
+            meeting_slug=meeting.slug,
+            number=paragraf.number,
+            withdrawn_at=paragraf.withdrawn_at,
+            reason=paragraf.withdrawal_reason,
+        )
+
+    @property
+    def date_label(self) -> str:
+        if self.meeting_date:
+            return self.meeting_date.isoformat()
+        return gettext("utan datum")
+
+    def get_absolute_url(self) -> str:
+        namnd = self.namnd
+        return reverse(
+            "decisions:paragraf",
+            args=[namnd.municipality.slug, namnd.slug, self.meeting_slug, self.number],
+        )
+
+    def get_meeting_url(self) -> str:
+        namnd = self.namnd
+        return reverse(
+            "decisions:meeting",
+            args=[namnd.municipality.slug, namnd.slug, self.meeting_slug],
+        )
+
+
 class UploadStatus(models.TextChoices):
     DRAFT = "utkast", "Utkast"
     PUBLISHED = "publicerat", "Publicerat"

@@ -32,17 +32,25 @@ from .models import (
     ProposalMember,
     Reservation,
     ReservationMember,
+    Tombstone,
     Vote,
     VoteCast,
     Word,
 )
-from .parser import ParsedMember, ParsedProtocol, ParseError, parse_protocol
+from .parser import (
+    ParsedMember,
+    ParsedParagraph,
+    ParsedProtocol,
+    ParseError,
+    parse_protocol,
+)
 from .personal_data import (
     find_identity_numbers,
     mask_identity_numbers,
     without_last_four,
 )
 from .referrals import referral_slug
+from .withdrawal import keep_tombstones
 
 logger = logging.getLogger(__name__)
 
@@ -281,6 +289,8 @@ _PARAGRAF_FIELDS = [
     "procedure",
     "recipients",
     "confidential",
+    "withdrawn_at",
+    "withdrawal_reason",
 ]
 
 
@@ -296,6 +306,8 @@ class _ProtocolWriter:
         self.protocol = protocol
         self.municipality = meeting.namnd.municipality
         self.members: dict[tuple[str, str], Member] = {}
+        # Paragraphs of this meeting once withdrawn: written withdrawn again.
+        self.tombstones = {t.number: t for t in Tombstone.objects.of_meeting(meeting)}
 
     def write(self) -> None:
         self._load_members()
@@ -345,8 +357,13 @@ class _ProtocolWriter:
     def _arenden(self) -> dict[str, Arende]:
         titles: dict[str, str] = {}
         for paragraph in self.protocol.paragraphs:
-            if paragraph.dnr:
-                titles.setdefault(paragraph.dnr, paragraph.title)
+            if not paragraph.dnr:
+                continue
+            # A new case is titled after its first paragraph that is public.
+            if paragraph.number in self.tombstones:
+                titles.setdefault(paragraph.dnr, "")
+            elif not titles.get(paragraph.dnr):
+                titles[paragraph.dnr] = paragraph.title
         if not titles:
             return {}
         Arende.objects.bulk_create(
@@ -364,7 +381,10 @@ class _ProtocolWriter:
         arenden = self._arenden()
         existing = {p.number: p for p in meeting.paragrafer.all()}
         numbers = [p.number for p in self.protocol.paragraphs]
-        meeting.paragrafer.exclude(number__in=numbers).delete()
+        dropped = meeting.paragrafer.exclude(number__in=numbers)
+        # A withdrawn one keeps its tombstone, which answers at its address.
+        keep_tombstones(dropped)
+        dropped.delete()
         # Positions are unique per meeting: move kept rows out of the way first.
         meeting.paragrafer.update(position=F("position") + 100_000)
         rows = []
@@ -408,6 +428,7 @@ class _ProtocolWriter:
             row.case_numbers = list(parsed.dnrs)
             row.procedure = parsed.procedure or ""
             row.recipients = list(parsed.recipients)
+            self._keep_withdrawn(row, parsed)
             # A withdrawn paragraph stays hidden whatever the minutes say
             # (decisions.withdrawal; the constraint paragraf_withdrawn_is_
             # confidential would refuse the write).
@@ -425,6 +446,22 @@ class _ProtocolWriter:
             [Word(word=word) for word in sorted(found)], ignore_conflicts=True
         )
         return rows
+
+    def _keep_withdrawn(self, row: Paragraf, parsed: ParsedParagraph) -> None:
+        """A paragraph once withdrawn is written withdrawn again, as its
+        tombstone says, when its row was deleted since (the database refuses
+        it public: trigger paragraf_withdrawn_forever); the protocol says so."""
+        tombstone = self.tombstones.get(parsed.number)
+        if row.withdrawn_at is None and tombstone is not None:
+            row.withdrawn_at = tombstone.withdrawn_at
+            row.withdrawal_reason = tombstone.reason
+        if row.withdrawn_at is not None:
+            self.protocol.warn(
+                parsed.line,
+                f"§ {parsed.number} återkallades {row.withdrawn_at:%Y-%m-%d} "
+                f"({row.withdrawal_reason}) och skrivs som återkallad: den "
+                "publiceras aldrig igen",
+            )
 
     def _write_attendance(self) -> None:
         meeting = self.meeting

@@ -33,6 +33,7 @@ from .models import (
     Paragraf,
     Proposal,
     Reservation,
+    Tombstone,
     count_per_year,
 )
 from .referrals import referral_subject, same_positions
@@ -201,23 +202,50 @@ def meeting(
     )
 
 
-def _paragraf_or_404(kommun: str, namnd: str, meeting: str, number: str) -> Paragraf:
-    return get_object_or_404(
-        Paragraf.objects.detail(),
-        meeting__namnd__municipality__slug=kommun,
-        meeting__namnd__slug=namnd,
-        meeting__slug=meeting,
-        number=number,
+def _paragraf_or_tombstone(
+    kommun: str, namnd: str, meeting: str, number: str
+) -> Paragraf | Tombstone:
+    """The paragraph at the address; once withdrawn, its tombstone, which
+    outlives the row (decisions.withdrawal); 404 when neither is there."""
+    found = (
+        Paragraf.objects.detail()
+        .filter(
+            meeting__namnd__municipality__slug=kommun,
+            meeting__namnd__slug=namnd,
+            meeting__slug=meeting,
+            number=number,
+        )
+        .first()
     )
+    if found is not None:
+        return Tombstone.of(found) if found.withdrawn_at else found
+    gone = (
+        Tombstone.objects.filter(
+            namnd__municipality__slug=kommun,
+            namnd__slug=namnd,
+            meeting_slug=meeting,
+            number=number,
+        )
+        .select_related("namnd__municipality")
+        .first()
+    )
+    if gone is None:
+        raise Http404("Ingen paragraf med den adressen.")
+    return gone
 
 
-def withdrawn(request: HttpRequest, paragraf: Paragraf) -> HttpResponse:
+def withdrawn(request: HttpRequest, tombstone: Tombstone) -> HttpResponse:
     """The tombstone of a withdrawn paragraph: 410 Gone, with when and why,
     and nothing of what it said (its title may be what was secret)."""
+    meeting_gone = tombstone.pk is not None and not (
+        Meeting.objects.filter(
+            namnd=tombstone.namnd, slug=tombstone.meeting_slug
+        ).exists()
+    )
     return render(
         request,
         "decisions/withdrawn.html",
-        {"paragraf": paragraf, "meeting": paragraf.meeting},
+        {"tombstone": tombstone, "meeting_gone": meeting_gone},
         status=410,
     )
 
@@ -226,8 +254,8 @@ def withdrawn(request: HttpRequest, paragraf: Paragraf) -> HttpResponse:
 def paragraf(
     request: HttpRequest, kommun: str, namnd: str, meeting: str, number: str
 ) -> HttpResponse:
-    found = _paragraf_or_404(kommun, namnd, meeting, number)
-    if found.withdrawn_at:
+    found = _paragraf_or_tombstone(kommun, namnd, meeting, number)
+    if isinstance(found, Tombstone):
         return withdrawn(request, found)
     public = not found.confidential
     return render(
@@ -256,8 +284,8 @@ def paragraf_version(
 ) -> HttpResponse:
     """An earlier version of a corrected paragraph, and what the correction
     that replaced it changed."""
-    found = _paragraf_or_404(kommun, namnd, meeting, number)
-    if found.withdrawn_at:
+    found = _paragraf_or_tombstone(kommun, namnd, meeting, number)
+    if isinstance(found, Tombstone):
         return withdrawn(request, found)
     if found.confidential:
         raise Http404("Ingen publicerad paragraf med den adressen.")

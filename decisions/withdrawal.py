@@ -12,6 +12,16 @@ holds. The archive download is a file written by `manage.py dump_archive`:
 until that runs again, the download refuses a file older than the latest
 withdrawal (decisions.dump.outdated()).
 
+Withdrawn is forever. Each withdrawal writes a Tombstone (the board, the
+meeting's date and address, the number, when and why, and the paragraph's
+last public record, never shown), which outlives the paragraph's row: its
+address answers 410 from it after the row is deleted, and the database
+refuses that (board, date, number) as public again (triggers, migration
+0018), so ingest writes it as withdrawn again. Deleting a paragraph, or its
+meeting, withdraws it first when it was public (paragraf_delete()), so
+deletion is a withdrawal too, and keeps its record and earlier versions in
+the tombstone.
+
 Nothing in the admin takes a withdrawal back: withdrawn_at is no form field,
 and confidential cannot be unticked while it is set.
 """
@@ -19,6 +29,8 @@ and confidential cannot be unticked while it is set.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -28,7 +40,17 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .lexicon import known_word, words
-from .models import SEARCH_CONFIG, ArchiveState, Arende, Paragraf, Word
+from .models import (
+    SEARCH_CONFIG,
+    ArchiveState,
+    Arende,
+    Meeting,
+    Paragraf,
+    ParagrafVersion,
+    Tombstone,
+    Word,
+)
+from .records import records
 
 
 def paragraf_withdraw(
@@ -51,6 +73,12 @@ def paragraf_withdraw(
         if not rows:
             return []
         now = timezone.now()
+        recorded = _records(p.pk for p in rows if not p.confidential)
+        tombstones = [Tombstone.of(p) for p in _with_meetings(rows)]
+        for tombstone, paragraf in zip(tombstones, rows, strict=True):
+            tombstone.withdrawn_at, tombstone.reason = now, reason
+            tombstone.record = recorded.get(paragraf.pk)
+        Tombstone.objects.bulk_create(tombstones, ignore_conflicts=True)
         Paragraf.objects.filter(pk__in=[p.pk for p in rows]).update(
             withdrawn_at=now, withdrawal_reason=reason, confidential=True
         )
@@ -67,14 +95,119 @@ def paragraf_withdraw(
     return rows
 
 
+def paragraf_delete(*, paragrafer: QuerySet[Paragraf], user: Any) -> int:
+    """Delete the paragraphs, withdrawing the public ones first ("Raderad av
+    <user>"), so that each leaves a tombstone with its record and earlier
+    versions and its address answers 410; return how many were withdrawn."""
+    with transaction.atomic():
+        ids = list(paragrafer.values_list("pk", flat=True))
+        public = Paragraf.objects.filter(pk__in=ids, confidential=False)
+        withdrawn = paragraf_withdraw(
+            paragrafer=public, reason=f"Raderad av {user.get_username()}", user=user
+        )
+        keep_tombstones(Paragraf.objects.filter(pk__in=ids))
+        Paragraf.objects.filter(pk__in=ids).delete()
+        ArchiveState.touch()
+    return len(withdrawn)
+
+
+def meeting_delete(*, meetings: QuerySet[Meeting], user: Any) -> int:
+    """Delete the meetings, their paragraphs as paragraf_delete() does;
+    return how many paragraphs were withdrawn."""
+    with transaction.atomic():
+        ids = list(meetings.values_list("pk", flat=True))
+        withdrawn = paragraf_delete(
+            paragrafer=Paragraf.objects.filter(meeting__in=ids), user=user
+        )
+        Meeting.objects.filter(pk__in=ids).delete()
+    return withdrawn
+
+
+def keep_tombstones(paragrafer: QuerySet[Paragraf]) -> None:
+    """Before withdrawn paragraphs are deleted: keep in each one's tombstone
+    what would go with the row, its earlier versions, and its record where
+    the tombstone has none (withdrawn before tombstones kept it; then the
+    record is what the row holds)."""
+    rows = list(
+        paragrafer.filter(withdrawn_at__isnull=False)
+        .select_related("meeting")
+        .defer("search", "lexemes", "meeting__source_text")
+    )
+    if not rows:
+        return
+    by_meeting: dict[int, list[Paragraf]] = defaultdict(list)
+    for paragraf in rows:
+        by_meeting[paragraf.meeting_id].append(paragraf)
+    kept: dict[int, Tombstone] = {}
+    for paragrafer_of_meeting in by_meeting.values():
+        meeting = paragrafer_of_meeting[0].meeting
+        found = {t.number: t for t in Tombstone.objects.of_meeting(meeting)}
+        for paragraf in paragrafer_of_meeting:
+            kept[paragraf.pk] = found.get(paragraf.number) or Tombstone.of(paragraf)
+    missing = [pk for pk, t in kept.items() if t.record is None]
+    recorded = _records(missing, as_published=True)
+    earlier: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for version in ParagrafVersion.objects.filter(paragraf__in=list(kept)).order_by(
+        "paragraf_id", "number"
+    ):
+        earlier[version.paragraf_id].append(
+            {
+                "number": version.number,
+                "record": version.record,
+                "valid_from": _iso(version.valid_from),
+                "replaced_at": _iso(version.replaced_at),
+            }
+        )
+    for pk, tombstone in kept.items():
+        if tombstone.record is None:
+            tombstone.record = recorded.get(pk)
+        tombstone.versions = earlier.get(pk, tombstone.versions)
+    Tombstone.objects.bulk_create([t for t in kept.values() if t.pk is None])
+    Tombstone.objects.bulk_update(
+        [t for t in kept.values() if t.pk is not None], ["record", "versions"]
+    )
+
+
 def latest_withdrawal() -> datetime.datetime | None:
-    """When a paragraph was last withdrawn (through the index paragraf_withdrawn)."""
+    """When a paragraph was last withdrawn, or deleted, which withdraws it
+    (through the index tombstone_withdrawn_at_desc)."""
     return (
-        Paragraf.objects.filter(withdrawn_at__isnull=False)
-        .order_by("-withdrawn_at")
+        Tombstone.objects.order_by("-withdrawn_at")
         .values_list("withdrawn_at", flat=True)
         .first()
     )
+
+
+def _iso(moment: datetime.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _with_meetings(rows: list[Paragraf]) -> list[Paragraf]:
+    """The rows again, in their order, with meeting and board."""
+    found = Paragraf.objects.select_related("meeting__namnd").defer(
+        "search", "lexemes", "meeting__source_text"
+    )
+    by_pk = found.in_bulk([p.pk for p in rows])
+    return [by_pk[p.pk] for p in rows]
+
+
+def _records(ids: Iterable[int], *, as_published: bool = False) -> dict[int, Any]:
+    """The public records of the paragraphs, by id; `as_published`: of
+    confidential ones too, as they would read if public (a withdrawn row's
+    content, kept in its tombstone)."""
+    rows = list(
+        Paragraf.objects.filter(pk__in=list(ids))
+        .select_related("meeting__namnd__municipality", "arende")
+        .defer("search", "lexemes", "meeting__source_text")
+        .order_by("pk")
+    )
+    if as_published:
+        for paragraf in rows:
+            paragraf.confidential = False
+    rows = [p for p in rows if not p.confidential]
+    if not rows:
+        return {}
+    return dict(zip((p.pk for p in rows), records(rows, ""), strict=True))
 
 
 def _clear_case_titles(withdrawn: list[Paragraf]) -> None:
