@@ -85,10 +85,21 @@ class GuardsPersonalData:
     # form found, admin_forms.ConfirmsPersonalData). The confirmed findings
     # are kept in personal_data_confirmations for the log.
     confirmed_personal_data: Collection[str] | str = ()
+    # The foreign key to the row an admin page edits this one inline under.
+    personal_data_parent: str | None = None
 
     def personal_data_board(self) -> Namnd | None:
         """The board whose minutes hold the row, when names are asked about."""
         return None
+
+    def personal_data_confirmed(self) -> Collection[str] | str:
+        """What the clerk confirmed for this row, or for the row it is edited
+        inline under (personal_data_parent: an inline's row holds the very
+        object the page's form confirmed on)."""
+        own = self.confirmed_personal_data
+        name = self.personal_data_parent
+        parent = self._state.fields_cache.get(name) if name else None  # type: ignore[attr-defined]
+        return own or (parent.personal_data_confirmed() if parent else ())
 
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         errors: dict[str, list[Any]] = {}
@@ -131,7 +142,7 @@ class GuardsPersonalData:
         }
         board = self.personal_data_board() if names else None
         asked = _names_of(board) if board and board.handles_individual_cases else None
-        confirmed = self.confirmed_personal_data
+        confirmed = self.personal_data_confirmed()
         try:
             # Most saves find nothing, and ask nothing of the database.
             guard(texts, names=asked)
@@ -907,6 +918,8 @@ class Paragraf(GuardsPersonalData, models.Model):
     def __str__(self) -> str:
         return f"§ {self.number} {self.title}"
 
+    personal_data_parent = "meeting"
+
     def personal_data_board(self) -> Namnd | None:
         return self.meeting.namnd if self.meeting_id else None
 
@@ -1026,6 +1039,8 @@ class Reservation(GuardsPersonalData, models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} vid {self.paragraf}"
 
+    personal_data_parent = "paragraf"
+
     def personal_data_board(self) -> Namnd | None:
         return self.paragraf.personal_data_board() if self.paragraf_id else None
 
@@ -1062,6 +1077,7 @@ class Attendance(GuardsPersonalData, models.Model):
     """Someone the minutes list as present at a meeting, and in what capacity."""
 
     Group = AttendanceGroup
+    personal_data_parent = "meeting"
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="attendance"
@@ -1118,6 +1134,8 @@ class Proposal(GuardsPersonalData, models.Model):
 
     def __str__(self) -> str:
         return f"Yrkande vid {self.paragraf}"
+
+    personal_data_parent = "paragraf"
 
     def personal_data_board(self) -> Namnd | None:
         return self.paragraf.personal_data_board() if self.paragraf_id else None
