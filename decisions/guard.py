@@ -124,7 +124,7 @@ def guard(
     refused: what is `confirmed`, and what the `stored` values already hold.
     Refusal raises PersonalDataError, naming every place.
     """
-    already = _found_in(stored, names)
+    already = {text for _, text in _found_in(stored, names)}
     allowed = {*confirmed, *already}
     out: dict[str, Any] = {}
     refused: dict[str, list[Finding]] = {}

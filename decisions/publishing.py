@@ -200,8 +200,11 @@ _CASE_PARTS = ("title", "decision", "text", "procedure", "sections", "recipients
 
 
 def _about_the_case(key: str) -> bool:
-    _, dot, part = key.partition(".")
-    return not dot or part in _CASE_PARTS
+    """A line of the text, or a paragraph's part about its case."""
+    paragraph = _PARAGRAPH_KEY.fullmatch(key)
+    if paragraph:
+        return paragraph["part"] in _CASE_PARTS
+    return not key.startswith("head.")
 
 
 def _findings(
@@ -217,14 +220,19 @@ def _findings(
     return {}
 
 
+# The keys of services.protocol_texts() and guard.lines().
+_PARAGRAPH_KEY = re.compile(r"p(?P<index>\d+)\.(?P<part>\w+)")
+_LINE_KEY = re.compile(r".*:(?P<line>\d+)")
+
+
 def _line(key: str, protocol: ParsedProtocol) -> int:
     """The line a guard() key stands for: a line of the text ("name:12"), a
-    paragraph's part ("3.title": its paragraph's line), or the head (1)."""
-    index, dot, part = key.partition(".")
-    if dot and index.isdigit():
-        return protocol.paragraphs[int(index)].line
-    _, colon, number = key.rpartition(":")
-    return int(number) if colon and number.isdigit() else 1
+    paragraph's part ("p3.title": its paragraph's line), or the head (1)."""
+    paragraph = _PARAGRAPH_KEY.fullmatch(key)
+    if paragraph:
+        return protocol.paragraphs[int(paragraph["index"])].line
+    line = _LINE_KEY.fullmatch(key)
+    return int(line["line"]) if line else 1
 
 
 def _names(upload: Upload, protocol: ParsedProtocol) -> Names:

@@ -198,18 +198,19 @@ _LABELS = {
 
 def protocol_texts(protocol: ParsedProtocol) -> dict[str, tuple[str, object]]:
     """Every text of a parsed protocol that may be written, as guard() texts:
-    the head, the attendance, and each paragraph's parts."""
+    the head and the attendance ("head.place"), and each paragraph's parts
+    ("p3.title" for the fourth paragraph's)."""
     data = protocol_to_data(protocol)
     source = protocol.source
     texts: dict[str, tuple[str, object]] = {}
     for key, value in data.items():
         if key not in ("paragraphs", "warnings", "source"):
-            texts[key] = (f"{source}: {key}", value)
+            texts[f"head.{key}"] = (f"{source}: {key}", value)
     for index, paragraph in enumerate(data["paragraphs"]):
         for key, value in paragraph.items():
             label = _LABELS.get(key, key)
             place = f"{source} § {paragraph['number']}, {label}"
-            texts[f"{index}.{key}"] = (place, value)
+            texts[f"p{index}.{key}"] = (place, value)
     return texts
 
 
