@@ -23,6 +23,7 @@ from .admin_forms import (
     UploadForm,
     confirmed_personal_data,
 )
+from .guard import PersonalDataError, guard
 from .models import (
     Arende,
     Assignment,
@@ -339,6 +340,15 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text="Visas på paragrafens adress i stället för innehållet.",
     )
+
+    def clean_reason(self) -> str:
+        # Shown to anyone: the personal-data guard's (decisions.guard).
+        reason = self.cleaned_data["reason"]
+        try:
+            guard({"reason": ("Skäl", reason)})
+        except PersonalDataError as error:
+            raise ValidationError(str(error)) from error
+        return reason
 
 
 @admin.register(Paragraf)

@@ -46,7 +46,6 @@ from .parser import (
 )
 from .personal_data import (
     find_identity_numbers,
-    mask_identity_numbers,
     without_last_four,
 )
 from .referrals import referral_slug
@@ -136,7 +135,8 @@ def guard_identity_numbers(
     if not found or policy == "keep":
         return text, 0
     if policy == "mask":
-        return mask_identity_numbers(text), len(found)
+        masked = guard({"text": (source_name, text)}, policy="mask")["text"]
+        return masked, len(found)
     try:
         guard(lines(text, source=source_name), policy=policy)
     except PersonalDataError as error:

@@ -531,3 +531,31 @@ class MigrationTests(TestCase):
         version.refresh_from_db()
         self.assertNotIn(NUMBER, json.dumps(version.record))
         self.assertNotIn(other, json.dumps(version.record))
+
+
+class WithdrawalTests(ArchiveRows, TestCase):
+    def test_a_withdrawal_reason_with_a_personnummer_is_refused(self):
+        from decisions.withdrawal import paragraf_withdraw
+
+        paragraf = self.rows[Paragraf]
+        with self.assertRaises(ValidationError):
+            paragraf_withdraw(
+                paragrafer=Paragraf.objects.filter(pk=paragraf.pk),
+                reason=f"Sökandens personnummer {NUMBER} publicerades",
+                user=self.root,
+            )
+        self.client.force_login(self.root)
+        response = self.client.post(
+            reverse("admin:decisions_paragraf_changelist"),
+            {
+                "action": "withdraw",
+                "_selected_action": [paragraf.pk],
+                "apply": "1",
+                "reason": f"Sökandens personnummer {NUMBER} publicerades",
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, SHOWN)
+        paragraf.refresh_from_db()
+        self.assertIsNone(paragraf.withdrawn_at)
+        self.assertEqual(paragraf.withdrawal_reason, "")
