@@ -164,7 +164,8 @@ def _once(found: list[Finding]) -> list[Finding]:
 
 
 def strings(value: Any) -> Iterator[str]:
-    """Every string in value: itself, or those inside its lists and dicts."""
+    """Every string in value: itself, or those inside its lists, dicts and
+    dataclasses."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, (list, tuple)):
@@ -173,6 +174,10 @@ def strings(value: Any) -> Iterator[str]:
     elif isinstance(value, dict):
         for item in value.values():
             yield from strings(item)
+    elif hasattr(value, "__dataclass_fields__"):
+        # The parser's dataclasses, read in place (copying them to dicts
+        # first cost as much as the check itself).
+        yield from strings(vars(value))
 
 
 def map_strings(value: Any, change: Callable[[str], str]) -> Any:

@@ -42,7 +42,6 @@ from .parser import (
     ParsedProtocol,
     ParseError,
     parse_protocol,
-    protocol_to_data,
 )
 from .personal_data import (
     find_identity_numbers,
@@ -200,16 +199,15 @@ def protocol_texts(protocol: ParsedProtocol) -> dict[str, tuple[str, object]]:
     """Every text of a parsed protocol that may be written, as guard() texts:
     the head and the attendance ("head.place"), and each paragraph's parts
     ("p3.title" for the fourth paragraph's)."""
-    data = protocol_to_data(protocol)
     source = protocol.source
     texts: dict[str, tuple[str, object]] = {}
-    for key, value in data.items():
+    for key, value in vars(protocol).items():
         if key not in ("paragraphs", "warnings", "source"):
             texts[f"head.{key}"] = (f"{source}: {key}", value)
-    for index, paragraph in enumerate(data["paragraphs"]):
-        for key, value in paragraph.items():
+    for index, paragraph in enumerate(protocol.paragraphs):
+        for key, value in vars(paragraph).items():
             label = _LABELS.get(key, key)
-            place = f"{source} § {paragraph['number']}, {label}"
+            place = f"{source} § {paragraph.number}, {label}"
             texts[f"p{index}.{key}"] = (place, value)
     return texts
 
