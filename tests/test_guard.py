@@ -241,6 +241,23 @@ class AdminFieldTests(ArchiveRows, TestCase):
             "Kerstin Ahlqvist är inte personuppgifter", entry.get_change_message()
         )
 
+    def test_the_pages_confirmation_covers_its_inlines(self):
+        paragraf = self.rows[Paragraf]
+        data = posted(self.client.get(admin_url(paragraf)))
+        key = next(k for k in data if k.startswith("reservations-0-text"))
+        data[key] = "Vi vill att Kerstin Ahlqvist hörs."
+        response = self.client.post(admin_url(paragraf), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Kerstin Ahlqvist", response.content.decode())
+        self.assertNotIn("Ahlqvist", Reservation.objects.get().text)
+        data["confirm_personal_data"] = "on"
+        self.assertEqual(self.client.post(admin_url(paragraf), data).status_code, 302)
+        self.assertIn("Ahlqvist", Reservation.objects.get().text)
+        self.assertIn(
+            "Kerstin Ahlqvist är inte personuppgifter",
+            LogEntry.objects.latest("pk").get_change_message(),
+        )
+
     def test_a_member_acting_in_office_is_no_hit(self):
         paragraf = self.rows[Paragraf]
         data = posted(self.client.get(admin_url(paragraf)))
