@@ -33,7 +33,6 @@ not stop on it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -197,12 +196,9 @@ def mask_numbers(value: Any) -> Any:
     return map_strings(value, mask_identity_numbers)
 
 
-_LINE_BREAK = re.compile("\n")
-
-
 def lines(text: str, *, source: str) -> dict[str, tuple[str, str]]:
     """A text as guard() texts, one per line, so a refusal names its line."""
     return {
         f"{source}:{number}": (f"{source} rad {number}", line)
-        for number, line in enumerate(_LINE_BREAK.split(text), start=1)
+        for number, line in enumerate(text.split("\n"), start=1)
     }

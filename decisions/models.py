@@ -143,19 +143,15 @@ class GuardsPersonalData:
         board = self.personal_data_board() if names else None
         asked = _names_of(board) if board and board.handles_individual_cases else None
         confirmed = self.personal_data_confirmed()
+        given = () if confirmed == ALL else confirmed
         try:
             # Most saves find nothing, and ask nothing of the database.
-            guard(texts, names=asked)
+            guard(texts, names=asked, confirmed=given)
             return []
         except PersonalDataError:
             pass
         try:
-            guard(
-                texts,
-                names=asked,
-                stored=self._stored(fields),
-                confirmed=() if confirmed == ALL else confirmed,
-            )
+            guard(texts, names=asked, confirmed=given, stored=self._stored(fields))
             return []
         except PersonalDataError as error:
             if confirmed != ALL:
