@@ -17,7 +17,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from . import publishing, versions
-from .admin_forms import CorrectionForm, UploadForm
+from .admin_forms import (
+    ConfirmsPersonalData,
+    CorrectionForm,
+    UploadForm,
+    confirmed_personal_data,
+)
+from .guard import PersonalDataError, guard
 from .models import (
     Arende,
     Assignment,
@@ -120,6 +126,10 @@ class KeepsReservationSummary:
         name = str(ParagrafVersion._meta.verbose_name)
         for version in getattr(form.instance, "_versions_kept", []):
             message.append({"added": {"name": name, "object": str(version)}})
+        # And what the clerk confirmed is no personal data (decisions.guard).
+        for found in confirmed_personal_data(form, formsets):
+            what = f"{found.shown} är inte personuppgifter ({found.place})"
+            message.append({"added": {"name": "bekräftelse", "object": what}})
         return message
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
@@ -191,7 +201,7 @@ class NamndAliasAdmin(ScopedToAssignments, admin.ModelAdmin):
     autocomplete_fields = ["municipality", "namnd"]
 
 
-class ParagrafForm(forms.ModelForm):
+class ParagrafForm(ConfirmsPersonalData):
     """A paragraph in the admin, on its own page or its meeting's: a withdrawn
     paragraph stays confidential, and one withdrawn once is not added again
     (decisions.withdrawal; the database refuses both too)."""
@@ -276,6 +286,7 @@ class MeetingAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmi
     ]
     date_hierarchy = "date"
     autocomplete_fields = ["namnd"]
+    form = ConfirmsPersonalData
     # Set by ingest from the source file; editing them here would break re-ingest.
     readonly_fields = ["source_sha256", "source_format", "ingested_at"]
     fields = [
@@ -292,6 +303,7 @@ class MeetingAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmi
         "source_sha256",
         "ingested_at",
         "source_text",
+        "confirm_personal_data",
     ]
     filter_horizontal = ["adjusters"]
     inlines = [AttendanceInline, ParagrafInline]
@@ -378,6 +390,15 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text="Visas på paragrafens adress i stället för innehållet.",
     )
+
+    def clean_reason(self) -> str:
+        # Shown to anyone: the personal-data guard's (decisions.guard).
+        reason = self.cleaned_data["reason"]
+        try:
+            guard({"reason": ("Skäl", reason)})
+        except PersonalDataError as error:
+            raise ValidationError(str(error)) from error
+        return reason
 
 
 @admin.register(Paragraf)
@@ -473,6 +494,7 @@ class ReservationMemberInline(admin.TabularInline):
 @admin.register(Reservation)
 class ReservationAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin):
     board_path = "paragraf__meeting__namnd"
+    form = ConfirmsPersonalData
     list_display = ["__str__", "kind", "paragraf", "position"]
     list_filter = ["kind", "paragraf__meeting__namnd__municipality"]
     list_select_related = ["paragraf__meeting__namnd__municipality"]
@@ -509,6 +531,7 @@ class ProposalMemberInline(admin.TabularInline):
 @admin.register(Proposal)
 class ProposalAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin):
     board_path = "paragraf__meeting__namnd"
+    form = ConfirmsPersonalData
     list_display = ["__str__", "paragraf", "position"]
     list_filter = ["paragraf__meeting__namnd__municipality"]
     list_select_related = ["paragraf__meeting__namnd__municipality"]

@@ -10,10 +10,11 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from .forms import NamndChoiceField
+from .guard import ALL, Finding, PersonalDataError, guard
 from .models import Namnd
 from .parser import ParsedMember, ParsedParagraph
 from .parser.members import parse_members
-from .publishing import Correction
+from .publishing import Correction, correction_texts, paragraph_texts
 
 
 class UploadForm(forms.Form):
@@ -119,6 +120,22 @@ class CorrectionForm(forms.Form):
             out.append(members)
         return out
 
+    def clean(self) -> dict[str, Any]:
+        """No identity number typed in: refused at its field (the guard,
+        decisions.guard; publishing.correct() refuses the same)."""
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            guard(
+                correction_texts(self.paragraph, self.correction()),
+                stored=paragraph_texts(self.paragraph),
+            )
+        except PersonalDataError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        return data
+
     def correction(self) -> Correction:
         data = self.cleaned_data
         chosen = data["decision"]
@@ -137,3 +154,40 @@ def _label(text: str) -> str:
 
 def _member_text(member: ParsedMember) -> str:
     return f"{member.name} ({member.party})" if member.party else member.name
+
+
+class ConfirmsPersonalData(forms.ModelForm):
+    """An admin form of a row the public reads, where the clerk may confirm
+    that what the guard found (a name on a board with individual cases, an
+    identity number) is no personal data: the model refuses it at its field
+    (decisions.models.GuardsPersonalData) until masked or confirmed here.
+    The confirmation covers the rows edited inline on the same page, and is
+    in the audit log (decisions.admin.KeepsReservationSummary)."""
+
+    confirm_personal_data = forms.BooleanField(
+        label="Bekräfta personuppgifter",
+        required=False,
+        help_text=(
+            "Kryssa i för att bekräfta att det som markerats som möjliga "
+            "personuppgifter inte är det (till exempel en organisations namn). "
+            "Bekräftelsen loggas."
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("confirm_personal_data"):
+            self.instance.confirmed_personal_data = ALL
+        return data
+
+
+def confirmed_personal_data(form: Any, formsets: Any) -> list[Finding]:
+    """What the clerk confirmed on an admin page: in its form and inlines."""
+    instances = [form.instance]
+    for formset in formsets or []:
+        instances += [f.instance for f in formset.forms]
+    return [
+        found
+        for instance in instances
+        for found in getattr(instance, "personal_data_confirmations", [])
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -26,6 +27,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
     TrigramSimilarity,
 )
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import BooleanField, Count, F, Func, Prefetch, Q
 from django.db.models.functions import ExtractYear, Upper
@@ -36,6 +38,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .dates import appeal_deadline
+from .guard import ALL, Finding, Names, PersonalDataError, guard
 from .lexicon import base_form, known_word, search_terms, words
 
 # Swedish alphabetical order (Å, Ä, Ö after Z) for names people sort by.
@@ -65,7 +68,133 @@ def count_per_year(rows: models.QuerySet, field: str) -> dict[int, int]:
     return dict(counted)
 
 
-class Municipality(models.Model):
+class GuardsPersonalData:
+    """For the models whose text the public reads: no identity number, and on
+    a board with individual cases no name, gets into a text field (CharField,
+    TextField, JSONField, arrays of text) unless masked or confirmed.
+
+    clean_fields(), which the admin's forms run, refuses at the field, names
+    included; save() refuses identity numbers for any other caller (a shell,
+    a script). decisions.guard says why this is one function at each door.
+    """
+
+    # Fields guard() passes over: hashes, whose hex digits may spell a valid
+    # number by chance.
+    personal_data_exempt: tuple[str, ...] = ()
+    # What a clerk confirmed is no personal data: texts, or ALL (what the
+    # form found, admin_forms.ConfirmsPersonalData). The confirmed findings
+    # are kept in personal_data_confirmations for the log.
+    confirmed_personal_data: Collection[str] | str = ()
+    # The foreign key to the row an admin page edits this one inline under.
+    personal_data_parent: str | None = None
+
+    def personal_data_board(self) -> Namnd | None:
+        """The board whose minutes hold the row, when names are asked about."""
+        return None
+
+    def personal_data_confirmed(self) -> Collection[str] | str:
+        """What the clerk confirmed for this row, or for the row it is edited
+        inline under (personal_data_parent: an inline's row holds the very
+        object the page's form confirmed on)."""
+        own = self.confirmed_personal_data
+        name = self.personal_data_parent
+        parent = self._state.fields_cache.get(name) if name else None  # type: ignore[attr-defined]
+        return own or (parent.personal_data_confirmed() if parent else ())
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        errors: dict[str, list[Any]] = {}
+        try:
+            super().clean_fields(exclude=exclude)  # type: ignore[misc]
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            self.check_personal_data(exclude=exclude, names=True)
+        except PersonalDataError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.check_personal_data(only=kwargs.get("update_fields"))
+        super().save(*args, **kwargs)  # type: ignore[misc]
+
+    def check_personal_data(
+        self,
+        *,
+        exclude: Collection[str] | None = None,
+        only: Collection[str] | None = None,
+        names: bool = False,
+    ) -> list[Finding]:
+        """Refuse what the row's text fields would newly hold (PersonalDataError);
+        return what the clerk confirmed of it."""
+        fields = [
+            f
+            for f in guarded_fields(type(self))
+            if (exclude is None or f.name not in exclude)
+            and (only is None or f.name in only)
+        ]
+        texts = {
+            f.name: (
+                f"{self._meta.verbose_name}, fältet {f.verbose_name}",  # type: ignore[attr-defined]
+                getattr(self, f.attname),
+            )
+            for f in fields
+        }
+        board = self.personal_data_board() if names else None
+        asked = _names_of(board) if board and board.handles_individual_cases else None
+        confirmed = self.personal_data_confirmed()
+        given = () if confirmed == ALL else confirmed
+        try:
+            # Most saves find nothing, and ask nothing of the database.
+            guard(texts, names=asked, confirmed=given)
+            return []
+        except PersonalDataError:
+            pass
+        try:
+            guard(texts, names=asked, confirmed=given, stored=self._stored(fields))
+            return []
+        except PersonalDataError as error:
+            if confirmed != ALL:
+                raise
+            found = [f for group in error.findings.values() for f in group]
+            self.personal_data_confirmations = found
+            return found
+
+    def _stored(self, fields: list[models.Field]) -> list[Any]:
+        if self._state.adding or self.pk is None:  # type: ignore[attr-defined]
+            return []
+        manager = type(self)._base_manager  # type: ignore[attr-defined]
+        row = manager.filter(pk=self.pk).values_list(*(f.attname for f in fields))
+        return list(row.first() or [])
+
+
+def guarded_fields(model: type[models.Model]) -> list[models.Field]:
+    """The model's fields that hold text a reader may see."""
+    exempt = getattr(model, "personal_data_exempt", ())
+    out = []
+    for f in model._meta.concrete_fields:
+        base = f.base_field if isinstance(f, ArrayField) else f
+        text = isinstance(base, (models.CharField, models.TextField, models.JSONField))
+        if text and not f.choices and f.name not in exempt:
+            out.append(f)
+    return out
+
+
+def _names_of(board: Namnd) -> Names:
+    """Who may be named in the board's minutes (its municipality's members, in
+    office), and the words of its places."""
+    municipality = board.municipality
+    return Names(
+        known=set(
+            Member.objects.filter(municipality=municipality).values_list(
+                "name", flat=True
+            )
+        ),
+        places={*municipality.name.split(), *board.name.split()},
+    )
+
+
+class Municipality(GuardsPersonalData, models.Model):
     """A municipality or region whose boards publish minutes."""
 
     name = models.CharField(max_length=200, unique=True, db_collation=SWEDISH)
@@ -83,7 +212,7 @@ class Municipality(models.Model):
         return reverse("decisions:municipality", args=[self.slug])
 
 
-class Namnd(models.Model):
+class Namnd(GuardsPersonalData, models.Model):
     """A board (nämnd, styrelse, utskott, fullmäktige) of a municipality."""
 
     municipality = models.ForeignKey(
@@ -129,7 +258,7 @@ class Namnd(models.Model):
         return reverse("decisions:namnd", args=[self.municipality.slug, self.slug])
 
 
-class NamndAlias(models.Model):
+class NamndAlias(GuardsPersonalData, models.Model):
     """A slug a board was once addressed by, after a rename or a merge.
 
     Its pages, meetings and paragraphs answer there with a 301 to the board's
@@ -156,7 +285,7 @@ class NamndAlias(models.Model):
         return f"{self.slug} → {self.namnd}"
 
 
-class Meeting(models.Model):
+class Meeting(GuardsPersonalData, models.Model):
     """One meeting of a board, as recorded in one protocol."""
 
     namnd = models.ForeignKey(Namnd, on_delete=models.PROTECT, related_name="meetings")
@@ -182,6 +311,9 @@ class Meeting(models.Model):
         "Member", blank=True, related_name="adjusted_meetings"
     )
 
+    # A hash of the source file, not text: its hex digits may spell a number.
+    personal_data_exempt = ("source_sha256",)
+
     class Meta:
         ordering = [F("date").desc(nulls_last=True), "namnd__name"]
         verbose_name = "sammanträde"
@@ -198,6 +330,9 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.namnd} {self.date_label}"
+
+    def personal_data_board(self) -> Namnd | None:
+        return self.namnd if self.namnd_id else None
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
@@ -245,7 +380,7 @@ class MemberQuerySet(models.QuerySet):
         )
 
 
-class Member(models.Model):
+class Member(GuardsPersonalData, models.Model):
     """A person as named in minutes, with the party they sat for."""
 
     municipality = models.ForeignKey(
@@ -281,7 +416,7 @@ class Member(models.Model):
         return reverse("decisions:person", args=[self.municipality.slug, self.slug])
 
 
-class Arende(models.Model):
+class Arende(GuardsPersonalData, models.Model):
     """A case in a municipality's registry, identified by its diarienummer."""
 
     municipality = models.ForeignKey(
@@ -640,7 +775,7 @@ class ParagrafQuerySet(models.QuerySet):
         )
 
 
-class Paragraf(models.Model):
+class Paragraf(GuardsPersonalData, models.Model):
     """A numbered section of a meeting's minutes."""
 
     meeting = models.ForeignKey(
@@ -779,6 +914,11 @@ class Paragraf(models.Model):
     def __str__(self) -> str:
         return f"§ {self.number} {self.title}"
 
+    personal_data_parent = "meeting"
+
+    def personal_data_board(self) -> Namnd | None:
+        return self.meeting.namnd if self.meeting_id else None
+
     @property
     def searchable_text(self) -> str:
         """The text search terms and suggestion words are drawn from."""
@@ -849,7 +989,7 @@ class ReservationQuerySet(models.QuerySet):
         )
 
 
-class Reservation(models.Model):
+class Reservation(GuardsPersonalData, models.Model):
     """A position named members put on record at a paragraph, with its text.
 
     Dissent (reservation) first of all; also statements without dissent,
@@ -895,6 +1035,11 @@ class Reservation(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} vid {self.paragraf}"
 
+    personal_data_parent = "paragraf"
+
+    def personal_data_board(self) -> Namnd | None:
+        return self.paragraf.personal_data_board() if self.paragraf_id else None
+
 
 class ReservationMember(models.Model):
     """One member standing behind a reservation."""
@@ -924,10 +1069,11 @@ class AttendanceGroup(models.TextChoices):
     OTHER = "ovriga", _("Övriga närvarande")
 
 
-class Attendance(models.Model):
+class Attendance(GuardsPersonalData, models.Model):
     """Someone the minutes list as present at a meeting, and in what capacity."""
 
     Group = AttendanceGroup
+    personal_data_parent = "meeting"
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="attendance"
@@ -959,7 +1105,7 @@ class Attendance(models.Model):
         return f"{self.member} ({self.get_group_display()})"
 
 
-class Proposal(models.Model):
+class Proposal(GuardsPersonalData, models.Model):
     """A proposal (yrkande) put at a paragraph, by named members or a role."""
 
     paragraf = models.ForeignKey(
@@ -984,6 +1130,11 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"Yrkande vid {self.paragraf}"
+
+    personal_data_parent = "paragraf"
+
+    def personal_data_board(self) -> Namnd | None:
+        return self.paragraf.personal_data_board() if self.paragraf_id else None
 
 
 class ProposalMember(models.Model):
@@ -1091,7 +1242,7 @@ class Word(models.Model):
         return self.word
 
 
-class ParagrafVersion(models.Model):
+class ParagrafVersion(GuardsPersonalData, models.Model):
     """An earlier public version of a paragraph, kept when a correction
     replaced it: its record (decisions.records) as it read then, at an
     address of its own, so that what was cited stays citable and what
@@ -1164,7 +1315,7 @@ class TombstoneQuerySet(models.QuerySet):
         return self.filter(same, namnd_id=meeting.namnd_id)
 
 
-class Tombstone(models.Model):
+class Tombstone(GuardsPersonalData, models.Model):
     """A withdrawn paragraph, for ever: what its address answers (410) once
     the paragraph's row is gone too, and what keeps its (board, date,
     number) from ever being public again.
@@ -1195,6 +1346,11 @@ class Tombstone(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = TombstoneQuerySet.as_manager()
+
+    # Copies of records that passed the guard on their way in (versions are
+    # masked as they are kept): never shown, and a confirmed number in them
+    # must not stop a withdrawal. The reason is shown on the 410 page.
+    personal_data_exempt = ("record", "versions")
 
     class Meta:
         verbose_name = "återkallad paragraf"

@@ -54,8 +54,16 @@ def _real_day(years: list[int], month: int, day: int) -> bool:
     return any(1 <= day <= calendar.monthrange(year, month)[1] for year in years)
 
 
+# Every spelling holds the date's six digits in a row: a text without them
+# is passed at once (most lines of minutes are), without _CANDIDATE's slower
+# look at every position.
+_SIX_DIGITS = re.compile(r"\d{6}")
+
+
 def find_identity_numbers(text: str) -> list[IdentityNumber]:
     """Every personnummer and samordningsnummer in text, in order."""
+    if not _SIX_DIGITS.search(text):
+        return []
     found = []
     for match in _CANDIDATE.finditer(text):
         yy, month, day = match["yy"], int(match["mm"]), int(match["dd"])
@@ -97,10 +105,42 @@ def mask_identity_numbers(text: str) -> str:
 
 # A capitalised word: "Anna", "Lind-Berg", "Öberg"; not an abbreviation ("KS").
 _NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉ][a-zåäöéü]+)?"
-# Two or three of them in a row on one line. Swedish writes nouns in lower
-# case, so such a run is a proper name: a person's, or an organisation's or a
-# place's ("Svenska Bostäder"), which the clerk confirms as no personal data.
-_NAME = re.compile(rf"(?<![\w-]){_NAME_WORD}(?: {_NAME_WORD}){{1,2}}(?![\w-])")
+# A surname may carry an Arabic article joined by a hyphen: "al-Hassan",
+# "el-Amin".
+_SURNAME = rf"(?:(?:al|el|ad|ar|as|ash|at|az|ul|ud)-)?{_NAME_WORD}"
+# Nobiliary and patronymic particles written apart and in lower case: "Anna
+# von Platen", "Carl af Klercker", "Louis de Geer", "Ali bin Omar".
+_PARTICLE = (
+    r"(?:von|van|af|de|du|da|di|del|della|der|den|la|le|ter|zu|"
+    r"bin|ibn|ben|bint|abu|abd)"
+)
+# Initials before a surname: "K. Svensson", "K.G. Svensson", "K-G Svensson".
+_INITIALS = r"[A-ZÅÄÖ](?:\.(?: ?[A-ZÅÄÖ]\.)*|-[A-ZÅÄÖ]\.?)"
+# Two or three names in a row on one line, particles between: given names
+# and a surname. Swedish writes nouns in lower case, so such a run is a
+# proper name: a person's, or an organisation's or a place's ("Svenska
+# Bostäder"), which the clerk confirms as no personal data.
+_GIVEN_FIRST = rf"{_NAME_WORD}(?: (?:{_PARTICLE} )*{_SURNAME}){{1,2}}"
+_WITH_INITIALS = rf"{_INITIALS} (?:{_PARTICLE} )*{_SURNAME}"
+# Surname first, as registers and lists write it: "SVENSSON, Karin",
+# "Svensson, Karin", "von Platen, Anna". In mixed case only a surname of a
+# usual Swedish shape, or with a particle: "Kommunkansliet, Storgatan" and
+# "Socialkontoret, Hälleby" (an office and its address) are no person.
+_SURNAME_ENDING = (
+    r"(?:son|berg|ström|qvist|kvist|lund|gren|holm|dahl|strand|blad|stedt|"
+    r"sten|fors|vall|näs|bäck|lind|ling|lin|ell|ius|ér|én|é)"
+)
+_SURNAME_FIRST = (
+    rf"(?:(?:{_PARTICLE} )+{_SURNAME}|"
+    rf"(?:(?:al|el|ad|ar|as|ash|at|az|ul|ud)-)?[A-ZÅÄÖÉ][a-zåäöéü]*{_SURNAME_ENDING}|"
+    rf"[A-ZÅÄÖ]{{3,}}(?:-[A-ZÅÄÖ]{{2,}})?)"
+    rf", {_NAME_WORD}(?: {_NAME_WORD})?"
+)
+_NAME = re.compile(
+    rf"(?<![\w-])(?:{_SURNAME_FIRST}|{_WITH_INITIALS}|{_GIVEN_FIRST})(?![\w-])"
+)
+# What splits a found name into its words, for comparing with known names.
+_WORDS = re.compile(r"[\w-]+")
 
 
 @dataclass(frozen=True)
@@ -113,20 +153,31 @@ class Name:
 def find_names(
     text: str, known: set[str] = frozenset(), places: set[str] = frozenset()
 ) -> list[Name]:
-    """Runs of capitalised words in text that may name a person, in order.
+    """Runs of capitalised words in text that may name a person, in order:
+    given names and surname ("Anna von Platen", "Mohammed al-Hassan"),
+    initials and surname ("K. Svensson", "K-G Svensson"), surname first
+    ("SVENSSON, Karin").
 
     Left out: a run that ends in a `known` name (the meeting's members, who
-    act in office: "Ledamoten Johan Sandell", "Ewa Nords"), and a run with a
-    word of `places` (the municipality's name: "Sjöbacka Bostäder").
+    act in office: "Ledamoten Johan Sandell", "Ewa Nords"), or that is one
+    written surname first ("Sandell, Johan"), and a run with a word of
+    `places` (the municipality's name: "Sjöbacka Bostäder").
     """
     found = []
     for match in _NAME.finditer(text):
-        run = match[0].split(" ")
-        last = run[-1]
-        endings = {" ".join(run[i:]) for i in range(len(run) - 1)}
-        if last.endswith("s"):
-            endings |= {" ".join([*run[i:-1], last[:-1]]) for i in range(len(run) - 1)}
-        if endings & known or places.intersection(run):
+        if _is_known(match[0], known) or places.intersection(_WORDS.findall(match[0])):
             continue
         found.append(Name(match.start(), match.end(), match[0]))
     return found
+
+
+def _is_known(name: str, known: set[str]) -> bool:
+    surname, comma, given = name.partition(", ")
+    if comma:
+        return f"{given} {surname}" in known or f"{given} {surname.title()}" in known
+    run = name.split(" ")
+    last = run[-1]
+    endings = {" ".join(run[i:]) for i in range(len(run) - 1)}
+    if last.endswith("s"):
+        endings |= {" ".join([*run[i:-1], last[:-1]]) for i in range(len(run) - 1)}
+    return bool(endings & known)

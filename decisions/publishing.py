@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,14 @@ from django.utils.text import slugify
 
 from . import dates
 from .extract import extract
+from .guard import (
+    Finding,
+    Names,
+    PersonalDataError,
+    guard,
+    lines,
+    map_strings,
+)
 from .models import Meeting, Member, Namnd, Upload
 from .parser import (
     ParsedMember,
@@ -34,13 +41,8 @@ from .parser import (
     protocol_from_data,
     protocol_to_data,
 )
-from .personal_data import (
-    find_identity_numbers,
-    find_names,
-    mask_identity_numbers,
-    without_last_four,
-)
-from .services import meeting_slug, protocol_write
+from .personal_data import mask_identity_numbers, without_last_four
+from .services import IngestError, meeting_slug, protocol_texts, protocol_write
 
 # What a masked name reads as, everywhere it was.
 MASKED_NAME = "XXXX XXXX"
@@ -168,21 +170,73 @@ class Hit:
 
 def personal_data(upload: Upload) -> list[Hit]:
     """What stops the draft from publishing until the clerk masks it, or
-    confirms it is no personal data: identity numbers anywhere in the text,
-    and for a board with individual cases, names in its paragraphs (not the
-    members who act in office)."""
-    confirmed = set(upload.confirmed)
-    text = upload.source_text
-    hits = [
-        Hit(found.kind, found.text, _line(text, found.start))
-        for found in find_identity_numbers(text)
-    ]
+    confirms it is no personal data: identity numbers anywhere in the text
+    or the parse (a corrected title too), and for a board with individual
+    cases, names in its paragraphs (not the members who act in office).
+    The guard (decisions.guard) decides; this places its findings on lines."""
+    protocol = protocol_from_data(upload.parsed)
+    source = upload.source_name
+    texts = {**lines(upload.source_text, source=source), **protocol_texts(protocol)}
+    found = _findings(texts, confirmed=upload.confirmed)
     if upload.namnd.handles_individual_cases:
-        hits += _names(upload, protocol_from_data(upload.parsed))
-    return [hit for hit in hits if hit.text not in confirmed]
+        start = min((p.line for p in protocol.paragraphs), default=1)
+        paragraphs = {
+            key: value
+            for key, value in texts.items()
+            if _line(key, protocol) >= start and _about_the_case(key)
+        }
+        names = _names(upload, protocol)
+        found |= _findings(paragraphs, confirmed=upload.confirmed, names=names)
+    hits: dict[str, Hit] = {}
+    for key, findings in sorted(found.items(), key=lambda kv: _line(kv[0], protocol)):
+        for finding in findings:
+            line = _line(key, protocol)
+            hits.setdefault(finding.text, Hit(finding.kind, finding.text, line))
+    return sorted(hits.values(), key=lambda hit: hit.line)
 
 
-def _names(upload: Upload, protocol: ParsedProtocol) -> list[Hit]:
+# The parts of a parsed paragraph where a name would be about the case, not
+# a member acting in office (statements and votes list members).
+_CASE_PARTS = ("title", "decision", "text", "procedure", "sections", "recipients")
+
+
+def _about_the_case(key: str) -> bool:
+    """A line of the text, or a paragraph's part about its case."""
+    paragraph = _PARAGRAPH_KEY.fullmatch(key)
+    if paragraph:
+        return paragraph["part"] in _CASE_PARTS
+    return not key.startswith("head.")
+
+
+def _findings(
+    texts: dict[str, tuple[str, Any]],
+    *,
+    confirmed: list[str],
+    names: Names | None = None,
+) -> dict[str, list[Finding]]:
+    try:
+        guard(texts, confirmed=confirmed, names=names)
+    except PersonalDataError as error:
+        return error.findings
+    return {}
+
+
+# The keys of services.protocol_texts() and guard.lines().
+_PARAGRAPH_KEY = re.compile(r"p(?P<index>\d+)\.(?P<part>\w+)")
+_LINE_KEY = re.compile(r".*:(?P<line>\d+)")
+
+
+def _line(key: str, protocol: ParsedProtocol) -> int:
+    """The line a guard() key stands for: a line of the text ("name:12"), a
+    paragraph's part ("p3.title": its paragraph's line), or the head (1)."""
+    paragraph = _PARAGRAPH_KEY.fullmatch(key)
+    if paragraph:
+        return protocol.paragraphs[int(paragraph["index"])].line
+    line = _LINE_KEY.fullmatch(key)
+    return int(line["line"]) if line else 1
+
+
+def _names(upload: Upload, protocol: ParsedProtocol) -> Names:
     namnd = upload.namnd
     known = {a.name for a in protocol.attendance}
     known |= set(
@@ -190,24 +244,22 @@ def _names(upload: Upload, protocol: ParsedProtocol) -> list[Hit]:
             "name", flat=True
         )
     )
-    places = {*namnd.municipality.name.split(), *namnd.name.split()}
-    lines = upload.source_text.split("\n")
-    start = min((p.line for p in protocol.paragraphs), default=1)
-    hits: dict[str, Hit] = {}
-    for number, line in enumerate(lines[start - 1 :], start=start):
-        for name in find_names(line, known, places):
-            hits.setdefault(name.text, Hit("namn", name.text, number))
-    return list(hits.values())
-
-
-def _line(text: str, at: int) -> int:
-    return text.count("\n", 0, at) + 1
+    return Names(
+        known=known, places={*namnd.municipality.name.split(), *namnd.name.split()}
+    )
 
 
 def mask(upload: Upload, hits: list[Hit], *, user: Any) -> None:
     """Replace the hits in every text of the draft: identity numbers digit by
     digit ("XXXXXX-XXXX"), names by MASKED_NAME. The unmasked text is kept
-    nowhere, so it cannot reach the archive or its search index."""
+    nowhere, so it cannot reach the archive or its search index: the stored
+    file becomes the masked text (a .txt), and the original file is deleted
+    once this commits, so storage and its backups hold no number either.
+
+    source_sha256 stays the original file's: it is what a second upload of
+    that same file is recognised by (_check_not_there), and the meeting's
+    address for undated minutes (meeting_slug) is derived from it.
+    """
     numbers = any(hit.kind != "namn" for hit in hits)
     names = [hit.text for hit in hits if hit.kind == "namn"]
     pattern = (
@@ -224,20 +276,20 @@ def mask(upload: Upload, hits: list[Hit], *, user: Any) -> None:
     with transaction.atomic():
         upload = _draft(upload.pk)
         upload.source_text = masked(upload.source_text)
-        upload.parsed = _map_strings(upload.parsed, masked)
-        upload.save(update_fields=["source_text", "parsed"])
+        upload.parsed = map_strings(upload.parsed, masked)
+        original = upload.file.name
+        stem = upload.source_name.rpartition(".")[0] or upload.source_name
+        upload.file.save(
+            f"{upload.source_sha256[:16]}-{_safe_name(stem)}-maskerad.txt",
+            ContentFile(upload.source_text.encode()),
+            save=False,
+        )
+        upload.save(update_fields=["source_text", "parsed", "file"])
         shown = ", ".join(hit.shown for hit in hits)
         _log(user, upload, CHANGE, f"Maskerade {shown}")
-
-
-def _map_strings(data: Any, change: Callable[[str], str]) -> Any:
-    if isinstance(data, str):
-        return change(data)
-    if isinstance(data, list):
-        return [_map_strings(item, change) for item in data]
-    if isinstance(data, dict):
-        return {key: _map_strings(value, change) for key, value in data.items()}
-    return data
+        storage = upload.file.storage
+        if original and original != upload.file.name:
+            transaction.on_commit(lambda: storage.delete(original))
 
 
 def confirm(upload: Upload, hits: list[Hit], *, user: Any) -> None:
@@ -275,6 +327,7 @@ def correct(upload: Upload, corrections: dict[str, Correction], *, user: Any) ->
             if fix is None:
                 continue
             before = (paragraph.title, paragraph.dnr, paragraph.decision)
+            _check_correction(upload, paragraph, fix)
             paragraph.title = fix.title
             paragraph.decision = fix.decision
             if fix.dnr != (paragraph.dnr or ""):
@@ -293,6 +346,48 @@ def correct(upload: Upload, corrections: dict[str, Correction], *, user: Any) ->
         upload.parsed = protocol_to_data(protocol)
         upload.save(update_fields=["parsed"])
         _log(user, upload, CHANGE, f"Rättade {', '.join(changed)}")
+
+
+def correction_texts(
+    paragraph: ParsedParagraph, fix: Correction
+) -> dict[str, tuple[str, Any]]:
+    """What a correction would newly write, as guard() texts by form field."""
+    where = f"§ {paragraph.number}"
+    return {
+        "title": (f"{where}, rubrik", fix.title),
+        "dnr": (f"{where}, dnr", fix.dnr),
+        "decision": (f"{where}, beslutstext", fix.decision),
+        "reservations": (
+            f"{where}, reservanter",
+            [m.name for members in fix.reservations for m in members],
+        ),
+    }
+
+
+def paragraph_texts(paragraph: ParsedParagraph) -> list[Any]:
+    """A draft paragraph's texts as they are, before a correction."""
+    return [
+        paragraph.title,
+        paragraph.dnrs,
+        paragraph.decision,
+        paragraph.text,
+        [m.name for r in paragraph.reservations for m in r.members],
+    ]
+
+
+def _check_correction(
+    upload: Upload, paragraph: ParsedParagraph, fix: Correction
+) -> None:
+    """A correction may not type an identity number in: refused, naming the
+    field (names typed in show as the preview's hits, to mask or confirm)."""
+    try:
+        guard(
+            correction_texts(paragraph, fix),
+            confirmed=upload.confirmed,
+            stored=paragraph_texts(paragraph),
+        )
+    except PersonalDataError as error:
+        raise UploadError(f"{upload.source_name}: {error}") from error
 
 
 def publish(upload: Upload, *, user: Any) -> Meeting:
@@ -317,9 +412,15 @@ def publish(upload: Upload, *, user: Any) -> Meeting:
                 f"{upload.source_name}: sammanträdet är redan publicerat; "
                 "kassera utkastet"
             )
-        result = protocol_write(
-            protocol=protocol, text=upload.source_text, sha256=upload.source_sha256
-        )
+        try:
+            result = protocol_write(
+                protocol=protocol,
+                text=upload.source_text,
+                sha256=upload.source_sha256,
+                confirmed=upload.confirmed,
+            )
+        except IngestError as error:
+            raise UploadError(f"{upload.source_name}: {error}") from error
         upload.status = Upload.Status.PUBLISHED
         upload.published_at = timezone.now()
         upload.meeting = result.meeting

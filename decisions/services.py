@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,6 +20,7 @@ from django.utils.text import slugify
 
 from .dates import date_warnings
 from .extract import extract
+from .guard import ALL, PersonalDataError, guard, lines
 from .lexicon import search_terms, words
 from .models import (
     Arende,
@@ -46,7 +48,6 @@ from .parser import (
 )
 from .personal_data import (
     find_identity_numbers,
-    mask_identity_numbers,
     without_last_four,
 )
 from .referrals import referral_slug
@@ -116,7 +117,10 @@ def protocol_ingest(
     if dry_run:
         return IngestResult(protocol=protocol, meeting=None, status="dry-run")
     sha256 = hashlib.sha256(data).hexdigest()
-    return protocol_write(protocol=protocol, text=text, sha256=sha256)
+    confirmed = ALL if identity_numbers == "keep" else ()
+    return protocol_write(
+        protocol=protocol, text=text, sha256=sha256, confirmed=confirmed
+    )
 
 
 def guard_identity_numbers(
@@ -129,39 +133,108 @@ def guard_identity_numbers(
     line of the first number and shows it with its last four digits hidden.
     """
     found = find_identity_numbers(text)
+    if found and policy == "keep":
+        logger.warning(
+            "%s: %d identity numbers kept: confirmed as no personal data",
+            source_name,
+            len(found),
+        )
     if not found or policy == "keep":
-        if found:
-            logger.warning(
-                "%s: %d identity numbers kept: confirmed as no personal data",
-                source_name,
-                len(found),
-            )
         return text, 0
     if policy == "mask":
-        return mask_identity_numbers(text), len(found)
-    first = found[0]
-    more = f" (och {len(found) - 1} till)" if len(found) > 1 else ""
-    shown = without_last_four(first.text)
-    raise ParseError(
-        f"{first.kind} {shown}{more}: personuppgifter publiceras "
-        "inte; maskera med --mask-identity-numbers, eller bekräfta med "
-        "--keep-identity-numbers att det inte är personuppgifter",
-        line=text.count("\n", 0, first.start) + 1,
-    )
+        masked = guard({"text": (source_name, text)}, policy="mask")["text"]
+        return masked, len(found)
+    try:
+        guard(lines(text, source=source_name), policy=policy)
+    except PersonalDataError as error:
+        first = found[0]
+        more = f" (och {len(found) - 1} till)" if len(found) > 1 else ""
+        shown = without_last_four(first.text)
+        raise ParseError(
+            f"{first.kind} {shown}{more}: personuppgifter publiceras "
+            "inte; maskera med --mask-identity-numbers, eller bekräfta med "
+            "--keep-identity-numbers att det inte är personuppgifter",
+            line=text.count("\n", 0, first.start) + 1,
+        ) from error
+    return text, 0
 
 
-def protocol_write(*, protocol: ParsedProtocol, text: str, sha256: str) -> IngestResult:
+def protocol_write(
+    *,
+    protocol: ParsedProtocol,
+    text: str,
+    sha256: str,
+    confirmed: Collection[str] | str = (),
+) -> IngestResult:
     """Write a parsed protocol in one transaction; the same source twice is a no-op.
 
     `sha256` identifies the source bytes, `text` is what the parser read.
+    Every text is checked for personal data first (decisions.guard), since
+    the rows are written in bulk, past the models' own check: an identity
+    number is refused unless `confirmed` (a clerk's list, or ALL for
+    ingest --keep-identity-numbers) or already in the stored meeting.
     """
     if not protocol.kommun:
         raise IngestError("kommunen framgår inte av texten; ange --kommun")
     if not protocol.namnd:
         raise IngestError("nämnden framgår inte av texten; ange --namnd")
     with transaction.atomic():
-        meeting, status = _write_meeting(protocol, text=text, sha256=sha256)
+        meeting, status = _write_meeting(
+            protocol, text=text, sha256=sha256, confirmed=confirmed
+        )
     return IngestResult(protocol=protocol, meeting=meeting, status=status)
+
+
+# The parsed protocol's parts as a clerk knows them, for the guard's messages.
+_LABELS = {
+    "title": "rubrik",
+    "dnrs": "diarienummer",
+    "decision": "beslut",
+    "text": "text",
+    "procedure": "beslutsgång",
+    "sections": "avsnitt",
+    "proposals": "yrkanden",
+    "votes": "omröstningar",
+    "reservations": "reservationer",
+    "special_statements": "särskilda uttalanden",
+    "protocol_notes": "protokollsanteckningar",
+    "jav": "jäv",
+    "recipients": "expedieras till",
+}
+
+
+def protocol_texts(protocol: ParsedProtocol) -> dict[str, tuple[str, object]]:
+    """Every text of a parsed protocol that may be written, as guard() texts:
+    the head and the attendance ("head.place"), and each paragraph's parts
+    ("p3.title" for the fourth paragraph's)."""
+    source = protocol.source
+    texts: dict[str, tuple[str, object]] = {}
+    for key, value in vars(protocol).items():
+        if key not in ("paragraphs", "warnings", "source"):
+            texts[f"head.{key}"] = (f"{source}: {key}", value)
+    for index, paragraph in enumerate(protocol.paragraphs):
+        for key, value in vars(paragraph).items():
+            label = _LABELS.get(key, key)
+            place = f"{source} § {paragraph.number}, {label}"
+            texts[f"p{index}.{key}"] = (place, value)
+    return texts
+
+
+def _check_personal_data(
+    meeting: Meeting,
+    protocol: ParsedProtocol,
+    *,
+    text: str,
+    confirmed: Collection[str] | str,
+) -> None:
+    if confirmed == ALL:
+        return
+    texts = {**lines(text, source=protocol.source), **protocol_texts(protocol)}
+    stored = [meeting.source_text] if meeting.pk else []
+    try:
+        guard(texts, confirmed=confirmed, stored=stored)
+    except PersonalDataError as error:
+        raise IngestError(str(error)) from error
 
 
 def _fill_gaps(
@@ -195,7 +268,11 @@ def _fill_gaps(
 
 
 def _write_meeting(
-    protocol: ParsedProtocol, *, text: str, sha256: str
+    protocol: ParsedProtocol,
+    *,
+    text: str,
+    sha256: str,
+    confirmed: Collection[str] | str,
 ) -> tuple[Meeting, Literal["created", "updated", "unchanged"]]:
     assert protocol.kommun and protocol.namnd
     municipality, _ = Municipality.objects.get_or_create(
@@ -212,7 +289,7 @@ def _write_meeting(
         return meeting, "unchanged"
     status: Literal["created", "updated"] = "updated" if meeting else "created"
     meeting = meeting or Meeting(namnd=namnd, slug=slug)
-    _store(meeting, protocol, text=text, sha256=sha256)
+    _store(meeting, protocol, text=text, sha256=sha256, confirmed=confirmed)
     return meeting, status
 
 
@@ -231,15 +308,27 @@ def protocol_reparse(*, meeting: Meeting) -> ParsedProtocol:
         meeting_date=meeting.date,
     )
     with transaction.atomic():
+        # The stored text's numbers are all already there, so the guard
+        # stops only on what the parser would newly place.
         _store(
-            meeting, protocol, text=meeting.source_text, sha256=meeting.source_sha256
+            meeting,
+            protocol,
+            text=meeting.source_text,
+            sha256=meeting.source_sha256,
+            confirmed=(),
         )
     return protocol
 
 
 def _store(
-    meeting: Meeting, protocol: ParsedProtocol, *, text: str, sha256: str
+    meeting: Meeting,
+    protocol: ParsedProtocol,
+    *,
+    text: str,
+    sha256: str,
+    confirmed: Collection[str] | str,
 ) -> None:
+    _check_personal_data(meeting, protocol, text=text, confirmed=confirmed)
     meeting.date = protocol.meeting_date
     meeting.protocol_number = protocol.protocol_number or ""
     meeting.source_name = protocol.source
@@ -249,7 +338,9 @@ def _store(
     meeting.place = protocol.place or ""
     meeting.time = protocol.time or ""
     meeting.posting_date = protocol.posting_date
-    # Its save also moves the archive's validators (decisions.caching).
+    # Its save also moves the archive's validators (decisions.caching), and
+    # checks its texts again: with what was confirmed above.
+    meeting.confirmed_personal_data = confirmed
     meeting.save()
     _ProtocolWriter(meeting, protocol).write()
 

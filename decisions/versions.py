@@ -6,6 +6,9 @@ keeps the public record as it read before (decisions.records) as the next
 ParagrafVersion, at an address of its own, so that what was cited stays
 citable. Only corrected paragraphs have such rows.
 
+Records are kept with identity numbers masked (decisions.guard): a number
+corrected away is gone from every public surface, earlier versions included.
+
 Records are kept with paths, not absolute addresses (site_url ""): a version
 reads the same whichever host wrote it.
 
@@ -26,6 +29,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from .guard import mask_numbers
 from .models import Paragraf, ParagrafVersion, VoteChoice
 from .records import records
 from .templatetags.decisions_extras import SECTION_LABELS, kind_label
@@ -122,10 +126,12 @@ def _keep(
         if earlier.record is None:
             return None
         last = paragraf.versions.aggregate(last=Max("number"))["last"] or 0
+        # An earlier version is public: a number the correction took away
+        # (or one confirmed then) is kept masked, never as it read.
         return ParagrafVersion.objects.create(
             paragraf=paragraf,
             number=last + 1,
-            record=earlier.record,
+            record=mask_numbers(earlier.record),
             valid_from=earlier.valid_from,
             replaced_at=replaced_at,
         )

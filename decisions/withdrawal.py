@@ -39,6 +39,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .guard import guard
 from .lexicon import known_word, words
 from .models import (
     SEARCH_CONFIG,
@@ -62,6 +63,8 @@ def paragraf_withdraw(
     reason = reason.strip()
     if not reason:
         raise ValueError("a withdrawal needs a reason")
+    # The reason is public (the tombstone) and written in bulk: the guard's.
+    guard({"reason": ("Skäl för återkallelse", reason)})
     ids = list(paragrafer.values_list("pk", flat=True))
     with transaction.atomic():
         rows = list(
