@@ -60,7 +60,7 @@ class ScopedChoices:
         related = self.admin_site._registry.get(db_field.remote_field.model)
         if isinstance(related, ScopedToAssignments):
             return related.choices(request).using(db)
-        return super().get_field_queryset(db, db_field, request)  # type: ignore[misc]
+        return super().get_field_queryset(db, db_field, request)
 
 
 class ScopedToAssignments(ScopedChoices):
@@ -78,7 +78,7 @@ class ScopedToAssignments(ScopedChoices):
     board_path_is_many = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        rows = super().get_queryset(request)  # type: ignore[misc]
+        rows = super().get_queryset(request)
         if request.user.is_superuser:
             return rows
         if _autocompleting(request):
@@ -99,8 +99,8 @@ class ScopedToAssignments(ScopedChoices):
 
     def choices(self, request: HttpRequest) -> QuerySet:
         """The rows a foreign key to this model may take, for request's user."""
-        rows = self.model._default_manager.all()  # type: ignore[attr-defined]
-        ordering = self.get_ordering(request)  # type: ignore[attr-defined]
+        rows = self.model._default_manager.all()
+        ordering = self.get_ordering(request)
         if ordering:
             rows = rows.order_by(*ordering)
         if request.user.is_superuser:
@@ -125,26 +125,23 @@ class SharedBetweenBoards(ScopedToAssignments):
     municipality_field = "municipality_id"
     # Shown to whoever may see a row but not change it.
     read_only_note = (
-        "Delas av kommunens alla nämnder: bara kommunens redaktör kan ändra här."
+        "Delas av kommunens alla nämnder, så du kan inte ändra den här raden."
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return super().has_add_permission(  # type: ignore[misc]
-            request
-        ) and self._shared_by(request.user, None)
+        allowed = super().has_add_permission(request)
+        return allowed and self._edits_municipality(request.user, None)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_change_permission(  # type: ignore[misc]
-            request, obj
-        ) and self._shared_by(request.user, obj)
+        allowed = super().has_change_permission(request, obj)
+        return allowed and self._edits_municipality(request.user, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_delete_permission(  # type: ignore[misc]
-            request, obj
-        ) and self._shared_by(request.user, obj)
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and self._edits_municipality(request.user, obj)
 
-    def _shared_by(self, user: Any, obj: Any) -> bool:
-        """Whether user edits obj's municipality (any, for obj None)."""
+    def _edits_municipality(self, user: Any, obj: Any) -> bool:
+        """Whether user is editor of obj's municipality (of any, for None)."""
         if user.is_superuser:
             return True
         edited = Assignment.objects.municipalities_of(user)
@@ -152,23 +149,18 @@ class SharedBetweenBoards(ScopedToAssignments):
             return edited.exists()
         return edited.filter(pk=getattr(obj, self.municipality_field)).exists()
 
-    def change_view(
+    def render_change_form(
         self,
         request: HttpRequest,
-        object_id: str,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
         form_url: str = "",
-        extra_context: Any = None,
+        obj: Any = None,
     ) -> HttpResponse:
-        obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
-        if (
-            request.method == "GET"
-            and obj is not None
-            and not self.has_change_permission(request, obj)
-        ):
+        if change and not self.has_change_permission(request, obj):
             messages.info(request, self.read_only_note)
-        return super().change_view(  # type: ignore[misc]
-            request, object_id, form_url, extra_context
-        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 class KeepsReservationSummary:
@@ -376,6 +368,11 @@ class MemberAdmin(SharedBetweenBoards, KeepsReservationSummary, admin.ModelAdmin
         "reservationen eller voteringen i protokollet, eller be kommunens redaktör "
         "rätta ledamoten."
     )
+    list_display = ["name", "party", "municipality"]
+    list_filter = ["party", "municipality"]
+    list_select_related = ["municipality"]
+    search_fields = ["name", "party"]
+    autocomplete_fields = ["municipality"]
 
     def visible(self, rows: QuerySet[Member], user: Any) -> QuerySet[Member]:
         # Those named in the minutes of the user's boards, and every member
@@ -403,12 +400,6 @@ class MemberAdmin(SharedBetweenBoards, KeepsReservationSummary, admin.ModelAdmin
         boards = Assignment.objects.boards_of(user)
         return rows.filter(municipality__in=boards.values("municipality"))
 
-    list_display = ["name", "party", "municipality"]
-    list_filter = ["party", "municipality"]
-    list_select_related = ["municipality"]
-    search_fields = ["name", "party"]
-    autocomplete_fields = ["municipality"]
-
     def paragrafer(self, obj: Member) -> QuerySet[Paragraf]:
         # A corrected name or party changes every paragraph the member is
         # named at: statements, proposals and votes.
@@ -430,6 +421,11 @@ class ArendeAdmin(SharedBetweenBoards, KeepsReservationSummary, admin.ModelAdmin
         "Står fel ärende i din nämnds protokoll: välj rätt ärende i paragrafen, "
         "eller be kommunens redaktör rätta ärendet."
     )
+    list_display = ["dnr", "title", "municipality"]
+    list_filter = ["municipality"]
+    list_select_related = ["municipality"]
+    search_fields = ["dnr", "title"]
+    autocomplete_fields = ["municipality"]
 
     def visible(self, rows: QuerySet[Arende], user: Any) -> QuerySet[Arende]:
         # Those handled by the user's boards, and every case of a
@@ -445,12 +441,6 @@ class ArendeAdmin(SharedBetweenBoards, KeepsReservationSummary, admin.ModelAdmin
     def choosable(self, rows: QuerySet[Arende], user: Any) -> QuerySet[Arende]:
         boards = Assignment.objects.boards_of(user)
         return rows.filter(municipality__in=boards.values("municipality"))
-
-    list_display = ["dnr", "title", "municipality"]
-    list_filter = ["municipality"]
-    list_select_related = ["municipality"]
-    search_fields = ["dnr", "title"]
-    autocomplete_fields = ["municipality"]
 
     def paragrafer(self, obj: Arende) -> QuerySet[Paragraf]:
         # A corrected diarienummer is in the record of each of its paragraphs.
