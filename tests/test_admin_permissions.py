@@ -132,8 +132,8 @@ class AMemberOfAnotherBoardTests(TestCase):
 
 
 # The matrix: every model registered in the admin × every role × every
-# operation the admin offers on it (list, view, add, change, delete and each
-# action), on rows of board A and board B of one municipality, and of board C
+# operation the admin offers on it (list, view, history, add, change, delete
+# and each action), on rows of board A and board B of one municipality, and of board C
 # of another; posted through the admin's own URLs, the database checked after.
 
 ROLES = ("anonymous", "clerk_a", "clerk_b", "editor", "superuser")
@@ -174,7 +174,6 @@ def superuser_only(ops: str, *labels: str) -> dict[str, dict[str, str]]:
 
 EVERYTHING = "list view add change delete delete_selected"
 LOOK = "list view"
-MINUTES = "list view add change delete delete_selected"
 
 # Model → role → row → what the role may do with the row ("" or absent:
 # nothing). Anonymous may do nothing anywhere. Rows: A and B are of two boards
@@ -196,11 +195,11 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "decisions.paragraf": own_boards(
         "list view add change withdraw", f"{EVERYTHING} withdraw"
     ),
-    "decisions.reservation": own_boards(MINUTES),
-    "decisions.reservationmember": own_boards(MINUTES),
-    "decisions.proposal": own_boards(MINUTES),
-    "decisions.vote": own_boards(MINUTES),
-    "decisions.attendance": own_boards(MINUTES),
+    "decisions.reservation": own_boards(EVERYTHING),
+    "decisions.reservationmember": own_boards(EVERYTHING),
+    "decisions.proposal": own_boards(EVERYTHING),
+    "decisions.vote": own_boards(EVERYTHING),
+    "decisions.attendance": own_boards(EVERYTHING),
     # A draft is discarded (its change here), never deleted.
     "decisions.upload": own_boards("list view add change"),
     "decisions.word": superuser_only("list view delete delete_selected"),
@@ -474,13 +473,13 @@ class AdminPermissionMatrix(TestCase):
 
     def check(self, model: type[Model], role: str) -> None:
         key = label_of(model)
-        self.assertIn(
-            key,
-            EXPECTED,
-            f"{key} is registered in the admin but has no entry in EXPECTED: "
-            "say there who may do what with it",
-        )
-        self.assertIn(key, WRITES, f"{key}: say in WRITES how to change and add one")
+        for name, table in (("EXPECTED", EXPECTED), ("WRITES", WRITES)):
+            if key not in table:
+                self.fail(
+                    f"{key} is registered in the admin but has no entry in "
+                    f"{name}: say there who may do what with it, and how"
+                )
+        self.assertIn(key, self.world.rows, f"{key}: make rows of it in World")
         rows = self.world.rows[key]
         expected = EXPECTED[key].get(role, {})
         self.assertLessEqual(set(expected), set(rows), f"{key}: rows of EXPECTED")
