@@ -32,6 +32,7 @@ from decisions.models import (
     NamndAlias,
     Paragraf,
     Proposal,
+    ReservationMember,
     Upload,
     Vote,
     VoteCast,
@@ -119,6 +120,24 @@ class AMemberOfAnotherBoardTests(TestCase):
         self.assertContains(page, "kommunens redaktör")
         self.assertEqual(self.change_party(self.social_clerk, "M").status_code, 403)
         self.assert_untouched()
+
+    def test_the_clerk_fixes_the_party_in_their_own_minutes(self):
+        # The same person as listed for another party: chosen for this
+        # board's reservation, it changes this board's minutes only.
+        karin_m = make_member(
+            "Karin Svensson", "M", municipality=self.karin.municipality
+        )
+        signed = ReservationMember.objects.get(member=self.karin)
+        self.client.force_login(self.social_clerk)
+        response = self.client.post(
+            admin_url(signed),
+            {"reservation": signed.reservation_id, "member": karin_m.pk, "position": 1},
+        )
+        self.assertEqual(response.status_code, 302)
+        paragraf = Paragraf.objects.get(pk=self.paragraf.pk)
+        self.assertEqual(paragraf.reserving_parties, ["M"])
+        self.karin.refresh_from_db()
+        self.assertEqual(self.karin.party, "S")
 
     def test_the_municipalitys_editor_corrects_the_party(self):
         response = self.change_party(self.editor, "M")
