@@ -53,13 +53,31 @@ admin.site.site_title = "Öppna beslut"
 admin.site.index_title = "Arkivet"
 
 
-class ScopedToAssignments:
+class ScopedChoices:
+    """For every admin and inline form of the archive: a foreign key or
+    many-to-many field offers, and accepts when posted, only the rows the
+    related admin lets the user choose (ScopedToAssignments.choices), so no
+    row of one board is attached to another board's minutes by its id."""
+
+    admin_site: admin.AdminSite
+
+    def get_field_queryset(
+        self, db: str | None, db_field: Any, request: HttpRequest
+    ) -> QuerySet | None:
+        related = self.admin_site._registry.get(db_field.remote_field.model)
+        if isinstance(related, ScopedToAssignments):
+            return related.choices(request).using(db)
+        return super().get_field_queryset(db, db_field, request)
+
+
+class ScopedToAssignments(ScopedChoices):
     """For the admins of the archive's rows: a staff user who is no superuser
     sees, and so can change or delete, only the rows of the boards assigned
     to them (Assignment: a clerk's board, an editor's municipality); every
-    foreign key offers only such rows. Autocomplete asks the related admin,
-    so it is scoped too. A row outside the scope is not found (the admin's
-    own answer for a missing row)."""
+    foreign key offers only rows they may choose. A row outside the scope is
+    not found (the admin's own answer for a missing row), on every admin URL
+    that takes an id: change, delete, history, and the actions, which act
+    on the changelist's rows only."""
 
     # The lookup from the model to its board ("pk" for a board itself).
     board_path: str
@@ -70,17 +88,86 @@ class ScopedToAssignments:
         rows = super().get_queryset(request)
         if request.user.is_superuser:
             return rows
-        boards = Assignment.objects.boards_of(request.user)
+        if _autocompleting(request):
+            # The autocomplete view asks the related model's admin for the
+            # rows a foreign key may take.
+            return self.choosable(rows, request.user)
+        return self.visible(rows, request.user)
+
+    def visible(self, rows: QuerySet, user: Any) -> QuerySet:
+        """Keep the rows user sees: their boards'."""
+        boards = Assignment.objects.boards_of(user)
         rows = rows.filter(**{f"{self.board_path}__in": boards})
         return rows.distinct() if self.board_path_is_many else rows
 
-    def formfield_for_foreignkey(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        related = self.admin_site._registry.get(db_field.remote_field.model)
-        if isinstance(related, ScopedToAssignments) and not request.user.is_superuser:
-            kwargs["queryset"] = related.get_queryset(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def choosable(self, rows: QuerySet, user: Any) -> QuerySet:
+        """Keep the rows user may put in a foreign key of their own rows."""
+        return self.visible(rows, user)
+
+    def choices(self, request: HttpRequest) -> QuerySet:
+        """The rows a foreign key to this model may take, for request's user."""
+        rows = self.model._default_manager.all()
+        ordering = self.get_ordering(request)
+        if ordering:
+            rows = rows.order_by(*ordering)
+        if request.user.is_superuser:
+            return rows
+        return self.choosable(rows, request.user)
+
+
+def _autocompleting(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    return match is not None and match.view_name == "admin:autocomplete"
+
+
+class SharedBetweenBoards(ScopedToAssignments):
+    """For rows every board of a municipality shares (the municipality, its
+    boards and their old addresses, members, cases): a clerk only looks at
+    them, since a change would reach the other boards' published minutes;
+    the municipality's editor (Assignment.municipality) and superusers change
+    them, as far as their permissions go. A clerk corrects their own minutes
+    instead: they pick another member or case for their own rows."""
+
+    # The field holding the row's municipality's id.
+    municipality_field = "municipality_id"
+    # Shown to whoever may see a row but not change it.
+    read_only_note = (
+        "Delas av kommunens alla nämnder, så du kan inte ändra den här raden."
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        allowed = super().has_add_permission(request)
+        return allowed and self._edits_municipality(request.user, None)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and self._edits_municipality(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and self._edits_municipality(request.user, obj)
+
+    def _edits_municipality(self, user: Any, obj: Any) -> bool:
+        """Whether user is editor of obj's municipality (of any, for None)."""
+        if user.is_superuser:
+            return True
+        edited = Assignment.objects.municipalities_of(user)
+        if obj is None:
+            return edited.exists()
+        return edited.filter(pk=getattr(obj, self.municipality_field)).exists()
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if change and not self.has_change_permission(request, obj):
+            messages.info(request, self.read_only_note)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 class KeepsReservationSummary:
@@ -162,9 +249,10 @@ class NamndInline(admin.TabularInline):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(ScopedToAssignments, admin.ModelAdmin):
+class MunicipalityAdmin(SharedBetweenBoards, admin.ModelAdmin):
     board_path = "namnder"
     board_path_is_many = True
+    municipality_field = "pk"
     list_display = ["name", "slug", "namnd_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -179,7 +267,7 @@ class MunicipalityAdmin(ScopedToAssignments, admin.ModelAdmin):
 
 
 @admin.register(Namnd)
-class NamndAdmin(ScopedToAssignments, admin.ModelAdmin):
+class NamndAdmin(SharedBetweenBoards, admin.ModelAdmin):
     board_path = "pk"
     list_display = ["name", "municipality", "slug", "handles_individual_cases"]
     list_filter = ["municipality"]
@@ -190,7 +278,7 @@ class NamndAdmin(ScopedToAssignments, admin.ModelAdmin):
 
 
 @admin.register(NamndAlias)
-class NamndAliasAdmin(ScopedToAssignments, admin.ModelAdmin):
+class NamndAliasAdmin(SharedBetweenBoards, admin.ModelAdmin):
     board_path = "namnd"
     """Old board slugs; renames write them, a merge points one at its new board."""
 
@@ -248,7 +336,7 @@ class ParagrafInlineFormSet(forms.BaseInlineFormSet):
             )
 
 
-class ParagrafInline(admin.TabularInline):
+class ParagrafInline(ScopedChoices, admin.TabularInline):
     model = Paragraf
     form = ParagrafForm
     formset = ParagrafInlineFormSet
@@ -263,8 +351,12 @@ class ParagrafInline(admin.TabularInline):
         formset.user = request.user
         return formset
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Published: withdrawn, not deleted (ParagrafAdmin.withdraw).
+        return request.user.is_superuser
 
-class AttendanceInline(admin.TabularInline):
+
+class AttendanceInline(ScopedChoices, admin.TabularInline):
     model = Attendance
     fields = ["position", "member", "group", "role", "replaces", "note"]
     autocomplete_fields = ["member"]
@@ -308,6 +400,10 @@ class MeetingAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmi
     filter_horizontal = ["adjusters"]
     inlines = [AttendanceInline, ParagrafInline]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Its paragraphs are published: withdrawn, not deleted.
+        return request.user.is_superuser
+
     def paragrafer(self, obj: Meeting) -> QuerySet[Paragraf]:
         # Its paragraphs, edited in the inline (title, case, confidential).
         if obj.pk is None:
@@ -325,14 +421,46 @@ class MeetingAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmi
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin):
+class MemberAdmin(SharedBetweenBoards, KeepsReservationSummary, admin.ModelAdmin):
     board_path = "municipality__namnder"
     board_path_is_many = True
+    read_only_note = (
+        "Ledamöter delas av kommunens alla nämnder, så du kan inte ändra dem här. "
+        "Står fel parti i din nämnds protokoll: välj rätt ledamot i närvarolistan, "
+        "reservationen eller voteringen i protokollet, eller be kommunens redaktör "
+        "rätta ledamoten."
+    )
     list_display = ["name", "party", "municipality"]
     list_filter = ["party", "municipality"]
     list_select_related = ["municipality"]
     search_fields = ["name", "party"]
     autocomplete_fields = ["municipality"]
+
+    def visible(self, rows: QuerySet[Member], user: Any) -> QuerySet[Member]:
+        # Those named in the minutes of the user's boards, and every member
+        # of a municipality they edit.
+        boards = Assignment.objects.boards_of(user)
+        named = [
+            Attendance.objects.filter(meeting__namnd__in=boards),
+            Meeting.adjusters.through.objects.filter(meeting__namnd__in=boards),
+            ReservationMember.objects.filter(
+                reservation__paragraf__meeting__namnd__in=boards
+            ),
+            ProposalMember.objects.filter(
+                proposal__paragraf__meeting__namnd__in=boards
+            ),
+            VoteCast.objects.filter(vote__paragraf__meeting__namnd__in=boards),
+        ]
+        found = Q(municipality__in=Assignment.objects.municipalities_of(user))
+        for rows_naming in named:
+            found |= Q(pk__in=rows_naming.values("member"))
+        return rows.filter(found)
+
+    def choosable(self, rows: QuerySet[Member], user: Any) -> QuerySet[Member]:
+        # Any member of the municipality: choosing one for their own
+        # minutes changes only those.
+        boards = Assignment.objects.boards_of(user)
+        return rows.filter(municipality__in=boards.values("municipality"))
 
     def paragrafer(self, obj: Member) -> QuerySet[Paragraf]:
         # A corrected name or party changes every paragraph the member is
@@ -347,14 +475,34 @@ class MemberAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin
 
 
 @admin.register(Arende)
-class ArendeAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin):
+class ArendeAdmin(SharedBetweenBoards, KeepsReservationSummary, admin.ModelAdmin):
     board_path = "municipality__namnder"
     board_path_is_many = True
+    read_only_note = (
+        "Ärenden delas av kommunens alla nämnder, så du kan inte ändra dem här. "
+        "Står fel ärende i din nämnds protokoll: välj rätt ärende i paragrafen, "
+        "eller be kommunens redaktör rätta ärendet."
+    )
     list_display = ["dnr", "title", "municipality"]
     list_filter = ["municipality"]
     list_select_related = ["municipality"]
     search_fields = ["dnr", "title"]
     autocomplete_fields = ["municipality"]
+
+    def visible(self, rows: QuerySet[Arende], user: Any) -> QuerySet[Arende]:
+        # Those handled by the user's boards, and every case of a
+        # municipality they edit.
+        handled = Paragraf.objects.filter(
+            meeting__namnd__in=Assignment.objects.boards_of(user)
+        )
+        return rows.filter(
+            Q(municipality__in=Assignment.objects.municipalities_of(user))
+            | Q(pk__in=handled.values("arende"))
+        )
+
+    def choosable(self, rows: QuerySet[Arende], user: Any) -> QuerySet[Arende]:
+        boards = Assignment.objects.boards_of(user)
+        return rows.filter(municipality__in=boards.values("municipality"))
 
     def paragrafer(self, obj: Arende) -> QuerySet[Paragraf]:
         # A corrected diarienummer is in the record of each of its paragraphs.
@@ -416,6 +564,11 @@ class ParagrafAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdm
     # Set by a correction and by the withdraw action, never by hand.
     readonly_fields = ["corrected_at", "withdrawn_at", "withdrawal_reason"]
     actions = ["withdraw"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Published: withdrawn (the action below), never deleted, but by a
+        # superuser; the delete_selected action goes with this too.
+        return request.user.is_superuser
 
     def paragrafer(self, obj: Paragraf) -> QuerySet[Paragraf]:
         return Paragraf.objects.filter(pk=obj.pk)
@@ -484,7 +637,7 @@ def _say_withdrawn(
         )
 
 
-class ReservationMemberInline(admin.TabularInline):
+class ReservationMemberInline(ScopedChoices, admin.TabularInline):
     model = ReservationMember
     fields = ["position", "member"]
     autocomplete_fields = ["member"]
@@ -521,7 +674,7 @@ class ReservationMemberAdmin(
         return Paragraf.objects.filter(pk=obj.reservation.paragraf_id)
 
 
-class ProposalMemberInline(admin.TabularInline):
+class ProposalMemberInline(ScopedChoices, admin.TabularInline):
     model = ProposalMember
     fields = ["position", "member"]
     autocomplete_fields = ["member"]
@@ -543,7 +696,7 @@ class ProposalAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdm
         return Paragraf.objects.filter(pk=obj.paragraf_id)
 
 
-class VoteCastInline(admin.TabularInline):
+class VoteCastInline(ScopedChoices, admin.TabularInline):
     model = VoteCast
     fields = ["member", "choice"]
     autocomplete_fields = ["member"]

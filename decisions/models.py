@@ -1495,6 +1495,15 @@ class AssignmentQuerySet(models.QuerySet):
             | Q(municipality__in=mine.values("municipality"))
         )
 
+    def municipalities_of(self, user: Any) -> models.QuerySet[Municipality]:
+        """The municipalities user is editor of: the rows their boards share
+        (members, cases) are changed there only, or by a superuser."""
+        if user.is_superuser:
+            return Municipality.objects.all()
+        return Municipality.objects.filter(
+            pk__in=self.filter(user=user).values("municipality")
+        )
+
 
 class Assignment(models.Model):
     """Whose minutes a staff user works on: a clerk (nämndsekreterare) one

@@ -240,6 +240,11 @@ class CorrectionTests(TestCase):
         self.assertIn("Reservation (Rasmus Jonlund (L)):", page)
 
     def test_a_corrected_party_versions_every_paragraph_the_member_is_named_at(self):
+        # Members are shared by the municipality's boards: its editor corrects.
+        call_command(
+            "create_clerk", "erik", kommun="Stockholms stad", stdout=io.StringIO()
+        )
+        self.client.force_login(get_user_model().objects.get(username="erik"))
         member = Member.objects.get(name="Rasmus Jonlund")
         self.correct(member, party="MP")
         version = ParagrafVersion.objects.get(paragraf=self.kultur)

@@ -22,7 +22,9 @@ from decisions.models import Assignment, Municipality, Namnd
 
 GROUP = "Nämndsekreterare"
 # What the group may do, per model: edit the minutes and what hangs on them;
-# only look at boards, municipalities and aliases.
+# only look at boards, municipalities and aliases. Cases and members are
+# shared by a municipality's boards: only an editor of the municipality uses
+# these permissions on them, a clerk looks (decisions.admin.SharedBetweenBoards).
 EDITS = [
     "upload",
     "meeting",
