@@ -22,14 +22,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .extract import extract
+from . import sandbox
 from .models import Meeting, Member, Namnd, Upload
 from .parser import (
     ParsedMember,
     ParsedParagraph,
     ParsedProtocol,
     ParseError,
-    parse_protocol,
     protocol_from_data,
     protocol_to_data,
 )
@@ -60,8 +59,8 @@ def upload_protocol(
     published. The file is stored (default storage) with the draft.
     """
     try:
-        extracted = extract(data, name=name)
-        protocol = parse_protocol(extracted.text, source=name)
+        extracted = sandbox.extract(data, name=name)
+        protocol = sandbox.parse_protocol(extracted.text, source=name)
     except ParseError as error:
         raise UploadError(f"{name}: {error}") from error
     protocol.format = extracted.format

@@ -190,6 +190,12 @@ MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 # The largest protocol file the admin accepts, in bytes (50 MB by default).
 UPLOAD_MAX_BYTES = int(os.getenv("UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+# What reading one protocol file may cost (decisions.sandbox): seconds of CPU
+# and of waiting, and the address space of the child process that reads it.
+# Below GUNICORN_TIMEOUT, so that the clerk gets a message, not a dropped
+# connection; a 500-page PDF takes about a second and 200 MB.
+PARSE_SECONDS = float(os.getenv("PARSE_SECONDS", "20"))
+PARSE_MEMORY_MB = int(os.getenv("PARSE_MEMORY_MB", "1024"))
 
 # -- HTTP security --------------------------------------------------------------
 # Behind a proxy that ends TLS, PROXY_SSL_HEADER names its header
