@@ -56,6 +56,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so its log line times everything and every line has its id.
     "portal.middleware.RequestLog",
+    # Before anything that reads a request's body (sessions, CSRF, forms): a
+    # body too large for its address is refused unread. RequestLog reads none.
+    "portal.middleware.LimitRequestBody",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.middleware.PermissionsPolicy",
@@ -190,6 +193,15 @@ MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 # The largest protocol file the admin accepts, in bytes (50 MB by default).
 UPLOAD_MAX_BYTES = int(os.getenv("UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+# Request bodies (portal.middleware.LimitRequestBody refuses a larger one
+# unread, with 413): the upload of a protocol takes UPLOAD_MAX_BYTES and its
+# form; every other address this much, more than any of its forms sends (the
+# corrections of a 500-paragraph draft are about 1 MB). Uploaded files larger
+# than FILE_UPLOAD_MAX_MEMORY_SIZE wait in a temporary file, not in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(
+    os.getenv("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024 // 2)
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 // 2
 # What reading one protocol file may cost (decisions.sandbox): seconds of CPU
 # and of waiting, and the address space of the child process that reads it.
 # Below GUNICORN_TIMEOUT, so that the clerk gets a message, not a dropped
