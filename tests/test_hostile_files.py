@@ -116,8 +116,8 @@ class ZipBombTests(SimpleTestCase):
                     self.assertIn("§ 1 Val", extract(data.getvalue(), name="p").text)
 
     def test_elements_nested_past_any_document_are_refused(self):
-        # Word nests content controls; 20,000 of them exhausted the reader's
-        # recursion (a RecursionError, so a 500).
+        # Word nests content controls; 20,000 of them exhausted the old
+        # reader's recursion, and it blamed a damaged file.
         depth = 20_000
 
         def write(entry: io.BufferedIOBase) -> None:
