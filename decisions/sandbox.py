@@ -153,6 +153,7 @@ def _child(
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    out_of_memory = False
     try:
         answer: dict[str, Any] = {"value": work(*args)}
     except ExtractError as error:
@@ -160,11 +161,16 @@ def _child(
     except ParseError as error:
         answer = {"error": "parse", "message": error.message, "line": error.line}
     except MemoryError:
-        answer = {"error": "memory"}
+        # Nothing here may allocate: until this block ends, the traceback
+        # keeps alive everything the reader had built.
+        out_of_memory = True
     except Exception:
         answer = {"error": "crash", "message": traceback.format_exc()}
+    if out_of_memory:
+        answer = {"error": "memory"}
     try:
-        sender.send_bytes(json.dumps(answer).encode())
+        payload = json.dumps(answer).encode()
     except MemoryError:
-        sender.send_bytes(b'{"error": "memory"}')
+        payload = b'{"error": "memory"}'
+    sender.send_bytes(payload)
     sender.close()
