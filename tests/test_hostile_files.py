@@ -269,6 +269,14 @@ class RequestBodyLimitTests(TestCase):
                 self.assertEqual(response.status_code, 413)
                 self.assertIn("Förfrågan är för stor (300,0\xa0MB)", response.text)
 
+    def test_a_content_length_that_is_no_number_is_refused(self):
+        for given in ("12x", "-1", "\N{SUPERSCRIPT TWO}"):
+            with self.subTest(given=given):
+                response = self.client.generic(
+                    "POST", "/", **{"wsgi.input": Unreadable(), "CONTENT_LENGTH": given}
+                )
+                self.assertEqual(response.status_code, 400)
+
     def test_only_the_upload_takes_a_protocols_size(self):
         size = 10 * MIB
         for url, status in (("/admin/login/", 413), (ADD, 302)):
