@@ -92,6 +92,18 @@ class ZipBombTests(SimpleTestCase):
             "(word/document.xml); inte ett protokoll",
         )
 
+    def test_small_parts_that_add_up_to_a_bomb_are_refused(self):
+        data = io.BytesIO(make_docx("Protokoll\n§ 1 Val"))
+        with zipfile.ZipFile(data, "a", zipfile.ZIP_DEFLATED) as docx:
+            for number in range(260):
+                docx.writestr(f"customXml/part{number}.xml", b" " * MIB)
+        with self.assertRaises(ExtractError) as caught:
+            extract(data.getvalue(), name="protokoll.docx")
+        self.assertRegex(
+            caught.exception.message,
+            r"^packad fil som växer till 260,\d MB \(kvot \d+:1\); inte ett protokoll$",
+        )
+
     def test_an_archive_of_thousands_of_entries_is_refused(self):
         data = io.BytesIO(make_docx("Protokoll\n§ 1 Val"))
         with zipfile.ZipFile(data, "a") as docx:
