@@ -11,6 +11,13 @@ PDFs are read with PDFium (pypdfium2): bench/extract_compare.py compares it with
 pypdf, pdfminer.six and pdfplumber on made-up Swedish minutes; it is as exact as
 the best of them on characters, words and line order, and ten times faster
 than the fastest of the others.
+
+A file is a stranger's bytes, so what reading one may cost is bounded here
+before anything is unpacked: a Word document's archive is judged from its
+directory (sizes, packing ratios, entries) and its XML is read without DTDs or
+entities; a PDF's page count is checked once it is open. What no such check can
+foresee is bounded by decisions.sandbox, which runs extract() in a child
+process with memory and time limits.
 """
 
 from __future__ import annotations
@@ -25,8 +32,10 @@ from dataclasses import dataclass
 from typing import Literal
 from xml.etree import ElementTree
 
+import defusedxml
 import pypdfium2
 import pypdfium2.raw as pdfium_c
+from defusedxml import ElementTree as SafeElementTree
 
 from .parser import ParseError
 
@@ -161,6 +170,11 @@ _PDF_TEXT = str.maketrans(
 )
 
 
+# Minutes of a whole year run to a few hundred pages; this many is no protocol,
+# and counting is free once the file is open.
+_PDF_PAGES_MAX = 10_000
+
+
 def _pdf(data: bytes) -> Extracted:
     # A download cut short still opens (PDFium rebuilds what it can) but loses
     # pages without a word; the missing end marker is the one reliable sign.
@@ -180,6 +194,11 @@ def _pdf(data: bytes) -> Extracted:
                 ) from error
             raise _damaged_pdf("den går inte att öppna") from error
         try:
+            if len(pdf) > _PDF_PAGES_MAX:
+                raise ExtractError(
+                    f"PDF:en har {_count(len(pdf))} sidor; högst "
+                    f"{_count(_PDF_PAGES_MAX)} läses: det är inte ett protokoll"
+                )
             pages = list(_pdf_pages(pdf))
         finally:
             pdf.close()
@@ -228,8 +247,25 @@ def _damaged_pdf(why: str) -> ExtractError:
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DOCUMENT = "word/document.xml"
-# document.xml of a 500-page protocol is a few MB; this much is a zip bomb.
-_DOCUMENT_MAX = 256 * 1024 * 1024
+# What a Word document's archive may hold, judged from its directory before
+# anything is unpacked (zipfile never unpacks more than an entry's stated
+# size: a lie there fails its checksum). document.xml of a 500-page protocol
+# is a few MB; a 300-page one packs 42:1, an empty table of 3,000 rows 145:1,
+# images and embedded sheets about 1:1. Deflate packs at most about 1,030:1;
+# the bomb of issue 15 (230 MB in 580 KiB) 412:1.
+_ENTRIES_MAX = 5_000
+_UNPACKED_MAX = 256 * 1024 * 1024
+_RATIO_MAX = 250
+_RATIO_FROM = 1024 * 1024  # a small entry's ratio says nothing
+# The parts besides document.xml are read whole; real ones are under 1 MB.
+_PART_MAX = 32 * 1024 * 1024
+# Word nests tables in tables and content controls in those, a few levels;
+# much deeper is built to exhaust the reader's recursion.
+_DEPTH_MAX = 100
+# Archives inside the archive are never unpacked; Word keeps embedded Office
+# files (a spreadsheet in the minutes) under word/embeddings/, and only there.
+_ARCHIVE_SUFFIXES = (".zip", ".docx", ".xlsx", ".pptx", ".jar", ".gz", ".7z", ".rar")
+_EMBEDDINGS = "word/embeddings/"
 _W_NAMESPACES = (
     "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
     "http://purl.oclc.org/ooxml/wordprocessingml/main",  # "Strict Open XML"
@@ -250,6 +286,7 @@ def _docx(data: bytes) -> Extracted:
     except (zipfile.BadZipFile, ValueError) as error:
         raise _damaged_docx("ZIP-arkivet går inte att läsa") from error
     with archive:
+        _check_archive(archive.infolist())
         if _DOCUMENT not in names:
             types = _read(archive, "[Content_Types].xml") if names else b""
             if b"wordprocessingml" in types:
@@ -258,8 +295,6 @@ def _docx(data: bytes) -> Extracted:
                 "okänt format: en ZIP-fil som inte är ett Word-dokument (.docx); "
                 "spara protokollet som PDF, DOCX eller UTF-8-text"
             )
-        if archive.getinfo(_DOCUMENT).file_size > _DOCUMENT_MAX:
-            raise _damaged_docx(f"{_DOCUMENT} är orimligt stor")
         try:
             numbering = _Numbering(
                 _read(archive, "word/numbering.xml"), _read(archive, "word/styles.xml")
@@ -267,6 +302,11 @@ def _docx(data: bytes) -> Extracted:
             with archive.open(_DOCUMENT) as stream:
                 lines = list(_docx_lines(stream, numbering))
             pages = _docx_pages(_read(archive, "docProps/app.xml"))
+        except defusedxml.DefusedXmlException as error:
+            raise ExtractError(
+                "Word-dokumentet innehåller en DTD eller entiteter, vilket Word "
+                "aldrig skriver; inte ett protokoll"
+            ) from error
         except (ElementTree.ParseError, zipfile.BadZipFile, zlib.error) as error:
             raise _damaged_docx("innehållet går inte att läsa") from error
         except (OSError, EOFError, RuntimeError, NotImplementedError) as error:
@@ -278,21 +318,56 @@ def _docx(data: bytes) -> Extracted:
     return Extracted(format="docx", text=text.rstrip("\n") + "\n", pages=pages)
 
 
+def _check_archive(entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip bomb from the archive's directory, before unpacking a byte."""
+    if len(entries) > _ENTRIES_MAX:
+        raise ExtractError(
+            f"packad fil med {_count(len(entries))} delar (högst "
+            f"{_count(_ENTRIES_MAX)}); inte ett protokoll"
+        )
+    for entry in entries:
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > _RATIO_FROM and ratio > _RATIO_MAX:
+            raise _bomb(entry.file_size, ratio, entry.filename)
+        if entry.filename.lower().endswith(_ARCHIVE_SUFFIXES) and not (
+            entry.filename.startswith(_EMBEDDINGS)
+        ):
+            raise ExtractError(
+                f"packad fil med ett arkiv i sig ({entry.filename}); inte ett protokoll"
+            )
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > _UNPACKED_MAX:
+        packed = sum(entry.compress_size for entry in entries)
+        raise _bomb(unpacked, unpacked / max(packed, 1), None)
+
+
+def _bomb(size: int, ratio: float, entry: str | None) -> ExtractError:
+    where = f" ({entry})" if entry else ""
+    return ExtractError(
+        f"packad fil som växer till {_bytes(size)} (kvot {_count(round(ratio))}:1)"
+        f"{where}; inte ett protokoll"
+    )
+
+
 def _read(archive: zipfile.ZipFile, name: str) -> bytes:
     try:
         info = archive.getinfo(name)
     except KeyError:
         return b""
-    if info.file_size > _DOCUMENT_MAX:
+    if info.file_size > _PART_MAX:
         raise _damaged_docx(f"{name} är orimligt stor")
     return archive.read(info)
+
+
+def _xml(data: bytes) -> ElementTree.Element:
+    return SafeElementTree.fromstring(data, forbid_dtd=True)
 
 
 def _docx_pages(app: bytes) -> int:
     """Return the page count Word saved in docProps/app.xml, or 1."""
     if not app:
         return 1
-    for element in ElementTree.fromstring(app):
+    for element in _xml(app):
         if element.tag.endswith("}Pages") and (element.text or "").isdigit():
             return max(1, int(element.text or "1"))
     return 1
@@ -324,9 +399,15 @@ def _docx_lines(stream: io.IOBase, numbering: _Numbering) -> Iterator[str]:
     """Yield the body's lines, one body element at a time (streaming)."""
     depth = 0
     body: ElementTree.Element | None = None
-    for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+    events = SafeElementTree.iterparse(stream, events=("start", "end"), forbid_dtd=True)
+    for event, element in events:
         if event == "start":
             depth += 1
+            if depth > _DEPTH_MAX:
+                raise ExtractError(
+                    f"Word-dokumentets delar ligger mer än {_DEPTH_MAX} nivåer "
+                    "i varandra; inte ett protokoll"
+                )
             if depth == 2 and _name(element) == "w:body":
                 body = element
             continue
@@ -446,9 +527,9 @@ class _Numbering:
         self.styles: dict[str, tuple[str | None, int | None]] = {}
         self.counters: dict[str, list[int]] = {}
         if numbering_xml:
-            self._read_numbering(ElementTree.fromstring(numbering_xml))
+            self._read_numbering(_xml(numbering_xml))
         if styles_xml:
-            self._read_styles(ElementTree.fromstring(styles_xml))
+            self._read_styles(_xml(styles_xml))
 
     def _read_numbering(self, root: ElementTree.Element) -> None:
         for element in root:
@@ -587,6 +668,19 @@ def _roman(value: int) -> str:
 
 
 # -- all formats ------------------------------------------------------------------
+
+
+def _count(number: int) -> str:
+    """Write 10000 as Swedish does: "10 000"."""
+    return f"{number:,}".replace(",", "\N{NO-BREAK SPACE}")
+
+
+def _bytes(size: int) -> str:
+    """Write a size as Swedish does: "3,2 GB"."""
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("kB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}".replace(".", ",")
+    return f"{size} byte"
 
 
 def _normalize(text: str, *, strip_lines: bool = True) -> str:

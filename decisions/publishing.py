@@ -21,8 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import dates
-from .extract import extract
+from . import dates, sandbox
 from .guard import (
     Finding,
     Names,
@@ -37,7 +36,6 @@ from .parser import (
     ParsedParagraph,
     ParsedProtocol,
     ParseError,
-    parse_protocol,
     protocol_from_data,
     protocol_to_data,
 )
@@ -63,8 +61,8 @@ def upload_protocol(
     published. The file is stored (default storage) with the draft.
     """
     try:
-        extracted = extract(data, name=name)
-        protocol = parse_protocol(extracted.text, source=name)
+        extracted = sandbox.extract(data, name=name)
+        protocol = sandbox.parse_protocol(extracted.text, source=name)
     except ParseError as error:
         raise UploadError(f"{name}: {error}") from error
     protocol.format = extracted.format

@@ -18,8 +18,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import sandbox
 from .dates import date_warnings
-from .extract import extract
 from .guard import ALL, PersonalDataError, guard, lines
 from .lexicon import search_terms, words
 from .models import (
@@ -100,11 +100,11 @@ def protocol_ingest(
     personnummer in the text stops the file unless `identity_numbers` says
     otherwise (guard_identity_numbers()).
     """
-    extracted = extract(data, name=source_name)
+    extracted = sandbox.extract(data, name=source_name)
     text, masked = guard_identity_numbers(
         extracted.text, identity_numbers, source_name=source_name
     )
-    protocol = parse_protocol(text, source=source_name)
+    protocol = sandbox.parse_protocol(text, source=source_name)
     for note in extracted.notes:
         protocol.warn(None, note)
     if masked:

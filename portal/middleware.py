@@ -1,5 +1,6 @@
-"""Middleware for running in public: a log line per request, and the
-Permissions-Policy header Django does not send itself."""
+"""Middleware for running in public: a log line per request, the
+Permissions-Policy header Django does not send itself, and a limit on request
+bodies that holds before anything reads one."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 
 logger = logging.getLogger("portal.request")
 
@@ -86,3 +89,58 @@ class RefuseNul:
                 "Ogiltigt tecken (NUL) i adressen.", content_type="text/plain"
             )
         return self.get_response(request)
+
+
+# The upload form's fields and multipart framing around the file.
+UPLOAD_FORM_BYTES = 64 * 1024
+
+
+class LimitRequestBody:
+    """Answer 413 to a body larger than its address takes, before anything
+    reads it: the CSRF check and the sessions read request.POST, and Django
+    writes a large multipart body to a temporary file as it reads, so an
+    anonymous 300 MB POST to any address would fill the disk first.
+
+    A protocol's upload takes UPLOAD_MAX_BYTES and its form; every other
+    address DATA_UPLOAD_MAX_MEMORY_SIZE, the most any of its forms sends. A
+    body without Content-Length (Transfer-Encoding: chunked) is refused with
+    411: its size is unknown until it has been read, browsers never send
+    one, and Django would read none of it anyway.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "HTTP_TRANSFER_ENCODING" in request.META:
+            return HttpResponse(
+                "Förfrågan saknar Content-Length; delad överföring (chunked) "
+                "tas inte emot.",
+                status=411,
+                content_type="text/plain; charset=utf-8",
+            )
+        given = request.META.get("CONTENT_LENGTH") or "0"
+        if not (given.isascii() and given.isdigit()):
+            return HttpResponseBadRequest(
+                "Ogiltig Content-Length.", content_type="text/plain; charset=utf-8"
+            )
+        length = int(given)
+        # Most requests have no body, and so no address to look up.
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE and (
+            length > (limit := body_limit(request.path))
+        ):
+            return HttpResponse(
+                f"Förfrågan är för stor ({filesizeformat(length)}); högst "
+                f"{filesizeformat(limit)} tas emot här.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def body_limit(path: str) -> int:
+    """Return how many bytes a request body to `path` may have (never less
+    than DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    if path == reverse("admin:decisions_upload_add"):
+        return settings.UPLOAD_MAX_BYTES + UPLOAD_FORM_BYTES
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so its log line times everything and every line has its id.
     "portal.middleware.RequestLog",
+    # Before anything that reads a request's body (sessions, CSRF, forms): a
+    # body too large for its address is refused unread. RequestLog reads none.
+    "portal.middleware.LimitRequestBody",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.middleware.PermissionsPolicy",
@@ -205,6 +208,26 @@ MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 # The largest protocol file the admin accepts, in bytes (50 MB by default).
 UPLOAD_MAX_BYTES = int(os.getenv("UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+# Request bodies (portal.middleware.LimitRequestBody refuses a larger one
+# unread, with 413): the upload of a protocol takes UPLOAD_MAX_BYTES and its
+# form; every other address this much, more than any of its forms sends (the
+# corrections of a 500-paragraph draft are about 1 MB). Uploaded files larger
+# than FILE_UPLOAD_MAX_MEMORY_SIZE wait in a temporary file, not in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(
+    os.getenv("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024 // 2)
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 // 2
+# The preview of a draft posts four fields a paragraph, and every button sends
+# them all (templates/admin/decisions/upload/preview.html): Django's 1,000
+# would refuse the corrections of a meeting of 250 paragraphs or more.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+# What reading one protocol file may cost (decisions.sandbox): seconds of CPU
+# and of waiting, and the address space of the child process that reads it,
+# for each of its two steps (extract, parse). Both together stay below
+# GUNICORN_TIMEOUT (30 s), so that the clerk gets a message, not a dropped
+# connection; a 500-page PDF takes about a second and 200 MB.
+PARSE_SECONDS = float(os.getenv("PARSE_SECONDS", "12"))
+PARSE_MEMORY_MB = int(os.getenv("PARSE_MEMORY_MB", "1024"))
 
 # -- HTTP security --------------------------------------------------------------
 # Behind a proxy that ends TLS, PROXY_SSL_HEADER names its header
