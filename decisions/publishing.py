@@ -61,8 +61,7 @@ def upload_protocol(
     published. The file is stored (default storage) with the draft.
     """
     try:
-        extracted = sandbox.extract(data, name=name)
-        protocol = sandbox.parse_protocol(extracted.text, source=name)
+        extracted, protocol = sandbox.read(data, name=name)
     except ParseError as error:
         raise UploadError(f"{name}: {error}") from error
     protocol.format = extracted.format

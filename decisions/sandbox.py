@@ -2,11 +2,13 @@
 and time, so that a file built to exhaust the reader costs the child, never
 the web worker or the ingest command that asked.
 
-extracted = sandbox.extract(data, name="protokoll.docx")
-protocol = sandbox.parse_protocol(extracted.text, source="protokoll.docx")
+extracted, protocol = sandbox.read(data, name="protokoll.docx")
+protocol = sandbox.parse_protocol(text, source="protokoll.docx")
 
-The same calls as decisions.extract.extract() and parser.parse_protocol(),
-with the same errors, and one more way to fail: a child that ran out of time
+read() is decisions.extract.extract() and then parser.parse_protocol() of
+its text, in one child (a child costs some 10 ms, so a file costs one);
+parse_protocol() alone is for a text changed in between (masked). The same
+errors as those two, and one more way to fail: a child that ran out of time
 (settings.PARSE_SECONDS, CPU and wall clock) or of memory
 (settings.PARSE_MEMORY_MB, its address space) raises LimitError, a ParseError
 whose message says which.
@@ -40,7 +42,7 @@ from . import parser
 from .extract import Extracted, ExtractError
 from .parser import ParsedProtocol, ParseError
 
-__all__ = ["LimitError", "extract", "parse_protocol"]
+__all__ = ["LimitError", "parse_protocol", "read"]
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +62,12 @@ class LimitError(ExtractError):
     """A file whose reading took longer or more memory than a protocol may."""
 
 
-def extract(data: bytes, *, name: str) -> Extracted:
-    """Return extract.extract(data, name=name), as read by a limited child."""
-    found = _run(_extract, data, name)
-    return Extracted(**{**found, "notes": tuple(found["notes"])})
+def read(data: bytes, *, name: str) -> tuple[Extracted, ParsedProtocol]:
+    """Return extract.extract(data, name=name) and the protocol parsed from
+    its text, as read by a limited child."""
+    found = _run(_read, data, name)
+    extracted = Extracted(**{**found["extracted"], "notes": tuple(found["notes"])})
+    return extracted, parser.protocol_from_data(found["protocol"])
 
 
 def parse_protocol(text: str, *, source: str) -> ParsedProtocol:
@@ -72,8 +76,15 @@ def parse_protocol(text: str, *, source: str) -> ParsedProtocol:
     return parser.protocol_from_data(_run(_parse, text, source))
 
 
-def _extract(data: bytes, name: str) -> dict[str, Any]:
-    return dataclasses.asdict(extracting.extract(data, name=name))
+def _read(data: bytes, name: str) -> dict[str, Any]:
+    extracted = extracting.extract(data, name=name)
+    protocol = parser.parse_protocol(extracted.text, source=name)
+    found = dataclasses.asdict(extracted)
+    return {
+        "extracted": found,
+        "notes": found.pop("notes"),
+        "protocol": parser.protocol_to_data(protocol),
+    }
 
 
 def _parse(text: str, source: str) -> dict[str, Any]:

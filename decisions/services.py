@@ -100,11 +100,13 @@ def protocol_ingest(
     personnummer in the text stops the file unless `identity_numbers` says
     otherwise (guard_identity_numbers()).
     """
-    extracted = sandbox.extract(data, name=source_name)
+    extracted, protocol = sandbox.read(data, name=source_name)
     text, masked = guard_identity_numbers(
         extracted.text, identity_numbers, source_name=source_name
     )
-    protocol = sandbox.parse_protocol(text, source=source_name)
+    if masked:
+        # Parsed again from the masked text: no copy of a number is kept.
+        protocol = sandbox.parse_protocol(text, source=source_name)
     for note in extracted.notes:
         protocol.warn(None, note)
     if masked:

@@ -222,11 +222,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 // 2
 # would refuse the corrections of a meeting of 250 paragraphs or more.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 # What reading one protocol file may cost (decisions.sandbox): seconds of CPU
-# and of waiting, and the address space of the child process that reads it,
-# for each of its two steps (extract, parse). Both together stay below
-# GUNICORN_TIMEOUT (30 s), so that the clerk gets a message, not a dropped
-# connection; a 500-page PDF takes about a second and 200 MB.
-PARSE_SECONDS = float(os.getenv("PARSE_SECONDS", "12"))
+# and of waiting, and the address space of the child process that reads it
+# (extracts its text and parses it). It stays below GUNICORN_TIMEOUT (30 s),
+# so that the clerk gets a message, not a dropped connection; a 500-page PDF
+# takes about a second and 200 MB.
+PARSE_SECONDS = float(os.getenv("PARSE_SECONDS", "20"))
 PARSE_MEMORY_MB = int(os.getenv("PARSE_MEMORY_MB", "1024"))
 
 # -- HTTP security --------------------------------------------------------------

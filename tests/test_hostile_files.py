@@ -173,16 +173,16 @@ class ZipBombTests(SimpleTestCase):
 class SandboxTests(SimpleTestCase):
     def test_the_sandbox_reads_as_the_readers_do(self):
         data = SOCIAL.read_bytes()
-        extracted = sandbox.extract(data, name=SOCIAL.name)
+        extracted, protocol = sandbox.read(data, name=SOCIAL.name)
         self.assertEqual(extracted, extract(data, name=SOCIAL.name))
+        self.assertEqual(protocol, parse_protocol(extracted.text, source=SOCIAL.name))
         self.assertEqual(
-            sandbox.parse_protocol(extracted.text, source=SOCIAL.name),
-            parse_protocol(extracted.text, source=SOCIAL.name),
+            sandbox.parse_protocol(extracted.text, source=SOCIAL.name), protocol
         )
 
     def test_the_sandbox_raises_the_readers_errors(self):
         with self.assertRaises(ExtractError) as caught:
-            sandbox.extract(b"ok\n\xe5\n", name="latin1.txt")
+            sandbox.read(b"ok\n\xe5\n", name="latin1.txt")
         self.assertEqual(caught.exception.line, 2)
         self.assertIn("inte giltig UTF-8", caught.exception.message)
         with self.assertRaises(ParseError):
@@ -197,7 +197,7 @@ class SandboxTests(SimpleTestCase):
     @override_settings(PARSE_MEMORY_MB=100)
     def test_a_reader_that_needs_too_much_memory_is_stopped(self):
         with self.assertRaises(sandbox.LimitError) as caught:
-            sandbox.extract(long_protocol(), name="lang.txt")
+            sandbox.read(long_protocol(), name="lang.txt")
         self.assertIn("krävde för mycket minne (mer än 100 MB)", str(caught.exception))
 
 
