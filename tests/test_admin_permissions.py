@@ -25,7 +25,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Model
-from django.forms import MultiWidget
 from django.test import Client, RequestFactory, TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +46,7 @@ from decisions.models import (
     Word,
 )
 from decisions.parser import parse_protocol, protocol_to_data
+from tests.admin_pages import admin_url, posted
 from tests.factories import (
     SAMPLES,
     make_arende,
@@ -57,12 +57,6 @@ from tests.factories import (
     make_paragraf,
     make_reservation,
 )
-
-
-def admin_url(obj: Any, view: str = "change") -> str:
-    meta = obj._meta
-    args = [obj.pk] if view in ("change", "delete", "history") else []
-    return reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=args)
 
 
 def make_staff(username: str, **scope: str) -> Any:
@@ -330,39 +324,6 @@ def label_of(model: type[Model]) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
-def form_data(response: Any, *, with_inlines: bool) -> dict[str, Any]:
-    """An admin change page's form as a browser posts it back unchanged;
-    its inlines too, or none of their rows (for an add)."""
-    data: dict[str, Any] = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-        if with_inlines:
-            forms += formset.forms
-        else:
-            data[management.add_prefix("TOTAL_FORMS")] = 0
-            data[management.add_prefix("INITIAL_FORMS")] = 0
-    for form in forms:
-        for name, field in form.fields.items():
-            value = form[name].value()
-            key = form.add_prefix(name)
-            if isinstance(field.widget, MultiWidget):
-                parts = (
-                    value if isinstance(value, list) else field.widget.decompress(value)
-                )
-                for suffix, part in zip(field.widget.widgets_names, parts, strict=True):
-                    if part is not None:
-                        data[f"{key}{suffix}"] = part
-            elif value is True:
-                data[key] = "on"
-            elif value is not None and value is not False:
-                data[key] = value
-    return data
-
-
 @contextmanager
 def rolled_back() -> Iterator[None]:
     """Undo what a posted write did, so the next operation meets the world
@@ -544,8 +505,8 @@ class AdminPermissionMatrix(TestCase):
             for label, row in rows.items():
                 page = client.get(admin_url(row))
                 if page.context and "adminform" in page.context:
-                    cls.forms[model, label] = form_data(page, with_inlines=True)
-                    cls.add_forms[model, label] = form_data(page, with_inlines=False)
+                    cls.forms[model, label] = posted(page)
+                    cls.add_forms[model, label] = posted(page, with_inlines=False)
 
     def check(self, model: type[Model], role: str) -> None:
         key = label_of(model)
@@ -737,7 +698,7 @@ class ForeignKeyChoicesTests(TestCase):
 
     def post_over(self, obj: Model, **changes: Any) -> Any:
         """Post obj's change page back as shown, with changes."""
-        data = form_data(self.client.get(admin_url(obj)), with_inlines=True)
+        data = posted(self.client.get(admin_url(obj)))
         for name in changes:
             self.assertIn(name, data)
         return self.client.post(admin_url(obj), {**data, **changes})
@@ -782,7 +743,7 @@ class ForeignKeyChoicesTests(TestCase):
 
     def test_a_paragraph_is_not_deleted_through_its_meeting(self):
         meeting, paragraf = self.row("meeting"), self.row("paragraf")
-        data = form_data(self.client.get(admin_url(meeting)), with_inlines=True)
+        data = posted(self.client.get(admin_url(meeting)))
         self.client.post(admin_url(meeting), {**data, "paragrafer-0-DELETE": "on"})
         self.assertTrue(Paragraf.objects.filter(pk=paragraf.pk).exists())
 

@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
-from django.urls import reverse
 
 from decisions.models import Assignment, Meeting, Namnd, Paragraf
+from tests.admin_pages import admin_url
 from tests.factories import (
     make_meeting,
     make_municipality,
@@ -21,12 +21,6 @@ from tests.factories import (
     make_paragraf,
     make_reservation,
 )
-
-
-def admin_url(obj, view: str = "change") -> str:
-    meta = obj._meta
-    args = [obj.pk] if view == "change" else []
-    return reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=args)
 
 
 class ClerkTests(TestCase):

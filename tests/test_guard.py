@@ -44,6 +44,7 @@ from decisions.models import (
     guarded_fields,
 )
 from decisions.parser import parse_protocol
+from tests.admin_pages import admin_url, posted, preview_corrections
 from tests.factories import (
     SAMPLES,
     make_arende,
@@ -66,34 +67,6 @@ SOCIAL_DATE = datetime.date(2024, 5, 21)
 # the download (Word holds only letters; Upload is a clerk's draft).
 PUBLIC = list(apps.get_app_config("decisions").get_models())
 GUARDED = [m for m in PUBLIC if issubclass(m, GuardsPersonalData)]
-
-
-def admin_url(obj: Any, view: str = "change") -> str:
-    meta = obj._meta
-    return reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=[obj.pk])
-
-
-def posted(response: Any) -> dict[str, Any]:
-    """An admin change page's forms, inlines included, as a browser would post
-    them back unchanged."""
-    data: dict[str, Any] = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-        forms += formset.forms
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            if isinstance(value, list):
-                data[form.add_prefix(name)] = value
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-    return data
 
 
 def typed(field: models.Field) -> Any:
@@ -401,13 +374,7 @@ class PreviewTests(TestCase):
         return Upload.objects.get(status=Upload.Status.DRAFT)
 
     def corrections(self, upload: Upload) -> tuple[list, dict]:
-        page = self.client.get(admin_url(upload))
-        forms = [block.form for block in page.context["preview"] if block.form]
-        post = {"_save": "1"}
-        for form in forms:
-            for name in form.fields:
-                post[form.add_prefix(name)] = form.initial.get(name, "")
-        return forms, post
+        return preview_corrections(self.client, upload)
 
     def test_a_personnummer_typed_into_a_correction_is_refused_at_its_field(self):
         upload = self.upload(SOCIAL.read_bytes())

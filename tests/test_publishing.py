@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from decisions import publishing
 from decisions.models import Arende, Meeting, Member, Paragraf, Upload
+from tests.admin_pages import preview_corrections
 from tests.documents import make_encrypted_pdf, make_pdf, make_scanned_pdf
 from tests.factories import SAMPLES, make_municipality, make_namnd
 
@@ -91,14 +92,7 @@ class UploadAndPreviewTests(ClerkSetup, TestCase):
         self.client.force_login(self.anna)
 
     def corrections(self, upload: Upload) -> tuple[list, dict]:
-        """The preview's correction forms, and a POST of them unchanged."""
-        page = self.client.get(change_url(upload))
-        forms = [block.form for block in page.context["preview"] if block.form]
-        post = {"_save": "1"}
-        for form in forms:
-            for name in form.fields:
-                post[form.add_prefix(name)] = form.initial.get(name, "")
-        return forms, post
+        return preview_corrections(self.client, upload)
 
     def test_an_upload_is_a_draft_seen_only_in_the_admin(self):
         response = self.upload()

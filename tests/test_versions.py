@@ -18,7 +18,6 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.test import SimpleTestCase, TestCase, override_settings
-from django.urls import reverse
 
 from decisions import services
 from decisions.dump import ARCHIVE_NAME
@@ -33,36 +32,11 @@ from decisions.models import (
 from decisions.records import published
 from decisions.versions import before, diff, keep_versions, record_lines
 from decisions.withdrawal import paragraf_withdraw
+from tests.admin_pages import admin_url, posted
 from tests.factories import SEEDS, SJOBACKA, STAMP
 
 # A word of the Kulturnämnden paragraph's decision and no other's.
 KULTUR_WORD = "Kulturförvaltningen"
-
-
-def admin_url(obj: Any, view: str = "change") -> str:
-    meta = obj._meta
-    args = [obj.pk] if view in ("change", "delete") else []
-    return reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=args)
-
-
-def posted(response: Any) -> dict[str, Any]:
-    """An admin change page's forms, inlines included, as a browser would post
-    them back unchanged."""
-    data: dict[str, Any] = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-        forms += formset.forms
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-    return data
 
 
 def ingest_seeds() -> tuple[Paragraf, Paragraf]:
