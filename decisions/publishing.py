@@ -39,7 +39,7 @@ from .parser import (
     protocol_from_data,
     protocol_to_data,
 )
-from .personal_data import mask_identity_numbers, without_last_four
+from .personal_data import mask_identity_numbers
 from .services import IngestError, meeting_slug, protocol_texts, protocol_write
 
 # What a masked name reads as, everywhere it was.
@@ -151,18 +151,11 @@ def _check_not_there(
 
 
 @dataclass(frozen=True)
-class Hit:
-    """Something in a draft that may be personal data, and where."""
+class Hit(Finding):
+    """A finding of the guard in a draft, placed on its line of the text
+    (where the preview marks it)."""
 
-    kind: str  # "personnummer", "samordningsnummer" or "namn"
-    text: str
-    line: int
-
-    @property
-    def shown(self) -> str:
-        """How the admin and its log show it: a number without its last four
-        digits."""
-        return self.text if self.kind == "namn" else without_last_four(self.text)
+    line: int = 0
 
 
 def personal_data(upload: Upload) -> list[Hit]:
@@ -188,7 +181,7 @@ def personal_data(upload: Upload) -> list[Hit]:
     for key, findings in sorted(found.items(), key=lambda kv: _line(kv[0], protocol)):
         for finding in findings:
             line = _line(key, protocol)
-            hits.setdefault(finding.text, Hit(finding.kind, finding.text, line))
+            hits.setdefault(finding.text, Hit(**vars(finding), line=line))
     return sorted(hits.values(), key=lambda hit: hit.line)
 
 
