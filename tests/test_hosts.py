@@ -4,12 +4,18 @@ cites the archive's own address, and a kept page is right for every host."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
+import tempfile
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.core.management import call_command
 from django.test import TestCase, override_settings
 
 from decisions import services
+from decisions.dump import ARCHIVE_NAME
 from tests.factories import SJOBACKA
 
 SITE = "https://arkiv.example"
@@ -107,3 +113,14 @@ class HostTests(TestCase):
         self.assertEqual(first_body, second_body)
         self.assertNotIn(b"a.example", second_body)
         self.assertIn(f"{SITE}/sjobacka-kommun/".encode(), second_body)
+
+    def test_the_downloads_ids_are_the_pages_own_addresses(self):
+        # make run serves on PORT and writes the download with the same
+        # SITE_URL (Makefile), so a record's id is its page's address.
+        with tempfile.TemporaryDirectory() as folder:
+            call_command("dump_archive", output=Path(folder), stdout=None)
+            with gzip.open(Path(folder) / ARCHIVE_NAME, "rt") as lines:
+                record = json.loads(next(lines))
+        self.assertTrue(record["id"].startswith(SITE + "/"))
+        _, page = self.get(record["id"].removeprefix(SITE), OTHER)
+        self.assertIn(f'<link rel="canonical" href="{record["id"]}">'.encode(), page)
