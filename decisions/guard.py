@@ -27,7 +27,7 @@ of every public model.
 
 Only what is new counts: a number or name already in the stored row (or the
 stored meeting) got there under an earlier confirmation, or has been masked
-(migration 0018), so saving the row again, re-ingesting or reparsing does
+(migration 0019), so saving the row again, re-ingesting or reparsing does
 not stop on it.
 """
 

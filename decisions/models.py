@@ -1322,7 +1322,7 @@ class Tombstone(GuardsPersonalData, models.Model):
 
     paragraf_withdraw() writes it in the withdrawal's transaction; the
     database writes one for a withdrawn row that has none (trigger
-    paragraf_tombstone, migration 0018), and refuses a public row where one
+    paragraf_withdrawn_forever, migration 0018), and refuses a public row where one
     exists. It is keyed by the board, not the paragraph: it outlives the
     row, the meeting, a re-ingest and a rename (the board keeps its id).
     """
