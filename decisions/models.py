@@ -1292,13 +1292,22 @@ class ParagrafVersion(GuardsPersonalData, models.Model):
 
 class TombstoneQuerySet(models.QuerySet):
     def at(
-        self, kommun: str, namnd: str, meeting: str, number: str
+        self,
+        kommun: str,
+        namnd: str,
+        meeting: str,
+        number: str,
+        *,
+        old_slugs: bool = True,
     ) -> Tombstone | None:
         """The tombstone at a paragraph's address; a board's old slug
-        (NamndAlias) finds it too."""
-        board = Q(namnd__slug=namnd) | Q(
-            namnd__aliases__slug=namnd, namnd__aliases__municipality__slug=kommun
-        )
+        (NamndAlias) finds it too, unless old_slugs is off (the pages answer
+        an old slug with a 301 instead: views.follows_board_aliases)."""
+        board = Q(namnd__slug=namnd)
+        if old_slugs:
+            board |= Q(
+                namnd__aliases__slug=namnd, namnd__aliases__municipality__slug=kommun
+            )
         return (
             self.filter(board, namnd__municipality__slug=kommun)
             .filter(meeting_slug=meeting, number=number)

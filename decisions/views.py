@@ -219,16 +219,7 @@ def _paragraf_or_tombstone(
     )
     if found is not None:
         return Tombstone.of(found) if found.withdrawn_at else found
-    gone = (
-        Tombstone.objects.filter(
-            namnd__municipality__slug=kommun,
-            namnd__slug=namnd,
-            meeting_slug=meeting,
-            number=number,
-        )
-        .select_related("namnd__municipality")
-        .first()
-    )
+    gone = Tombstone.objects.at(kommun, namnd, meeting, number, old_slugs=False)
     if gone is None:
         raise Http404("Ingen paragraf med den adressen.")
     return gone
