@@ -1,16 +1,25 @@
-"""The parser's accuracy on the hand-written corpus, field by field.
+"""The parser's accuracy on a corpus of minutes, field by field.
 
     .venv/bin/python bench/accuracy.py [--show-mismatches] [--corpus DIR]
 
-Each document in tests/fixtures/corpus/ has an expectation naming the values its
-author was sure of; every such value is a check. Prints a table of fields with
-checks and share correct, and ends with one JSON object on its last line.
+Two kinds of corpus:
+- real minutes (tests/fixtures/real/, ../shared/real-minutes/): NN_name.txt
+  with a hand-checked reading in expected/NN_name.json (decisions/parser/
+  score.py says what is checked). Prints the score per field and per document
+  and ends with {"documents", "checks", "right", "ratio", "decisions_right",
+  "decisions", "refused", "extra_paragraphs", ...}. A document the parser does
+  not finish within --seconds counts as refused.
+- the project's own corpus (tests/fixtures/corpus/, the default): NN_name.txt
+  with NN_name.expected.json naming the values its author was sure of; ends
+  with {"documents", "documents_ok", "checks", "accuracy", "fields"}.
+Every value is a check; the JSON object is the last line.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -18,8 +27,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from decisions.parser import ParseError, parse_protocol, protocol_as_json  # noqa: E402
+from decisions.parser import (  # noqa: E402
+    ParseError,
+    ParsedProtocol,
+    parse_protocol,
+    protocol_as_json,
+    protocol_from_data,
+    protocol_to_data,
+)
 from decisions.parser.compare import Check, compare  # noqa: E402
+from decisions.parser.score import is_decision, score  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 
@@ -42,6 +59,85 @@ def corpus_checks(corpus: Path = CORPUS) -> dict[str, list[Check]]:
     return results
 
 
+def _parse_data(text: str, name: str) -> dict:
+    return protocol_to_data(parse_protocol(text, source=name))
+
+
+def parse_within(
+    text: str, name: str, seconds: float
+) -> tuple[ParsedProtocol | None, str | None]:
+    """Parse in a child process; (None, why) when refused or not done in time."""
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        pending = pool.apply_async(_parse_data, (text, name))
+        try:
+            return protocol_from_data(pending.get(timeout=seconds)), None
+        except ParseError as error:
+            return None, str(error)
+        except multiprocessing.TimeoutError:
+            return None, f"ej klar på {seconds:g} s"
+
+
+def real_checks(corpus: Path, seconds: float = 30) -> dict[str, tuple[list[Check], str | None]]:
+    """Parse every document of a real corpus and score it against its reading."""
+    results = {}
+    for expected_path in sorted((corpus / "expected").glob("*.json")):
+        expected = json.loads(expected_path.read_text())
+        source = corpus / expected["file"]
+        protocol, refused = parse_within(source.read_text(), source.name, seconds)
+        results[source.name] = (score(expected, protocol), refused)
+    return results
+
+
+def _real_report(corpus: Path, seconds: float, show: bool) -> None:
+    results = real_checks(corpus, seconds)
+    by_field: dict[str, list[bool]] = defaultdict(list)
+    print(f"{'document':52} {'checks':>7} {'right':>6} {'decisions':>10}")
+    for name, (checks, refused) in results.items():
+        for check in checks:
+            by_field[check.field].append(check.ok)
+        decisions = [c.ok for c in checks if is_decision(c)]
+        right = sum(c.ok for c in checks)
+        note = f"  REFUSED: {refused}" if refused else ""
+        print(
+            f"{name[:52]:52} {len(checks):7} {right / len(checks):6.1%} "
+            f"{sum(decisions):4}/{len(decisions):<5}{note}"
+        )
+    print()
+    print(f"{'field':45} {'checks':>7} {'right':>8}")
+    for field, oks in sorted(by_field.items()):
+        print(f"{field:45} {len(oks):7} {sum(oks) / len(oks):8.1%}")
+    all_checks = [c for checks, _ in results.values() for c in checks]
+    decisions = [c.ok for c in all_checks if is_decision(c)]
+    right = sum(c.ok for c in all_checks)
+    if show:
+        for name, (checks, _) in results.items():
+            for check in checks:
+                if not check.ok:
+                    print(f"{name}: {check}")
+    print(
+        json.dumps(
+            {
+                "corpus": str(corpus),
+                "documents": len(results),
+                "checks": len(all_checks),
+                "right": right,
+                "ratio": round(right / max(len(all_checks), 1), 4),
+                "decisions_right": sum(decisions),
+                "decisions": len(decisions),
+                "refused": sum(1 for _, why in results.values() if why),
+                "extra_paragraphs": sum(
+                    1 for c in all_checks if c.field == "paragraphs.extra"
+                ),
+                "fields": {
+                    field: round(sum(oks) / len(oks), 4)
+                    for field, oks in sorted(by_field.items())
+                },
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--show-mismatches", action="store_true")
@@ -50,9 +146,18 @@ def main() -> None:
         type=Path,
         default=CORPUS,
         help="a folder of NN_name.txt with NN_name.expected.json (default: the "
-        "test corpus; tests/fixtures/heldout is text the parser was not tuned on)",
+        "test corpus), or of real minutes with expected/NN_name.json",
+    )
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=30,
+        help="real minutes: a document not parsed in this time counts as refused",
     )
     args = parser.parse_args()
+    if (args.corpus / "expected").is_dir():
+        _real_report(args.corpus, args.seconds, args.show_mismatches)
+        return
     results = corpus_checks(args.corpus)
     by_field: dict[str, list[bool]] = defaultdict(list)
     for checks in results.values():

@@ -47,6 +47,8 @@ class ParsedStatement:
     points: list[int] | None = None
     # For a written reservation given as an attachment: "bilaga 2".
     attachment: str | None = None
+    # Parties that stand behind it as groups ("Liberalerna reserverar sig").
+    parties: list[str] = field(default_factory=list)
 
 
 @dataclass

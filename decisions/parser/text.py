@@ -51,7 +51,7 @@ _LETTER_SPACED = re.compile(r"^(?:[A-ZÅÄÖ] ){3,}[A-ZÅÄÖ]$")
 # Lines that are page furniture, not content of the minutes; a PDF's footer may
 # put several on one line ("Justerandes sign Utdragsbestyrkande").
 _FURNITURE = re.compile(
-    r"""^(?:(?:
+    r"""^(?:(?>
         justerandes\s+sign(?:atur)?\.?:?(?:\s+[A-ZÅÄÖ]{1,3}\b){0,6}
       | utdragsbestyrkande
       | utskrifts?datum\s*:?\s*\d{4}-\d{2}-\d{2}
@@ -218,3 +218,33 @@ def join_lines(lines: list[str]) -> str:
             out += "\n" if tight else "\n\n"
         out += block
     return out
+
+
+# Abbreviations whose full stop ends no sentence.
+_ABBREVIATIONS = re.compile(
+    r"(?:\b(?:m\.\s?fl|t\.\s?ex|bl\.\s?a|d\.\s?v\.\s?s|p\.\s?g\.\s?a|fr\.\s?o\.\s?m"
+    r"|t\.\s?o\.\s?m|o\.\s?s\.\s?v|s\.\s?k|kap|nr|enl|ca|resp|jfr|st|kl|tel|dnr"
+    r"|f\.\s?d|i\.\s?e|e\.\s?d|ang|mom|avd|bil|ev|inkl|exkl|tf|vol)"
+    r")\.$|\b[A-ZÅÄÖ]\.$|(?:^|\n)\s*\d{1,2}\.$",
+    re.IGNORECASE,
+)
+_SENTENCE_BREAK = re.compile(r"[.!?](?=[\s\"”»)]|$)|:(?=\s*\n)|\n")
+
+
+def first_sentence(text: str | None) -> str:
+    """Return the first sentence of prose as join_lines() gives it.
+
+    A sentence ends at a full stop that ends no abbreviation, at a lead-in's
+    colon before a list, or where its block ends (a list or table follows).
+    """
+    text = (text or "").strip()
+    for match in _SENTENCE_BREAK.finditer(text):
+        end = match.end() if match[0] != "\n" else match.start()
+        candidate = text[:end].rstrip()
+        if match[0] == "." and _ABBREVIATIONS.search(candidate):
+            # "m.fl." or "4 kap." — unless a capital opens a new sentence after
+            # something longer than an abbreviation alone.
+            continue
+        if candidate:
+            return " ".join(candidate.split())
+    return " ".join(text.split())
