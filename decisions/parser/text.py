@@ -61,6 +61,21 @@ _FURNITURE = re.compile(
     )\s*)+$""",
     re.IGNORECASE | re.VERBOSE,
 )
+_PAGE_MARKER = re.compile(r"<!--\s*(?:sida|page|sidan)\s*\d+\s*-->", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.{0,200}?-->")
+# A Markdown table's rule row: "| --- | :---: |".
+_TABLE_RULE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
+
+
+def _table_row(raw: str) -> str:
+    """Read a Markdown table row as a flattened table's line: cells apart by a
+    column gap, a cell's own line breaks ("<br>") as spaces."""
+    if _TABLE_RULE.match(raw):
+        return ""
+    cells = raw.strip().strip("|").split("|")
+    return "   ".join(re.sub(r"<br\s*/?>", " ", cell).strip() for cell in cells)
+
+
 # How many lines at the top and bottom of a page a running header or footer uses.
 _RUNNING_ZONE = 3
 
@@ -73,8 +88,15 @@ def clean_text(text: str) -> Cleaned:
     """
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _INVISIBLE.sub("", text)
+    if "<!--" in text:
+        # "<!-- sida 3 -->": a converter's page marker starts a page; other
+        # comments are the converter's, not the minutes'.
+        text = _PAGE_MARKER.sub("\f", text)
+        text = _COMMENT.sub("", text)
     pages: list[list[Line]] = [[]]
     for number, raw in enumerate(text.split("\n"), start=1):
+        if raw.startswith("|"):
+            raw = _table_row(raw)
         for index, page_piece in enumerate(raw.split("\f")):
             if index:
                 pages.append([])
