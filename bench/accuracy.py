@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from decisions.parser import (  # noqa: E402
-    ParseError,
     ParsedProtocol,
+    ParseError,
     parse_protocol,
     protocol_as_json,
     protocol_from_data,
@@ -77,7 +77,9 @@ def parse_within(
             return None, f"ej klar på {seconds:g} s"
 
 
-def real_checks(corpus: Path, seconds: float = 30) -> dict[str, tuple[list[Check], str | None]]:
+def real_checks(
+    corpus: Path, seconds: float = 30
+) -> dict[str, tuple[list[Check], str | None]]:
     """Parse every document of a real corpus and score it against its reading."""
     results = {}
     for expected_path in sorted((corpus / "expected").glob("*.json")):

@@ -55,9 +55,7 @@ def _reservations(paragraph: ParsedParagraph) -> list[dict]:
         for party in statement.parties:
             if party not in parties:
                 parties.append(party)
-        out.append(
-            {"members": _members(statement.members), "parties": sorted(parties)}
-        )
+        out.append({"members": _members(statement.members), "parties": sorted(parties)})
     return out
 
 
@@ -129,14 +127,24 @@ def score(expected: dict, actual: ParsedProtocol | None) -> list[Check]:
     kommun = actual.kommun or actual.kommun_mentioned
     date = actual.meeting_date.isoformat() if actual.meeting_date else None
     checks = [
-        Check("namnd", expected["namnd"], actual.namnd, _same_name(expected["namnd"], actual.namnd)),
+        Check(
+            "namnd",
+            expected["namnd"],
+            actual.namnd,
+            _same_name(expected["namnd"], actual.namnd),
+        ),
         Check(
             "organisation",
             expected["organisation"],
             kommun,
             _same_name(expected["organisation"], kommun),
         ),
-        Check("meeting_date", expected["meeting_date"], date, expected["meeting_date"] == date),
+        Check(
+            "meeting_date",
+            expected["meeting_date"],
+            date,
+            expected["meeting_date"] == date,
+        ),
     ]
     found: dict[str, list[ParsedParagraph]] = {}
     for paragraph in actual.paragraphs:
