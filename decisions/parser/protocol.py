@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import bisect
 import re
-from dataclasses import dataclass
 
 from .contents import read_contents
 from .header import BOARD_NAME, board_base_name, read_front_matter
 from .model import ParsedParagraph, ParsedProtocol, ParseError
+from .outline import Start, find_starts
 from .sections import BOARD_DECISION, heading_kind, read_sections, split_heading
 from .text import Line, clean_text
 
-# "§ 7", "§7", "§§ 14-16", "KS § 12", "§ 41/21", with the title or dnr after.
-_PARAGRAPH = re.compile(
-    r"^(?:(?P<prefix>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,4})\s+)?§§?\s*(?P<start>\d{1,4})"
-    r"(?:\s*/\s*\d{2,4})?(?:\s*[-–]\s*(?P<end>\d{1,4})(?:\s*/\s*\d{2,4})?)?"
-    r"(?P<rest>(?:[\s.:]+.*)?)$"
-)
-# A table of contents line: "§ 41 Budget 2021 ........ 5".
-_TOC_LEADER = re.compile(r"(?:\.{3,}|…+|\s\.\s\.\s\.)\s*\d*$")
 _DNR_LABEL = r"(?:dnr|diarienummer|ärendenummer|ärendenr|ärende\s+nr)\b\.?\s*:?"
 _DNR_LINE = re.compile(rf"^{_DNR_LABEL}\s*(?P<value>\S.*)$", re.IGNORECASE)
 # "Budget 2021 Dnr KS 2020/12": a dnr after the title on the same line.
@@ -67,17 +58,6 @@ _MUNICIPALITY_MENTION = re.compile(
 )
 
 
-@dataclass
-class _Start:
-    """A line that opens a paragraph."""
-
-    index: int
-    first: int
-    last: int
-    number: str
-    rest: str
-
-
 def parse_protocol(text: str, *, source: str) -> ParsedProtocol:
     """Read one protocol (a whole meeting or an extract) into plain data.
 
@@ -91,7 +71,7 @@ def parse_protocol(text: str, *, source: str) -> ParsedProtocol:
         protocol.warn(line, note)
     if not lines:
         raise ParseError("filen innehåller ingen text")
-    starts = _paragraph_starts(protocol, lines)
+    starts, contents = find_starts(protocol, lines)
     if not starts:
         raise ParseError("ingen paragraf hittades (inget '§ N' i början av en rad)")
     end = next(
@@ -140,79 +120,6 @@ def parse_protocol(text: str, *, source: str) -> ParsedProtocol:
     return protocol
 
 
-def _paragraph_starts(protocol: ParsedProtocol, lines: list[Line]) -> list[_Start]:
-    """Find the lines that open paragraphs, leaving out look-alikes.
-
-    A table of contents, an agenda or a reference in running text ("KS § 187,
-    2016-12-06") also puts "§" at a line's start. What remains is the longest run
-    of increasing numbers, preferring lines that have a body of their own.
-    """
-    candidates = []
-    for index, line in enumerate(lines):
-        match = _PARAGRAPH.match(line.text)
-        if not match:
-            continue
-        rest = match["rest"].strip(" .:")
-        if rest[:1] in (",", ";", ")") or rest[:1].islower():
-            continue
-        if _TOC_LEADER.search(line.text):
-            continue
-        first = int(match["start"])
-        last = int(match["end"] or first)
-        if last < first:
-            continue
-        number = str(first) if last == first else f"{first}-{last}"
-        candidates.append(_Start(index, first, last, number, rest))
-    # Agenda or contents lines without leaders: no body, and the number recurs.
-    later_numbers: dict[str, int] = {}
-    for position, candidate in enumerate(candidates):
-        later_numbers[candidate.number] = position
-    kept = []
-    for position, candidate in enumerate(candidates):
-        following = (
-            candidates[position + 1].index if position + 1 < len(candidates) else None
-        )
-        empty = following is not None and following == candidate.index + 1
-        if empty and later_numbers[candidate.number] > position:
-            continue
-        kept.append(candidate)
-    chain = _longest_increasing(kept)
-    chosen = {candidate.index for candidate in chain}
-    for candidate in kept:
-        if candidate.index not in chosen:
-            protocol.warn(
-                lines[candidate.index].number,
-                f"'§ {candidate.number}' bryter paragrafernas ordning och läses som "
-                "text i paragrafen före",
-            )
-    return chain
-
-
-def _longest_increasing(candidates: list[_Start]) -> list[_Start]:
-    """Keep the longest run of paragraphs whose numbers rise, in O(n log n).
-
-    `ends[k]` is the smallest last number that a rising run of k + 1 paragraphs
-    can end with; a group "§§ 14-16" ends at 16, so the next must be above it.
-    """
-    ends: list[int] = []
-    tails: list[int] = []  # index into candidates of the run ending at ends[k]
-    previous = [-1] * len(candidates)
-    for i, candidate in enumerate(candidates):
-        k = bisect.bisect_left(ends, candidate.first)
-        previous[i] = tails[k - 1] if k else -1
-        if k == len(ends):
-            ends.append(candidate.last)
-            tails.append(i)
-        elif candidate.last < ends[k]:
-            ends[k], tails[k] = candidate.last, i
-    chain = []
-    i = tails[-1] if tails else -1
-    while i != -1:
-        chain.append(candidates[i])
-        i = previous[i]
-    return chain[::-1]
-
-
 def _dnr_values(text: str) -> list[str]:
     """Return the case numbers a "Dnr ..." line gives, else []."""
     match = _DNR_LINE.match(text)
@@ -225,7 +132,7 @@ def _split_dnrs(value: str) -> list[str]:
 
 
 def _read_paragraph(
-    protocol: ParsedProtocol, start: _Start, first: Line, body: list[Line]
+    protocol: ParsedProtocol, start: Start, first: Line, body: list[Line]
 ) -> ParsedParagraph:
     paragraph = ParsedParagraph(number=start.number, title="", line=first.number)
     title_parts: list[str] = []

@@ -1,0 +1,188 @@
+"""Where the paragraphs start: the body's "§ N" headings, told apart from the
+contents list, the front page's "Paragrafer §§ 48-62" and references in text.
+
+A real protocol often opens with its contents (an ärendelista): the same "§ N
+Dnr …" headings as the body, each with its title and a page number, with or
+without dot leaders. Taken for the paragraphs, the contents would leave every
+real heading "out of order" and the last paragraph would swallow the protocol.
+So the contents are found by their shape (a run of numbered entries with
+almost no text of their own, their numbers recurring later or their lines
+ending in a page number) and kept apart, as a cross-check of the body.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from .model import ParsedProtocol
+from .text import Line
+
+# "§ 7", "§7", "§§ 14-16", "KS § 12", "§ 41/21", with the title or dnr after.
+_PARAGRAPH = re.compile(
+    r"^(?:(?P<prefix>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,4})\s+)?§§?\s*(?P<start>\d{1,4})"
+    r"(?:\s*/\s*\d{2,4})?(?:\s*[-–—]+\s*(?P<end>\d{1,4})(?:\s*/\s*\d{2,4})?)?"
+    r"(?P<rest>(?:[\s.:]+.*)?)$"
+)
+# Scanned minutes read by OCR give "$ 13" or "$$ 13-31" for "§ 13", and "8 30"
+# where a dnr follows ("8 30 Dnr GA-2026-00003").
+_OCR_SIGN = re.compile(
+    r"^(?:\${1,2}|§\$|\$§)(?=\s?\d)|^8(?=\s\d{1,4}\s+(?:dnr|diarienummer)\b)",
+    re.IGNORECASE,
+)
+# A contents entry's end: dot leaders, or a page number after the title.
+_LEADER = re.compile(r"(?:\.{3,}|…+|\s\.\s\.\s\.)[^.\d]{0,80}\d{0,4}\s*$")
+_PAGE_NUMBER = re.compile(r"\D\s\d{1,3}$")
+# A later heading "§ 12 (forts.)" continues § 12; it is not its body.
+_CONTINUED = re.compile(r"^\(?forts", re.IGNORECASE)
+# How many lines of its own a contents entry has at most: its title may wrap.
+_ENTRY_LINES = 4
+
+
+@dataclass
+class Start:
+    """A line that opens a paragraph (or a contents entry)."""
+
+    index: int
+    first: int
+    last: int
+    number: str
+    rest: str
+    # The lines up to the next candidate heading.
+    following: list[Line]
+
+
+def heading_text(text: str) -> tuple[str, bool]:
+    """Return a line with an OCR'd "$" read as "§", and whether it was."""
+    fixed = _OCR_SIGN.sub("§", text, count=1)
+    return fixed, fixed != text
+
+
+def find_starts(
+    protocol: ParsedProtocol, lines: list[Line]
+) -> tuple[list[Start], list[Start]]:
+    """Return (the body's paragraph starts, the contents entries).
+
+    What is neither contents nor a rising run of numbers (a reference such as
+    "KS § 187, 2016-12-06" at a line's start) is read as text of the paragraph
+    before, with a warning.
+    """
+    candidates = _candidates(protocol, lines)
+    contents = _contents(candidates)
+    body = [c for c in candidates if c.index not in contents]
+    chain = _longest_increasing(body)
+    chosen = {candidate.index for candidate in chain}
+    for candidate in body:
+        if candidate.index not in chosen:
+            protocol.warn(
+                lines[candidate.index].number,
+                f"'§ {candidate.number}' bryter paragrafernas ordning och läses som "
+                "text i paragrafen före",
+            )
+    entries = [c for c in candidates if c.index in contents]
+    return chain, entries
+
+
+def _candidates(protocol: ParsedProtocol, lines: list[Line]) -> list[Start]:
+    found: list[tuple[int, re.Match[str]]] = []
+    ocr = 0
+    for index, line in enumerate(lines):
+        if "§" not in line.text[:8] and line.text[:1] not in "$8":
+            continue
+        text, fixed = heading_text(line.text)
+        match = _PARAGRAPH.match(text)
+        if not match:
+            continue
+        rest = match["rest"].strip(" .:")
+        if rest[:1] in (",", ";", ")") or rest[:1].islower():
+            continue
+        if int(match["end"] or match["start"]) < int(match["start"]):
+            continue
+        ocr += fixed
+        found.append((index, match))
+    if ocr:
+        protocol.warn(
+            lines[found[0][0]].number,
+            f"'$' eller '8' läst som '§' på {ocr} rader (text från OCR)",
+        )
+    out = []
+    for position, (index, match) in enumerate(found):
+        stop = found[position + 1][0] if position + 1 < len(found) else len(lines)
+        first = int(match["start"])
+        last = int(match["end"] or first)
+        number = str(first) if last == first else f"{first}-{last}"
+        rest = match["rest"].strip(" .:")
+        out.append(Start(index, first, last, number, rest, lines[index + 1 : stop]))
+    return out
+
+
+def _contents(candidates: list[Start]) -> set[int]:
+    """Find the candidates that are contents entries, by index of their line.
+
+    An entry is short and either ends in a page number or has its number
+    heading a paragraph again later. A short candidate between two entries is
+    an entry too: the contents list a paragraph the body leaves out (a secret
+    item published elsewhere).
+    """
+    later: dict[int, int] = {}
+    for position, candidate in enumerate(candidates):
+        if not _CONTINUED.match(candidate.rest):
+            later[candidate.first] = position
+    shaped = []
+    for position, candidate in enumerate(candidates):
+        short = len(candidate.following) <= _ENTRY_LINES
+        recurs = later.get(candidate.first, position) > position
+        leader = _LEADER.search(
+            " ".join([candidate.rest, *(line.text for line in candidate.following[:3])])
+        ) or any(_LEADER.search(line.text) for line in candidate.following[:3])
+        last_line = (candidate.following or [None])[-1]
+        page = (
+            last_line is not None
+            and bool(_PAGE_NUMBER.search(last_line.text))
+            and candidate.rest != ""
+        )
+        # The front page's "Paragrafer §§ 48-62": the body has those numbers.
+        summary = candidate.first != candidate.last and any(
+            candidate.first <= other.first <= candidate.last
+            for other in candidates[position + 1 :]
+        )
+        shaped.append(short and (recurs or bool(leader) or page or summary))
+    entries = {
+        c.index for c, is_entry in zip(candidates, shaped, strict=True) if is_entry
+    }
+    # Fill gaps: a short candidate between two entries belongs to the list.
+    for position in range(1, len(candidates) - 1):
+        if (
+            not shaped[position]
+            and shaped[position - 1]
+            and shaped[position + 1]
+            and len(candidates[position].following) <= _ENTRY_LINES
+        ):
+            entries.add(candidates[position].index)
+    return entries
+
+
+def _longest_increasing(candidates: list[Start]) -> list[Start]:
+    """Keep the longest run of paragraphs whose numbers rise, in O(n log n).
+
+    `ends[k]` is the smallest last number that a rising run of k + 1 paragraphs
+    can end with; a group "§§ 14-16" ends at 16, so the next must be above it.
+    """
+    ends: list[int] = []
+    tails: list[int] = []  # index into candidates of the run ending at ends[k]
+    previous = [-1] * len(candidates)
+    for i, candidate in enumerate(candidates):
+        k = bisect.bisect_left(ends, candidate.first)
+        previous[i] = tails[k - 1] if k else -1
+        if k == len(ends):
+            ends.append(candidate.last)
+            tails.append(i)
+        elif candidate.last < ends[k]:
+            ends[k], tails[k] = candidate.last, i
+    chain = []
+    i = tails[-1] if tails else -1
+    while i != -1:
+        chain.append(candidates[i])
+        i = previous[i]
+    return chain[::-1]
