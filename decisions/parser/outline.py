@@ -147,7 +147,9 @@ def _contents(candidates: list[Start]) -> set[int]:
             candidate.first <= other.first <= candidate.last
             for other in candidates[position + 1 :]
         )
-        shaped.append(short and (recurs or bool(leader) or page or summary))
+        # Dot leaders right under the heading make an entry whatever follows
+        # (a page's footer, the next page's header).
+        shaped.append(bool(leader) or short and (recurs or page or summary))
     entries = {
         c.index for c, is_entry in zip(candidates, shaped, strict=True) if is_entry
     }

@@ -30,6 +30,7 @@ _TRAILER = re.compile(
     r"|tillkännagivande\s+av\s+justering|underskrifter\b|vid\s+protokollet"
     r"|rätt\s+utdraget\s+intygar|utdragsbestyrkande\s+\S|justerat\s+\d"
     r"|justeringsdatum|anslaget\s+(?:uppsatt|sätts)|justeringen\s+har\s+tillkännagivits"
+    r"|undertecknat\s+av\s+följande|dokumentet\s+är\s+signerat\s+av|verifikat\b"
     r"|protokollet\s+(?:är\s+justerat|justerades)|postadress)",
     re.IGNORECASE,
 )
@@ -180,7 +181,12 @@ def _read_paragraph(
             title = head
             body = [Line(first.number, spill[0], first.page), *body]
         parens = _DNR_PARENS.search(title)
-        if parens and re.search(r"[/.:-]\d|\d[/.:-]", parens["value"]):
+        # "(SOU 2024:98)" after a title whose heading gave the dnr is the title's.
+        if (
+            parens
+            and not paragraph.dnrs
+            and re.search(r"[/.:-]\d|\d[/.:-]", parens["value"])
+        ):
             paragraph.dnrs.append(parens["value"].strip())
             title = title[: parens.start()].rstrip()
         after = _DNR_AFTER.search(title)
@@ -218,7 +224,13 @@ def _is_title_line(title_parts: list[str], text: str) -> bool:
     return not title_parts[-1].endswith(".")
 
 
+# A subtitle on a line of its own names the kind of case: "Svar på remiss
+# från Region Västerby" under the referral's title.
+_SUBTITLE = re.compile(r"^(?:Svar på remiss|Remiss från|Remissvar)\b")
+
+
 def _join_title(parts: list[str]) -> str:
+    """Join a title broken over lines: by a space, as the line only wrapped."""
     title = ""
     for part in parts:
         if not title:
@@ -226,10 +238,13 @@ def _join_title(parts: list[str]) -> str:
         elif re.search(r"[a-zåäö]-$", title) and part[:1].islower():
             # "förfrågnings-" + "underlaget": a word broken over the line end.
             title = title[:-1] + part
-        elif part[:1].islower() or title.endswith(("-", "–", ":")):
-            title = f"{title} {part}"
-        else:
+        elif re.search(r"\d[-–/]$", title) and part[:1].isdigit():
+            # "2025/2026–" + "2027/2028": a span broken after its dash.
+            title += part
+        elif _SUBTITLE.match(part) and not title.endswith(("-", "–", ":")):
             title = f"{title} – {part}"
+        else:
+            title = f"{title} {part}"
     return title.strip()
 
 

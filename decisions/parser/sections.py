@@ -24,6 +24,7 @@ _HEADINGS: dict[str, str] = {
     "underlag": "documents",
     "underlag för beslut": "documents",
     "förslag till beslut": "proposals",
+    "förslag till beslut på sammanträdet": "proposals",
     "framlagda förslag till beslut": "proposals",
     "framlagt förslag till beslut": "proposals",
     "framlagda förslag": "proposals",
@@ -77,6 +78,20 @@ _INLINE = re.compile(r"^(?P<heading>[A-ZÅÄÖ][^:]{2,44}):\s+(?P<rest>\S.*)$")
 _LIST_KINDS = {"documents", "recipients", "vote"}
 
 
+# "Beslut – Förslag till kommunfullmäktige", "Förslag till beslut till
+# kommunfullmäktige", "Förslag till beslut i kommunstyrelsen", "Beslut i
+# kommunstyrelsens arbetsutskott": what this body decided, also when it is a
+# proposal to the next body. "Förslag till beslut på sammanträdet" is a
+# member's motion, and "Förslag till beslut" alone the officials' proposal.
+_OWN_DECISION = re.compile(
+    r"^(?:beslut\s*[-–—:]\s*(?:förslag|förlag)\s+till\s+\S.*"
+    r"|(?:förslag|förlag)\s+till\s+beslut\s+(?:i|till|för)\s+(?!sammanträdet|mötet)"
+    r"\S.*(?:nämnd|styrelse|fullmäktige|utskott|revision|beredning)\S*"
+    r"|beslut\s+i\s+\S.*(?:nämnd|styrelse|fullmäktige|utskott|revision|beredning)\S*"
+    r"|nämnden\s+för\s+.{2,60}?\s+förslag\s+till\s+\S+)$"
+)
+
+
 def heading_kind(text: str) -> tuple[str, str | None] | None:
     """Return (kind, stage) for a line that opens a section, else None."""
     # Clerks capitalise headings; a lone lower-case word is a broken sentence.
@@ -86,6 +101,8 @@ def heading_kind(text: str) -> tuple[str, str | None] | None:
     kind = _kind_of(key)
     if kind:
         return kind, None
+    if _OWN_DECISION.match(key):
+        return "decision", None
     staged = _STAGE.match(key)
     if staged:
         kind = _kind_of(staged["heading"])

@@ -58,6 +58,11 @@ _FURNITURE = re.compile(
       | (?:sida|blad)\s+\d+\s*(?:\(\s*\d+\s*\)|av\s+\d+)?
       | \d+\s*\(\s*\d+\s*\)
       | [_.\-–]{3,}
+      # E-signature services stamp every page.
+      | (?:det\s+här|detta)\s+dokument(?:et)?\s+är\s+(?:digitalt|elektroniskt)
+        \s+(?:signerat|undertecknat)\.?
+      | transaktions?(?:identitet|-?id)\s*:?\s*[\w-]{6,}
+      | (?:justerare\s+)?expedierat\s*/\s*bestyrkt
     )\s*)+$""",
     re.IGNORECASE | re.VERBOSE,
 )
