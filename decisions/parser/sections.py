@@ -134,6 +134,26 @@ def split_heading(text: str) -> tuple[str, tuple[str, str | None], str] | None:
     return None
 
 
+def _with_blanks(lines: list[Line]) -> list[str]:
+    """The lines' texts, with "" where the source had a blank line between.
+
+    Some extractions put a blank line after every line; there a blank line
+    says nothing, and none is kept.
+    """
+    pairs = list(zip(lines, lines[1:]))
+    gaps = [
+        a.page == b.page and b.number > a.number + 1 for a, b in pairs
+    ]
+    if not pairs or sum(gaps) * 2 > len(pairs):
+        return [line.text for line in lines]
+    out = [lines[0].text]
+    for gap, (_, line) in zip(gaps, pairs, strict=True):
+        if gap:
+            out.append("")
+        out.append(line.text)
+    return out
+
+
 def read_sections(lines: list[Line]) -> list[ParsedSection]:
     """Cut a paragraph's body into sections at its headings, keeping their order."""
     sections: list[ParsedSection] = []
@@ -149,7 +169,7 @@ def read_sections(lines: list[Line]) -> list[ParsedSection]:
             elif kind in _LIST_KINDS:
                 text = "\n".join(line.text for line in body)
             else:
-                text = join_lines([line.text for line in body])
+                text = join_lines(_with_blanks(body))
             sections.append(ParsedSection(kind, heading, text, start, stage))
 
     for line in lines:

@@ -210,34 +210,58 @@ _SENTENCE_END = re.compile(r"[.!?:;\"”»]$")
 # A word broken over a line end: "kommunfull-" + "mäktige".
 _HYPHENATED = re.compile(r"[a-zåäöé]-$")
 _CONJUNCTIONS = ("och ", "eller ", "samt ", "resp")
+_SPAN_BROKEN = re.compile(r"\d[-–/]$")
 
 
 def is_list_item(text: str) -> bool:
     return bool(_LIST_ITEM.match(text))
 
 
-def _continues(previous: str, line: str) -> bool:
-    """Say whether `line` goes on the sentence `previous` left unfinished."""
-    if is_list_item(line):
+def is_table_row(text: str) -> bool:
+    """A flattened table's row: cells apart by a column gap ("20 januari  16 juni")."""
+    return "  " in text
+
+
+def _continues(previous: str, line: str, *, blank: bool) -> bool:
+    """Say whether `line` goes on the sentence `previous` left unfinished.
+
+    `blank` says a blank line came between: after a line without a sentence's
+    end, a capital there opens a new block ("klockan 9.10" / "Resultat ...").
+    """
+    if is_list_item(line) or is_table_row(line) or is_table_row(previous):
         return False
-    if not _SENTENCE_END.search(previous):
+    if previous.endswith(":"):
+        # A lead-in goes on into what it introduces unless that is a list.
         return True
+    if not _SENTENCE_END.search(previous):
+        return not (blank and line[:1].isupper())
     # "... enligt 4 kap." followed by a lower-case word is still one sentence.
     return line[:1].islower()
 
 
 def join_lines(lines: list[str]) -> str:
-    """Join broken lines into prose: blocks split by blank lines, items by newlines."""
+    """Join broken lines into prose: blocks split by blank lines, items by newlines.
+
+    An empty string in `lines` stands for a blank line in the source.
+    """
     blocks: list[str] = []
+    blank = False
     for line in lines:
-        if blocks and _continues(blocks[-1], line):
+        if not line:
+            blank = True
+            continue
+        if blocks and _continues(blocks[-1], line, blank=blank):
             previous = blocks[-1]
             if _HYPHENATED.search(previous) and not line.startswith(_CONJUNCTIONS):
                 blocks[-1] = previous[:-1] + line
+            elif _SPAN_BROKEN.search(previous) and line[:1].isdigit():
+                # "daterad 2025-" + "02-04": a date or span broken at its dash.
+                blocks[-1] = previous + line
             else:
                 blocks[-1] = f"{previous} {line}"
         else:
             blocks.append(line)
+        blank = False
     out = ""
     for index, block in enumerate(blocks):
         if index:
@@ -255,6 +279,7 @@ _ABBREVIATIONS = re.compile(
     r")\.$|\b[A-ZÅÄÖ]\.$|(?:^|\n)\s*\d{1,2}\.$",
     re.IGNORECASE,
 )
+_BULLET = re.compile(r"^[-–•*]\s+")
 _SENTENCE_BREAK = re.compile(r"[.!?](?=[\s\"”»)]|$)|:(?=\s*\n)|\n")
 
 
@@ -264,7 +289,7 @@ def first_sentence(text: str | None) -> str:
     A sentence ends at a full stop that ends no abbreviation, at a lead-in's
     colon before a list, or where its block ends (a list or table follows).
     """
-    text = (text or "").strip()
+    text = _BULLET.sub("", (text or "").strip())
     for match in _SENTENCE_BREAK.finditer(text):
         end = match.end() if match[0] != "\n" else match.start()
         candidate = text[:end].rstrip()
