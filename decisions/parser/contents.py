@@ -142,7 +142,15 @@ def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
         sections[0].kind = "decision"
         decisions = sections
     paragraph.decision = "\n\n".join(s.text for s in decisions if s.text)
-    if not paragraph.decision:
+    if paragraph.decision and _is_stub(paragraph.decision):
+        # "Omedelbar justering. Se separat protokoll.", "Ärendet utgår": the
+        # item is decided elsewhere or not at all; its text stays in full text.
+        protocol.warn(
+            paragraph.line,
+            f"§ {paragraph.number}: beslutet står inte här ({paragraph.decision[:60]})",
+        )
+        paragraph.decision = ""
+    elif not paragraph.decision:
         protocol.warn(paragraph.line, f"§ {paragraph.number}: inget beslut hittades")
     for section in sections:
         if section.kind == "other" and not section.heading and section.text:
@@ -175,6 +183,28 @@ def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
             paragraph.recipients.extend(_recipients(section.text))
     if not paragraph.jav:
         paragraph.jav.extend(_jav_in_text(own))
+
+
+# Sentences that say the item is not decided in this text.
+_STUB = re.compile(
+    r"^(?:(?:paragrafen|ärendet|beslutet)\s+(?:är\s+|har\s+|blir\s+)?"
+    r"(?:omedelbart|direkt)\s*justera[dts]?\b"
+    r"|(?:paragrafen|ärendet|beslutet)\s+(?:justeras|protokollförs|redovisas)\s+"
+    r"(?:omedelbart\s+)?(?:i|på)\s+(?:ett\s+)?(?:separat|särskilt|eget)\s+protokoll"
+    r"|omedelbar\s+justering\b|se\s+(?:separat|särskilt)\s+protokoll"
+    r"|(?:ärendet|punkten|paragrafen)\s+(?:utgår|lyfts\s+ur|dras\s+tillbaka)\b"
+    # A secret item's note: "Ärendet hålls tillgängligt hos förvaltningen med
+    # de begränsningar som följer av offentlighets- och sekretesslagen."
+    r"|(?:ärendet|handlingarna?)\s+(?:hålls|finns)\s+tillgängliga?\b)",
+    re.IGNORECASE,
+)
+
+
+def _is_stub(text: str) -> bool:
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    return len(sentences) <= 4 and all(
+        _STUB.match(sentence.strip(" -–•,")) for sentence in sentences
+    )
 
 
 def _vote_texts(sections: list[ParsedSection]) -> list[str]:

@@ -191,7 +191,10 @@ def read_front_matter(
                 protocol.kommun = match[1]
         if protocol.namnd is None:
             protocol.namnd = find_board(text)
-        if protocol.meeting_date is None and re.search("protokoll", text, re.I):
+        if protocol.meeting_date is None and re.search(
+            r"protokoll|^(?:datum:?\s*)?\d{4}-\d{2}-\d{2}$", text, re.I
+        ):
+            # The running header's date, alone or labelled, is the meeting's.
             protocol.meeting_date = parse_date(text)
     _dedupe_attendance(protocol)
 

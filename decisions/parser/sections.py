@@ -83,11 +83,12 @@ _LIST_KINDS = {"documents", "recipients", "vote"}
 # kommunstyrelsens arbetsutskott": what this body decided, also when it is a
 # proposal to the next body. "Förslag till beslut på sammanträdet" is a
 # member's motion, and "Förslag till beslut" alone the officials' proposal.
+_BODY = r"(?=.*(?:nämnd|styrelse|fullmäktige|utskott|revision|beredning))"
 _OWN_DECISION = re.compile(
-    r"^(?:beslut\s*[-–—:]\s*(?:förslag|förlag)\s+till\s+\S.*"
-    r"|(?:förslag|förlag)\s+till\s+beslut\s+(?:i|till|för)\s+(?!sammanträdet|mötet)"
-    r"\S.*(?:nämnd|styrelse|fullmäktige|utskott|revision|beredning)\S*"
-    r"|beslut\s+i\s+\S.*(?:nämnd|styrelse|fullmäktige|utskott|revision|beredning)\S*"
+    r"^(?:beslut\s*[-–—]\s*\S.*"
+    rf"|(?:förslag|förlag)\s+till\s+beslut\s+(?:i|till|för)\s+{_BODY}"
+    r"(?!sammanträdet|mötet)\S.*"
+    rf"|beslut\s+i\s+{_BODY}\S.*"
     r"|nämnden\s+för\s+.{2,60}?\s+förslag\s+till\s+\S+)$"
 )
 

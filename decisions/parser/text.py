@@ -183,6 +183,10 @@ def _edge_keys(page: list[Line]) -> list[tuple[tuple[str, int, str] | None, Line
     return keyed
 
 
+# A running header's date line: "2024-04-11" or "Datum 2024-04-11" (shaped).
+_DATE_SHAPE = re.compile(r"(?:datum:?\s*)?#-#-#")
+
+
 def _running_lines(pages: list[list[Line]]) -> set[tuple[str, int, str]]:
     """Find lines repeated at the same place at the top or bottom of most pages.
 
@@ -200,7 +204,9 @@ def _running_lines(pages: list[list[Line]]) -> set[tuple[str, int, str]]:
     return {
         key
         for key, count in seen.items()
-        if count >= threshold and "§" not in key[2] and len(key[2]) > 12
+        if count >= threshold
+        and "§" not in key[2]
+        and (len(key[2]) > 12 or _DATE_SHAPE.fullmatch(key[2]))
     }
 
 
