@@ -137,6 +137,14 @@ def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
     decisions = [s for s in own if s.kind == "decision"] or [
         s for s in sections if s.kind == "decision"
     ]
+    if not decisions:
+        # An utskott's or officials' draft headed only "Förslag till beslut":
+        # with no decision heading, that proposal is what the item decides.
+        decisions = [
+            s
+            for s in own
+            if s.kind == "proposals" and s.heading.casefold() == "förslag till beslut"
+        ][:1]
     if not decisions and len(sections) == 1 and not sections[0].heading:
         # A short item with no headings at all: its text is the decision.
         sections[0].kind = "decision"

@@ -184,7 +184,7 @@ def _edge_keys(page: list[Line]) -> list[tuple[tuple[str, int, str] | None, Line
 
 
 # A running header's date line: "2024-04-11" or "Datum 2024-04-11" (shaped).
-_DATE_SHAPE = re.compile(r"(?:datum:?\s*)?#-#-#")
+_DATE_SHAPE = re.compile(r"(?:datum:?\s*)?#-#-#|datum:?|(?:sida|blad)\s*#")
 
 
 def _running_lines(pages: list[list[Line]]) -> set[tuple[str, int, str]]:
