@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from .model import ParsedProtocol
+from .sections import heading_kind
 from .text import Line
 
 # "§ 7", "§7", "§§ 14-16", "KS § 12", "§ 41/21", with the title or dnr after.
@@ -36,6 +37,9 @@ _LEADER = re.compile(r"(?:\.{3,}|…+|\s\.\s\.\s\.)[^.\d]{0,80}\d{0,4}\s*$")
 _PAGE_NUMBER = re.compile(r"\D\s\d{1,3}$")
 # A later heading "§ 12 (forts.)" continues § 12; it is not its body.
 _CONTINUED = re.compile(r"^\(?forts", re.IGNORECASE)
+_DNR = re.compile(r"\b(?:dnr|diarienummer|ärendenummer)\b", re.IGNORECASE)
+# How far under a heading its paragraph's first section heading may stand.
+_LOOK_AHEAD = 12
 # How many lines of its own a contents entry has at most: its title may wrap.
 _ENTRY_LINES = 4
 
@@ -71,6 +75,12 @@ def find_starts(
     candidates = _candidates(protocol, lines)
     contents = _contents(candidates)
     body = [c for c in candidates if c.index not in contents]
+    # The front page's presence notes ("§§ 62-66" under a name) stand before
+    # the contents list ends; a heading there that opens no paragraph (no dnr,
+    # no section headings under it) is one of them.
+    if contents:
+        end = max(contents)
+        body = [c for c in body if c.index > end or _opens_paragraph(c)]
     chain = _longest_increasing(body)
     chosen = {candidate.index for candidate in chain}
     for candidate in body:
@@ -82,6 +92,15 @@ def find_starts(
             )
     entries = [c for c in candidates if c.index in contents]
     return chain, entries
+
+
+def _opens_paragraph(candidate: Start) -> bool:
+    if _DNR.search(candidate.rest):
+        return True
+    return any(
+        heading_kind(line.text) or _DNR.match(line.text)
+        for line in candidate.following[:_LOOK_AHEAD]
+    )
 
 
 def _candidates(protocol: ParsedProtocol, lines: list[Line]) -> list[Start]:
@@ -96,6 +115,9 @@ def _candidates(protocol: ParsedProtocol, lines: list[Line]) -> list[Start]:
             continue
         rest = match["rest"].strip(" .:")
         if rest[:1] in (",", ";", ")") or rest[:1].islower():
+            continue
+        if re.match(r"\.\d", match["rest"]):
+            # "§ 14.1, om brukningsavgift": a section of a by-law, cited.
             continue
         if int(match["end"] or match["start"]) < int(match["start"]):
             continue
@@ -132,7 +154,11 @@ def _contents(candidates: list[Start]) -> set[int]:
     shaped = []
     for position, candidate in enumerate(candidates):
         short = len(candidate.following) <= _ENTRY_LINES
-        recurs = later.get(candidate.first, position) > position
+        # A heading whose number recurs is an entry only if it has no sections
+        # of its own: "§ 1 … Beslut … § 1" is a paragraph repeated by mistake.
+        recurs = later.get(candidate.first, position) > position and not any(
+            heading_kind(line.text) for line in candidate.following
+        )
         leader = _LEADER.search(
             " ".join([candidate.rest, *(line.text for line in candidate.following[:3])])
         ) or any(_LEADER.search(line.text) for line in candidate.following[:3])
