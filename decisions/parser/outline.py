@@ -35,6 +35,7 @@ _OCR_SIGN = re.compile(
 # A contents entry's end: dot leaders, or a page number after the title.
 _LEADER = re.compile(r"(?:\.{3,}|…+|\s\.\s\.\s\.)[^.\d]{0,80}\d{0,4}\s*$")
 _PAGE_NUMBER = re.compile(r"\D\s\d{1,3}$")
+_PAGE_NUMBER_END = re.compile(r"\s\d{1,3}$")
 # A later heading "§ 12 (forts.)" continues § 12; it is not its body.
 _CONTINUED = re.compile(r"^\(?forts", re.IGNORECASE)
 _DNR = re.compile(r"\b(?:dnr|diarienummer|ärendenummer)\b", re.IGNORECASE)
@@ -214,3 +215,36 @@ def _longest_increasing(candidates: list[Start]) -> list[Start]:
         chain.append(candidates[i])
         i = previous[i]
     return chain[::-1]
+
+
+def listed_only(starts: list[Start], entries: list[Start]) -> list[tuple[Start, str]]:
+    """Return the contents entries the body leaves out, with their titles.
+
+    A secret item is often listed in the contents ("§ 23 Sekretess ..... 7")
+    and left out of the published body. Only entries shaped as contents (a
+    title, a page number) inside the body's run of numbers count: an extract's
+    contents may list the whole meeting.
+    """
+    if not starts:
+        return []
+    present = {n for s in starts for n in range(s.first, s.last + 1)}
+    low, high = starts[0].first, starts[-1].last
+    out = []
+    for entry in entries:
+        if entry.first != entry.last or entry.first in present:
+            continue
+        if not low < entry.first < high:
+            continue
+        parts = [] if _DNR.match(entry.rest) else [entry.rest]
+        for line in entry.following[:_ENTRY_LINES]:
+            if _DNR.match(line.text):
+                continue
+            parts.append(line.text)
+            if _LEADER.search(line.text):
+                break
+        title = _LEADER.sub("", " ".join(p for p in parts if p)).strip()
+        title = _PAGE_NUMBER_END.sub("", title).strip(" .")
+        if title or _LEADER.search(" ".join(parts)):
+            out.append((entry, title))
+            present.add(entry.first)
+    return out

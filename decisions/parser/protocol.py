@@ -7,7 +7,7 @@ import re
 from .contents import read_contents
 from .header import BOARD_NAME, board_base_name, read_front_matter
 from .model import ParsedParagraph, ParsedProtocol, ParseError
-from .outline import Start, find_starts
+from .outline import Start, find_starts, listed_only
 from .sections import BOARD_DECISION, heading_kind, read_sections, split_heading
 from .text import Line, clean_text
 
@@ -111,6 +111,7 @@ def parse_protocol(text: str, *, source: str) -> ParsedProtocol:
         if start.index > secret_from and not paragraph.confidential:
             _make_confidential(paragraph)
         protocol.paragraphs.append(paragraph)
+    _add_listed_only(protocol, starts, contents, lines)
     if protocol.namnd is None:
         protocol.namnd = _board_from_paragraphs(protocol.paragraphs)
     if protocol.kommun is None:
@@ -202,6 +203,36 @@ def _read_paragraph(
         return paragraph
     read_contents(protocol, paragraph)
     return paragraph
+
+
+def _add_listed_only(
+    protocol: ParsedProtocol,
+    starts: list[Start],
+    contents: list[Start],
+    lines: list[Line],
+) -> None:
+    """Keep a paragraph the contents list and the body leaves out as a
+    confidential placeholder: its number and title, nothing else."""
+    for entry, title in listed_only(starts, contents):
+        line = lines[entry.index].number
+        protocol.warn(
+            line,
+            f"§ {entry.number} står i innehållsförteckningen men inte i protokollet; "
+            "den läses som sekretessbelagd",
+        )
+        placeholder = ParsedParagraph(
+            number=entry.number, title=title or "Sekretess", line=line
+        )
+        _make_confidential(placeholder)
+        after = next(
+            (
+                i
+                for i, p in enumerate(protocol.paragraphs)
+                if p.number[:1].isdigit() and int(p.number.split("-")[0]) > entry.first
+            ),
+            len(protocol.paragraphs),
+        )
+        protocol.paragraphs.insert(after, placeholder)
 
 
 def _make_confidential(paragraph: ParsedParagraph) -> None:

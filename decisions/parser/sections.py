@@ -141,10 +141,8 @@ def _with_blanks(lines: list[Line]) -> list[str]:
     Some extractions put a blank line after every line; there a blank line
     says nothing, and none is kept.
     """
-    pairs = list(zip(lines, lines[1:]))
-    gaps = [
-        a.page == b.page and b.number > a.number + 1 for a, b in pairs
-    ]
+    pairs = list(zip(lines, lines[1:], strict=False))
+    gaps = [a.page == b.page and b.number > a.number + 1 for a, b in pairs]
     if not pairs or sum(gaps) * 2 > len(pairs):
         return [line.text for line in lines]
     out = [lines[0].text]
