@@ -203,7 +203,7 @@ _STUB = re.compile(
     r"|(?:ärendet|punkten|paragrafen)\s+(?:utgår|lyfts\s+ur|dras\s+tillbaka)\b"
     # A secret item's note: "Ärendet hålls tillgängligt hos förvaltningen med
     # de begränsningar som följer av offentlighets- och sekretesslagen."
-    r"|(?:ärendet|handlingarna?)\s+(?:hålls|finns)\s+tillgängliga?\b)",
+    r"|(?:ärendet|handlingarna?)\s+(?:hålls|finns)\s+tillgänglig[at]?\b)",
     re.IGNORECASE,
 )
 

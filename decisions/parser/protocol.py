@@ -66,7 +66,8 @@ def parse_protocol(text: str, *, source: str) -> ParsedProtocol:
     anything odd but readable becomes a warning with its line number.
     """
     protocol = ParsedProtocol(source=source)
-    cleaned = clean_text(text)
+    # A heading that opens every page (one paragraph a page) is content.
+    cleaned = clean_text(text, content=lambda line: heading_kind(line) is not None)
     lines = cleaned.lines
     for line, note in cleaned.notes:
         protocol.warn(line, note)

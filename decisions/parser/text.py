@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -43,6 +44,13 @@ _INVISIBLE = re.compile(r"[\u200c\u200d\u2060\ufeff\u00ad\uf0b7\u25aa\u25cf]")
 # each starts a new piece of the line.
 _BREAKS = re.compile(r"\*\*|__|<br\s*/?>|</?p>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-z][^>]{0,40}>", re.IGNORECASE)
+# A Word template's unfilled field: "Klicka eller tryck här för att ange
+# text.", "[Klicka här och skriv eventuell beslutsmotivering]".
+_PLACEHOLDER = re.compile(
+    r"[\"“”\[(]*(?:klicka\s+(?:eller\s+tryck\s+)?här|click\s+or\s+tap\s+here)"
+    r"[^\]\n]{0,80}?(?:\.|\]|$)[\"“”\])]*",
+    re.IGNORECASE,
+)
 # "(S)Anna Berg": a party glued to the next name.
 _GLUED_PARTY = re.compile(r"\)(?=[A-ZÅÄÖ][a-zåäö])")
 # "P R O T O K O L L": letter-spaced headings.
@@ -82,10 +90,10 @@ def _table_row(raw: str) -> str:
 
 
 # How many lines at the top and bottom of a page a running header or footer uses.
-_RUNNING_ZONE = 3
+_RUNNING_ZONE = 5
 
 
-def clean_text(text: str) -> Cleaned:
+def clean_text(text: str, *, content: Callable[[str], bool] | None = None) -> Cleaned:
     """Split text into stripped lines without page furniture.
 
     Pages are separated by form feeds ("\f", as PDF extraction gives them); line
@@ -110,7 +118,7 @@ def clean_text(text: str) -> Cleaned:
                 if piece and not _FURNITURE.match(piece):
                     pages[-1].append(Line(number, piece, len(pages), raw_piece))
     cleaned = Cleaned(lines=[])
-    running = _running_lines(pages)
+    running = _running_lines(pages, content or (lambda text: False))
     previous: list[str] | None = None
     for page in pages:
         texts = [line.text for line in page]
@@ -141,6 +149,8 @@ def spaced_text(line: Line) -> str:
 
 def _clean_piece(piece: str, *, keep_spacing: bool = False) -> str:
     # Each step is guarded by a cheap test: this runs on every line.
+    if "licka" in piece or "tap here" in piece:
+        piece = _PLACEHOLDER.sub("", piece)
     if "<" in piece:
         piece = _TAG.sub(" ", piece)
     if "&" in piece:
@@ -187,7 +197,9 @@ def _edge_keys(page: list[Line]) -> list[tuple[tuple[str, int, str] | None, Line
 _DATE_SHAPE = re.compile(r"(?:datum:?\s*)?#-#-#|datum:?|(?:sida|blad)\s*#")
 
 
-def _running_lines(pages: list[list[Line]]) -> set[tuple[str, int, str]]:
+def _running_lines(
+    pages: list[list[Line]], content: Callable[[str], bool]
+) -> set[tuple[str, int, str]]:
     """Find lines repeated at the same place at the top or bottom of most pages.
 
     A running header stands at the same distance from the page's edge every
@@ -197,7 +209,8 @@ def _running_lines(pages: list[list[Line]]) -> set[tuple[str, int, str]]:
         return set()
     seen: dict[tuple[str, int, str], int] = {}
     for page in pages:
-        for key in {key for key, _ in _edge_keys(page) if key is not None}:
+        keys = {key for key, line in _edge_keys(page) if key and not content(line.text)}
+        for key in keys:
             seen[key] = seen.get(key, 0) + 1
     threshold = max(3, int(len(pages) * 0.6 + 0.5))
     # A "§" line or a lone heading word may open many pages; it is content.
@@ -206,6 +219,7 @@ def _running_lines(pages: list[list[Line]]) -> set[tuple[str, int, str]]:
         for key, count in seen.items()
         if count >= threshold
         and "§" not in key[2]
+        and not key[2].startswith("$")
         and (len(key[2]) > 12 or _DATE_SHAPE.fullmatch(key[2]))
     }
 
