@@ -230,3 +230,63 @@ Kommunstyrelsen avslår motionen.
     [paragraph] = parse_protocol(text, source="x.txt").paragraphs
     [reservation] = paragraph.reservations
     assert [m.name for m in reservation.members] == ["Hanna Öst", "Erik Wall"]
+
+
+def test_a_vote_tables_totals_row_gives_the_counts():
+    text = """\
+§ 80 Dnr KFT-2024-00221
+Taxor och avgifter
+Beslut
+Nämnden föreslår kommunfullmäktige att anta nya taxor.
+Omröstningsresultat
+Ledamot              JA   NEJ   AVSTÅR   JÄV
+Anna Berg (C)        X
+Per Ek (S)                X
+6 5 0
+"""
+    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
+    [vote] = paragraph.votes
+    assert vote.counts == {"ja": 6, "nej": 5, "avstar": 0}
+
+
+def test_a_dnr_in_the_title_cites_another_case_when_the_heading_gave_one():
+    text = """\
+§ 75 Dnr FG-2024-00341
+Överklagande av § 43/24 Dnr 2024-00239 - Konsekvensanalys av
+besparingar på skolan (Mål nr 5544-24)
+Beslut
+Nämnden antar yttrandet.
+"""
+    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
+    assert paragraph.dnrs == ["FG-2024-00341"]
+    assert paragraph.title == (
+        "Överklagande av § 43/24 Dnr 2024-00239 - Konsekvensanalys av "
+        "besparingar på skolan (Mål nr 5544-24)"
+    )
+
+
+def test_an_unfilled_template_field_is_no_reservation():
+    text = """\
+§ 21 Dnr GA-2021-00287
+Årsredovisning
+Beslut
+Nämnden godkänner årsredovisningen.
+Reservation
+Klicka eller tryck här för att ange text.
+"""
+    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
+    assert paragraph.reservations == []
+
+
+def test_a_heading_that_opens_every_page_is_content_not_a_running_header():
+    words = ["vägar", "skolor", "parker", "hamnar"]
+    pages = [
+        f"§ {n} Ärende om {word}\nTekniska nämndens beslut\nNämnden beslutar om {word}.\n"
+        f"Bakgrund\nFörvaltningen har utrett {word}.\nUtredningen om {word} är klar.\n"
+        f"Beslutet om {word} skickas till kommunstyrelsen.\nSlut på {word}.\n"
+        for n, word in enumerate(words, start=1)
+    ]
+    protocol = parse_protocol("\f".join(pages), source="x.txt")
+    assert [p.decision for p in protocol.paragraphs] == [
+        f"Nämnden beslutar om {word}." for word in words
+    ]

@@ -291,6 +291,12 @@ def read_vote(text: str) -> ParsedVote:
         if header:
             columns = header
             continue
+        if columns and _TOTALS_ROW.match(line):
+            # The table's last row: its sums under Ja, Nej (and Avstår).
+            order = sorted(columns, key=columns.__getitem__)
+            for choice, value in zip(order, line.split(), strict=False):
+                vote.counts.setdefault(choice, int(value))
+            continue
         if columns and _TABLE_MARK.search(raw):
             choice = _column_choice(raw, columns)
             names = _TABLE_MARK.split(raw, maxsplit=1)[0]
@@ -332,6 +338,9 @@ def read_vote(text: str) -> ParsedVote:
 
 # A row of a vote table: "Lena Grahn (S)      X" under "Ledamot  Ja  Nej  Avstår".
 _TABLE_MARK = re.compile(r"(?<=\S)\s{2,}[Xx✓](?:\s|$)|(?<=\))\s+[Xx✓](?:\s|$)")
+
+
+_TOTALS_ROW = re.compile(r"^\d{1,3}(?:\s+\d{1,3}){1,3}$")
 
 
 def _table_columns(raw: str) -> dict[str, int] | None:

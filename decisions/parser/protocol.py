@@ -192,7 +192,9 @@ def _read_paragraph(
             paragraph.dnrs.append(parens["value"].strip())
             title = title[: parens.start()].rstrip()
         after = _DNR_AFTER.search(title)
-        if after:
+        if after and not paragraph.dnrs:
+            # With the heading's dnr known, a "Dnr" in the title cites another
+            # case ("Överklagande av § 43/24 Dnr 2024-00239 - …").
             paragraph.dnrs.extend(_split_dnrs(after["value"]))
             title = title[: after.start()].rstrip()
     paragraph.title = title
