@@ -290,3 +290,34 @@ def test_a_heading_that_opens_every_page_is_content_not_a_running_header():
     assert [p.decision for p in protocol.paragraphs] == [
         f"Nämnden beslutar om {word}." for word in words
     ]
+
+
+def test_parties_reserving_as_groups():
+    text = """\
+§ 5 Dnr KS 2024/9
+Motion om broddar
+Beslut
+Kommunfullmäktige avslår motionen.
+Reservation
+Sverigedemokraterna och (V)-gruppen reserverar sig mot beslutet.
+"""
+    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
+    [reservation] = paragraph.reservations
+    assert reservation.members == [] and reservation.parties == ["SD", "V"]
+
+
+def test_a_reservation_without_a_heading_of_its_own():
+    text = """\
+§ 5 Dnr KS 2024/9
+Motion om broddar
+Beslut
+Kommunfullmäktige avslår motionen.
+Beslutsgång
+Ordföranden finner bifall. Mot beslutet reserverar sig Anna Berg (M) och Per Ek (M).
+"""
+    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
+    [reservation] = paragraph.reservations
+    assert [(m.name, m.party) for m in reservation.members] == [
+        ("Anna Berg", "M"),
+        ("Per Ek", "M"),
+    ]

@@ -189,6 +189,13 @@ def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
             paragraph.jav.append(_statement(section))
         elif section.kind == "recipients":
             paragraph.recipients.extend(_recipients(section.text))
+    if not any(s.kind == "reservation" for s in own):
+        # "Mot beslutet reserverar sig Anna Berg (M)." in the procedure or
+        # after the decision, without a heading of its own.
+        for section in _reservations_in_text(own):
+            paragraph.reservations.extend(
+                _read_reservations(protocol, paragraph, section)
+            )
     if not paragraph.jav:
         paragraph.jav.extend(_jav_in_text(own))
 
@@ -267,6 +274,29 @@ def _jav_in_text(sections: list[ParsedSection]) -> list[ParsedStatement]:
                             members=members, text=sentence.strip(), line=section.line
                         )
                     )
+    return found
+
+
+_RESERVES = re.compile(
+    r"\breserverar\s+sig\b|\breservation\s+(?:anfördes|anmäldes|lämnades)\b"
+    r"|\blämnar\s+(?:en\s+)?(?:skriftlig\s+)?reservation\b",
+    re.IGNORECASE,
+)
+
+
+def _reservations_in_text(sections: list[ParsedSection]) -> list[ParsedSection]:
+    """Sentences that reserve, from sections not headed as reservations."""
+    found = []
+    for section in sections:
+        if section.kind not in ("procedure", "decision", "other", "vote"):
+            continue
+        if "reserv" not in section.text.lower():
+            continue
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])|\n+", section.text):
+            if _RESERVES.search(sentence):
+                found.append(
+                    ParsedSection("reservation", "", sentence.strip(), section.line)
+                )
     return found
 
 
@@ -400,7 +430,8 @@ def _read_reservations(
         if not members:
             after = _RESERVING_AFTER.search(chunk)
             members = parse_members(after["who"]) if after else []
-        if not members:
+        parties = [] if members else _group_parties(who or chunk)
+        if not members and not parties:
             protocol.warn(
                 section.line,
                 f"§ {paragraph.number}: reservation utan namngivna ledamöter",
@@ -424,9 +455,45 @@ def _read_reservations(
                 line=section.line,
                 points=_points(chunk),
                 attachment=_attachment(chunk),
+                parties=parties,
             )
         )
     return statements
+
+
+# Parties reserving as groups: "Sverigedemokraterna reserverar sig",
+# "SD-gruppen", "(M)-gruppen".
+_PARTY_NAMES = {
+    "socialdemokraterna": "S",
+    "moderaterna": "M",
+    "liberalerna": "L",
+    "folkpartiet": "FP",
+    "centerpartiet": "C",
+    "kristdemokraterna": "KD",
+    "vänsterpartiet": "V",
+    "miljöpartiet": "MP",
+    "sverigedemokraterna": "SD",
+}
+_PARTY_GROUP = re.compile(
+    r"\b(?:(?P<name>" + "|".join(_PARTY_NAMES) + r")s?\b"
+    r"|\(?(?P<code>[A-ZÅÄÖ]{1,4})\)?-gruppen\b)",
+    re.IGNORECASE,
+)
+
+
+def _group_parties(text: str) -> list[str]:
+    """The parties a reservation's opening words name as groups."""
+    opening = re.split(r"\breserver", text, maxsplit=1)[0][:200]
+    parties: list[str] = []
+    for match in _PARTY_GROUP.finditer(opening):
+        code = (
+            _PARTY_NAMES[match["name"].lower()]
+            if match["name"]
+            else match["code"].upper()
+        )
+        if code not in parties:
+            parties.append(code)
+    return parties
 
 
 def _points(text: str) -> list[int] | None:
