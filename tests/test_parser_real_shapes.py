@@ -321,3 +321,42 @@ Ordföranden finner bifall. Mot beslutet reserverar sig Anna Berg (M) och Per Ek
         ("Anna Berg", "M"),
         ("Per Ek", "M"),
     ]
+
+
+def test_an_unlabelled_case_number_opening_the_heading():
+    text = """\
+§ 5 0123/19
+Yttrande över remiss om ny hamn
+Beslut
+Kommunstyrelsen antar yttrandet.
+
+§ 6 N123-0456/19 Motion om cykelbanor
+Beslut
+Motionen avslås.
+"""
+    protocol = parse_protocol(text, source="x.txt")
+    assert [(p.dnr, p.title) for p in protocol.paragraphs] == [
+        ("0123/19", "Yttrande över remiss om ny hamn"),
+        ("N123-0456/19", "Motion om cykelbanor"),
+    ]
+
+
+def test_a_decision_without_a_heading_that_says_who_decides():
+    text = """\
+§ 41
+Dnr 2012/0511 KS-19
+Budget 2013
+
+Kommunstyrelsen beslutar
+
+att föreslå kommunfullmäktige att anta budgeten.
+
+Omröstning
+Med 7 ja-röster mot 4 nej-röster beslutar kommunstyrelsen enligt förslaget.
+"""
+    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
+    assert paragraph.title == "Budget 2013"
+    assert paragraph.decision == (
+        "Kommunstyrelsen beslutar att föreslå kommunfullmäktige att anta budgeten."
+    )
+    assert paragraph.votes[0].counts == {"ja": 7, "nej": 4, "avstar": 0}

@@ -145,6 +145,13 @@ def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
             for s in own
             if s.kind == "proposals" and s.heading.casefold() == "förslag till beslut"
         ][:1]
+    if not decisions:
+        # "Kommunstyrelsen beslutar / att …" with no heading before it.
+        decisions = [s for s in own if not s.heading and _DECIDES_TEXT.match(s.text)][
+            :1
+        ]
+        for section in decisions:
+            section.kind = "decision"
     if not decisions and len(sections) == 1 and not sections[0].heading:
         # A short item with no headings at all: its text is the decision.
         sections[0].kind = "decision"
@@ -200,6 +207,10 @@ def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
         paragraph.jav.extend(_jav_in_text(own))
 
 
+_DECIDES_TEXT = re.compile(
+    r"^(?:[A-ZÅÄÖ][\w&-]*\s){0,5}?[\w&-]*(?:nämnd|styrelse|fullmäktige|utskott|revision)"
+    r"\w*\s+(?:beslutar|beslöt|beslutade|föreslår)\b"
+)
 # Sentences that say the item is not decided in this text.
 _STUB = re.compile(
     r"^(?:(?:paragrafen|ärendet|beslutet)\s+(?:är\s+|har\s+|blir\s+)?"

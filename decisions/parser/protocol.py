@@ -24,6 +24,19 @@ _BARE_DNR = re.compile(
     r"^(?:[A-ZÅÄÖ][A-Za-zÅÄÖ]{0,5}[ ./-]?)?\d[\dA-Z ./:-]{1,24}$"
     r"|^[A-ZÅÄÖ]{2,5}\d{4,}$"
 )
+# "0123/19 Yttrande över …", "KS 2019/88 Budget": a case number opening the
+# heading's rest, before a capitalised title.
+_LEADING_DNR = re.compile(
+    r"^(?P<dnr>(?:[A-ZÅÄÖ]{1,5}[ -]?)?\d{1,6}[-/.:]\d{2,6}(?:[-/.:]\d{1,6})*)"
+    r"\s+(?=[A-ZÅÄÖ])"
+)
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# "Kommunstyrelsen beslutar", "Nämnden föreslår kommunfullmäktige": the
+# decision begins; the title has ended.
+_DECIDES = re.compile(
+    r"^(?:[A-ZÅÄÖ][\w&-]*\s){0,4}?[\w&-]*(?:nämnd|styrelse|fullmäktige|utskott|revision)"
+    r"\w*\s+(?:beslutar|beslöt|beslutade|föreslår)\b"
+)
 # The posting block closes the minutes: nothing after it belongs to a paragraph.
 _TRAILER = re.compile(
     r"^(anslag\s*/\s*bevis|anslagsbevis|bevis\s+om\s+anslag|justeringsbevis"
@@ -140,10 +153,17 @@ def _read_paragraph(
     paragraph = ParsedParagraph(number=start.number, title="", line=first.number)
     title_parts: list[str] = []
     rest = start.rest
+    leading = _LEADING_DNR.match(rest)
+    if leading and not _ISO_DAY.match(leading["dnr"]):
+        # "§ 5 0123/19 Yttrande över …": an unlabelled case number first.
+        paragraph.dnrs.append(leading["dnr"])
+        rest = rest[leading.end() :].strip()
     if rest:
         dnrs = _dnr_values(rest)
         if dnrs:
             paragraph.dnrs.extend(dnrs)
+        elif not title_parts and not paragraph.dnrs and _BARE_DNR.match(rest):
+            paragraph.dnrs.append(rest)
         else:
             after = _DNR_AFTER.search(rest)
             if after:
@@ -152,6 +172,7 @@ def _read_paragraph(
             title_parts.append(rest)
     body_start = 0
     title_done = False
+    spaced = _blank_after_every_line(body)
     for index, line in enumerate(body):
         dnrs = _dnr_values(line.text)
         if dnrs:
@@ -164,8 +185,11 @@ def _read_paragraph(
             body_start = index + 1
             title_done = True
             continue
+        previous = body[index - 1] if index else first
         if (
             title_done
+            or (title_parts and not spaced and _blank_between(previous, line))
+            or (title_parts and _DECIDES.match(line.text))
             or heading_kind(line.text)
             or split_heading(line.text)
             or _CONFIDENTIAL.match(line.text)
@@ -236,6 +260,17 @@ def _add_listed_only(
             len(protocol.paragraphs),
         )
         protocol.paragraphs.insert(after, placeholder)
+
+
+def _blank_between(a: Line, b: Line) -> bool:
+    return a.page == b.page and b.number > a.number + 1
+
+
+def _blank_after_every_line(lines: list[Line]) -> bool:
+    """Some extractions put a blank line after every line: then a blank line
+    does not end a title."""
+    pairs = list(zip(lines[:12], lines[1:12], strict=False))
+    return bool(pairs) and sum(_blank_between(a, b) for a, b in pairs) * 2 > len(pairs)
 
 
 def _make_confidential(paragraph: ParsedParagraph) -> None:
