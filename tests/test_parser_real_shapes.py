@@ -360,3 +360,73 @@ Med 7 ja-röster mot 4 nej-röster beslutar kommunstyrelsen enligt förslaget.
         "Kommunstyrelsen beslutar att föreslå kommunfullmäktige att anta budgeten."
     )
     assert paragraph.votes[0].counts == {"ja": 7, "nej": 4, "avstar": 0}
+
+
+def test_att_clauses_and_list_labels_end_a_lead_in():
+    text = """\
+§ 121 Diarienummer 00545/20241.1.1.
+Svar på motion om upphandling
+Beslut
+Kommunfullmäktige beslutar:
+Att anse att-satserna ett och tre som besvarade.
+Att avslå att-satsen två.
+
+§ 186 Diarienummer 00366/2022
+Val till byggnadsnämnden
+Beslut
+Följande personer väljs till byggnadsnämnden för mandatperioden 1 januari 2023 till 31
+december 2026:
+Ledamöter
+Tomas Berg (S)
+"""
+    first, second = parse_protocol(text, source="x.txt").paragraphs
+    assert first_sentence(first.decision) == "Kommunfullmäktige beslutar:"
+    # The archive's filing code run into the case number is not the case's.
+    assert first.dnr == "00545/2024"
+    assert first_sentence(second.decision) == (
+        "Följande personer väljs till byggnadsnämnden för mandatperioden "
+        "1 januari 2023 till 31 december 2026:"
+    )
+
+
+def test_votes_counted_in_parentheses_and_groups_named_by_code():
+    text = """\
+§ 276 Ärendenummer SLK-2024-00009
+Tilläggsyrkande om budget
+Beslut
+Kommunstyrelsen avslår tilläggsyrkandet.
+Omröstning
+Anna Berg (M), Per Ek (V), Eva Ås (S), Lars Ly (L) röstar Ja (11).
+Martin Wall (D) och Jörgen Fors (SD) röstar Nej (2).
+Reservation
+Ledamöterna från SD reserverar sig mot beslutet.
+"""
+    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
+    assert paragraph.votes[0].counts == {"ja": 11, "nej": 2, "avstar": 0}
+    assert paragraph.reservations[0].parties == ["SD"]
+
+
+def test_a_title_wraps_over_lines_but_ends_before_the_body():
+    text = """\
+§ 273 Ärendenummer SLK-2026-00428
+Revidering av 9 § i det gemensamma och likalydande kapitel
+3 i reglementena för kommunstyrelsen och övriga nämnder
+samt 9 § i fullmäktiges arbetsordning med anledning av
+ändringar i kommunallagen
+Beslut
+Enligt kommunstyrelsens förslag.
+
+§ 388 Ärendenummer SLK-2024-00009
+Anmälan av beslut att utse Özlem Sigirci (V) till ny ersättare i stället för Jenny
+Perez Grannas (V)
+Länsstyrelsen har den 18 september 2024 beslutat utse en ny ersättare.
+Beslut
+Länsstyrelsens beslut antecknas.
+"""
+    first, second = parse_protocol(text, source="x.txt").paragraphs
+    assert first.title == (
+        "Revidering av 9 § i det gemensamma och likalydande kapitel 3 i reglementena "
+        "för kommunstyrelsen och övriga nämnder samt 9 § i fullmäktiges arbetsordning "
+        "med anledning av ändringar i kommunallagen"
+    )
+    assert second.title.endswith("i stället för Jenny Perez Grannas (V)")

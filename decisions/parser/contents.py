@@ -102,12 +102,19 @@ _NUMBER_WORDS = {"en": 1, "ett": 1} | {
     )
 }
 _COUNT = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+# "8 ja-röster", "åtta ja", or "röstar Ja (11)".
 _VOTE_COUNTS = {
-    "ja": re.compile(rf"\b{_COUNT}\s+ja(?:-?röster|-?röst)?\b", re.IGNORECASE),
-    "nej": re.compile(rf"\b{_COUNT}\s+nej(?:-?röster|-?röst)?\b", re.IGNORECASE),
+    "ja": re.compile(
+        rf"\b{_COUNT}\s+ja(?:-?röster|-?röst)?\b|\bja\s*\((\d{{1,3}})\)",
+        re.IGNORECASE,
+    ),
+    "nej": re.compile(
+        rf"\b{_COUNT}\s+nej(?:-?röster|-?röst)?\b|\bnej\s*\((\d{{1,3}})\)",
+        re.IGNORECASE,
+    ),
     "avstar": re.compile(
         rf"\b{_COUNT}\s+(?:ledamöter\s+|ledamot\s+|som\s+)?(?:avstår|avstod|avstående|"
-        r"nedlagda)",
+        r"nedlagda)|\b(?:avstår|avstod)\s*\((\d{1,3})\)",
         re.IGNORECASE,
     ),
 }
@@ -227,6 +234,8 @@ _STUB = re.compile(
 
 
 def _is_stub(text: str) -> bool:
+    if not any(c.isalnum() for c in text):
+        return True  # "-": a template's empty field
     sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
     return len(sentences) <= 4 and all(
         _STUB.match(sentence.strip(" -–•,")) for sentence in sentences
@@ -366,7 +375,7 @@ def read_vote(text: str) -> ParsedVote:
     for choice, pattern in _VOTE_COUNTS.items():
         match = pattern.search(text)
         if match:
-            value = match[1].lower()
+            value = (match[1] or match[2]).lower()
             vote.counts[choice] = (
                 int(value) if value.isdigit() else _NUMBER_WORDS[value]
             )
@@ -486,9 +495,10 @@ _PARTY_NAMES = {
     "sverigedemokraterna": "SD",
 }
 _PARTY_GROUP = re.compile(
-    r"\b(?:(?P<name>" + "|".join(_PARTY_NAMES) + r")s?\b"
-    r"|\(?(?P<code>[A-ZÅÄÖ]{1,4})\)?-gruppen\b)",
-    re.IGNORECASE,
+    r"\b(?:(?i:(?P<name>" + "|".join(_PARTY_NAMES) + r"))s?\b"
+    r"|\(?(?P<code>[A-ZÅÄÖ]{1,4})\)?-(?i:gruppen)\b"
+    # "Ledamöterna från SD", "Representanterna för V, S och MP".
+    r"|(?:(?<=från )|(?<=för )|(?<=, )|(?<=och ))(?P<after>[A-ZÅÄÖ]{1,4})\b(?!\s*\())"
 )
 
 
@@ -497,11 +507,10 @@ def _group_parties(text: str) -> list[str]:
     opening = re.split(r"\breserver", text, maxsplit=1)[0][:200]
     parties: list[str] = []
     for match in _PARTY_GROUP.finditer(opening):
-        code = (
-            _PARTY_NAMES[match["name"].lower()]
-            if match["name"]
-            else match["code"].upper()
-        )
+        if match["name"]:
+            code = _PARTY_NAMES[match["name"].lower()]
+        else:
+            code = (match["code"] or match["after"]).upper()
         if code not in parties:
             parties.append(code)
     return parties

@@ -30,6 +30,8 @@ _LEADING_DNR = re.compile(
     r"^(?P<dnr>(?:[A-ZÅÄÖ]{1,5}[ -]?)?\d{1,6}[-/.:]\d{2,6}(?:[-/.:]\d{1,6})*)"
     r"\s+(?=[A-ZÅÄÖ])"
 )
+# "00545/20241.1.1": a case number run into the archive's filing code.
+_GLUED_CODE = re.compile(r"^(.*/(?:19|20)\d{2})\d{1,2}(?:\.\d{1,2}){1,3}\.?$")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # "Kommunstyrelsen beslutar", "Nämnden föreslår kommunfullmäktige": the
 # decision begins; the title has ended.
@@ -144,7 +146,7 @@ def _dnr_values(text: str) -> list[str]:
 
 def _split_dnrs(value: str) -> list[str]:
     parts = re.split(r"\s*(?:,|;|\boch\b|\bsamt\b)\s*", value.strip().rstrip("."))
-    return [p.strip() for p in parts if p.strip()]
+    return [_GLUED_CODE.sub(r"\1", p.strip()) for p in parts if p.strip()]
 
 
 def _read_paragraph(
@@ -288,9 +290,19 @@ def _is_title_line(title_parts: list[str], text: str) -> bool:
     """Say whether a line still belongs to a title broken over lines."""
     if not title_parts:
         return True
-    if len(title_parts) >= 3 or text.endswith(".") or len(text) > 120:
+    if len(title_parts) >= 6 or text.endswith(".") or len(text) > 120:
         return False
-    return not title_parts[-1].endswith(".")
+    if not any(c.isalnum() for c in text):
+        return False
+    previous = title_parts[-1]
+    if previous.endswith("."):
+        return False
+    if not text[:1].isupper():
+        # "…likalydande kapitel" + "3 i reglementena …": a wrapped line.
+        return True
+    # A capital goes on a title only early, and not after a closed one
+    # ("… Jenny Perez Grannas (V)" + "Länsstyrelsen har …" is the body).
+    return len(title_parts) < 3 and not previous.endswith(")")
 
 
 # A subtitle on a line of its own names the kind of case: "Svar på remiss

@@ -225,7 +225,10 @@ def _running_lines(
 
 
 # The start of a list item: "1.", "2)", "- ", "• ", "a)".
-_LIST_ITEM = re.compile(r"^(?:[-–•*]\s|\d{1,2}[.)]\s|[a-z]\)\s|[-–]\s*\d{1,2}\)\s)")
+# An "att-sats": "Att godkänna …" opens an item of the decision's list.
+_LIST_ITEM = re.compile(
+    r"^(?:[-–•*]\s|\d{1,2}[.)]\s|[a-z]\)\s|[-–]\s*\d{1,2}\)\s|Att\s)"
+)
 _SENTENCE_END = re.compile(r"[.!?:;\"”»]$")
 # A word broken over a line end: "kommunfull-" + "mäktige".
 _HYPHENATED = re.compile(r"[a-zåäöé]-$")
@@ -251,8 +254,9 @@ def _continues(previous: str, line: str, *, blank: bool) -> bool:
     if is_list_item(line) or is_table_row(line) or is_table_row(previous):
         return False
     if previous.endswith(":"):
-        # A lead-in goes on into what it introduces unless that is a list.
-        return True
+        # A lead-in goes on into the sentence it opens, not into a list or
+        # a list's label ("Ledamöter", "Anna Berg (S)").
+        return len(line.split()) >= 4 or line.endswith(".")
     if not _SENTENCE_END.search(previous):
         return not (blank and line[:1].isupper())
     # "... enligt 4 kap." followed by a lower-case word is still one sentence.
