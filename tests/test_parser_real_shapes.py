@@ -430,3 +430,36 @@ Länsstyrelsens beslut antecknas.
         "med anledning av ändringar i kommunallagen"
     )
     assert second.title.endswith("i stället för Jenny Perez Grannas (V)")
+
+
+def test_board_and_date_from_a_page_header_left_in_an_extract():
+    text = """\
+§ 277 Ärendenummer SLK-2026-00212
+Budget för Mölndals Stad
+Beslut
+Kommunfullmäktige antar budgeten.
+
+12 (100)
+
+Kommunfullmäktige
+
+Protokoll nr 7
+Sammanträdesdatum: 2026-09-03
+
+Reservation
+Ledamöterna från SD reserverar sig mot beslutet.
+"""
+    protocol = parse_protocol(text, source="x.txt")
+    assert protocol.namnd == "Kommunfullmäktige"
+    assert protocol.meeting_date.isoformat() == "2026-09-03"
+    assert protocol.kommun_mentioned == "Mölndals stad"
+
+
+def test_the_board_that_opens_the_decision():
+    text = """\
+§ 229 Diarienummer 00191/2024
+Delårsrapport 2024
+Beslut
+Kommunstyrelsen godkänner delårsrapporten för 2024.
+"""
+    assert parse_protocol(text, source="x.txt").namnd == "Kommunstyrelsen"

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 
 from .contents import read_contents
-from .header import BOARD_NAME, board_base_name, read_front_matter
+from .header import (
+    BOARD_NAME,
+    board_base_name,
+    find_board,
+    parse_date,
+    read_front_matter,
+)
 from .model import ParsedParagraph, ParsedProtocol, ParseError
 from .outline import Start, find_starts, listed_only
 from .sections import BOARD_DECISION, heading_kind, read_sections, split_heading
@@ -69,8 +75,14 @@ _BOARD_WORD = r"(?:nämnd|styrelse|fullmäktige|utskott)"
 _BOARD_DECIDES = re.compile(
     rf"(?<![\w-])({BOARD_NAME}) (?:beslutar|beslöt|beslutade)\b"
 )
+_BOARD_OPENS = re.compile(rf"^({BOARD_NAME}) [a-zåäö]+r\b")
+_DATE_LABEL = re.compile(
+    r"^(?:sammanträdesdatum|sammanträdesdag|mötesdatum)\s*:?\s*\d{4}-\d{2}-\d{2}",
+    re.IGNORECASE,
+)
+_PROTOCOL_LABEL = re.compile(r"^(?:sammanträdes)?protokoll\b", re.IGNORECASE)
 _MUNICIPALITY_MENTION = re.compile(
-    r"\b([A-ZÅÄÖ][a-zåäö]+s stad|[A-ZÅÄÖ][a-zåäö]+ kommun)s?\b"
+    r"\b([A-ZÅÄÖ][a-zåäö]+s [Ss]tad|[A-ZÅÄÖ][a-zåäö]+ [Kk]ommun)s?\b"
 )
 
 
@@ -128,10 +140,14 @@ def parse_protocol(text: str, *, source: str) -> ParsedProtocol:
             _make_confidential(paragraph)
         protocol.paragraphs.append(paragraph)
     _add_listed_only(protocol, starts, contents, lines)
+    if protocol.namnd is None or protocol.meeting_date is None:
+        _header_leftovers(protocol, lines)
     if protocol.namnd is None:
         protocol.namnd = _board_from_paragraphs(protocol.paragraphs)
     if protocol.kommun is None:
-        named = {m[1] for m in _MUNICIPALITY_MENTION.finditer(text)}
+        named = {
+            m[1][:1] + m[1][1:].lower() for m in _MUNICIPALITY_MENTION.finditer(text)
+        }
         if len(named) == 1:
             protocol.kommun_mentioned = named.pop()
     _drop_own_stage(protocol)
@@ -345,7 +361,34 @@ def _board_from_paragraphs(paragraphs: list[ParsedParagraph]) -> str | None:
             match = _BOARD_DECIDES.search(section.text)
             if match:
                 return board_base_name(match[1])
+            # "Kommunfullmäktige avslår motionen.": the decision opens with
+            # who decides, unless it is a proposal to another body.
+            match = _BOARD_OPENS.match(section.text)
+            if match and "förslag" not in section.heading.lower():
+                return board_base_name(match[1])
     return None
+
+
+def _header_leftovers(protocol: ParsedProtocol, lines: list[Line]) -> None:
+    """Read board and date from a page header left inside the text.
+
+    Text cut out of a whole protocol keeps, mid-paragraph, what stood at a
+    page's top: "Kommunfullmäktige / Protokoll nr 7 / Sammanträdesdatum:
+    2026-09-03". The labels are never prose, so they are safe to read.
+    """
+    for index, line in enumerate(lines):
+        if protocol.meeting_date is None and _DATE_LABEL.match(line.text):
+            protocol.meeting_date = parse_date(line.text)
+        if protocol.namnd is None and _PROTOCOL_LABEL.match(line.text):
+            for before in reversed(lines[max(0, index - 2) : index]):
+                board = find_board(before.text)
+                if (
+                    board
+                    and len(before.text) < 60
+                    and board_base_name(before.text).startswith(board)
+                ):
+                    protocol.namnd = board
+                    break
 
 
 def _drop_own_stage(protocol: ParsedProtocol) -> None:
