@@ -45,6 +45,9 @@ _BREAKS = re.compile(r"\*\*|__|<br\s*/?>|</?p>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-z][^>]{0,40}>", re.IGNORECASE)
 # "(S)Anna Berg": a party glued to the next name.
 _GLUED_PARTY = re.compile(r"\)(?=[A-ZÅÄÖ][a-zåäö])")
+# "$ 80", "$$ 48-56", "9 $ samt": OCR reads "§" as "$"; Swedish minutes print
+# no dollar sign beside a number.
+_OCR_SECTION = re.compile(r"\${1,2}(?=\s*\d)|(?<=\d )\${1,2}(?!\w)")
 # "P R O T O K O L L": letter-spaced headings.
 _LETTER_SPACED = re.compile(r"^(?:[A-ZÅÄÖ] ){3,}[A-ZÅÄÖ]$")
 
@@ -144,6 +147,8 @@ def _clean_piece(piece: str, *, keep_spacing: bool = False) -> str:
         piece = _SPACES.sub(" ", piece)
     if "\t" in piece:
         piece = _TABS.sub("   ", piece)
+    if "$" in piece:
+        piece = _OCR_SECTION.sub(lambda signs: "§" * len(signs[0]), piece)
     if keep_spacing:
         piece = piece.rstrip()
     else:
