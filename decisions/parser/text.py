@@ -57,12 +57,22 @@ _FURNITURE = re.compile(
     r"""^(?:(?>
         justerandes\s+sign(?:atur)?\.?:?(?:\s+[A-ZÅÄÖ]{1,3}\b){0,6}
       | utdragsbestyrkande
+      | (?:det\s+här|detta)\s+dokument(?:et)?\s+är\s+(?:digitalt|elektroniskt)
+        \s+signerat
+      | transaktionsidentitet\s*:?(?:\s*[0-9A-Z]{16,})?
       | utskrifts?datum\s*:?\s*\d{4}-\d{2}-\d{2}
       | (?:sida|blad)\s+\d+\s*(?:\(\s*\d+\s*\)|av\s+\d+)?
       | \d+\s*\(\s*\d+\s*\)
       | [_.\-–]{3,}
     )\s*)+$""",
     re.IGNORECASE | re.VERBOSE,
+)
+# The page a signing service adds after the minutes: who signed when, the
+# service's name, the organisation's address. Its names are no attendance.
+_SIGNATURE_PAGE = re.compile(
+    r"^(?:undertecknat\s+av\s+följande|dokumentet\s+är\s+signerat\s+av"
+    r"|verifikat$|signeringsbevis|signaturer\s+och\s+verifiering)",
+    re.IGNORECASE,
 )
 _PAGE_MARKER = re.compile(r"<!--\s*(?:sida|page|sidan)\s*\d+\s*-->", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.{0,200}?-->")
@@ -108,6 +118,12 @@ def clean_text(text: str) -> Cleaned:
                 if piece and not _FURNITURE.match(piece):
                     pages[-1].append(Line(number, piece, len(pages), raw_piece))
     cleaned = Cleaned(lines=[])
+    for page in pages:
+        if any(_SIGNATURE_PAGE.match(line.text) for line in page[:3]):
+            cleaned.notes.append(
+                (page[0].number, "underskriftssidan (digital signering) hoppas över")
+            )
+            page.clear()
     running = _running_lines(pages)
     previous: list[str] | None = None
     for page in pages:
