@@ -149,11 +149,34 @@ _BODY_END = re.compile(
     re.IGNORECASE,
 )
 _BODY_START = re.compile(
-    r"^(?:(?:nämnden|styrelsen|utskottet|beredningen|direktionen|delegationen)\s+för"
-    r"|forum)\s+\S",
+    r"^(?:(?:[A-ZÅÄÖ][a-zåäö]+\s+)?(?:nämnd|nämnden|styrelsen|utskottet|beredningen"
+    r"|direktionen|delegationen)\s+för|forum)\s+\S",
     re.IGNORECASE,
 )
-_CONNECTORS = {"och", "&", "samt", "för", "i", "med", "-", "–", "de", "det", "den"}
+_CONNECTORS = {"och", "&", "samt", "-", "–"}
+# What a board does in a sentence that opens with its name: "Nämnden för
+# Teknik antar taxan" is no title.
+_VERBS_OF_BOARDS = {
+    "antar",
+    "avslår",
+    "beslutar",
+    "beslöt",
+    "beviljar",
+    "bifaller",
+    "fastställer",
+    "föreslår",
+    "förklarar",
+    "ger",
+    "godkänner",
+    "har",
+    "noterar",
+    "ska",
+    "tillstyrker",
+    "uppdrar",
+    "yttrar",
+    "är",
+    "överlämnar",
+}
 _POSTED = re.compile(
     r"\b(?:anslogs|anslaget\s+(?:uppsatt|sattes\s+upp)|tillkännagivits\s+genom\s+anslag)"
     r"[^.]*?(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s+[a-zåäö]+\s+\d{4})",
@@ -273,17 +296,18 @@ def board_line(text: str) -> str | None:
     if any(c.isdigit() for c in text) or re.search(r"[.:;!?()§/]", text):
         return None
     if _BODY_START.match(text):
+        if any(word.lower() in _VERBS_OF_BOARDS for word in words):
+            return None
         return text[:1].upper() + text[1:]
     if not _BODY_END.search(words[-1]) or not words[0][:1].isupper():
         return None
     for index, word in enumerate(words[:-1]):
-        follows = words[index + 1]
         if not (
             word[:1].isupper()
             or word in _CONNECTORS
             or _BODY_END.search(word.removesuffix("s"))
             # "De förtroendevalda revisorerna".
-            or (word.endswith("a") and follows is words[-1])
+            or (word.endswith("a") and index == len(words) - 2)
         ):
             return None
     return text
