@@ -694,14 +694,20 @@ def _column_heading(text: str) -> tuple[list[str], str] | None:
         return None
     if _ROW_LABEL.fullmatch(labels[0]):
         labels = labels[1:]
-    if rest and len(labels) > 1:
+    # A first row on the heading's line can only be told apart in one column;
+    # three columns are left to the labels' own reading.
+    if (rest and len(labels) > 1) or len(labels) > 2:
         return None
     return [_label_kind(label) for label in labels], rest
 
 
 def _ends_table(text: str) -> bool:
+    """A label at the start of a line, or one inside it ("Anna Berg (S)
+    Ersättare Per Ek (S)"), ends a table."""
     match = _LABEL.match(text)
-    return bool(match and text[:1].isupper() and _is_label(match))
+    return bool(match and text[:1].isupper() and _is_label(match)) or bool(
+        _INNER_LABEL.search(text)
+    )
 
 
 def _tables(lines: list[Line]) -> tuple[list[Line], list[_Block]]:
