@@ -513,7 +513,7 @@ class ArendeAdmin(SharedBetweenBoards, KeepsReservationSummary, admin.ModelAdmin
 
 class ReservationInline(admin.StackedInline):
     model = Reservation
-    fields = ["kind", "position", "text", "points", "attachment"]
+    fields = ["kind", "position", "text", "points", "attachment", "parties"]
     extra = 0
     show_change_link = True
 

@@ -946,12 +946,16 @@ class Paragraf(GuardsPersonalData, models.Model):
     def sync_reservation_summary(self) -> None:
         """Recompute has_reservation and reserving_parties from the rows."""
         dissents = self.reservations.filter(kind=ReservationKind.RESERVATION)
-        parties = dissents.filter(members__party__gt="").values_list(
-            "members__party", flat=True
+        parties = set(
+            dissents.filter(members__party__gt="").values_list(
+                "members__party", flat=True
+            )
         )
+        for groups in dissents.values_list("parties", flat=True):
+            parties.update(groups)
         Paragraf.objects.filter(pk=self.pk).update(
             has_reservation=dissents.exists(),
-            reserving_parties=sorted({p for p in parties if p}),
+            reserving_parties=sorted(p for p in parties if p),
         )
 
     def get_referral_url(self) -> str:
@@ -1011,6 +1015,9 @@ class Reservation(GuardsPersonalData, models.Model):
     points = ArrayField(models.PositiveSmallIntegerField(), null=True, blank=True)
     # A written reservation given as an attachment: "bilaga 2".
     attachment = models.CharField(max_length=50, blank=True)
+    # Parties that stood behind it as groups ("Sverigedemokraterna reserverar
+    # sig"), beside the named members' own parties.
+    parties = ArrayField(models.CharField(max_length=10), default=list, blank=True)
     members = models.ManyToManyField(
         Member, through="ReservationMember", related_name="reservations"
     )

@@ -488,6 +488,7 @@ class _ProtocolWriter:
             row.has_reservation = bool(parsed.reservations)
             row.reserving_parties = sorted(
                 {m.party for r in parsed.reservations for m in r.members if m.party}
+                | {party for r in parsed.reservations for party in r.parties}
             )
             row.meeting_date = meeting.date
             row.reservation_text = "\n\n".join(
@@ -597,6 +598,7 @@ class _ProtocolWriter:
                         text=statement.text,
                         points=statement.points,
                         attachment=statement.attachment or "",
+                        parties=list(statement.parties),
                     )
                     statements.append((reservation, statement.members))
         Reservation.objects.bulk_create([r for r, _ in statements])

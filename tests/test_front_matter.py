@@ -16,7 +16,7 @@ from decisions.parser import parse_protocol
 from decisions.parser.header import board_line, municipality, parse_attendees
 from decisions.parser.model import ParsedAttendee, ParsedProtocol
 from decisions.parser.score import score
-from decisions.parser.text import clean_lines, clean_text
+from decisions.parser.text import clean_text
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 FRONT_FIELDS = ("namnd", "organisation", "meeting_date")
@@ -43,33 +43,6 @@ def pages(*pages: str) -> str:
 
 
 # Text cleaning --------------------------------------------------------------
-
-
-def test_ocr_dollar_signs_are_read_as_paragraph_signs():
-    lines = clean_lines(
-        "$ 80 Dnr KFT-2024-00221\n"
-        "Jenny Thorbjörnsson (KD) $$ 48-56, 59-62\n"
-        "Bibliotekslagen (2013:801) 9 $ samt Kommunallagen 2 kap. 5 - 6 $$ -\n"
-    )
-    assert [line.text for line in lines] == [
-        "§ 80 Dnr KFT-2024-00221",
-        "Jenny Thorbjörnsson (KD) §§ 48-56, 59-62",
-        "Bibliotekslagen (2013:801) 9 § samt Kommunallagen 2 kap. 5 - 6 §§ -",
-    ]
-
-
-def test_digital_signature_lines_are_page_furniture():
-    lines = clean_lines(
-        "Beslutet skickas till\n"
-        "Nämnden för Vård & Omsorg\n"
-        "Det här dokumentet är digitalt signerat\n"
-        "Transaktionsidentitet: 2CB9CDA63B95923FF7BDA0BB915D756CFB45DD9262\n"
-        "Transaktionsidentitet:\n"
-    )
-    assert [line.text for line in lines] == [
-        "Beslutet skickas till",
-        "Nämnden för Vård & Omsorg",
-    ]
 
 
 def test_a_signing_services_page_is_left_out_with_a_note():

@@ -386,3 +386,20 @@ class IdentityNumberTests(TestCase):
         self.assertEqual(code, 0, err)
         self.assertIn("811218-9876", Paragraf.objects.get().text)
         self.assertIn("kultur.txt: 1 identity numbers kept", logged.output[0])
+
+
+class GroupReservationTests(TestCase):
+    def test_a_party_reserving_as_a_group_is_among_the_reserving_parties(self):
+        text = (
+            "Kulturnämnden\nProtokoll 2024-05-02\n\n§ 4 Dnr KN 2024/3\nBiblioteksplan\n"
+            "Beslut\nKulturnämnden antar planen.\nReservation\n"
+            "Sverigedemokraterna reserverar sig mot beslutet.\n"
+        )
+        services.protocol_ingest(
+            source_name="kn.txt", data=text.encode(), kommun="Östra kommun"
+        )
+        reservation = Reservation.objects.get(paragraf__number="4")
+        self.assertEqual(reservation.parties, ["SD"])
+        reservation.paragraf.sync_reservation_summary()
+        reservation.paragraf.refresh_from_db()
+        self.assertEqual(reservation.paragraf.reserving_parties, ["SD"])

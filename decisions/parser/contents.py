@@ -137,12 +137,35 @@ def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
     decisions = [s for s in own if s.kind == "decision"] or [
         s for s in sections if s.kind == "decision"
     ]
+    if not decisions:
+        # An utskott's or officials' draft headed only "Förslag till beslut":
+        # with no decision heading, that proposal is what the item decides.
+        decisions = [
+            s
+            for s in own
+            if s.kind == "proposals" and s.heading.casefold() == "förslag till beslut"
+        ][:1]
+    if not decisions:
+        # "Kommunstyrelsen beslutar / att …" with no heading before it.
+        decisions = [s for s in own if not s.heading and _DECIDES_TEXT.match(s.text)][
+            :1
+        ]
+        for section in decisions:
+            section.kind = "decision"
     if not decisions and len(sections) == 1 and not sections[0].heading:
         # A short item with no headings at all: its text is the decision.
         sections[0].kind = "decision"
         decisions = sections
     paragraph.decision = "\n\n".join(s.text for s in decisions if s.text)
-    if not paragraph.decision:
+    if paragraph.decision and _is_stub(paragraph.decision):
+        # "Omedelbar justering. Se separat protokoll.", "Ärendet utgår": the
+        # item is decided elsewhere or not at all; its text stays in full text.
+        protocol.warn(
+            paragraph.line,
+            f"§ {paragraph.number}: beslutet står inte här ({paragraph.decision[:60]})",
+        )
+        paragraph.decision = ""
+    elif not paragraph.decision:
         protocol.warn(paragraph.line, f"§ {paragraph.number}: inget beslut hittades")
     for section in sections:
         if section.kind == "other" and not section.heading and section.text:
@@ -173,8 +196,41 @@ def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
             paragraph.jav.append(_statement(section))
         elif section.kind == "recipients":
             paragraph.recipients.extend(_recipients(section.text))
+    if not any(s.kind == "reservation" for s in own):
+        # "Mot beslutet reserverar sig Anna Berg (M)." in the procedure or
+        # after the decision, without a heading of its own.
+        for section in _reservations_in_text(own):
+            paragraph.reservations.extend(
+                _read_reservations(protocol, paragraph, section)
+            )
     if not paragraph.jav:
         paragraph.jav.extend(_jav_in_text(own))
+
+
+_DECIDES_TEXT = re.compile(
+    r"^(?:[A-ZÅÄÖ][\w&-]*\s){0,5}?[\w&-]*(?:nämnd|styrelse|fullmäktige|utskott|revision)"
+    r"\w*\s+(?:beslutar|beslöt|beslutade|föreslår)\b"
+)
+# Sentences that say the item is not decided in this text.
+_STUB = re.compile(
+    r"^(?:(?:paragrafen|ärendet|beslutet)\s+(?:är\s+|har\s+|blir\s+)?"
+    r"(?:omedelbart|direkt)\s*justera[dts]?\b"
+    r"|(?:paragrafen|ärendet|beslutet)\s+(?:justeras|protokollförs|redovisas)\s+"
+    r"(?:omedelbart\s+)?(?:i|på)\s+(?:ett\s+)?(?:separat|särskilt|eget)\s+protokoll"
+    r"|omedelbar\s+justering\b|se\s+(?:separat|särskilt)\s+protokoll"
+    r"|(?:ärendet|punkten|paragrafen)\s+(?:utgår|lyfts\s+ur|dras\s+tillbaka)\b"
+    # A secret item's note: "Ärendet hålls tillgängligt hos förvaltningen med
+    # de begränsningar som följer av offentlighets- och sekretesslagen."
+    r"|(?:ärendet|handlingarna?)\s+(?:hålls|finns)\s+tillgänglig[at]?\b)",
+    re.IGNORECASE,
+)
+
+
+def _is_stub(text: str) -> bool:
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    return len(sentences) <= 4 and all(
+        _STUB.match(sentence.strip(" -–•,")) for sentence in sentences
+    )
 
 
 def _vote_texts(sections: list[ParsedSection]) -> list[str]:
@@ -232,6 +288,29 @@ def _jav_in_text(sections: list[ParsedSection]) -> list[ParsedStatement]:
     return found
 
 
+_RESERVES = re.compile(
+    r"\breserverar\s+sig\b|\breservation\s+(?:anfördes|anmäldes|lämnades)\b"
+    r"|\blämnar\s+(?:en\s+)?(?:skriftlig\s+)?reservation\b",
+    re.IGNORECASE,
+)
+
+
+def _reservations_in_text(sections: list[ParsedSection]) -> list[ParsedSection]:
+    """Sentences that reserve, from sections not headed as reservations."""
+    found = []
+    for section in sections:
+        if section.kind not in ("procedure", "decision", "other", "vote"):
+            continue
+        if "reserv" not in section.text.lower():
+            continue
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])|\n+", section.text):
+            if _RESERVES.search(sentence):
+                found.append(
+                    ParsedSection("reservation", "", sentence.strip(), section.line)
+                )
+    return found
+
+
 def _recipients(text: str) -> list[str]:
     """One recipient a line, as printed ("Sökanden, med delgivningskvitto")."""
     lines = (line.strip(" -–•.") for line in text.splitlines())
@@ -252,6 +331,12 @@ def read_vote(text: str) -> ParsedVote:
         header = _table_columns(raw)
         if header:
             columns = header
+            continue
+        if columns and _TOTALS_ROW.match(line):
+            # The table's last row: its sums under Ja, Nej (and Avstår).
+            order = sorted(columns, key=columns.__getitem__)
+            for choice, value in zip(order, line.split(), strict=False):
+                vote.counts.setdefault(choice, int(value))
             continue
         if columns and _TABLE_MARK.search(raw):
             choice = _column_choice(raw, columns)
@@ -294,6 +379,9 @@ def read_vote(text: str) -> ParsedVote:
 
 # A row of a vote table: "Lena Grahn (S)      X" under "Ledamot  Ja  Nej  Avstår".
 _TABLE_MARK = re.compile(r"(?<=\S)\s{2,}[Xx✓](?:\s|$)|(?<=\))\s+[Xx✓](?:\s|$)")
+
+
+_TOTALS_ROW = re.compile(r"^\d{1,3}(?:\s+\d{1,3}){1,3}$")
 
 
 def _table_columns(raw: str) -> dict[str, int] | None:
@@ -353,7 +441,8 @@ def _read_reservations(
         if not members:
             after = _RESERVING_AFTER.search(chunk)
             members = parse_members(after["who"]) if after else []
-        if not members:
+        parties = [] if members else _group_parties(who or chunk)
+        if not members and not parties:
             protocol.warn(
                 section.line,
                 f"§ {paragraph.number}: reservation utan namngivna ledamöter",
@@ -377,9 +466,45 @@ def _read_reservations(
                 line=section.line,
                 points=_points(chunk),
                 attachment=_attachment(chunk),
+                parties=parties,
             )
         )
     return statements
+
+
+# Parties reserving as groups: "Sverigedemokraterna reserverar sig",
+# "SD-gruppen", "(M)-gruppen".
+_PARTY_NAMES = {
+    "socialdemokraterna": "S",
+    "moderaterna": "M",
+    "liberalerna": "L",
+    "folkpartiet": "FP",
+    "centerpartiet": "C",
+    "kristdemokraterna": "KD",
+    "vänsterpartiet": "V",
+    "miljöpartiet": "MP",
+    "sverigedemokraterna": "SD",
+}
+_PARTY_GROUP = re.compile(
+    r"\b(?:(?P<name>" + "|".join(_PARTY_NAMES) + r")s?\b"
+    r"|\(?(?P<code>[A-ZÅÄÖ]{1,4})\)?-gruppen\b)",
+    re.IGNORECASE,
+)
+
+
+def _group_parties(text: str) -> list[str]:
+    """The parties a reservation's opening words name as groups."""
+    opening = re.split(r"\breserver", text, maxsplit=1)[0][:200]
+    parties: list[str] = []
+    for match in _PARTY_GROUP.finditer(opening):
+        code = (
+            _PARTY_NAMES[match["name"].lower()]
+            if match["name"]
+            else match["code"].upper()
+        )
+        if code not in parties:
+            parties.append(code)
+    return parties
 
 
 def _points(text: str) -> list[int] | None:

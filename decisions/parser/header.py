@@ -335,6 +335,7 @@ def read_front_matter(
     running: list[str],
 ) -> None:
     """Fill the protocol's header fields from the lines around its paragraphs."""
+    header, trailer = _ocr_sections(header), _ocr_sections(trailer)
     front = _front_page(header)
     rows, tables = _tables(front)
     blocks = sorted(
@@ -381,9 +382,31 @@ def read_front_matter(
                 protocol.kommun = municipality(match[1])
         if protocol.namnd is None:
             protocol.namnd = find_board(text)
-        if protocol.meeting_date is None and re.search("protokoll", text, re.I):
+        if protocol.meeting_date is None and re.search(
+            r"protokoll|^(?:datum:?\s*)?\d{4}-\d{2}-\d{2}$", text, re.I
+        ):
+            # The running header's date, alone or labelled, is the meeting's.
             protocol.meeting_date = parse_date(text)
     _dedupe_attendance(protocol)
+
+
+# "$ 80", "$$ 48-56": OCR reads "§" as "$"; minutes print no dollar sign
+# beside a number.
+_OCR_SECTION = re.compile(r"\${1,2}(?=\s?\d)")
+
+
+def _ocr_sections(lines: list[Line]) -> list[Line]:
+    return [
+        Line(
+            line.number,
+            _OCR_SECTION.sub(lambda signs: "§" * len(signs[0]), line.text),
+            line.page,
+            line.raw,
+        )
+        if "$" in line.text
+        else line
+        for line in lines
+    ]
 
 
 def _shape(text: str) -> str:

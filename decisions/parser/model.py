@@ -144,6 +144,7 @@ def _reservations(statements: list[ParsedStatement]) -> list[dict]:
             "text": s.text,
             "points": s.points,
             "attachment": s.attachment,
+            "parties": list(s.parties),
         }
         for s in statements
     ]

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import bisect
 import re
-from dataclasses import dataclass
 
 from .contents import read_contents
 from .header import BOARD_NAME, board_base_name, read_front_matter
 from .model import ParsedParagraph, ParsedProtocol, ParseError
+from .outline import Start, find_starts, listed_only
 from .sections import BOARD_DECISION, heading_kind, read_sections, split_heading
 from .text import Line, clean_text
 
-# "§ 7", "§7", "§§ 14-16", "KS § 12", "§ 41/21", with the title or dnr after.
-_PARAGRAPH = re.compile(
-    r"^(?:(?P<prefix>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,4})\s+)?§§?\s*(?P<start>\d{1,4})"
-    r"(?:\s*/\s*\d{2,4})?(?:\s*[-–]\s*(?P<end>\d{1,4})(?:\s*/\s*\d{2,4})?)?"
-    r"(?P<rest>(?:[\s.:]+.*)?)$"
-)
-# A table of contents line: "§ 41 Budget 2021 ........ 5".
-_TOC_LEADER = re.compile(r"(?:\.{3,}|…+|\s\.\s\.\s\.)\s*\d*$")
 _DNR_LABEL = r"(?:dnr|diarienummer|ärendenummer|ärendenr|ärende\s+nr)\b\.?\s*:?"
 _DNR_LINE = re.compile(rf"^{_DNR_LABEL}\s*(?P<value>\S.*)$", re.IGNORECASE)
 # "Budget 2021 Dnr KS 2020/12": a dnr after the title on the same line.
@@ -33,12 +24,26 @@ _BARE_DNR = re.compile(
     r"^(?:[A-ZÅÄÖ][A-Za-zÅÄÖ]{0,5}[ ./-]?)?\d[\dA-Z ./:-]{1,24}$"
     r"|^[A-ZÅÄÖ]{2,5}\d{4,}$"
 )
+# "0123/19 Yttrande över …", "KS 2019/88 Budget": a case number opening the
+# heading's rest, before a capitalised title.
+_LEADING_DNR = re.compile(
+    r"^(?P<dnr>(?:[A-ZÅÄÖ]{1,5}[ -]?)?\d{1,6}[-/.:]\d{2,6}(?:[-/.:]\d{1,6})*)"
+    r"\s+(?=[A-ZÅÄÖ])"
+)
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# "Kommunstyrelsen beslutar", "Nämnden föreslår kommunfullmäktige": the
+# decision begins; the title has ended.
+_DECIDES = re.compile(
+    r"^(?:[A-ZÅÄÖ][\w&-]*\s){0,4}?[\w&-]*(?:nämnd|styrelse|fullmäktige|utskott|revision)"
+    r"\w*\s+(?:beslutar|beslöt|beslutade|föreslår)\b"
+)
 # The posting block closes the minutes: nothing after it belongs to a paragraph.
 _TRAILER = re.compile(
     r"^(anslag\s*/\s*bevis|anslagsbevis|bevis\s+om\s+anslag|justeringsbevis"
     r"|tillkännagivande\s+av\s+justering|underskrifter\b|vid\s+protokollet"
     r"|rätt\s+utdraget\s+intygar|utdragsbestyrkande\s+\S|justerat\s+\d"
     r"|justeringsdatum|anslaget\s+(?:uppsatt|sätts)|justeringen\s+har\s+tillkännagivits"
+    r"|undertecknat\s+av\s+följande|dokumentet\s+är\s+signerat\s+av|verifikat\b"
     r"|protokollet\s+(?:är\s+justerat|justerades)|postadress)",
     re.IGNORECASE,
 )
@@ -67,17 +72,6 @@ _MUNICIPALITY_MENTION = re.compile(
 )
 
 
-@dataclass
-class _Start:
-    """A line that opens a paragraph."""
-
-    index: int
-    first: int
-    last: int
-    number: str
-    rest: str
-
-
 def parse_protocol(text: str, *, source: str) -> ParsedProtocol:
     """Read one protocol (a whole meeting or an extract) into plain data.
 
@@ -85,13 +79,14 @@ def parse_protocol(text: str, *, source: str) -> ParsedProtocol:
     anything odd but readable becomes a warning with its line number.
     """
     protocol = ParsedProtocol(source=source)
-    cleaned = clean_text(text)
+    # A heading that opens every page (one paragraph a page) is content.
+    cleaned = clean_text(text, content=lambda line: heading_kind(line) is not None)
     lines = cleaned.lines
     for line, note in cleaned.notes:
         protocol.warn(line, note)
     if not lines:
         raise ParseError("filen innehåller ingen text")
-    starts = _paragraph_starts(protocol, lines)
+    starts, contents = find_starts(protocol, lines)
     if not starts:
         raise ParseError("ingen paragraf hittades (inget '§ N' i början av en rad)")
     end = next(
@@ -130,6 +125,7 @@ def parse_protocol(text: str, *, source: str) -> ParsedProtocol:
         if start.index > secret_from and not paragraph.confidential:
             _make_confidential(paragraph)
         protocol.paragraphs.append(paragraph)
+    _add_listed_only(protocol, starts, contents, lines)
     if protocol.namnd is None:
         protocol.namnd = _board_from_paragraphs(protocol.paragraphs)
     if protocol.kommun is None:
@@ -138,79 +134,6 @@ def parse_protocol(text: str, *, source: str) -> ParsedProtocol:
             protocol.kommun_mentioned = named.pop()
     _drop_own_stage(protocol)
     return protocol
-
-
-def _paragraph_starts(protocol: ParsedProtocol, lines: list[Line]) -> list[_Start]:
-    """Find the lines that open paragraphs, leaving out look-alikes.
-
-    A table of contents, an agenda or a reference in running text ("KS § 187,
-    2016-12-06") also puts "§" at a line's start. What remains is the longest run
-    of increasing numbers, preferring lines that have a body of their own.
-    """
-    candidates = []
-    for index, line in enumerate(lines):
-        match = _PARAGRAPH.match(line.text)
-        if not match:
-            continue
-        rest = match["rest"].strip(" .:")
-        if rest[:1] in (",", ";", ")") or rest[:1].islower():
-            continue
-        if _TOC_LEADER.search(line.text):
-            continue
-        first = int(match["start"])
-        last = int(match["end"] or first)
-        if last < first:
-            continue
-        number = str(first) if last == first else f"{first}-{last}"
-        candidates.append(_Start(index, first, last, number, rest))
-    # Agenda or contents lines without leaders: no body, and the number recurs.
-    later_numbers: dict[str, int] = {}
-    for position, candidate in enumerate(candidates):
-        later_numbers[candidate.number] = position
-    kept = []
-    for position, candidate in enumerate(candidates):
-        following = (
-            candidates[position + 1].index if position + 1 < len(candidates) else None
-        )
-        empty = following is not None and following == candidate.index + 1
-        if empty and later_numbers[candidate.number] > position:
-            continue
-        kept.append(candidate)
-    chain = _longest_increasing(kept)
-    chosen = {candidate.index for candidate in chain}
-    for candidate in kept:
-        if candidate.index not in chosen:
-            protocol.warn(
-                lines[candidate.index].number,
-                f"'§ {candidate.number}' bryter paragrafernas ordning och läses som "
-                "text i paragrafen före",
-            )
-    return chain
-
-
-def _longest_increasing(candidates: list[_Start]) -> list[_Start]:
-    """Keep the longest run of paragraphs whose numbers rise, in O(n log n).
-
-    `ends[k]` is the smallest last number that a rising run of k + 1 paragraphs
-    can end with; a group "§§ 14-16" ends at 16, so the next must be above it.
-    """
-    ends: list[int] = []
-    tails: list[int] = []  # index into candidates of the run ending at ends[k]
-    previous = [-1] * len(candidates)
-    for i, candidate in enumerate(candidates):
-        k = bisect.bisect_left(ends, candidate.first)
-        previous[i] = tails[k - 1] if k else -1
-        if k == len(ends):
-            ends.append(candidate.last)
-            tails.append(i)
-        elif candidate.last < ends[k]:
-            ends[k], tails[k] = candidate.last, i
-    chain = []
-    i = tails[-1] if tails else -1
-    while i != -1:
-        chain.append(candidates[i])
-        i = previous[i]
-    return chain[::-1]
 
 
 def _dnr_values(text: str) -> list[str]:
@@ -225,15 +148,22 @@ def _split_dnrs(value: str) -> list[str]:
 
 
 def _read_paragraph(
-    protocol: ParsedProtocol, start: _Start, first: Line, body: list[Line]
+    protocol: ParsedProtocol, start: Start, first: Line, body: list[Line]
 ) -> ParsedParagraph:
     paragraph = ParsedParagraph(number=start.number, title="", line=first.number)
     title_parts: list[str] = []
     rest = start.rest
+    leading = _LEADING_DNR.match(rest)
+    if leading and not _ISO_DAY.match(leading["dnr"]):
+        # "§ 5 0123/19 Yttrande över …": an unlabelled case number first.
+        paragraph.dnrs.append(leading["dnr"])
+        rest = rest[leading.end() :].strip()
     if rest:
         dnrs = _dnr_values(rest)
         if dnrs:
             paragraph.dnrs.extend(dnrs)
+        elif not title_parts and not paragraph.dnrs and _BARE_DNR.match(rest):
+            paragraph.dnrs.append(rest)
         else:
             after = _DNR_AFTER.search(rest)
             if after:
@@ -242,6 +172,7 @@ def _read_paragraph(
             title_parts.append(rest)
     body_start = 0
     title_done = False
+    spaced = _blank_after_every_line(body)
     for index, line in enumerate(body):
         dnrs = _dnr_values(line.text)
         if dnrs:
@@ -254,8 +185,11 @@ def _read_paragraph(
             body_start = index + 1
             title_done = True
             continue
+        previous = body[index - 1] if index else first
         if (
             title_done
+            or (title_parts and not spaced and _blank_between(previous, line))
+            or (title_parts and _DECIDES.match(line.text))
             or heading_kind(line.text)
             or split_heading(line.text)
             or _CONFIDENTIAL.match(line.text)
@@ -273,11 +207,18 @@ def _read_paragraph(
             title = head
             body = [Line(first.number, spill[0], first.page), *body]
         parens = _DNR_PARENS.search(title)
-        if parens and re.search(r"[/.:-]\d|\d[/.:-]", parens["value"]):
+        # "(SOU 2024:98)" after a title whose heading gave the dnr is the title's.
+        if (
+            parens
+            and not paragraph.dnrs
+            and re.search(r"[/.:-]\d|\d[/.:-]", parens["value"])
+        ):
             paragraph.dnrs.append(parens["value"].strip())
             title = title[: parens.start()].rstrip()
         after = _DNR_AFTER.search(title)
-        if after:
+        if after and not paragraph.dnrs:
+            # With the heading's dnr known, a "Dnr" in the title cites another
+            # case ("Överklagande av § 43/24 Dnr 2024-00239 - …").
             paragraph.dnrs.extend(_split_dnrs(after["value"]))
             title = title[: after.start()].rstrip()
     paragraph.title = title
@@ -289,6 +230,47 @@ def _read_paragraph(
         return paragraph
     read_contents(protocol, paragraph)
     return paragraph
+
+
+def _add_listed_only(
+    protocol: ParsedProtocol,
+    starts: list[Start],
+    contents: list[Start],
+    lines: list[Line],
+) -> None:
+    """Keep a paragraph the contents list and the body leaves out as a
+    confidential placeholder: its number and title, nothing else."""
+    for entry, title in listed_only(starts, contents):
+        line = lines[entry.index].number
+        protocol.warn(
+            line,
+            f"§ {entry.number} står i innehållsförteckningen men inte i protokollet; "
+            "den läses som sekretessbelagd",
+        )
+        placeholder = ParsedParagraph(
+            number=entry.number, title=title or "Sekretess", line=line
+        )
+        _make_confidential(placeholder)
+        after = next(
+            (
+                i
+                for i, p in enumerate(protocol.paragraphs)
+                if p.number[:1].isdigit() and int(p.number.split("-")[0]) > entry.first
+            ),
+            len(protocol.paragraphs),
+        )
+        protocol.paragraphs.insert(after, placeholder)
+
+
+def _blank_between(a: Line, b: Line) -> bool:
+    return a.page == b.page and b.number > a.number + 1
+
+
+def _blank_after_every_line(lines: list[Line]) -> bool:
+    """Some extractions put a blank line after every line: then a blank line
+    does not end a title."""
+    pairs = list(zip(lines[:12], lines[1:12], strict=False))
+    return bool(pairs) and sum(_blank_between(a, b) for a, b in pairs) * 2 > len(pairs)
 
 
 def _make_confidential(paragraph: ParsedParagraph) -> None:
@@ -311,7 +293,13 @@ def _is_title_line(title_parts: list[str], text: str) -> bool:
     return not title_parts[-1].endswith(".")
 
 
+# A subtitle on a line of its own names the kind of case: "Svar på remiss
+# från Region Västerby" under the referral's title.
+_SUBTITLE = re.compile(r"^(?:Svar på remiss|Remiss från|Remissvar)\b")
+
+
 def _join_title(parts: list[str]) -> str:
+    """Join a title broken over lines: by a space, as the line only wrapped."""
     title = ""
     for part in parts:
         if not title:
@@ -319,10 +307,13 @@ def _join_title(parts: list[str]) -> str:
         elif re.search(r"[a-zåäö]-$", title) and part[:1].islower():
             # "förfrågnings-" + "underlaget": a word broken over the line end.
             title = title[:-1] + part
-        elif part[:1].islower() or title.endswith(("-", "–", ":")):
-            title = f"{title} {part}"
-        else:
+        elif re.search(r"\d[-–/]$", title) and part[:1].isdigit():
+            # "2025/2026–" + "2027/2028": a span broken after its dash.
+            title += part
+        elif _SUBTITLE.match(part) and not title.endswith(("-", "–", ":")):
             title = f"{title} – {part}"
+        else:
+            title = f"{title} {part}"
     return title.strip()
 
 

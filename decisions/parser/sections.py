@@ -24,6 +24,7 @@ _HEADINGS: dict[str, str] = {
     "underlag": "documents",
     "underlag för beslut": "documents",
     "förslag till beslut": "proposals",
+    "förslag till beslut på sammanträdet": "proposals",
     "framlagda förslag till beslut": "proposals",
     "framlagt förslag till beslut": "proposals",
     "framlagda förslag": "proposals",
@@ -77,6 +78,21 @@ _INLINE = re.compile(r"^(?P<heading>[A-ZÅÄÖ][^:]{2,44}):\s+(?P<rest>\S.*)$")
 _LIST_KINDS = {"documents", "recipients", "vote"}
 
 
+# "Beslut – Förslag till kommunfullmäktige", "Förslag till beslut till
+# kommunfullmäktige", "Förslag till beslut i kommunstyrelsen", "Beslut i
+# kommunstyrelsens arbetsutskott": what this body decided, also when it is a
+# proposal to the next body. "Förslag till beslut på sammanträdet" is a
+# member's motion, and "Förslag till beslut" alone the officials' proposal.
+_BODY = r"(?=.*(?:nämnd|styrelse|fullmäktige|utskott|revision|beredning))"
+_OWN_DECISION = re.compile(
+    r"^(?:beslut\s*[-–—]\s*\S.*"
+    rf"|(?:förslag|förlag)\s+till\s+beslut\s+(?:i|till|för)\s+{_BODY}"
+    r"(?!sammanträdet|mötet)\S.*"
+    rf"|beslut\s+i\s+{_BODY}\S.*"
+    r"|nämnden\s+för\s+.{2,60}?\s+förslag\s+till\s+\S+)$"
+)
+
+
 def heading_kind(text: str) -> tuple[str, str | None] | None:
     """Return (kind, stage) for a line that opens a section, else None."""
     # Clerks capitalise headings; a lone lower-case word is a broken sentence.
@@ -86,6 +102,8 @@ def heading_kind(text: str) -> tuple[str, str | None] | None:
     kind = _kind_of(key)
     if kind:
         return kind, None
+    if _OWN_DECISION.match(key):
+        return "decision", None
     staged = _STAGE.match(key)
     if staged:
         kind = _kind_of(staged["heading"])
@@ -117,6 +135,24 @@ def split_heading(text: str) -> tuple[str, tuple[str, str | None], str] | None:
     return None
 
 
+def _with_blanks(lines: list[Line]) -> list[str]:
+    """The lines' texts, with "" where the source had a blank line between.
+
+    Some extractions put a blank line after every line; there a blank line
+    says nothing, and none is kept.
+    """
+    pairs = list(zip(lines, lines[1:], strict=False))
+    gaps = [a.page == b.page and b.number > a.number + 1 for a, b in pairs]
+    if not pairs or sum(gaps) * 2 > len(pairs):
+        return [line.text for line in lines]
+    out = [lines[0].text]
+    for gap, (_, line) in zip(gaps, pairs, strict=True):
+        if gap:
+            out.append("")
+        out.append(line.text)
+    return out
+
+
 def read_sections(lines: list[Line]) -> list[ParsedSection]:
     """Cut a paragraph's body into sections at its headings, keeping their order."""
     sections: list[ParsedSection] = []
@@ -132,7 +168,7 @@ def read_sections(lines: list[Line]) -> list[ParsedSection]:
             elif kind in _LIST_KINDS:
                 text = "\n".join(line.text for line in body)
             else:
-                text = join_lines([line.text for line in body])
+                text = join_lines(_with_blanks(body))
             sections.append(ParsedSection(kind, heading, text, start, stage))
 
     for line in lines:

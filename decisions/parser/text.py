@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -43,11 +44,15 @@ _INVISIBLE = re.compile(r"[\u200c\u200d\u2060\ufeff\u00ad\uf0b7\u25aa\u25cf]")
 # each starts a new piece of the line.
 _BREAKS = re.compile(r"\*\*|__|<br\s*/?>|</?p>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-z][^>]{0,40}>", re.IGNORECASE)
+# A Word template's unfilled field: "Klicka eller tryck här för att ange
+# text.", "[Klicka här och skriv eventuell beslutsmotivering]".
+_PLACEHOLDER = re.compile(
+    r"[\"“”\[(]*(?:klicka\s+(?:eller\s+tryck\s+)?här|click\s+or\s+tap\s+here)"
+    r"[^\]\n]{0,80}?(?:\.|\]|$)[\"“”\])]*",
+    re.IGNORECASE,
+)
 # "(S)Anna Berg": a party glued to the next name.
 _GLUED_PARTY = re.compile(r"\)(?=[A-ZÅÄÖ][a-zåäö])")
-# "$ 80", "$$ 48-56", "9 $ samt": OCR reads "§" as "$"; Swedish minutes print
-# no dollar sign beside a number.
-_OCR_SECTION = re.compile(r"\${1,2}(?=\s*\d)|(?<=\d )\${1,2}(?!\w)")
 # "P R O T O K O L L": letter-spaced headings.
 _LETTER_SPACED = re.compile(r"^(?:[A-ZÅÄÖ] ){3,}[A-ZÅÄÖ]$")
 
@@ -57,13 +62,15 @@ _FURNITURE = re.compile(
     r"""^(?:(?>
         justerandes\s+sign(?:atur)?\.?:?(?:\s+[A-ZÅÄÖ]{1,3}\b){0,6}
       | utdragsbestyrkande
-      | (?:det\s+här|detta)\s+dokument(?:et)?\s+är\s+(?:digitalt|elektroniskt)
-        \s+signerat
-      | transaktionsidentitet\s*:?(?:\s*[0-9A-Z]{16,})?
       | utskrifts?datum\s*:?\s*\d{4}-\d{2}-\d{2}
       | (?:sida|blad)\s+\d+\s*(?:\(\s*\d+\s*\)|av\s+\d+)?
       | \d+\s*\(\s*\d+\s*\)
       | [_.\-–]{3,}
+      # E-signature services stamp every page.
+      | (?:det\s+här|detta)\s+dokument(?:et)?\s+är\s+(?:digitalt|elektroniskt)
+        \s+(?:signerat|undertecknat)\.?
+      | transaktions?(?:identitet|-?id)\s*:?\s*[\w-]{6,}
+      | (?:justerare\s+)?expedierat\s*/\s*bestyrkt
     )\s*)+$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -90,10 +97,10 @@ def _table_row(raw: str) -> str:
 
 
 # How many lines at the top and bottom of a page a running header or footer uses.
-_RUNNING_ZONE = 3
+_RUNNING_ZONE = 5
 
 
-def clean_text(text: str) -> Cleaned:
+def clean_text(text: str, *, content: Callable[[str], bool] | None = None) -> Cleaned:
     """Split text into stripped lines without page furniture.
 
     Pages are separated by form feeds ("\f", as PDF extraction gives them); line
@@ -124,7 +131,7 @@ def clean_text(text: str) -> Cleaned:
                 (page[0].number, "underskriftssidan (digital signering) hoppas över")
             )
             page.clear()
-    running = _running_lines(pages)
+    running = _running_lines(pages, content or (lambda text: False))
     previous: list[str] | None = None
     for page in pages:
         texts = [line.text for line in page]
@@ -155,6 +162,8 @@ def spaced_text(line: Line) -> str:
 
 def _clean_piece(piece: str, *, keep_spacing: bool = False) -> str:
     # Each step is guarded by a cheap test: this runs on every line.
+    if "licka" in piece or "tap here" in piece:
+        piece = _PLACEHOLDER.sub("", piece)
     if "<" in piece:
         piece = _TAG.sub(" ", piece)
     if "&" in piece:
@@ -163,8 +172,6 @@ def _clean_piece(piece: str, *, keep_spacing: bool = False) -> str:
         piece = _SPACES.sub(" ", piece)
     if "\t" in piece:
         piece = _TABS.sub("   ", piece)
-    if "$" in piece:
-        piece = _OCR_SECTION.sub(lambda signs: "§" * len(signs[0]), piece)
     if keep_spacing:
         piece = piece.rstrip()
     else:
@@ -199,7 +206,13 @@ def _edge_keys(page: list[Line]) -> list[tuple[tuple[str, int, str] | None, Line
     return keyed
 
 
-def _running_lines(pages: list[list[Line]]) -> set[tuple[str, int, str]]:
+# A running header's date line: "2024-04-11" or "Datum 2024-04-11" (shaped).
+_DATE_SHAPE = re.compile(r"(?:datum:?\s*)?#-#-#|datum:?|(?:sida|blad)\s*#")
+
+
+def _running_lines(
+    pages: list[list[Line]], content: Callable[[str], bool]
+) -> set[tuple[str, int, str]]:
     """Find lines repeated at the same place at the top or bottom of most pages.
 
     A running header stands at the same distance from the page's edge every
@@ -209,14 +222,18 @@ def _running_lines(pages: list[list[Line]]) -> set[tuple[str, int, str]]:
         return set()
     seen: dict[tuple[str, int, str], int] = {}
     for page in pages:
-        for key in {key for key, _ in _edge_keys(page) if key is not None}:
+        keys = {key for key, line in _edge_keys(page) if key and not content(line.text)}
+        for key in keys:
             seen[key] = seen.get(key, 0) + 1
     threshold = max(3, int(len(pages) * 0.6 + 0.5))
     # A "§" line or a lone heading word may open many pages; it is content.
     return {
         key
         for key, count in seen.items()
-        if count >= threshold and "§" not in key[2] and len(key[2]) > 12
+        if count >= threshold
+        and "§" not in key[2]
+        and not key[2].startswith("$")
+        and (len(key[2]) > 12 or _DATE_SHAPE.fullmatch(key[2]))
     }
 
 
@@ -226,34 +243,58 @@ _SENTENCE_END = re.compile(r"[.!?:;\"”»]$")
 # A word broken over a line end: "kommunfull-" + "mäktige".
 _HYPHENATED = re.compile(r"[a-zåäöé]-$")
 _CONJUNCTIONS = ("och ", "eller ", "samt ", "resp")
+_SPAN_BROKEN = re.compile(r"\d[-–/]$")
 
 
 def is_list_item(text: str) -> bool:
     return bool(_LIST_ITEM.match(text))
 
 
-def _continues(previous: str, line: str) -> bool:
-    """Say whether `line` goes on the sentence `previous` left unfinished."""
-    if is_list_item(line):
+def is_table_row(text: str) -> bool:
+    """A flattened table's row: cells apart by a column gap ("20 januari  16 juni")."""
+    return "  " in text
+
+
+def _continues(previous: str, line: str, *, blank: bool) -> bool:
+    """Say whether `line` goes on the sentence `previous` left unfinished.
+
+    `blank` says a blank line came between: after a line without a sentence's
+    end, a capital there opens a new block ("klockan 9.10" / "Resultat ...").
+    """
+    if is_list_item(line) or is_table_row(line) or is_table_row(previous):
         return False
-    if not _SENTENCE_END.search(previous):
+    if previous.endswith(":"):
+        # A lead-in goes on into what it introduces unless that is a list.
         return True
+    if not _SENTENCE_END.search(previous):
+        return not (blank and line[:1].isupper())
     # "... enligt 4 kap." followed by a lower-case word is still one sentence.
     return line[:1].islower()
 
 
 def join_lines(lines: list[str]) -> str:
-    """Join broken lines into prose: blocks split by blank lines, items by newlines."""
+    """Join broken lines into prose: blocks split by blank lines, items by newlines.
+
+    An empty string in `lines` stands for a blank line in the source.
+    """
     blocks: list[str] = []
+    blank = False
     for line in lines:
-        if blocks and _continues(blocks[-1], line):
+        if not line:
+            blank = True
+            continue
+        if blocks and _continues(blocks[-1], line, blank=blank):
             previous = blocks[-1]
             if _HYPHENATED.search(previous) and not line.startswith(_CONJUNCTIONS):
                 blocks[-1] = previous[:-1] + line
+            elif _SPAN_BROKEN.search(previous) and line[:1].isdigit():
+                # "daterad 2025-" + "02-04": a date or span broken at its dash.
+                blocks[-1] = previous + line
             else:
                 blocks[-1] = f"{previous} {line}"
         else:
             blocks.append(line)
+        blank = False
     out = ""
     for index, block in enumerate(blocks):
         if index:
@@ -271,6 +312,7 @@ _ABBREVIATIONS = re.compile(
     r")\.$|\b[A-ZÅÄÖ]\.$|(?:^|\n)\s*\d{1,2}\.$",
     re.IGNORECASE,
 )
+_BULLET = re.compile(r"^[-–•*]\s+")
 _SENTENCE_BREAK = re.compile(r"[.!?](?=[\s\"”»)]|$)|:(?=\s*\n)|\n")
 
 
@@ -280,7 +322,7 @@ def first_sentence(text: str | None) -> str:
     A sentence ends at a full stop that ends no abbreviation, at a lead-in's
     colon before a list, or where its block ends (a list or table follows).
     """
-    text = (text or "").strip()
+    text = _BULLET.sub("", (text or "").strip())
     for match in _SENTENCE_BREAK.finditer(text):
         end = match.end() if match[0] != "\n" else match.start()
         candidate = text[:end].rstrip()

@@ -1,0 +1,362 @@
+"""The shapes real minutes come in, one general rule per test.
+
+Each text is written after the real protocols in tests/fixtures/real/, with
+names and numbers changed; none is one town's template.
+"""
+
+from decisions.parser import parse_protocol
+from decisions.parser.text import first_sentence, join_lines
+
+CONTENTS = """\
+ÖSTERBY KOMMUN                 SAMMANTRÄDESPROTOKOLL
+Socialnämnden
+Datum
+2024-03-01
+
+Innehåll
+
+§ 21 Dnr SN-2024-00001
+Förändring av ärendelistan ............................................ 3
+§ 22
+Sekretess ............................................................. 3
+§ 23 Dnr SN-2024-00007
+Budget 2025 för socialnämnden och uppföljning av verksamhetsplanen
+2024 ........................................................................... 4
+Det här dokumentet är digitalt signerat
+Transaktionsidentitet: 05C0886AA8D28435D5CAD40C30CDD419AFA3039D1A
+
+§ 21                       Dnr SN-2024-00001
+Förändring av ärendelistan
+
+Beslut
+Socialnämnden godkänner ärendelistan.
+
+§ 23                       Dnr SN-2024-00007
+Budget 2025 för socialnämnden och uppföljning av verksamhetsplanen
+2024
+
+Beslut – Förslag till kommunfullmäktige
+Kommunfullmäktige antar budgeten, daterad 2024-
+02-20.
+
+Beslutsgång
+Ordförande prövar förslaget och finner att nämnden bifaller det.
+"""
+
+
+def test_the_contents_are_a_cross_check_never_the_paragraphs():
+    protocol = parse_protocol(CONTENTS, source="x.txt")
+    assert [p.number for p in protocol.paragraphs] == ["21", "22", "23"]
+    first, secret, budget = protocol.paragraphs
+    assert first.title == "Förändring av ärendelistan"
+    assert first.decision == "Socialnämnden godkänner ärendelistan."
+    # Listed in the contents only: kept as a secret placeholder with its title.
+    assert secret.confidential and secret.title == "Sekretess"
+    assert secret.decision == "" and secret.text == ""
+    assert any("§ 22 står i innehållsförteckningen" in w for w in protocol.warnings)
+    # A title broken over lines is joined by a space; the variant heading
+    # "Beslut – Förslag till kommunfullmäktige" is the decision, and a date
+    # broken at its dash is whole again.
+    assert budget.title == (
+        "Budget 2025 för socialnämnden och uppföljning av verksamhetsplanen 2024"
+    )
+    assert budget.dnr == "SN-2024-00007"
+    assert budget.decision == "Kommunfullmäktige antar budgeten, daterad 2024-02-20."
+    assert "Transaktionsidentitet" not in " ".join(p.text for p in protocol.paragraphs)
+
+
+def test_ocr_dollar_signs_are_paragraph_signs_with_a_warning():
+    text = CONTENTS.replace("§ 21  ", "$ 21  ").replace("§ 23  ", "$23  ")
+    protocol = parse_protocol(text, source="x.txt")
+    assert [p.number for p in protocol.paragraphs] == ["21", "22", "23"]
+    assert any("'$' eller '8' läst som '§'" in w for w in protocol.warnings)
+
+
+def test_presence_notes_on_the_front_page_are_not_paragraphs():
+    text = """\
+Byggnadsnämnden
+Datum 2024-02-22
+Beslutande    Anna Berg (M), ordförande
+Per Ek (S)
+§§ 25-33
+Ulf Dal, planarkitekt
+§ 28
+Paragrafer §§ 31-32
+
+Innehåll
+§ 31 Dnr BN-2024-00013
+Bygglov för Tallen 1:2 ......................... 3
+§ 32 Dnr BN-2024-00014
+Bygglov för Eken 3:4 ........................... 4
+
+§ 31 Dnr BN-2024-00013
+Bygglov för Tallen 1:2
+Beslut
+Byggnadsnämnden beviljar bygglov.
+
+§ 32 Dnr BN-2024-00014
+Bygglov för Eken 3:4
+Beslut
+Byggnadsnämnden avslår ansökan.
+"""
+    protocol = parse_protocol(text, source="x.txt")
+    assert [p.number for p in protocol.paragraphs] == ["31", "32"]
+
+
+def test_a_cited_bylaw_section_opens_no_paragraph():
+    text = """\
+§ 64 Dnr TE-2026-00065
+Vatten- och avloppstaxa 2027
+Beslut
+Nämnden antar taxan, med dessa ändringar:
+§ 14.1, om brukningsavgift, justeras så den hänvisar till aktuell standard.
+§ 18 kompletteras med avgift för borttappad nyckel.
+"""
+    protocol = parse_protocol(text, source="x.txt")
+    assert [p.number for p in protocol.paragraphs] == ["64"]
+    assert "§ 14.1" in protocol.paragraphs[0].decision
+
+
+def test_an_item_decided_elsewhere_has_no_decision():
+    text = """\
+§ 22 Dnr VO-2024-00167
+Årsredovisning 2024
+Omedelbar justering. Se separat protokoll.
+
+§ 23 Dnr VO-2024-00170
+Ärende om bistånd
+Beslut
+Paragrafen direktjusterad, se separat protokoll.
+
+§ 24 Dnr VO-2024-00171
+Avgifter
+Ärendet utgår.
+"""
+    protocol = parse_protocol(text, source="x.txt")
+    assert [p.decision for p in protocol.paragraphs] == ["", "", ""]
+    assert "Omedelbar justering" in protocol.paragraphs[0].text
+    assert any("beslutet står inte här" in w for w in protocol.warnings)
+
+
+def test_a_committees_draft_is_its_decision_when_no_decision_heading():
+    text = """\
+§ 72 Dnr FG-2025-00002
+Samverkansprotokoll 2025
+
+Förslag till beslut
+
+Nämnden har tagit del av informationen.
+
+Beslutsgång
+Ordförande prövar om utskottet kan notera informationen.
+"""
+    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
+    assert paragraph.decision == "Nämnden har tagit del av informationen."
+
+
+def test_a_motions_proposal_is_not_the_decision():
+    text = """\
+§ 5 Dnr KS 2024/9
+Motion om broddar
+Förslag till beslut på sammanträdet
+Anna Berg (S) föreslår att motionen bifalls.
+Beslut
+Kommunfullmäktige avslår motionen.
+"""
+    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
+    assert paragraph.decision == "Kommunfullmäktige avslår motionen."
+
+
+def test_a_title_with_a_report_number_keeps_it_when_the_heading_gave_the_dnr():
+    text = """\
+§ 7 Dnr BN-2024-00031
+Svar på remiss av betänkandet Areella näringar vid vatten
+(SOU 2023:103)
+Beslut
+Nämnden lämnar yttrande.
+"""
+    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
+    assert paragraph.dnr == "BN-2024-00031"
+    assert paragraph.title.endswith("vid vatten (SOU 2023:103)")
+
+
+def test_first_sentence_follows_how_decisions_are_written():
+    # A lead-in's colon goes on into the sentence it opens...
+    assert first_sentence(
+        join_lines(["Revisionen beslutar att ge:", "", "Anna Berg arvode för mötet."])
+    ) == ("Revisionen beslutar att ge: Anna Berg arvode för mötet.")
+    # ...but not into a list.
+    assert (
+        first_sentence(join_lines(["Nämnden föreslår taxor för:", "1. Biblioteken"]))
+        == "Nämnden föreslår taxor för:"
+    )
+    # A block without a full stop ends where a table or a blank line follows.
+    assert (
+        first_sentence(
+            join_lines(["Nämnden sammanträder år 2026", "20 januari  16 juni"])
+        )
+        == "Nämnden sammanträder år 2026"
+    )
+    assert (
+        first_sentence(
+            join_lines(["Räkningen börjar klockan 9.10", "", "Resultat finns."])
+        )
+        == "Räkningen börjar klockan 9.10"
+    )
+    # Abbreviations end no sentence; a bullet is no part of it.
+    assert (
+        first_sentence("- Nämnden antar planen enl. bilaga, m.fl. handlingar. Sedan.")
+        == "Nämnden antar planen enl. bilaga, m.fl. handlingar."
+    )
+    assert first_sentence("Kommunen avslår. Sedan.") == "Kommunen avslår."
+
+
+def test_blank_lines_after_every_line_carry_no_meaning():
+    text = """\
+§ 3 Dnr KS 2016/1
+
+Motion om cykelbanor
+
+Reservation
+
+Ledamoten Hanna Öst (L) och tjänstgörande ersättaren
+
+Erik Wall (L) reserverar sig mot beslutet.
+
+Beslut
+
+Kommunstyrelsen avslår motionen.
+"""
+    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
+    [reservation] = paragraph.reservations
+    assert [m.name for m in reservation.members] == ["Hanna Öst", "Erik Wall"]
+
+
+def test_a_vote_tables_totals_row_gives_the_counts():
+    text = """\
+§ 80 Dnr KFT-2024-00221
+Taxor och avgifter
+Beslut
+Nämnden föreslår kommunfullmäktige att anta nya taxor.
+Omröstningsresultat
+Ledamot              JA   NEJ   AVSTÅR   JÄV
+Anna Berg (C)        X
+Per Ek (S)                X
+6 5 0
+"""
+    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
+    [vote] = paragraph.votes
+    assert vote.counts == {"ja": 6, "nej": 5, "avstar": 0}
+
+
+def test_a_dnr_in_the_title_cites_another_case_when_the_heading_gave_one():
+    text = """\
+§ 75 Dnr FG-2024-00341
+Överklagande av § 43/24 Dnr 2024-00239 - Konsekvensanalys av
+besparingar på skolan (Mål nr 5544-24)
+Beslut
+Nämnden antar yttrandet.
+"""
+    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
+    assert paragraph.dnrs == ["FG-2024-00341"]
+    assert paragraph.title == (
+        "Överklagande av § 43/24 Dnr 2024-00239 - Konsekvensanalys av "
+        "besparingar på skolan (Mål nr 5544-24)"
+    )
+
+
+def test_an_unfilled_template_field_is_no_reservation():
+    text = """\
+§ 21 Dnr GA-2021-00287
+Årsredovisning
+Beslut
+Nämnden godkänner årsredovisningen.
+Reservation
+Klicka eller tryck här för att ange text.
+"""
+    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
+    assert paragraph.reservations == []
+
+
+def test_a_heading_that_opens_every_page_is_content_not_a_running_header():
+    words = ["vägar", "skolor", "parker", "hamnar"]
+    pages = [
+        f"§ {n} Ärende om {word}\nTekniska nämndens beslut\nNämnden beslutar om {word}.\n"
+        f"Bakgrund\nFörvaltningen har utrett {word}.\nUtredningen om {word} är klar.\n"
+        f"Beslutet om {word} skickas till kommunstyrelsen.\nSlut på {word}.\n"
+        for n, word in enumerate(words, start=1)
+    ]
+    protocol = parse_protocol("\f".join(pages), source="x.txt")
+    assert [p.decision for p in protocol.paragraphs] == [
+        f"Nämnden beslutar om {word}." for word in words
+    ]
+
+
+def test_parties_reserving_as_groups():
+    text = """\
+§ 5 Dnr KS 2024/9
+Motion om broddar
+Beslut
+Kommunfullmäktige avslår motionen.
+Reservation
+Sverigedemokraterna och (V)-gruppen reserverar sig mot beslutet.
+"""
+    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
+    [reservation] = paragraph.reservations
+    assert reservation.members == [] and reservation.parties == ["SD", "V"]
+
+
+def test_a_reservation_without_a_heading_of_its_own():
+    text = """\
+§ 5 Dnr KS 2024/9
+Motion om broddar
+Beslut
+Kommunfullmäktige avslår motionen.
+Beslutsgång
+Ordföranden finner bifall. Mot beslutet reserverar sig Anna Berg (M) och Per Ek (M).
+"""
+    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
+    [reservation] = paragraph.reservations
+    assert [(m.name, m.party) for m in reservation.members] == [
+        ("Anna Berg", "M"),
+        ("Per Ek", "M"),
+    ]
+
+
+def test_an_unlabelled_case_number_opening_the_heading():
+    text = """\
+§ 5 0123/19
+Yttrande över remiss om ny hamn
+Beslut
+Kommunstyrelsen antar yttrandet.
+
+§ 6 N123-0456/19 Motion om cykelbanor
+Beslut
+Motionen avslås.
+"""
+    protocol = parse_protocol(text, source="x.txt")
+    assert [(p.dnr, p.title) for p in protocol.paragraphs] == [
+        ("0123/19", "Yttrande över remiss om ny hamn"),
+        ("N123-0456/19", "Motion om cykelbanor"),
+    ]
+
+
+def test_a_decision_without_a_heading_that_says_who_decides():
+    text = """\
+§ 41
+Dnr 2012/0511 KS-19
+Budget 2013
+
+Kommunstyrelsen beslutar
+
+att föreslå kommunfullmäktige att anta budgeten.
+
+Omröstning
+Med 7 ja-röster mot 4 nej-röster beslutar kommunstyrelsen enligt förslaget.
+"""
+    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
+    assert paragraph.title == "Budget 2013"
+    assert paragraph.decision == (
+        "Kommunstyrelsen beslutar att föreslå kommunfullmäktige att anta budgeten."
+    )
+    assert paragraph.votes[0].counts == {"ja": 7, "nej": 4, "avstar": 0}
