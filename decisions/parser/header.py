@@ -4,7 +4,10 @@ The front page names the municipality, board, date, place and time, who was
 present in which capacity and who adjusts the minutes; the posting block
 ("ANSLAG/BEVIS") says when the adjusted minutes were posted, which starts the
 three weeks in which a decision can be appealed. PDF tables flatten these into
-label and value on one line, on separate lines, or several labels on one line.
+label and value on one line, on separate lines, or several labels on one line;
+an attendance table of two columns ("Ledamöter | Tjänstgörande ersättare")
+runs each row's cells together. Some templates name the board and the
+municipality only in the running header printed on every page.
 """
 
 from __future__ import annotations
@@ -334,7 +337,12 @@ def read_front_matter(
     trailer: list[Line],
     running: list[str],
 ) -> None:
-    """Fill the protocol's header fields from the lines around its paragraphs."""
+    """Fill the protocol's header fields from the lines around its paragraphs.
+
+    The board is read as printed: from the running header, which the clerk's
+    template fills in on every page, before the posting block's "Organ" and
+    the title lines, whose flattening may have lost it.
+    """
     header, trailer = _ocr_sections(header), _ocr_sections(trailer)
     front = _front_page(header)
     rows, tables = _tables(front)
