@@ -74,6 +74,13 @@ _FURNITURE = re.compile(
     )\s*)+$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# The page a signing service adds after the minutes: who signed when, the
+# service's name, the organisation's address. Its names are no attendance.
+_SIGNATURE_PAGE = re.compile(
+    r"^(?:undertecknat\s+av\s+följande|dokumentet\s+är\s+signerat\s+av"
+    r"|verifikat$|signeringsbevis|signaturer\s+och\s+verifiering)",
+    re.IGNORECASE,
+)
 _PAGE_MARKER = re.compile(r"<!--\s*(?:sida|page|sidan)\s*\d+\s*-->", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.{0,200}?-->")
 # A Markdown table's rule row: "| --- | :---: |".
@@ -118,6 +125,12 @@ def clean_text(text: str, *, content: Callable[[str], bool] | None = None) -> Cl
                 if piece and not _FURNITURE.match(piece):
                     pages[-1].append(Line(number, piece, len(pages), raw_piece))
     cleaned = Cleaned(lines=[])
+    for page in pages:
+        if any(_SIGNATURE_PAGE.match(line.text) for line in page[:3]):
+            cleaned.notes.append(
+                (page[0].number, "underskriftssidan (digital signering) hoppas över")
+            )
+            page.clear()
     running = _running_lines(pages, content or (lambda text: False))
     previous: list[str] | None = None
     for page in pages:
