@@ -1017,7 +1017,7 @@ class Reservation(GuardsPersonalData, models.Model):
     attachment = models.CharField(max_length=50, blank=True)
     # Parties that stood behind it as groups ("Sverigedemokraterna reserverar
     # sig"), beside the named members' own parties.
-    parties = ArrayField(models.CharField(max_length=10), default=list, blank=True)
+    parties = ArrayField(models.CharField(max_length=20), default=list, blank=True)
     members = models.ManyToManyField(
         Member, through="ReservationMember", related_name="reservations"
     )

@@ -281,7 +281,8 @@ Klicka eller tryck här för att ange text.
 def test_a_heading_that_opens_every_page_is_content_not_a_running_header():
     words = ["vägar", "skolor", "parker", "hamnar"]
     pages = [
-        f"§ {n} Ärende om {word}\nTekniska nämndens beslut\nNämnden beslutar om {word}.\n"
+        f"§ {n} Ärende om {word}\nTekniska nämndens beslut\n"
+        f"Nämnden beslutar om {word}.\n"
         f"Bakgrund\nFörvaltningen har utrett {word}.\nUtredningen om {word} är klar.\n"
         f"Beslutet om {word} skickas till kommunstyrelsen.\nSlut på {word}.\n"
         for n, word in enumerate(words, start=1)

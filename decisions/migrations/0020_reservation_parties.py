@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             model_name="reservation",
             name="parties",
             field=django.contrib.postgres.fields.ArrayField(
-                base_field=models.CharField(max_length=10),
+                base_field=models.CharField(max_length=20),
                 blank=True,
                 default=list,
                 size=None,
