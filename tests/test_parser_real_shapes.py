@@ -464,3 +464,39 @@ Beslut
 Kommunstyrelsen godkänner delårsrapporten för 2024.
 """
     assert parse_protocol(text, source="x.txt").namnd == "Kommunstyrelsen"
+
+
+def test_a_federations_extract():
+    text = """\
+SAMMANTRÄDESPROTOKOLL
+Sammanträdesdatum 2025-03-12
+1 (1)
+
+§ 27              Dnr 2024/88
+
+Taxa för sotning
+
+Beslut
+Förbundsstyrelsen överlämnar till medlemskommunerna att besluta:
+1\\. att anta Taxa sotning i enlighet med bilaga 1,
+2\\. att anta Frister sotning i enlighet med bilaga 2.
+
+Protokollsanteckning
+Jörgen Berg (SD och Stefan Ås (SD) reserverar sig till förmån för eget förslag.
+
+Räddningstjänstförbundet Storgöteborg har tagit fram taxan. Räddningstjänstförbundet
+Storgöteborg är ett kommunalförbund. Kungsbacka kommun är inte medlem.
+"""
+    protocol = parse_protocol(text, source="x.txt")
+    [paragraph] = protocol.paragraphs
+    assert protocol.namnd == "Förbundsstyrelsen"
+    assert protocol.kommun_mentioned == "Räddningstjänstförbundet Storgöteborg"
+    # Markdown's escaped "1\\." is a list number.
+    assert first_sentence(paragraph.decision) == (
+        "Förbundsstyrelsen överlämnar till medlemskommunerna att besluta:"
+    )
+    [reservation] = paragraph.reservations
+    assert [(m.name, m.party) for m in reservation.members] == [
+        ("Jörgen Berg", "SD"),
+        ("Stefan Ås", "SD"),
+    ]

@@ -308,7 +308,13 @@ def _reservations_in_text(sections: list[ParsedSection]) -> list[ParsedSection]:
     """Sentences that reserve, from sections not headed as reservations."""
     found = []
     for section in sections:
-        if section.kind not in ("procedure", "decision", "other", "vote"):
+        if section.kind not in (
+            "procedure",
+            "decision",
+            "other",
+            "vote",
+            "protocol_note",
+        ):
             continue
         if "reserv" not in section.text.lower():
             continue

@@ -24,6 +24,7 @@ _ROLE = re.compile(
 _OTHERS = re.compile(r"\s*\bm\.?\s?fl\b\.?", re.IGNORECASE)
 # A party in parentheses: any 1-4 letter code, local parties included ("(SjP)").
 _PARTY = re.compile(r"\(\s*([A-Za-zÅÄÖåäö]{1,4})(?:-gruppen)?\s*\)")
+_OPEN_PARTY = re.compile(r"(\(\s*[A-ZÅÄÖ]{1,4})\s*$")
 # Name particles written in lower case: "Karl von Essen", "Ann af Ekenstam".
 _PARTICLES = {"von", "af", "de", "van", "der", "el", "al", "bin", "da", "di"}
 
@@ -92,6 +93,8 @@ def parse_members(phrase: str) -> list[ParsedMember]:
     """
     found: list[tuple[str, str | None]] = []
     for part in _SEPARATORS.split(phrase):
+        # "Anna Berg (SD och Per Ek (SD)": a parenthesis the clerk left open.
+        part = _OPEN_PARTY.sub(r"\1)", part)
         party_match = _PARTY.search(part)
         party = normalize_party(party_match.group(1)) if party_match else None
         name_part = _PARTY.sub(" ", part) if party_match else part

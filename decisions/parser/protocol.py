@@ -75,14 +75,22 @@ _BOARD_WORD = r"(?:nämnd|styrelse|fullmäktige|utskott)"
 _BOARD_DECIDES = re.compile(
     rf"(?<![\w-])({BOARD_NAME}) (?:beslutar|beslöt|beslutade)\b"
 )
-_BOARD_OPENS = re.compile(rf"^({BOARD_NAME}) [a-zåäö]+r\b")
+_BOARD_OPENS = re.compile(rf"^(?:[-–•*]\s*)?({BOARD_NAME}) [a-zåäö]+r\b")
 _DATE_LABEL = re.compile(
     r"^(?:sammanträdesdatum|sammanträdesdag|mötesdatum)\s*:?\s*\d{4}-\d{2}-\d{2}",
     re.IGNORECASE,
 )
 _PROTOCOL_LABEL = re.compile(r"^(?:sammanträdes)?protokoll\b", re.IGNORECASE)
+# A municipality named in the text: "Mölndals stad", "Kungsbacka kommun".
 _MUNICIPALITY_MENTION = re.compile(
     r"\b([A-ZÅÄÖ][a-zåäö]+s [Ss]tad|[A-ZÅÄÖ][a-zåäö]+ [Kk]ommun)s?\b"
+)
+# A region or kommunalförbund: named as the organisation only by its own
+# bodies' minutes (regionstyrelsen, förbundsstyrelsen), since every
+# municipality's minutes name them in passing.
+_REGION_MENTION = re.compile(r"\b(Region [A-ZÅÄÖ][a-zåäö]+)s?\b")
+_FEDERATION_MENTION = re.compile(
+    r"\b([A-ZÅÄÖ][a-zåäö]+regionen|[A-ZÅÄÖ][a-zåäö]+förbundet [A-ZÅÄÖ][a-zåäö]+)s?\b"
 )
 
 
@@ -145,11 +153,7 @@ def parse_protocol(text: str, *, source: str) -> ParsedProtocol:
     if protocol.namnd is None:
         protocol.namnd = _board_from_paragraphs(protocol.paragraphs)
     if protocol.kommun is None:
-        named = {
-            m[1][:1] + m[1][1:].lower() for m in _MUNICIPALITY_MENTION.finditer(text)
-        }
-        if len(named) == 1:
-            protocol.kommun_mentioned = named.pop()
+        protocol.kommun_mentioned = _most_named(text, protocol.namnd or "")
     _drop_own_stage(protocol)
     return protocol
 
@@ -366,6 +370,26 @@ def _board_from_paragraphs(paragraphs: list[ParsedParagraph]) -> str | None:
             match = _BOARD_OPENS.match(section.text)
             if match and "förslag" not in section.heading.lower():
                 return board_base_name(match[1])
+    return None
+
+
+def _most_named(text: str, board: str) -> str | None:
+    """The organisation the text names most often, if one does."""
+    pattern = _MUNICIPALITY_MENTION
+    if re.match(r"region", board, re.IGNORECASE):
+        pattern = _REGION_MENTION
+    elif "förbund" in board.lower():
+        pattern = _FEDERATION_MENTION
+    counts: dict[str, int] = {}
+    for match in pattern.finditer(text):
+        name = match[1]
+        if name.endswith((" Stad", " Kommun")):
+            head, _, tail = name.rpartition(" ")
+            name = f"{head} {tail.lower()}"
+        counts[name] = counts.get(name, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
     return None
 
 

@@ -43,6 +43,7 @@ _INVISIBLE = re.compile(r"[\u200c\u200d\u2060\ufeff\u00ad\uf0b7\u25aa\u25cf]")
 # Bold markers from converted documents, and HTML line breaks from web portals:
 # each starts a new piece of the line.
 _BREAKS = re.compile(r"\*\*|__|<br\s*/?>|</?p>", re.IGNORECASE)
+_MARKDOWN_ESCAPE = re.compile(r"\\([.\-*_#()\[\]+!`>|])")
 _TAG = re.compile(r"</?[a-z][^>]{0,40}>", re.IGNORECASE)
 # A Word template's unfilled field: "Klicka eller tryck här för att ange
 # text.", "[Klicka här och skriv eventuell beslutsmotivering]".
@@ -168,6 +169,9 @@ def _clean_piece(piece: str, *, keep_spacing: bool = False) -> str:
         piece = _TAG.sub(" ", piece)
     if "&" in piece:
         piece = html.unescape(piece)
+    if "\\" in piece:
+        # Markdown converters escape what would be markup: "1\." is "1.".
+        piece = _MARKDOWN_ESCAPE.sub(r"\1", piece)
     if not piece.isascii():
         piece = _SPACES.sub(" ", piece)
     if "\t" in piece:
@@ -267,8 +271,10 @@ def _continues(previous: str, line: str, *, blank: bool) -> bool:
     if is_list_item(line) or is_table_row(line) or is_table_row(previous):
         return False
     if previous.endswith(":"):
-        # A lead-in goes on into the sentence it opens, not into a list or
-        # a list's label ("Ledamöter", "Anna Berg (S)").
+        # A lead-in goes on into the sentence it opens, not into a list, an
+        # att-sats or a list's label ("Ledamöter", "Anna Berg (S)").
+        if line.startswith("att "):
+            return False
         return len(line.split()) >= 4 or line.endswith(".")
     if not _SENTENCE_END.search(previous):
         return not (blank and line[:1].isupper())
