@@ -11,6 +11,7 @@ from .header import BOARD_NAME, board_base_name, read_front_matter
 from .model import ParsedParagraph, ParsedProtocol, ParseError
 from .sections import BOARD_DECISION, heading_kind, read_sections, split_heading
 from .text import Line, clean_text
+from .unflatten import lone_item, lone_item_note, unflatten
 
 # "§ 7", "§7", "§§ 14-16", "KS § 12", "§ 41/21", with the title or dnr after.
 _PARAGRAPH = re.compile(
@@ -78,20 +79,30 @@ class _Start:
     rest: str
 
 
-def parse_protocol(text: str, *, source: str) -> ParsedProtocol:
+def parse_protocol(
+    text: str, *, source: str, number: str | None = None
+) -> ParsedProtocol:
     """Read one protocol (a whole meeting or an extract) into plain data.
 
     Pure: no database, no files. Raises ParseError only when nothing can be read;
-    anything odd but readable becomes a warning with its line number.
+    anything odd but readable becomes a warning with its line number. `number`
+    numbers a single agenda item the text shows without one (a web page).
     """
     protocol = ParsedProtocol(source=source)
-    cleaned = clean_text(text)
+    unflattened = unflatten(text)
+    for line, note in unflattened.notes:
+        protocol.warn(line, note)
+    cleaned = clean_text(unflattened.text)
     lines = cleaned.lines
     for line, note in cleaned.notes:
         protocol.warn(line, note)
     if not lines:
         raise ParseError("filen innehåller ingen text")
     starts = _paragraph_starts(protocol, lines)
+    item = None if starts else lone_item(lines)
+    if item is not None:
+        starts = [_Start(item, 0, 0, number or "", lines[item].text)]
+        protocol.warn(lines[item].number, lone_item_note(number))
     if not starts:
         raise ParseError("ingen paragraf hittades (inget '§ N' i början av en rad)")
     end = next(
