@@ -21,6 +21,7 @@ look-ahead is bounded, so a text of megabytes costs time in proportion to it.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter
@@ -96,12 +97,74 @@ for _key in sorted(_HEADINGS, key=lambda key: -len(key.split())):
     _words = tuple(_key.split())
     _PHRASES.setdefault(_words[0], []).append(_words)
 
+# How many words at the start and end of a flattened text may be a web page's
+# menus, cookie banner and footer.
+_WEB_ZONE = 80
+# A web page's chrome as words, for text that lost its lines: cut out, then
+# taken out with the lines _CHROME describes.
+_CHROME_PHRASES: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in sorted(
+    (
+        "hoppa över navigering",
+        "hoppa över navigeringen",
+        "hoppa till huvudinnehåll",
+        "hoppa till innehållet",
+        "till innehållet",
+        "till innehåll på sidan",
+        "till huvudinnehåll",
+        "gå direkt till innehåll",
+        "meny",
+        "stäng meny",
+        "sök",
+        "sök på webbplatsen",
+        "lyssna",
+        "lyssna på sidan",
+        "läs upp",
+        "dela",
+        "dela sidan",
+        "skriv ut",
+        "kontakta oss",
+        "kontakt",
+        "tillgänglighetsredogörelse",
+        "om webbplatsen",
+        "webbkarta",
+        "till toppen",
+        "kakor",
+        "cookies",
+        "om kakor",
+        "inställningar för kakor",
+        "godkänn alla kakor",
+        "godkänn alla cookies",
+        "godkänn kakor",
+        "acceptera alla kakor",
+        "acceptera alla cookies",
+        "endast nödvändiga",
+        "endast nödvändiga kakor",
+        "neka",
+        "fick du hjälp av informationen på sidan",
+        "senast uppdaterad",
+        "sidan uppdaterades",
+        "facebook",
+        "instagram",
+        "linkedin",
+        "youtube",
+        "twitter",
+        "english",
+    ),
+    key=lambda phrase: -len(phrase.split()),
+):
+    _words_of = tuple(_phrase.split())
+    _CHROME_PHRASES.setdefault(_words_of[0], []).append(_words_of)
+_CRUMB_SEPARATORS = frozenset({">", "›", "»", "/"})
+
 # Page furniture that a PDF's footer puts between two pages' words.
 _FURNITURE_WORDS = {"utdragsbestyrkande"}
 _INITIALS = re.compile(r"^[A-ZÅÄÖ]{1,3}$")
 
 # A heading that opens a paragraph in the text already.
-_REAL_PARAGRAPH = re.compile(r"^(?:[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,4}\s+)?§§?\s*(\d{1,4})")
+_REAL_PARAGRAPH = re.compile(
+    r"^(?:[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,4}\s+)?§§?\s*(\d{1,4})(?:\s*[-–]\s*(\d{1,4}))?"
+)
 # "SN 13 Bidrag till föreningar Dnr 31/16": a body's paragraph without its "§".
 _ORGAN_PARAGRAPH = re.compile(
     r"^(?P<organ>[A-ZÅÄÖ]{2,6})\s+(?P<number>\d{1,4})"
@@ -254,6 +317,8 @@ def _cut_flattened(
     next_dnr = _next_dnr_labels(words)
     for index in range(len(words.text)):
         _cut_at(words, index, next_dnr, cut)
+        if index < _WEB_ZONE or index >= len(words.text) - _WEB_ZONE:
+            _cut_web(words, index, cut)
     cut_rows: dict[int, list[tuple[int, bool]]] = {}
     for index in sorted(cuts):
         row = words.row[index]
@@ -309,9 +374,17 @@ def _shape(word: str) -> str:
     return _DIGITS.sub("#", word.casefold())
 
 
-def _stops_context(word: str) -> bool:
-    """A word a running header may not take in: it opens content."""
-    return word.startswith("§") or bool(_DNR_LABEL.match(word))
+def _stops_context(words: _Words, index: int) -> bool:
+    """Whether a running header may not take in the word at index: it opens
+    content ("§ 7", "Dnr", a paragraph that lost its "§": "SN 13", "26 Dnr")."""
+    word = words.text[index]
+    following = words.at(index + 1) or ""
+    return (
+        word.startswith("§")
+        or bool(_DNR_LABEL.match(word))
+        or bool(_ORGAN.match(word) and _NUMBER.match(following))
+        or bool(_NUMBER.match(word) and _DNR_LABEL.match(following))
+    )
 
 
 def _cut_pages(words: _Words, cut) -> None:
@@ -370,8 +443,9 @@ def _common_context(words: _Words, anchors: list[int], step: int) -> list[str]:
     for distance in range(1, _RUNNING_WORDS + 1):
         seen = Counter()
         for anchor in anchors:
-            word = words.at(anchor + step * distance)
-            if word is not None and not _stops_context(word):
+            at = anchor + step * distance
+            word = words.at(at)
+            if word is not None and not _stops_context(words, at):
                 seen[_shape(word)] += 1
         if not seen:
             break
@@ -588,7 +662,16 @@ def _cut_at(words: _Words, index: int, next_dnr: list[int], cut) -> None:
         end = _dnr_end(words, index)
         if end is not None and (words.at(end) or "")[:1].isupper():
             cut(end)
-        if word[:1].isupper() and previous and previous.endswith((".", "!", "?")):
+        # After a sentence or a title's last word ("... för pensionärer Dnr KS
+        # 2018/412"), not after "§ 130" or a date: there it is the heading's.
+        if (
+            word[:1].isupper()
+            and previous
+            and (
+                previous.endswith((".", "!", "?"))
+                or (previous[:1].isalpha() and previous[-1:].isalpha())
+            )
+        ):
             cut(index)
         return
     # "Justerandes sign AB CD", "Utdragsbestyrkande": a page's footer.
@@ -618,6 +701,64 @@ def _cut_at(words: _Words, index: int, next_dnr: list[int], cut) -> None:
         if _starts_content(words.at(end)):
             cut(start)
             cut(end)
+
+
+def _cut_web(words: _Words, index: int, cut) -> None:
+    """Cut out a web page's chrome near the start or end of a flattened text:
+    menu words, a cookie banner's sentence, breadcrumbs, and the date that
+    ends a page's heading ("Kommunfullmäktige 2019-03-25 Motion om ...")."""
+    word = words.text[index]
+    if not word[:1].isupper():
+        if _DATE.match(word) and index < _WEB_ZONE:
+            if (words.at(index + 1) or "")[:1].isupper():
+                cut(index + 1)
+        return
+    key = word.casefold().rstrip(":.!?")
+    for phrase in _CHROME_PHRASES.get(key, ()):
+        if all(
+            (words.at(index + offset) or "").casefold().rstrip(":.!?") == part
+            for offset, part in enumerate(phrase)
+        ):
+            end = index + len(phrase)
+            if _DATE.match(words.at(end) or ""):
+                end += 1  # "Senast uppdaterad: 2019-04-02"
+            if _starts_content(words.at(end)):
+                cut(index)
+                cut(end)
+            return
+    following = (words.at(index + 1) or "").casefold()
+    if key in ("vi", "webbplatsen") and following == "använder":
+        # "Vi använder kakor (cookies) för att ...": to the sentence's end.
+        for end in range(index + 1, min(index + 40, len(words.text))):
+            if words.text[end].endswith((".", "!")):
+                cut(index)
+                cut(end + 1)
+                return
+        return
+    if key in ("start", "startsida", "hem", "home") and following in _CRUMB_SEPARATORS:
+        _cut_breadcrumbs(words, index, cut)
+
+
+def _cut_breadcrumbs(words: _Words, index: int, cut) -> None:
+    """ "Du är här: Start > Kommun och politik > Protokoll 2019-03-25": from
+    its label to the last crumb's words."""
+    label = words.at(index - 1) or ""
+    start = index
+    if label.casefold() in ("här:", "position:") and index >= 3:
+        start = index - 3 if label.casefold() == "här:" else index - 2
+    last = index
+    for at in range(index + 1, min(index + 40, len(words.text))):
+        if words.text[at] in _CRUMB_SEPARATORS:
+            last = at
+        elif at - last > 6:
+            break
+    end = last + 2
+    while (
+        end < len(words.text) and end - last < 8 and not words.text[end][:1].isupper()
+    ):
+        end += 1
+    cut(start)
+    cut(end)
 
 
 # Web page chrome ----------------------------------------------------------
@@ -681,9 +822,9 @@ def _restore_paragraph_signs(
     """Read "SN 13 Titel Dnr ...", "26 Dnr KS 2018/14 Titel" and "5 Titel" over
     a "Dnr" line as paragraph headings whose "§" was lost.
 
-    Only where the text has no "§ N" headings of its own, or where the number
-    fits between the real ones around it: a page number, a list item or a
-    date never has a "Dnr" after it in this way.
+    Only where the number fits the sequence the paragraphs run in, with or
+    without "§" signs of their own; a page number, a list item or a date
+    has no "Dnr" after it in this way.
     """
     order = [
         (row_index, position)
@@ -691,21 +832,35 @@ def _restore_paragraph_signs(
         for position, piece in enumerate(row)
         if not piece.dropped and piece.text.strip()
     ]
-    real: list[tuple[int, int]] = []  # (place in order, number)
-    for place, (row_index, position) in enumerate(order):
-        match = _REAL_PARAGRAPH.match(rows[row_index][position].text.strip())
-        if match:
-            real.append((place, int(match[1])))
-    found = []
+    headings: list[tuple[int, int]] = []  # (first, last) number, in order
+    lost = []
     for place, (row_index, position) in enumerate(order):
         text = rows[row_index][position].text.strip()
+        match = _REAL_PARAGRAPH.match(text)
+        if match:
+            first = int(match[1])
+            headings.append((first, max(first, int(match[2] or first))))
+            continue
         following = ""
         if place + 1 < len(order):
             row, at = order[place + 1]
             following = rows[row][at].text.strip()
         recovered = _lost_sign(text, following)
-        if recovered and _fits(real, place, int(recovered[1])):
-            found.append((row_index, position, recovered))
+        if recovered:
+            number = int(recovered[1])
+            lost.append((len(headings), row_index, position, recovered))
+            headings.append((number, number))
+    if not lost:
+        return
+    # The numbers that run through the minutes: a heading that lost its "§"
+    # must be one of them, whether the others kept theirs or not. A number
+    # twice (the table of contents and the paragraph) counts.
+    chain = {headings[i][0] for i in _rising(headings)}
+    found = [
+        (row_index, position, recovered)
+        for at, row_index, position, recovered in lost
+        if headings[at][0] in chain
+    ]
     for row_index, position, (prefix, number, rest) in reversed(found):
         piece = rows[row_index][position]
         lead = piece.text[: len(piece.text) - len(piece.text.lstrip())]
@@ -749,12 +904,26 @@ def _dnr_in_title(rest: str) -> bool:
     return bool(found) and not re.search(r"[.!?]\s", rest[: found.start()])
 
 
-def _fits(real: list[tuple[int, int]], place: int, number: int) -> bool:
-    if not real:
-        return True
-    before = [n for p, n in real if p < place]
-    after = [n for p, n in real if p > place]
-    return (not before or before[-1] < number) and (not after or number < after[0])
+def _rising(headings: list[tuple[int, int]]) -> list[int]:
+    """The indexes of the longest run of headings whose numbers rise, as
+    parse_protocol() keeps them ("§§ 14-16" ends at 16)."""
+    ends: list[int] = []
+    tails: list[int] = []
+    previous = [-1] * len(headings)
+    for index, (first, last) in enumerate(headings):
+        k = bisect.bisect_left(ends, first)
+        previous[index] = tails[k - 1] if k else -1
+        if k == len(ends):
+            ends.append(last)
+            tails.append(index)
+        elif last < ends[k]:
+            ends[k], tails[k] = last, index
+    chain = []
+    index = tails[-1] if tails else -1
+    while index != -1:
+        chain.append(index)
+        index = previous[index]
+    return chain
 
 
 def _split_after_dnr(rest: str) -> tuple[str, str]:
