@@ -21,12 +21,11 @@ look-ahead is bounded, so a text of megabytes costs time in proportion to it.
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import islice, pairwise
 
 from .sections import _HEADINGS, heading_kind
 from .text import Line
@@ -36,6 +35,8 @@ from .text import Line
 _BREAKS_PER_1000 = 5
 # How far around a page number a running header or footer may reach, in words.
 _RUNNING_WORDS = 24
+# How many pages show what a running header is.
+_SAMPLE_PAGES = 200
 # How far after "SN 13 Bidrag till ..." its "Dnr" may stand, in words.
 _TITLE_WORDS = 40
 
@@ -437,9 +438,11 @@ def _cut_pages(words: _Words, cut) -> None:
 def _common_context(words: _Words, anchors: list[int], step: int) -> list[str]:
     """The shapes of the words next to most anchors, going outward by step."""
     shapes: list[str] = []
-    needed = max(2, (len(anchors) * 3 + 4) // 5)
     if len(anchors) < 2:
         return shapes
+    # A header on every page shows in a few hundred of them as well as in all.
+    anchors = anchors[:: len(anchors) // _SAMPLE_PAGES + 1]
+    needed = max(2, (len(anchors) * 3 + 4) // 5)
     for distance in range(1, _RUNNING_WORDS + 1):
         seen = Counter()
         for anchor in anchors:
@@ -832,14 +835,14 @@ def _restore_paragraph_signs(
         for position, piece in enumerate(row)
         if not piece.dropped and piece.text.strip()
     ]
-    headings: list[tuple[int, int]] = []  # (first, last) number, in order
+    headings: list[tuple[int, int, bool]] = []  # (first, last, real), in order
     lost = []
     for place, (row_index, position) in enumerate(order):
         text = rows[row_index][position].text.strip()
         match = _REAL_PARAGRAPH.match(text)
         if match:
             first = int(match[1])
-            headings.append((first, max(first, int(match[2] or first))))
+            headings.append((first, max(first, int(match[2] or first)), True))
             continue
         following = ""
         if place + 1 < len(order):
@@ -849,7 +852,7 @@ def _restore_paragraph_signs(
         if recovered:
             number = int(recovered[1])
             lost.append((len(headings), row_index, position, recovered))
-            headings.append((number, number))
+            headings.append((number, number, False))
     if not lost:
         return
     # The numbers that run through the minutes: a heading that lost its "§"
@@ -865,6 +868,8 @@ def _restore_paragraph_signs(
         piece = rows[row_index][position]
         lead = piece.text[: len(piece.text) - len(piece.text.lstrip())]
         heading, title = _split_after_dnr(rest)
+        if not title[:1].isupper():
+            heading, title = rest, ""
         piece.text = f"{lead}{prefix}§ {number} {heading}".rstrip()
         if title:
             rows[row_index].insert(position + 1, _Piece(piece.line, title))
@@ -890,7 +895,7 @@ def _lost_sign(text: str, following: str) -> tuple[str, str, str] | None:
     ):
         return f"{match['organ']} ", match["number"], match["rest"]
     match = _NUMBER_DNR.match(text)
-    if match:
+    if match and not _split_after_dnr(match["rest"])[1][:1].islower():
         return "", match["number"], match["rest"]
     match = _NUMBER_TITLE.match(text)
     if match and _DNR_LINE.match(following) and len(text) <= 200:
@@ -904,22 +909,38 @@ def _dnr_in_title(rest: str) -> bool:
     return bool(found) and not re.search(r"[.!?]\s", rest[: found.start()])
 
 
-def _rising(headings: list[tuple[int, int]]) -> list[int]:
-    """The indexes of the longest run of headings whose numbers rise, as
-    parse_protocol() keeps them ("§§ 14-16" ends at 16)."""
-    ends: list[int] = []
-    tails: list[int] = []
+def _rising(headings: list[tuple[int, int, bool]]) -> list[int]:
+    """The indexes of the longest run of headings whose numbers rise ("§§
+    14-16" ends at 16), as parse_protocol() keeps them; of runs as long, the
+    one with most headings that kept their "§".
+
+    A Fenwick tree over the numbers gives each heading the best run ending
+    below its first number, in O(n log n).
+    """
+    size = max((last for _, last, _ in headings), default=0) + 2
+    tree: list[tuple[int, int]] = [(0, -1)] * (size + 1)  # (score, heading)
+
+    def best_below(number: int) -> tuple[int, int]:
+        found, at = (0, -1), number  # positions 1..number hold numbers 0..number-1
+        while at > 0:
+            found = max(found, tree[at])
+            at -= at & -at
+        return found
+
+    def offer(number: int, value: tuple[int, int]) -> None:
+        at = number + 1
+        while at <= size:
+            tree[at] = max(tree[at], value)
+            at += at & -at
+
     previous = [-1] * len(headings)
-    for index, (first, last) in enumerate(headings):
-        k = bisect.bisect_left(ends, first)
-        previous[index] = tails[k - 1] if k else -1
-        if k == len(ends):
-            ends.append(last)
-            tails.append(index)
-        elif last < ends[k]:
-            ends[k], tails[k] = last, index
+    scores = [0] * len(headings)
+    for index, (first, last, real) in enumerate(headings):
+        below, previous[index] = best_below(first)
+        scores[index] = below + (1001 if real else 1000)
+        offer(last, (scores[index], index))
     chain = []
-    index = tails[-1] if tails else -1
+    index = max(range(len(headings)), key=scores.__getitem__, default=-1)
     while index != -1:
         chain.append(index)
         index = previous[index]
@@ -928,20 +949,16 @@ def _rising(headings: list[tuple[int, int]]) -> list[int]:
 
 def _split_after_dnr(rest: str) -> tuple[str, str]:
     """Split "Dnr KS 2018/14 Information" after its case number, and "Titel
-    Dnr 31/16 Ärendet ..." after the same: what follows is title or body."""
+    Dnr 31/16 Ärendet ..." after the same: (up to the case number, after it)."""
     words = _Words()
-    for match in re.finditer(r"\S+", rest):
+    for match in islice(re.finditer(r"\S+", rest), _TITLE_WORDS + 10):
         words.text.append(match[0])
         words.start.append(match.start())
         words.row.append(0)
-    for index, word in enumerate(words.text[:_TITLE_WORDS]):
+    for index, word in enumerate(words.text):
         if _DNR_LABEL.match(word):
             end = _dnr_end(words, index)
-            if (
-                end is not None
-                and end < len(words.text)
-                and words.text[end][:1].isupper()
-            ):
+            if end is not None and end < len(words.text):
                 cut = words.start[end]
                 return rest[:cut].rstrip(), rest[cut:]
             break
@@ -962,6 +979,8 @@ _MINUTES_KINDS = {
     "special_statement",
     "documents",
 }
+# A single item may have "Beslut" and its board's "Kommunstyrelsens förslag".
+_LONE_ITEM_REPEATS = 2
 _LABEL = re.compile(r"^[A-ZÅÄÖ][\wåäö ]{0,30}:\s")
 _DATE_LINE = re.compile(r"^[\d\s:.-]{6,20}$")
 
@@ -972,14 +991,19 @@ def lone_item(lines: list[Line]) -> int | None:
     A web page may show one item of the minutes: its title, then sections
     such as Överläggning, Beslutsgång, Beslut and Reservation. Return the
     index of the title line, or None when the lines are not such an item:
-    it needs a decision and another section only minutes have.
+    it needs a decision and another section only minutes have, and no kind
+    of section many times over (whole minutes whose "§" could not be read).
     """
-    kinds = {}
+    kinds: dict[str, int] = {}
+    seen: Counter[str] = Counter()
     for index, line in enumerate(lines):
         found = heading_kind(line.text)
         if found:
             kinds.setdefault(found[0], index)
+            seen[found[0]] += 1
     if "decision" not in kinds or not _MINUTES_KINDS & kinds.keys():
+        return None
+    if max(seen.values()) > _LONE_ITEM_REPEATS:
         return None
     first = min(kinds.values())
     for index in range(first - 1, max(first - 12, -1), -1):
