@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
 
@@ -91,20 +92,26 @@ _FRONT_PAGE_LABELS = frozenset(
 )
 _PARTY = re.compile(r"^\([A-ZÅÄÖa-zåäö]{1,4}\)$")
 
-# Section headings by their first word: "Beslutet skickas till" before
-# "Beslutet", and either before "Beslut".
-_PHRASES: dict[str, list[tuple[str, ...]]] = {}
-for _key in sorted(_HEADINGS, key=lambda key: -len(key.split())):
-    _words = tuple(_key.split())
-    _PHRASES.setdefault(_words[0], []).append(_words)
+
+def _by_first_word(phrases: Iterable[str]) -> dict[str, list[tuple[str, ...]]]:
+    """Phrases as words, found by their first word, the longest first: a text
+    is matched against "Beslutet skickas till" before "Beslutet"."""
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(phrases, key=lambda phrase: -len(phrase.split())):
+        words = tuple(phrase.split())
+        found.setdefault(words[0], []).append(words)
+    return found
+
+
+# The headings sections.py knows, as they may stand inside a flattened line.
+_PHRASES = _by_first_word(_HEADINGS)
 
 # How many words at the start and end of a flattened text may be a web page's
 # menus, cookie banner and footer.
 _WEB_ZONE = 80
 # A web page's chrome as words, for text that lost its lines: cut out, then
 # taken out with the lines _CHROME describes.
-_CHROME_PHRASES: dict[str, list[tuple[str, ...]]] = {}
-for _phrase in sorted(
+_CHROME_PHRASES = _by_first_word(
     (
         "hoppa över navigering",
         "hoppa över navigeringen",
@@ -151,11 +158,8 @@ for _phrase in sorted(
         "youtube",
         "twitter",
         "english",
-    ),
-    key=lambda phrase: -len(phrase.split()),
-):
-    _words_of = tuple(_phrase.split())
-    _CHROME_PHRASES.setdefault(_words_of[0], []).append(_words_of)
+    )
+)
 _CRUMB_SEPARATORS = frozenset({">", "›", "»", "/"})
 
 # Page furniture that a PDF's footer puts between two pages' words.
@@ -294,6 +298,18 @@ class _Words:
         return self.text[index] if 0 <= index < len(self.text) else None
 
 
+class _Cuts:
+    """Where new lines start: a word's index, and whether a page does too."""
+
+    def __init__(self, words: int) -> None:
+        self.words = words
+        self.pages: dict[int, bool] = {}
+
+    def __call__(self, index: int, page: bool = False) -> None:
+        if 0 < index < self.words:
+            self.pages[index] = self.pages.get(index, False) or page
+
+
 def _cut_flattened(
     raw: list[str],
     rows: list[list[_Piece]],
@@ -308,12 +324,7 @@ def _cut_flattened(
             words.text.append(match[0])
             words.row.append(row)
             words.start.append(match.start())
-    cuts: dict[int, bool] = {}  # word index -> a page starts there
-
-    def cut(index: int, page: bool = False) -> None:
-        if 0 < index < len(words.text):
-            cuts[index] = cuts.get(index, False) or page
-
+    cut = _Cuts(len(words.text))
     _cut_pages(words, cut)
     next_dnr = _next_dnr_labels(words)
     for index in range(len(words.text)):
@@ -321,12 +332,11 @@ def _cut_flattened(
         if index < _WEB_ZONE or index >= len(words.text) - _WEB_ZONE:
             _cut_web(words, index, cut)
     cut_rows: dict[int, list[tuple[int, bool]]] = {}
-    for index in sorted(cuts):
+    for index, page in sorted(cut.pages.items()):
         row = words.row[index]
-        first = index == 0 or words.row[index - 1] != row
-        if first and not cuts[index]:
+        if not page and words.row[index - 1] != row:
             continue  # the line starts there already
-        cut_rows.setdefault(row, []).append((words.start[index], cuts[index]))
+        cut_rows.setdefault(row, []).append((words.start[index], page))
     if not cut_rows:
         return
     for row, offsets in cut_rows.items():
@@ -388,7 +398,7 @@ def _stops_context(words: _Words, index: int) -> bool:
     )
 
 
-def _cut_pages(words: _Words, cut) -> None:
+def _cut_pages(words: _Words, cut: _Cuts) -> None:
     """Put page numbers on lines of their own, and start a page before the
     header or footer that stands around them on most pages.
 
@@ -414,22 +424,19 @@ def _cut_pages(words: _Words, cut) -> None:
     ]
     before = _common_context(words, [index for index, _ in markers], -1)
     after = _common_context(words, [index + used - 1 for index, used in markers], 1)
-    running = len(markers) >= 2
     for index, used in markers:
-        end = index + used
-        start = index
-        if running:
-            for distance, shape in enumerate(before, start=1):
-                word = words.at(index - distance)
-                if word is None or _shape(word) != shape:
-                    break
-                start = index - distance
-            for distance, shape in enumerate(after, start=1):
-                word = words.at(index + used - 1 + distance)
-                if word is None or _shape(word) != shape:
-                    break
-                end = index + used + distance
-        cut(start, page=running)
+        start, end = index, index + used
+        for distance, shape in enumerate(before, start=1):
+            word = words.at(index - distance)
+            if word is None or _shape(word) != shape:
+                break
+            start = index - distance
+        for distance, shape in enumerate(after, start=1):
+            word = words.at(index + used - 1 + distance)
+            if word is None or _shape(word) != shape:
+                break
+            end = index + used + distance
+        cut(start, page=True)
         cut(index)
         cut(index + used)
         cut(end)
@@ -444,7 +451,7 @@ def _common_context(words: _Words, anchors: list[int], step: int) -> list[str]:
     anchors = anchors[:: len(anchors) // _SAMPLE_PAGES + 1]
     needed = max(2, (len(anchors) * 3 + 4) // 5)
     for distance in range(1, _RUNNING_WORDS + 1):
-        seen = Counter()
+        seen: Counter[str] = Counter()
         for anchor in anchors:
             at = anchor + step * distance
             word = words.at(at)
@@ -571,13 +578,19 @@ def _board_heading(words: _Words, index: int) -> tuple[int, int] | None:
     owner = words.at(index - 1) or ""
     if len(owner) < 4 or not owner.endswith("s") or not owner[:1].isalpha():
         return None
-    # Back over the body's name to its first, capitalised word.
+    # Back over the body's name to its first, capitalised word: "Nämnden för
+    # Vård & Omsorgs", "Bygg- och miljönämndens", "Kommunstyrelsens
+    # arbetsutskotts".
     start = index - 1
-    for back in range(index - 1, max(index - 7, -1), -1):
-        part = words.text[back]
-        if part[:1].isupper():
-            start = back
-        elif part not in _NAME_JOINS and back != index - 1:
+    for _ in range(4):
+        joined = words.at(start - 1) or ""
+        if joined in _NAME_JOINS and (words.at(start - 2) or "")[:1].isupper():
+            start -= 2
+        elif not words.text[start][:1].isupper() and (
+            joined[:1].isupper() and joined.endswith("s")
+        ):
+            start -= 1
+        else:
             break
     if not words.text[start][:1].isupper():
         return None
@@ -599,7 +612,7 @@ def _heading_continues(words: _Words, end: int) -> int:
     return end
 
 
-def _cut_at(words: _Words, index: int, next_dnr: list[int], cut) -> None:
+def _cut_at(words: _Words, index: int, next_dnr: list[int], cut: _Cuts) -> None:
     """Cut before and after whatever stands on a line of its own at index."""
     word = words.text[index]
     previous = words.at(index - 1)
@@ -706,7 +719,7 @@ def _cut_at(words: _Words, index: int, next_dnr: list[int], cut) -> None:
             cut(end)
 
 
-def _cut_web(words: _Words, index: int, cut) -> None:
+def _cut_web(words: _Words, index: int, cut: _Cuts) -> None:
     """Cut out a web page's chrome near the start or end of a flattened text:
     menu words, a cookie banner's sentence, breadcrumbs, and the date that
     ends a page's heading ("Kommunfullmäktige 2019-03-25 Motion om ...")."""
@@ -742,7 +755,7 @@ def _cut_web(words: _Words, index: int, cut) -> None:
         _cut_breadcrumbs(words, index, cut)
 
 
-def _cut_breadcrumbs(words: _Words, index: int, cut) -> None:
+def _cut_breadcrumbs(words: _Words, index: int, cut: _Cuts) -> None:
     """ "Du är här: Start > Kommun och politik > Protokoll 2019-03-25": from
     its label to the last crumb's words."""
     label = words.at(index - 1) or ""
