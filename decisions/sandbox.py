@@ -62,23 +62,27 @@ class LimitError(ExtractError):
     """A file whose reading took longer or more memory than a protocol may."""
 
 
-def read(data: bytes, *, name: str) -> tuple[Extracted, ParsedProtocol]:
+def read(
+    data: bytes, *, name: str, number: str | None = None
+) -> tuple[Extracted, ParsedProtocol]:
     """Return extract.extract(data, name=name) and the protocol parsed from
-    its text, as read by a limited child."""
-    found = _run(_read, data, name)
+    its text (parse_protocol's `number` given), as read by a limited child."""
+    found = _run(_read, data, name, number)
     extracted = Extracted(**{**found["extracted"], "notes": tuple(found["notes"])})
     return extracted, parser.protocol_from_data(found["protocol"])
 
 
-def parse_protocol(text: str, *, source: str) -> ParsedProtocol:
-    """Return parser.parse_protocol(text, source=source), as read by a limited
-    child."""
-    return parser.protocol_from_data(_run(_parse, text, source))
+def parse_protocol(
+    text: str, *, source: str, number: str | None = None
+) -> ParsedProtocol:
+    """Return parser.parse_protocol(text, source=source, number=number), as
+    read by a limited child."""
+    return parser.protocol_from_data(_run(_parse, text, source, number))
 
 
-def _read(data: bytes, name: str) -> dict[str, Any]:
+def _read(data: bytes, name: str, number: str | None) -> dict[str, Any]:
     extracted = extracting.extract(data, name=name)
-    protocol = parser.parse_protocol(extracted.text, source=name)
+    protocol = parser.parse_protocol(extracted.text, source=name, number=number)
     found = dataclasses.asdict(extracted)
     return {
         "extracted": found,
@@ -87,8 +91,10 @@ def _read(data: bytes, name: str) -> dict[str, Any]:
     }
 
 
-def _parse(text: str, source: str) -> dict[str, Any]:
-    return parser.protocol_to_data(parser.parse_protocol(text, source=source))
+def _parse(text: str, source: str, number: str | None) -> dict[str, Any]:
+    return parser.protocol_to_data(
+        parser.parse_protocol(text, source=source, number=number)
+    )
 
 
 def _run(work: Callable[..., Any], *args: Any) -> Any:

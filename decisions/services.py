@@ -91,22 +91,24 @@ def protocol_ingest(
     meeting_date: datetime.date | None = None,
     dry_run: bool = False,
     identity_numbers: IdentityNumbers = "refuse",
+    number: str | None = None,
 ) -> IngestResult:
     """Read a protocol file and write its meeting, paragraphs and reservations.
 
     What the text says wins; `kommun`, `namnd` and `meeting_date` supply what it
-    lacks. Re-ingesting the same bytes changes nothing; a changed file for the same
-    meeting replaces that meeting's paragraphs, keeping their addresses. A
-    personnummer in the text stops the file unless `identity_numbers` says
-    otherwise (guard_identity_numbers()).
+    lacks, and `number` the number of a single item shown without one (a web
+    page with one decision). Re-ingesting the same bytes changes nothing; a
+    changed file for the same meeting replaces that meeting's paragraphs,
+    keeping their addresses. A personnummer in the text stops the file unless
+    `identity_numbers` says otherwise (guard_identity_numbers()).
     """
-    extracted, protocol = sandbox.read(data, name=source_name)
+    extracted, protocol = sandbox.read(data, name=source_name, number=number)
     text, masked = guard_identity_numbers(
         extracted.text, identity_numbers, source_name=source_name
     )
     if masked:
         # Parsed again from the masked text: no copy of a number is kept.
-        protocol = sandbox.parse_protocol(text, source=source_name)
+        protocol = sandbox.parse_protocol(text, source=source_name, number=number)
     for note in extracted.notes:
         protocol.warn(None, note)
     if masked:
@@ -176,6 +178,12 @@ def protocol_write(
         raise IngestError("kommunen framgår inte av texten; ange --kommun")
     if not protocol.namnd:
         raise IngestError("nämnden framgår inte av texten; ange --namnd")
+    for paragraph in protocol.paragraphs:
+        if not paragraph.number:
+            raise IngestError(
+                f"rad {paragraph.line}: punkten saknar paragrafnummer; "
+                "ange --paragraf N"
+            )
     with transaction.atomic():
         meeting, status = _write_meeting(
             protocol, text=text, sha256=sha256, confirmed=confirmed
@@ -297,7 +305,13 @@ def protocol_reparse(*, meeting: Meeting) -> ParsedProtocol:
     For parser fixes: the archive needs no original files. The meeting keeps its
     board and address; what the text still lacks is taken from the stored meeting.
     """
-    protocol = parse_protocol(meeting.source_text, source=meeting.source_name)
+    # A single unnumbered item keeps the number it was given at ingest.
+    numbers = list(meeting.paragrafer.values_list("number", flat=True)[:2])
+    protocol = parse_protocol(
+        meeting.source_text,
+        source=meeting.source_name,
+        number=numbers[0] if len(numbers) == 1 else None,
+    )
     namnd = meeting.namnd
     _fill_gaps(
         protocol,

@@ -16,6 +16,7 @@ from .model import ParsedParagraph, ParsedProtocol, ParseError
 from .outline import Start, find_starts, listed_only
 from .sections import BOARD_DECISION, heading_kind, read_sections, split_heading
 from .text import Line, clean_text
+from .unflatten import lone_item, lone_item_note, unflatten
 
 _DNR_LABEL = r"(?:dnr|diarienummer|ärendenummer|ärendenr|ärende\s+nr)\b\.?\s*:?"
 _DNR_LINE = re.compile(rf"^{_DNR_LABEL}\s*(?P<value>\S.*)$", re.IGNORECASE)
@@ -94,21 +95,34 @@ _FEDERATION_MENTION = re.compile(
 )
 
 
-def parse_protocol(text: str, *, source: str) -> ParsedProtocol:
+def parse_protocol(
+    text: str, *, source: str, number: str | None = None
+) -> ParsedProtocol:
     """Read one protocol (a whole meeting or an extract) into plain data.
 
     Pure: no database, no files. Raises ParseError only when nothing can be read;
-    anything odd but readable becomes a warning with its line number.
+    anything odd but readable becomes a warning with its line number. `number`
+    numbers a single agenda item the text shows without one (a web page).
     """
     protocol = ParsedProtocol(source=source)
+    unflattened = unflatten(text)
+    for line, note in unflattened.notes:
+        protocol.warn(line, note)
     # A heading that opens every page (one paragraph a page) is content.
-    cleaned = clean_text(text, content=lambda line: heading_kind(line) is not None)
+    cleaned = clean_text(
+        unflattened.text, content=lambda line: heading_kind(line) is not None
+    )
     lines = cleaned.lines
     for line, note in cleaned.notes:
         protocol.warn(line, note)
     if not lines:
         raise ParseError("filen innehåller ingen text")
     starts, contents = find_starts(protocol, lines)
+    item = None if starts else lone_item(lines)
+    if item is not None:
+        following = lines[item + 1 :]
+        starts = [Start(item, 0, 0, number or "", lines[item].text, following)]
+        protocol.warn(lines[item].number, lone_item_note(number))
     if not starts:
         raise ParseError("ingen paragraf hittades (inget '§ N' i början av en rad)")
     end = next(

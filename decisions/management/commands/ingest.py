@@ -45,6 +45,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--date", type=str, help="meeting date YYYY-MM-DD, when the text lacks it"
         )
+        parser.add_argument(
+            "--paragraf",
+            metavar="N",
+            help="the number of a single agenda item the text shows without one "
+            "(a web page with one decision)",
+        )
         parser.add_argument("--dry-run", action="store_true", help="write nothing")
         guard = parser.add_mutually_exclusive_group()
         guard.add_argument(
@@ -95,6 +101,7 @@ class Command(BaseCommand):
                     meeting_date=meeting_date,
                     dry_run=options["dry_run"],
                     identity_numbers=options["identity_numbers"],
+                    number=options["paragraf"],
                 )
             except (OSError, ParseError, IngestError) as error:
                 message = _describe(path, error)
