@@ -43,6 +43,7 @@ _INVISIBLE = re.compile(r"[\u200c\u200d\u2060\ufeff\u00ad\uf0b7\u25aa\u25cf]")
 # Bold markers from converted documents, and HTML line breaks from web portals:
 # each starts a new piece of the line.
 _BREAKS = re.compile(r"\*\*|__|<br\s*/?>|</?p>", re.IGNORECASE)
+_BROKEN_DATE = re.compile(r"\b((?:19|20)\d{2})- (\d{2}-\d{2})\b")
 _MARKDOWN_ESCAPE = re.compile(r"\\([.\-*_#()\[\]+!`>|])")
 _TAG = re.compile(r"</?[a-z][^>]{0,40}>", re.IGNORECASE)
 # A Word template's unfilled field: "Klicka eller tryck här för att ange
@@ -169,6 +170,9 @@ def _clean_piece(piece: str, *, keep_spacing: bool = False) -> str:
         piece = _TAG.sub(" ", piece)
     if "&" in piece:
         piece = html.unescape(piece)
+    if "- " in piece:
+        # "daterad 2025- 02-04": a date broken at its dash, joined by a space.
+        piece = _BROKEN_DATE.sub(r"\1-\2", piece)
     if "\\" in piece:
         # Markdown converters escape what would be markup: "1\." is "1.".
         piece = _MARKDOWN_ESCAPE.sub(r"\1", piece)
@@ -323,7 +327,11 @@ _ABBREVIATIONS = re.compile(
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^[-–•*]\s+")
-_SENTENCE_BREAK = re.compile(r"[.!?](?=[\s\"”»)]|$)|:(?=\s*\n)|\n")
+# A lead-in's colon ends the sentence before a list, on the next line or
+# run into the same one ("… taxor för: 1. Biblioteken", "beslutar: Att …").
+_SENTENCE_BREAK = re.compile(
+    r"[.!?](?=[\s\"”»)]|$)|:(?=\s*\n|\s+(?:\d{1,2}[.)]\s|[-–•]\s|[Aa]tt\s))|\n"
+)
 
 
 def first_sentence(text: str | None) -> str:

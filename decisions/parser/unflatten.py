@@ -164,6 +164,7 @@ _CRUMB_SEPARATORS = frozenset({">", "›", "»", "/"})
 
 # Page furniture that a PDF's footer puts between two pages' words.
 _FURNITURE_WORDS = {"utdragsbestyrkande"}
+_BULLETS = {"•", "▪", "●", "◦", "–•"}
 _INITIALS = re.compile(r"^[A-ZÅÄÖ]{1,3}$")
 
 # A heading that opens a paragraph in the text already.
@@ -280,7 +281,7 @@ def unflatten(text: str) -> Unflattened:
 def _is_flattened(raw: list[str]) -> bool:
     lines = [line for line in raw if line.strip()]
     chars = sum(len(line.strip()) for line in lines)
-    return chars >= 1000 and len(lines) * 1000 < _BREAKS_PER_1000 * chars
+    return chars >= 300 and len(lines) * 1000 < _BREAKS_PER_1000 * chars
 
 
 # Flattened text: where the lines were -------------------------------------
@@ -608,6 +609,11 @@ def _heading_continues(words: _Words, end: int) -> int:
         if stop > end + 1 and not part.islower():
             return end
         if _BOARD_WORD.search(part.casefold().rstrip(":")):
+            # "i kommunstyrelsens arbetsutskott": the body's name goes on.
+            while (following := words.at(stop + 1) or "").islower() and (
+                _BOARD_WORD.search(following.rstrip(":"))
+            ):
+                stop += 1
             return stop + 1
     return end
 
@@ -703,6 +709,10 @@ def _cut_at(words: _Words, index: int, next_dnr: list[int], cut: _Cuts) -> None:
     if word.casefold() in _FURNITURE_WORDS:
         cut(index)
         cut(index + 1)
+        return
+    # "… ärenden, • Delegation …": a list's bullet opens a line.
+    if word in _BULLETS and index > 0:
+        cut(index)
         return
     if _opens_section(previous):
         end = _section_heading(words, index)
