@@ -11,12 +11,18 @@ from __future__ import annotations
 import io
 import random
 import re
+import shutil
+import subprocess
+from collections import Counter
 from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 
 import docx
-from docx.shared import Pt
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Cm, Pt
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.lib.utils import ImageReader
@@ -246,3 +252,356 @@ def _draw_scan(canvas: Canvas) -> None:
     for _ in range(3000):
         image.putpixel((noise.randrange(248), noise.randrange(350)), 60)
     canvas.drawImage(ImageReader(image), 0, 0, WIDTH, HEIGHT)
+
+
+# -- real minutes set in a municipal Word template ---------------------------------
+
+# What a converter's text (tests/fixtures/real) shows of the template: page
+# markers, page numbers "2 (39)", column gaps of three spaces or more.
+_PAGE_MARKER = re.compile(r"<!--\s*sida\s*\d+\s*-->")
+_PAGE_NUMBER = re.compile(r"\b\d+\s*\(\s*\d+\s*\)")
+_COLUMN_GAP = re.compile(r" {3,}")
+# "§ 130   Dnr KS-2025-00098", "§ 7" alone; OCR reads § as "$".
+_PARAGRAPH_LINE = re.compile(r"^[§$]\s*\d+(?:\s*$|\s+Dnr\b)")
+# "Årsredovisning 2024 ........ 4": a table of contents entry and its page.
+_CONTENTS_ENTRY = re.compile(r"^(.*?)\s*(?:\.{3,}|…)[.\s]*(\d+)$")
+_SECTION_HEADING = re.compile(
+    r"^(?:Beslut(?:\s.{0,70})?|Förs?lag till beslut.{0,70}|Sammanfattning.{0,30}"
+    r"|Beslutsgång|Beslutsunderlag|Beslutet skickas till|Jäv|Reservation(?:er)?"
+    r"|Yrkanden?|Protokollsanteckning(?:ar)?|Omröstning.{0,30}|Särskilt yttrande"
+    r"|Deltar inte i beslut(?:et)?|Upplysning|Ärendet|Ärendebeskrivning|Innehåll"
+    r"|Expedieras)$"
+)
+# The labels in the left column of the front page's table.
+_FRONT_LABEL = re.compile(
+    r"^(Plats och tid för(?: sammanträde| justering)?|Beslutande|Övriga närvarande"
+    r"|Övriga deltagande|Närvarande|Utses att justera|Justerare|Protokolljust[ae]rare"
+    r"|Sekreterare|Ordförande|Vice ordförande|Paragrafer|Underskrifter)"
+    r"(?=\s|$)\s*(.*)$"
+)
+_TEMPLATE_LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]|[-–•*])\s")
+TEMPLATE_FOOTER = "Justerandes signatur\tUtdragsbestyrkande\tSida {PAGE} ({NUMPAGES})"
+
+
+def make_template_docx(text: str) -> bytes:
+    """Set the text of a real protocol as a clerk's Word template sets it.
+
+    `text` is a converter's text of a published PDF (tests/fixtures/real):
+    pages after "<!-- sida N -->", the template's running header at the top
+    of each page, the signing service's stamp at the bottom, tables as
+    Markdown rows. The document rebuilds what the clerk typed: the running
+    header goes to the page header; the stamp and the template's footer
+    ("Justerandes signatur", "Utdragsbestyrkande", "Sida N (M)" from Word's
+    PAGE and NUMPAGES fields) to the page footer; the front page's labels and
+    the names beside them to a two-column table; Markdown rows to Word tables;
+    lines the PDF wrapped back into paragraphs, which LibreOffice or Word wrap
+    again where their fonts say; each paragraph of the minutes on a new page.
+    Its text is the input's, so that reading the PDF LibreOffice makes of it
+    can be compared with reading the text.
+    """
+    pages = _marked_pages(text)
+    header, footer = _running_edges(pages)
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin, section.bottom_margin = Cm(3.5), Cm(3)
+    normal = document.styles["Normal"]
+    normal.font.name = "Liberation Sans"
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(4)
+    _template_edge(section.header, header, size=9)
+    _template_edge(section.footer, [TEMPLATE_FOOTER, *footer], size=8)
+    blocks: list[tuple[str, object]] = []
+    for number, page in enumerate(pages):
+        body, headed = _strip_edges(page, header, footer)
+        first = next((line for line in body if line.strip()), "")
+        if number and (
+            number == 1
+            or not headed
+            or _PARAGRAPH_LINE.match(first)
+            or _FRONT_LABEL.match(first)
+        ):
+            blocks.append(("break", None))
+        if number == 0 or _FRONT_LABEL.match(first):
+            blocks += _front_page(body)
+        else:
+            blocks += [("lines", line) for line in body]
+    _typeset(document, blocks)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _marked_pages(text: str) -> list[list[str]]:
+    chunks = _PAGE_MARKER.split(text)
+    if chunks and not chunks[0].strip():
+        chunks = chunks[1:]
+    return [chunk.split("\n") for chunk in chunks]
+
+
+def _edge_key(line: str) -> str:
+    return " ".join(_PAGE_NUMBER.sub("", line).split())
+
+
+def _running_edges(pages: list[list[str]]) -> tuple[list[str], list[str]]:
+    """Return the lines most pages open with and close with, as printed."""
+    tops = [[line for line in page if _edge_key(line)] for page in pages]
+    tops = [lines for lines in tops if lines]
+    enough = max(2, (len(tops) + 1) // 2)
+
+    def common(sequences: list[list[str]]) -> list[str]:
+        found: list[str] = []
+        for depth in range(6):
+            keys = Counter(
+                tuple(_edge_key(line) for line in lines[: depth + 1])
+                for lines in sequences
+                if len(lines) > depth
+            )
+            if not keys:
+                break
+            key, count = keys.most_common(1)[0]
+            if count < enough:
+                break
+            printed = next(
+                lines[depth]
+                for lines in sequences
+                if tuple(_edge_key(line) for line in lines[: depth + 1]) == key
+            )
+            found.append(_PAGE_NUMBER.sub("", printed).rstrip())
+        return found
+
+    header = common(tops)
+    footer = common([lines[::-1] for lines in tops])[::-1]
+    return header, footer
+
+
+def _strip_edges(
+    page: list[str], header: list[str], footer: list[str]
+) -> tuple[list[str], bool]:
+    """Take the running header and footer off a page; say if it had the header."""
+    lines = list(page)
+    headed = False
+    for edge, step in ((header, 1), (footer[::-1], -1)):
+        want = [_edge_key(line) for line in edge]
+        at = 0
+        while want and lines:
+            index = 0 if step == 1 else -1
+            key = _edge_key(lines[index])
+            if not key or key == want[at]:
+                lines.pop(index)
+                if key:
+                    at += 1
+                    headed = headed or step == 1
+                    if at == len(want):
+                        break
+                continue
+            break
+    return lines, headed
+
+
+def _front_page(lines: list[str]) -> list[tuple[str, object]]:
+    """Lay out a front page: lines before the first label as they are, then one
+    table row for each label, the lines up to the next label beside it."""
+    blocks: list[tuple[str, object]] = []
+    rows: list[tuple[str, list[str]]] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        label = _FRONT_LABEL.match(line.strip())
+        if label:
+            rows.append((label[1], [label[2]] if label[2] else []))
+        elif not rows:
+            blocks.append(("lines", line))
+        elif rows[-1][0].endswith(" för") and re.fullmatch(r"[a-zåäö]+", line.strip()):
+            # "Plats och tid för ... / sammanträde": the label wrapped in its cell.
+            rows[-1] = (f"{rows[-1][0]} {line.strip()}", rows[-1][1])
+        else:
+            rows[-1][1].append(line.strip())
+    if rows:
+        blocks.append(("front", rows))
+    return blocks
+
+
+def _typeset(
+    document: docx.document.Document, blocks: list[tuple[str, object]]
+) -> None:
+    """Write the blocks: prose lines joined back into paragraphs, Markdown rows
+    as tables, headings bold."""
+    lines = [str(value) for kind, value in blocks if kind == "lines"]
+    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    full = lengths[int(len(lengths) * 0.95)] if lengths else 80
+    paragraph: list[str] = []
+    table: list[list[str]] = []
+    title = False
+
+    def flush() -> None:
+        nonlocal title
+        if paragraph:
+            _template_paragraph(document, " ".join(paragraph), title=title)
+            paragraph.clear()
+            title = False
+
+    def flush_table() -> None:
+        if table:
+            _template_table(document, table)
+            table.clear()
+
+    for kind, value in blocks:
+        if kind != "lines":
+            flush()
+            flush_table()
+            if kind == "break":
+                document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            else:
+                _front_table(document, value)  # type: ignore[arg-type]
+            continue
+        line = _COLUMN_GAP.sub("\t", str(value).rstrip())
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            flush()
+            if not re.fullmatch(r"\|(?:\s*:?-{3,}:?\s*\|)+", stripped):
+                table.append(
+                    [
+                        " ".join(re.sub(r"<br\s*/?>", " ", cell).split())
+                        for cell in stripped.strip("|").split("|")
+                    ]
+                )
+            continue
+        flush_table()
+        if not stripped:
+            flush()
+            continue
+        if _PARAGRAPH_LINE.match(stripped) or _SECTION_HEADING.match(stripped):
+            flush()
+            _template_paragraph(document, stripped, heading=True)
+            # The title follows a "§ N  Dnr" line, up to the next blank line.
+            title = bool(_PARAGRAPH_LINE.match(stripped))
+            continue
+        previous = paragraph[-1] if paragraph else ""
+        if paragraph and not (
+            title
+            or (
+                len(previous) >= 0.85 * full
+                and not _TEMPLATE_LIST_ITEM.match(stripped)
+                and not _CONTENTS_ENTRY.match(previous)
+            )
+        ):
+            flush()
+        paragraph.append(stripped)
+    flush()
+    flush_table()
+
+
+def _template_paragraph(
+    document: docx.document.Document,
+    text: str,
+    *,
+    heading: bool = False,
+    title: bool = False,
+) -> None:
+    paragraph = document.add_paragraph()
+    tabs = paragraph.paragraph_format.tab_stops
+    entry = _CONTENTS_ENTRY.match(text)
+    if entry:
+        # Word's table of contents: the page number after a dotted tab.
+        text = f"{entry[1]}\t{entry[2]}"
+        tabs.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    elif "\t" in text:
+        tabs.add_tab_stop(Cm(4))
+        tabs.add_tab_stop(Cm(10))
+    run = paragraph.add_run(text)
+    run.bold = heading or title
+    if title:
+        run.font.size = Pt(13)
+
+
+def _template_table(document: docx.document.Document, rows: list[list[str]]) -> None:
+    table = document.add_table(rows=0, cols=max(len(row) for row in rows))
+    table.style = "Table Grid"
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row, strict=False):
+            cell.text = value
+
+
+def _front_table(
+    document: docx.document.Document, rows: list[tuple[str, list[str]]]
+) -> None:
+    """The front page's table: a label left, its names right, one a paragraph."""
+    table = document.add_table(rows=0, cols=2)
+    table.autofit = False
+    widths = (Cm(4.5), Cm(11.5))
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for label, values in rows:
+        left, right = table.add_row().cells
+        left.width, right.width = widths
+        left.paragraphs[0].add_run(label).bold = True
+        for index, value in enumerate(values):
+            paragraph = right.paragraphs[0] if index == 0 else right.add_paragraph()
+            paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(6))
+            paragraph.add_run(_COLUMN_GAP.sub("\t", value))
+
+
+def _template_edge(
+    part: docx.section._BaseHeaderFooter, lines: list[str], *, size: int
+) -> None:
+    """Fill a page header or footer; "{PAGE}" and "{NUMPAGES}" become Word fields."""
+    for index, line in enumerate(lines):
+        paragraph = part.paragraphs[0] if index == 0 else part.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(0)
+        tabs = paragraph.paragraph_format.tab_stops
+        tabs.add_tab_stop(Cm(8), WD_TAB_ALIGNMENT.CENTER)
+        tabs.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT)
+        for piece in re.split(r"(\{PAGE\}|\{NUMPAGES\})", _COLUMN_GAP.sub("\t", line)):
+            if piece in ("{PAGE}", "{NUMPAGES}"):
+                field = parse_xml(
+                    f'<w:fldSimple {nsdecls("w")} w:instr="{piece[1:-1]}">'
+                    "<w:r><w:t>1</w:t></w:r></w:fldSimple>"
+                )
+                paragraph._p.append(field)
+            elif piece:
+                paragraph.add_run(piece).font.size = Pt(size)
+
+
+class NoLibreOffice(RuntimeError):
+    """soffice is not installed: `make test-packages` installs it."""
+
+
+def libreoffice_pdfs(documents: dict[str, bytes], folder: Path) -> dict[str, bytes]:
+    """Export Word documents to PDF with LibreOffice, as a clerk's office does.
+
+    One run of soffice converts them all (starting it costs a second or two);
+    its profile is kept in `folder`, so that runs side by side do not share
+    one and wait on its lock.
+    """
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        raise NoLibreOffice(
+            "soffice (LibreOffice) is missing: run `make test-packages` or "
+            "`apt-get install libreoffice-writer-nogui`"
+        )
+    source, out = folder / "docx", folder / "pdf"
+    source.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, data in documents.items():
+        path = source / f"{name}.docx"
+        path.write_bytes(data)
+        paths.append(str(path))
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *paths,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    return {name: (out / f"{name}.pdf").read_bytes() for name in documents}
