@@ -23,6 +23,7 @@ process with memory and time limits.
 from __future__ import annotations
 
 import io
+import posixpath
 import threading
 import unicodedata
 import zipfile
@@ -299,8 +300,10 @@ def _docx(data: bytes) -> Extracted:
             numbering = _Numbering(
                 _read(archive, "word/numbering.xml"), _read(archive, "word/styles.xml")
             )
+            section: dict[str, str] = {}
             with archive.open(_DOCUMENT) as stream:
-                lines = list(_docx_lines(stream, numbering))
+                lines = list(_docx_lines(stream, numbering, section=section))
+            lines[:0] = _first_page_header(archive, section, numbering)
             pages = _docx_pages(_read(archive, "docProps/app.xml"))
         except defusedxml.DefusedXmlException as error:
             raise ExtractError(
@@ -395,9 +398,22 @@ def _attr(element: ElementTree.Element | None, name: str) -> str | None:
     return None
 
 
-def _docx_lines(stream: io.IOBase, numbering: _Numbering) -> Iterator[str]:
-    """Yield the body's lines, one body element at a time (streaming)."""
+def _docx_lines(
+    stream: io.IOBase,
+    numbering: _Numbering,
+    *,
+    container: str = "w:body",
+    section: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """Yield the lines of a part's body (the document's w:body, a header's
+    w:hdr), one element at a time (streaming).
+
+    `section`, when given, gets the first section's header references ("default",
+    "first": their relationship ids) and "title_page" when its first page has a
+    header of its own.
+    """
     depth = 0
+    at = 0
     body: ElementTree.Element | None = None
     events = SafeElementTree.iterparse(stream, events=("start", "end"), forbid_dtd=True)
     for event, element in events:
@@ -408,13 +424,66 @@ def _docx_lines(stream: io.IOBase, numbering: _Numbering) -> Iterator[str]:
                     f"Word-dokumentets delar ligger mer än {_DEPTH_MAX} nivåer "
                     "i varandra; inte ett protokoll"
                 )
-            if depth == 2 and _name(element) == "w:body":
-                body = element
+            if body is None and depth <= 2 and _name(element) == container:
+                body, at = element, depth
             continue
         depth -= 1
-        if body is not None and depth == 2:
+        if body is not None and depth == at:
+            if section is not None and not section:
+                _section_headers(element, section)
             yield from _blocks([element], numbering)
             body.clear()  # what is read is dropped: memory stays flat
+
+
+def _section_headers(element: ElementTree.Element, section: dict[str, str]) -> None:
+    """Note the header references of the section a body element ends, if it ends
+    one: the first section's properties close its last paragraph (w:pPr/w:sectPr)
+    or, in a document of one section, the body (w:sectPr)."""
+    properties = element
+    if _name(element) == "w:p":
+        p_pr = next((c for c in element if _name(c) == "w:pPr"), None)
+        properties = next((c for c in p_pr or () if _name(c) == "w:sectPr"), element)
+    if _name(properties) != "w:sectPr":
+        return
+    section["ended"] = "yes"
+    for child in properties:
+        name = _name(child)
+        if name == "w:headerReference":
+            kind, rel = _attr(child, "type") or "default", _attr(child, "id")
+            if rel:
+                section[kind] = rel
+        elif name == "w:titlePg" and _attr(child, "val") not in ("0", "false"):
+            section["title_page"] = "yes"
+
+
+_RELATIONSHIPS = "word/_rels/document.xml.rels"
+
+
+def _first_page_header(
+    archive: zipfile.ZipFile, section: dict[str, str], numbering: _Numbering
+) -> list[str]:
+    """Return the lines of the header Word prints on the first page.
+
+    A template often names the board and the meeting date only there ("KUNGSBACKA
+    KOMMUN  SAMMANTRÄDESPROTOKOLL / Kommunstyrelsen / Datum / 2025-06-17"), as
+    the PDF made of the document prints it at the top of every page; the first
+    page's copy goes before the body, where a PDF's text has it.
+    """
+    kind = "first" if section.get("title_page") else "default"
+    rel = section.get(kind)
+    if not rel:
+        return []
+    relationships = _read(archive, _RELATIONSHIPS)
+    targets = {r.get("Id"): r.get("Target") for r in _xml(relationships or b"<r/>")}
+    target = targets.get(rel) or ""
+    name = posixpath.normpath(
+        target.lstrip("/") if target.startswith("/") else f"word/{target}"
+    )
+    if not target or name not in archive.namelist():
+        return []
+    header = io.BytesIO(_read(archive, name))
+    lines = _docx_lines(header, numbering, container="w:hdr")
+    return [line for line in lines if line.strip()]
 
 
 # Never text: properties, deletions, field codes, and the duplicate a Word 2010

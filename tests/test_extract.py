@@ -5,6 +5,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from django.test import TestCase
 
@@ -148,13 +149,31 @@ def test_docx_paragraphs_are_lines_and_table_rows_tab_separated_cells():
     assert extract(make_docx(text), name="p.docx").text == text + "\n"
 
 
-def test_the_docx_page_header_is_left_out():
+def test_the_docx_page_header_is_read_once_before_the_body():
+    # The header is what the PDF of the document shows at the top of page 1;
+    # a template may name the board and the date nowhere else.
     extracted = extract(
         make_docx("§ 1 Val av justerare", header="Sjöbacka kommun – Protokoll"),
         name="p.docx",
     )
-    assert extracted.text == "§ 1 Val av justerare\n"
+    assert extracted.text == "Sjöbacka kommun – Protokoll\n§ 1 Val av justerare\n"
     assert extracted.pages == 1
+
+
+def test_a_docx_with_a_first_page_header_of_its_own_gives_that_one():
+    document = docx.Document()
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = "Sjöbacka kommun\tProtokoll"
+    section.first_page_header.add_paragraph("Kulturnämnden 2024-03-11")
+    section.header.paragraphs[0].text = "Sida 2 och framåt"
+    document.add_paragraph("§ 1 Val av justerare")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    extracted = extract(buffer.getvalue(), name="p.docx")
+    assert extracted.text == (
+        "Sjöbacka kommun\tProtokoll\nKulturnämnden 2024-03-11\n§ 1 Val av justerare\n"
+    )
 
 
 def test_word_list_numbers_and_bullets_are_kept():
