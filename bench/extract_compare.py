@@ -1,6 +1,8 @@
-"""Compare PDF text extractors on Swedish minutes made for the purpose.
+"""Compare PDF text extractors on Swedish minutes: made up, and real ones
+exported by LibreOffice.
 
     .venv/bin/python bench/extract_compare.py [--pages 120] [--big 500]
+        [--real tests/fixtures/real] [--real-only]
 
 Makes a PDF of minutes (tests/documents.py: embedded subset fonts, a running
 header and a "Sida N (M)" footer on every page, two-column attendance tables,
@@ -18,7 +20,21 @@ library in a fresh process and checks the text against what was typeset:
   process's peak resident memory.
 
 Libraries that would manage `--big` pages within 30 s are then timed on that
-many. Prints a table, then one JSON object on the last line.
+many.
+
+Then the real minutes of `--real` (tests/fixtures/real: the text of published
+PDFs with hand-checked readings) are set in a municipal Word template and
+exported to PDF with LibreOffice (tests/documents.py, as tests/test_real_pdfs.py
+does; needs soffice). Each library's text of those PDFs, cleaned as
+decisions/extract.py cleans PDFium's, is parsed and scored against the readings
+with bench/accuracy.py's scorer: real_right of real_checks (real_ratio), the
+decisions' first sentences right, real_lost (checks the converter's text passes
+and this reading fails) and real_ms_per_page (extraction alone). The rows
+"text" and "docx" are the same minutes read from the converter's text and from
+the Word file (decisions/extract.py), for reference.
+
+Prints tables, then one JSON object on the last line: a library's figures under
+its name, the real minutes' reference rows under "reference".
 """
 
 from __future__ import annotations
@@ -26,6 +42,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -34,9 +51,13 @@ import time
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+if TYPE_CHECKING:
+    from decisions.parser.compare import Check
 
 LIBRARIES = ["pypdfium2", "pypdf", "pdfminer.six", "pdfplumber"]
 SPECIAL = "åäöÅÄÖé§–”"
@@ -181,17 +202,25 @@ RUNNERS = {
 }
 
 
-def child(library: str, path: str) -> None:
-    started = time.perf_counter()
-    texts = RUNNERS[library](path)
-    seconds = time.perf_counter() - started
+def child(library: str, paths: list[str]) -> None:
+    files = []
+    for path in paths:
+        started = time.perf_counter()
+        texts = RUNNERS[library](path)
+        files.append({"texts": texts, "seconds": time.perf_counter() - started})
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"texts": texts, "seconds": seconds, "peak_mb": peak_mb}))
+    print(json.dumps({"files": files, "peak_mb": peak_mb}))
 
 
 def extract_in_child(library: str, path: Path) -> dict:
+    """Extract one file in a fresh process: its page texts, seconds and peak MB."""
+    done = extract_many_in_child(library, [path])
+    return {**done["files"][0], "peak_mb": done["peak_mb"]}
+
+
+def extract_many_in_child(library: str, paths: list[Path]) -> dict:
     done = subprocess.run(
-        [sys.executable, __file__, "--child", library, str(path)],
+        [sys.executable, __file__, "--child", library, *map(str, paths)],
         capture_output=True,
         text=True,
         check=True,
@@ -242,16 +271,8 @@ def check(pages: list[list[str]], texts: list[str]) -> dict:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pages", type=int, default=120)
-    parser.add_argument("--big", type=int, default=500)
-    parser.add_argument("--child", nargs=2, metavar=("LIBRARY", "PDF"))
-    args = parser.parse_args()
-    if args.child:
-        child(*args.child)
-        return
-
+def made_up(pages_count: int, big_count: int) -> dict[str, dict]:
+    """Extract made-up minutes with each library and check what came out."""
     from tests.documents import make_pdf
 
     def pdf_of(pages: list[list[str]], path: Path, *, columns_first: bool) -> None:
@@ -268,15 +289,15 @@ def main() -> None:
 
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        pages = minutes(args.pages)
+        pages = minutes(pages_count)
         path = Path(tmp) / "minutes.pdf"
         pdf_of(pages, path, columns_first=False)
         by_columns = Path(tmp) / "columns.pdf"
         pdf_of(pages, by_columns, columns_first=True)
         size_kb = path.stat().st_size // 1024
         print(
-            f"{args.pages} pages, {size_kb} KiB, each library in a process of its "
-            f"own; then {args.big} pages for those that would take under 30 s"
+            f"{pages_count} pages, {size_kb} KiB, each library in a process of its "
+            f"own; then {big_count} pages for those that would take under 30 s"
         )
         for library in LIBRARIES:
             out = extract_in_child(library, path)
@@ -285,41 +306,184 @@ def main() -> None:
                 **check(pages, out["texts"]),
                 "order_ok_columns_first": check(pages, columns["texts"])["order_ok"],
                 "seconds": round(out["seconds"], 2),
-                "pages_per_s": round(args.pages / out["seconds"], 1),
+                "pages_per_s": round(pages_count / out["seconds"], 1),
                 "peak_mb": round(out["peak_mb"]),
             }
-        big_pages = minutes(args.big)
+        big_pages = minutes(big_count)
         big = Path(tmp) / "big.pdf"
         pdf_of(big_pages, big, columns_first=False)
         for result in results.values():
-            result[f"seconds_{args.big}"] = None
-            result[f"peak_mb_{args.big}"] = None
+            result[f"seconds_{big_count}"] = None
+            result[f"peak_mb_{big_count}"] = None
         for library, result in results.items():
-            if args.big / result["pages_per_s"] > 30:
+            if big_count / result["pages_per_s"] > 30:
                 continue
             out = extract_in_child(library, big)
-            result[f"seconds_{args.big}"] = round(out["seconds"], 2)
-            result[f"peak_mb_{args.big}"] = round(out["peak_mb"])
+            result[f"seconds_{big_count}"] = round(out["seconds"], 2)
+            result[f"peak_mb_{big_count}"] = round(out["peak_mb"])
 
-    columns = [
-        "chars_ok",
-        "nfc",
-        "word_errors",
-        "order_ok",
-        "pages_in_order",
-        "order_ok_columns_first",
-        "seconds",
-        "pages_per_s",
-        "peak_mb",
-        f"seconds_{args.big}",
-        f"peak_mb_{args.big}",
-    ]
+    _table(
+        results,
+        [
+            "chars_ok",
+            "nfc",
+            "word_errors",
+            "order_ok",
+            "pages_in_order",
+            "order_ok_columns_first",
+            "seconds",
+            "pages_per_s",
+            "peak_mb",
+            f"seconds_{big_count}",
+            f"peak_mb_{big_count}",
+        ],
+    )
+    return results
+
+
+def _table(results: dict[str, dict], columns: list[str]) -> None:
     width = max(len(c) for c in columns) + 1
     print(f"{'library':<14}" + "".join(f"{c:>{width}}" for c in columns))
     for library, result in results.items():
         cells = (str(result.get(c, "-")) for c in columns)
         print(f"{library:<14}" + "".join(f"{c:>{width}}" for c in cells))
-    print(json.dumps(results, ensure_ascii=False))
+
+
+# -- real minutes, exported by LibreOffice ------------------------------------
+
+_LIGATURES = re.compile("[\ufb00-\ufb06]")
+
+
+def as_extracted(pages: list[str]) -> str:
+    """Join a library's page texts as decisions/extract.py joins PDFium's: form
+    feeds between pages, PDFium's hyphen marks back as "-" and a line break,
+    ligatures as letters, NFC, no trailing spaces."""
+    text = "\f".join(pages).replace("\ufffe", "-\n").replace("\x02", "-\n")
+    text = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m[0]), text)
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "\n".join(line.rstrip(" \t") for line in text.split("\n"))
+
+
+def _check_key(check: Check) -> str:
+    """The same check of two readings has the same key (tests/test_real_pdfs.py)."""
+    if check.path == "paragraphs.extra":
+        return f"{check.path} {str(check.actual).split()[1]}"
+    return check.path
+
+
+def real_minutes(corpus: Path) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Score each library's reading of the real minutes, exported by LibreOffice.
+
+    Returns the libraries' figures and the reference rows (the converter's text,
+    the Word file).
+    """
+    from bench.accuracy import parse_within
+    from decisions.extract import extract
+    from decisions.parser.score import is_decision, score
+    from tests.documents import libreoffice_pdfs, make_template_docx
+
+    expected = {
+        path.stem: json.loads(path.read_text())
+        for path in sorted((corpus / "expected").glob("*.json"))
+    }
+    texts = {
+        name: (corpus / reading["file"]).read_text()
+        for name, reading in expected.items()
+    }
+    readings: dict[str, dict[str, str]] = {"text": texts}
+    timing: dict[str, tuple[float, int]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        documents = {name: make_template_docx(text) for name, text in texts.items()}
+        started = time.perf_counter()
+        libreoffice_pdfs(documents, Path(tmp))
+        export_s = time.perf_counter() - started
+        readings["docx"] = {
+            name: extract(data, name=f"{name}.docx").text
+            for name, data in documents.items()
+        }
+        paths = [Path(tmp) / "pdf" / f"{name}.pdf" for name in expected]
+        for library in LIBRARIES:
+            done = extract_many_in_child(library, paths)
+            readings[library] = {
+                name: as_extracted(file["texts"])
+                for name, file in zip(expected, done["files"], strict=True)
+            }
+            timing[library] = (
+                sum(file["seconds"] for file in done["files"]),
+                sum(len(file["texts"]) for file in done["files"]),
+            )
+    pages = timing[LIBRARIES[0]][1]
+    print(
+        f"\n{len(expected)} real protocols ({corpus}), set in a Word template and "
+        f"exported by LibreOffice: {pages} pages in {export_s:.1f} s"
+    )
+    figures: dict[str, dict] = {}
+    failing_as_text: dict[str, set[str]] = {}
+    for reading, by_name in readings.items():
+        right = total = decisions = decisions_right = lost = 0
+        for name, text in by_name.items():
+            protocol, _ = parse_within(text, name, 30)
+            checks = score(expected[name], protocol)
+            failing = {_check_key(c) for c in checks if not c.ok}
+            if reading == "text":
+                failing_as_text[name] = failing
+            lost += len(failing - failing_as_text[name])
+            right += sum(c.ok for c in checks)
+            total += len(checks)
+            decisions += sum(1 for c in checks if is_decision(c))
+            decisions_right += sum(1 for c in checks if is_decision(c) and c.ok)
+        figures[reading] = {
+            "real_right": right,
+            "real_checks": total,
+            "real_ratio": round(right / max(total, 1), 4),
+            "real_decisions_right": f"{decisions_right}/{decisions}",
+            "real_lost": lost,
+        }
+        if reading in timing:
+            seconds, library_pages = timing[reading]
+            figures[reading]["real_ms_per_page"] = round(
+                1000 * seconds / max(library_pages, 1), 2
+            )
+    _table(
+        figures,
+        [
+            "real_right",
+            "real_checks",
+            "real_ratio",
+            "real_decisions_right",
+            "real_lost",
+            "real_ms_per_page",
+        ],
+    )
+    reference = {name: figures.pop(name) for name in ("text", "docx")}
+    return figures, reference
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=120)
+    parser.add_argument("--big", type=int, default=500)
+    parser.add_argument(
+        "--real",
+        type=Path,
+        default=ROOT / "tests" / "fixtures" / "real",
+        help="real minutes with expected/ readings, exported by LibreOffice",
+    )
+    parser.add_argument(
+        "--real-only", action="store_true", help="skip the made-up minutes"
+    )
+    parser.add_argument("--child", nargs="+", metavar="LIBRARY PDF")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], args.child[1:])
+        return
+    results: dict[str, dict] = {library: {} for library in LIBRARIES}
+    if not args.real_only:
+        results = made_up(args.pages, args.big)
+    real, reference = real_minutes(args.real)
+    for library, figures in real.items():
+        results[library].update(figures)
+    print(json.dumps({**results, "reference": reference}, ensure_ascii=False))
 
 
 if __name__ == "__main__":
