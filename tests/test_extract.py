@@ -1,6 +1,7 @@
 """Text out of PDF, Word and text files: decisions/extract.py, and ingest through it."""
 
 import io
+import re
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -8,12 +9,15 @@ from pathlib import Path
 import docx
 import pytest
 from django.test import TestCase
+from docx.enum.style import WD_STYLE_TYPE
+from docx.shared import Pt
 
 from decisions import services
 from decisions.extract import SCANNED, ExtractError, extract
 from decisions.models import Meeting
 from decisions.parser import ParseError, parse_protocol
 from tests.documents import (
+    libreoffice_pdfs,
     make_docx,
     make_encrypted_pdf,
     make_pdf,
@@ -111,15 +115,54 @@ def test_justified_words_set_without_spaces_keep_their_spaces():
     assert extracted.text == text + "\n"
 
 
-def test_pdf_table_rows_come_out_one_a_line():
+def test_pdf_table_rows_come_out_one_a_line_with_their_column_gaps():
     rows = "Ledamöter\tErsättare\nAnna Åberg (S), ordförande\tÖrjan Ek (M)"
     extracted = extract(make_pdf(f"Närvarande\n{rows}\n§ 1"), name="p.pdf")
-    assert extracted.text.split("\n")[:4] == [
-        "Närvarande",
-        "Ledamöter Ersättare",
-        "Anna Åberg (S), ordförande Örjan Ek (M)",
-        "§ 1",
+    lines = extracted.text.split("\n")
+    assert [re.split(r" {3,}", line) for line in lines[:4]] == [
+        ["Närvarande"],
+        ["Ledamöter", "Ersättare"],
+        ["Anna Åberg (S), ordförande", "Örjan Ek (M)"],
+        ["§ 1"],
     ]
+    # The gap is as wide as on the page: a column starts at one place.
+    assert lines[1].index("Ersättare") == lines[2].index("Örjan")
+
+
+def test_a_pdf_cell_drawn_after_its_neighbours_wrapped_lines_keeps_to_its_row(
+    tmp_path,
+):
+    # LibreOffice draws a table cell by cell: a name wrapped over two lines,
+    # then the X beside its first line.
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Ledamot"
+    table.cell(0, 1).text = "Ja"
+    table.cell(1, 0).text = "Anna Åberg (S)"
+    table.cell(1, 0).add_paragraph("1:e vice ordförande")
+    table.cell(1, 1).text = "X"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    pdf = libreoffice_pdfs({"t": buffer.getvalue()}, tmp_path)["t"]
+    lines = [line for line in extract(pdf, name="t.pdf").text.split("\n") if line]
+    assert [re.split(r" {3,}", line) for line in lines] == [
+        ["Ledamot", "Ja"],
+        ["Anna Åberg (S)", "X"],
+        ["1:e vice ordförande"],
+    ]
+    # Under its column's heading, as near as characters can say.
+    assert abs(lines[0].index("Ja") - lines[1].index("X")) <= 2
+
+
+def test_pdf_paragraph_spacing_is_a_blank_line_and_justified_words_keep_one_space():
+    text = (
+        "Kommunstyrelsen föreslår att kommunfullmäktige godkänner\n"
+        "årsredovisningen för 2023 enligt bilaga 1 och lägger den\n"
+        "till handlingarna.\n\n"
+        "Beslutet skickas till revisionen"
+    )
+    extracted = extract(make_pdf(text, justify=True), name="p.pdf")
+    assert extracted.text == text + "\n"
 
 
 def test_pdf_pages_are_separated_by_form_feeds():
@@ -135,12 +178,13 @@ def test_pdf_pages_are_separated_by_form_feeds():
     )
     pages = extracted.text.split("\f")
     assert extracted.pages == len(pages) == 3
+    # The margins between header, body and footer are blank lines.
     assert pages[0] == (
-        "Sjöbacka kommun\nRad 1 om nämndens ärenden\nRad 2 om nämndens ärenden\n"
-        "Rad 3 om nämndens ärenden\nRad 4 om nämndens ärenden\nSida 1 (3)\n"
+        "Sjöbacka kommun\n\nRad 1 om nämndens ärenden\nRad 2 om nämndens ärenden\n"
+        "Rad 3 om nämndens ärenden\nRad 4 om nämndens ärenden\n\nSida 1 (3)\n"
     )
-    assert pages[2].startswith("Sjöbacka kommun\nRad 9")
-    assert pages[2].endswith("Rad 10 om nämndens ärenden\nSida 3 (3)\n")
+    assert pages[2].startswith("Sjöbacka kommun\n\nRad 9")
+    assert pages[2].endswith("Rad 10 om nämndens ärenden\n\nSida 3 (3)\n")
     assert extracted.notes == ()
 
 
@@ -173,6 +217,26 @@ def test_a_docx_with_a_first_page_header_of_its_own_gives_that_one():
     extracted = extract(buffer.getvalue(), name="p.docx")
     assert extracted.text == (
         "Sjöbacka kommun\tProtokoll\nKulturnämnden 2024-03-11\n§ 1 Val av justerare\n"
+    )
+
+
+def test_docx_paragraph_spacing_is_a_blank_line_as_on_the_page():
+    # Spacing, set on a paragraph or its style, parts paragraphs as a PDF of
+    # the document shows it; a sentence without a full stop still ends there.
+    document = docx.Document()
+    spaced = document.styles.add_style("Mellanrum", WD_STYLE_TYPE.PARAGRAPH)
+    spaced.paragraph_format.space_before = Pt(12)
+    document.add_paragraph("Granskningen börjar klockan 9.10")
+    document.add_paragraph("Resultat redovisas enligt bilaga.", style="Mellanrum")
+    tight = document.add_paragraph("Beslutet skickas till")
+    tight.paragraph_format.space_before = Pt(3)
+    document.add_paragraph("Valmyndigheten").paragraph_format.space_after = Pt(6)
+    document.add_paragraph("Länsstyrelsen")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert extract(buffer.getvalue(), name="p.docx").text == (
+        "Granskningen börjar klockan 9.10\n\nResultat redovisas enligt bilaga.\n"
+        "Beslutet skickas till\nValmyndigheten\n\nLänsstyrelsen\n"
     )
 
 
