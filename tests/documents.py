@@ -309,7 +309,7 @@ def make_template_docx(text: str) -> bytes:
     normal = document.styles["Normal"]
     normal.font.name = "Liberation Sans"
     normal.font.size = Pt(11)
-    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.space_after = Pt(0)
     _template_edge(section.header, header, size=9)
     _template_edge(section.footer, [TEMPLATE_FOOTER, *footer], size=8)
     blocks: list[tuple[str, object]] = []
@@ -371,7 +371,11 @@ def _running_edges(pages: list[list[str]]) -> tuple[list[str], list[str]]:
             found.append(_PAGE_NUMBER.sub("", printed).rstrip())
         return found
 
-    header = common(tops)
+    # The template sets its words in columns; OCR may have lost the gap.
+    header = [
+        re.sub(r"(?<=\S) +(SAMMANTRÄDESPROTOKOLL|Datum)$", r"\t\1", line)
+        for line in common(tops)
+    ]
     footer = common([lines[::-1] for lines in tops])[::-1]
     return header, footer
 
@@ -406,13 +410,14 @@ def _front_page(lines: list[str]) -> list[tuple[str, object]]:
     blocks: list[tuple[str, object]] = []
     rows: list[tuple[str, list[str]]] = []
     for line in lines:
+        if not rows and not _FRONT_LABEL.match(line.strip()):
+            blocks.append(("lines", line))
+            continue
         if not line.strip():
             continue
         label = _FRONT_LABEL.match(line.strip())
         if label:
             rows.append((label[1], [label[2]] if label[2] else []))
-        elif not rows:
-            blocks.append(("lines", line))
         elif rows[-1][0].endswith(" för") and re.fullmatch(r"[a-zåäö]+", line.strip()):
             # "Plats och tid för ... / sammanträde": the label wrapped in its cell.
             rows[-1] = (f"{rows[-1][0]} {line.strip()}", rows[-1][1])
@@ -426,21 +431,26 @@ def _front_page(lines: list[str]) -> list[tuple[str, object]]:
 def _typeset(
     document: docx.document.Document, blocks: list[tuple[str, object]]
 ) -> None:
-    """Write the blocks: prose lines joined back into paragraphs, Markdown rows
-    as tables, headings bold."""
+    """Write the blocks: lines the PDF wrapped joined back into paragraphs,
+    Markdown rows as tables, headings bold, and where the text has a blank
+    line, the spacing before a paragraph that left it."""
     lines = [str(value) for kind, value in blocks if kind == "lines"]
     lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
     full = lengths[int(len(lengths) * 0.95)] if lengths else 80
     paragraph: list[str] = []
     table: list[list[str]] = []
     title = False
+    spaced = False
 
     def flush() -> None:
-        nonlocal title
+        nonlocal title, spaced
         if paragraph:
-            _template_paragraph(document, " ".join(paragraph), title=title)
+            text = paragraph[0]
+            for line in paragraph[1:]:
+                text = _rejoin(text, line)
+            _template_paragraph(document, text, title=title, spaced=spaced)
             paragraph.clear()
-            title = False
+            title = spaced = False
 
     def flush_table() -> None:
         if table:
@@ -455,6 +465,7 @@ def _typeset(
                 document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             else:
                 _front_table(document, value)  # type: ignore[arg-type]
+            spaced = False
             continue
         line = _COLUMN_GAP.sub("\t", str(value).rstrip())
         stripped = line.strip()
@@ -471,26 +482,36 @@ def _typeset(
         flush_table()
         if not stripped:
             flush()
+            spaced = True
             continue
         if _PARAGRAPH_LINE.match(stripped) or _SECTION_HEADING.match(stripped):
             flush()
-            _template_paragraph(document, stripped, heading=True)
+            _template_paragraph(document, stripped, heading=True, spaced=spaced)
+            spaced = False
             # The title follows a "§ N  Dnr" line, up to the next blank line.
             title = bool(_PARAGRAPH_LINE.match(stripped))
             continue
         previous = paragraph[-1] if paragraph else ""
-        if paragraph and not (
-            title
-            or (
-                len(previous) >= 0.85 * full
-                and not _TEMPLATE_LIST_ITEM.match(stripped)
-                and not _CONTENTS_ENTRY.match(previous)
-            )
-        ):
+        # A line the PDF wrapped: its next word would not have fitted.
+        wrapped = (
+            len(previous) + 1 + len(stripped.split()[0]) > full
+            and "\t" not in previous + stripped
+            and not _TEMPLATE_LIST_ITEM.match(stripped)
+            and not _CONTENTS_ENTRY.match(previous)
+        )
+        if paragraph and not (title or wrapped):
             flush()
         paragraph.append(stripped)
     flush()
     flush_table()
+
+
+def _rejoin(text: str, line: str) -> str:
+    """Join a wrapped line to the text before it: after a hyphen or a dash that
+    ends a word ("2025-" + "02-04", "2025/2026–" + "2027/2028") the word goes on."""
+    if re.search(r"\S[-–]$", text) and not line.startswith(("och ", "eller ", "samt ")):
+        return text + line
+    return f"{text} {line}"
 
 
 def _template_paragraph(
@@ -499,8 +520,11 @@ def _template_paragraph(
     *,
     heading: bool = False,
     title: bool = False,
+    spaced: bool = False,
 ) -> None:
     paragraph = document.add_paragraph()
+    if spaced:
+        paragraph.paragraph_format.space_before = Pt(8)
     tabs = paragraph.paragraph_format.tab_stops
     entry = _CONTENTS_ENTRY.match(text)
     if entry:
@@ -530,13 +554,16 @@ def _front_table(
     """The front page's table: a label left, its names right, one a paragraph."""
     table = document.add_table(rows=0, cols=2)
     table.autofit = False
-    widths = (Cm(4.5), Cm(11.5))
+    # As in the template: "Plats och tid för justering" fits its cell,
+    # "Plats och tid för sammanträde" wraps.
+    widths = (Cm(5), Cm(11))
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for label, values in rows:
         left, right = table.add_row().cells
         left.width, right.width = widths
-        left.paragraphs[0].add_run(label).bold = True
+        run = left.paragraphs[0].add_run(label)
+        run.bold, run.font.size = True, Pt(10)
         for index, value in enumerate(values):
             paragraph = right.paragraphs[0] if index == 0 else right.add_paragraph()
             paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(6))
