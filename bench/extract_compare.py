@@ -7,7 +7,9 @@ exported by LibreOffice.
 Makes a PDF of minutes (tests/documents.py: embedded subset fonts, a running
 header and a "Sida N (M)" footer on every page, two-column attendance tables,
 å ä ö Å Ä Ö é § – ”, words hyphenated at line ends), extracts it with each
-library in a fresh process and checks the text against what was typeset:
+library in a fresh process and checks the text against what was typeset. The
+row "extract.py" is decisions/extract.py: PDFium, and the layout read back from
+its characters' positions (column gaps, blank lines, cells on their row).
 
 - chars_ok: every å ä ö Å Ä Ö é § – ” there as often as typeset (after NFC), no
   U+FFFD; `nfc` says whether the raw output was already NFC;
@@ -59,7 +61,9 @@ sys.path.insert(0, str(ROOT))
 if TYPE_CHECKING:
     from decisions.parser.compare import Check
 
-LIBRARIES = ["pypdfium2", "pypdf", "pdfminer.six", "pdfplumber"]
+# "extract.py" is decisions/extract.py: PDFium's text with the layout read back
+# (column gaps, blank lines, cells on their row's line).
+LIBRARIES = ["extract.py", "pypdfium2", "pypdf", "pdfminer.six", "pdfplumber"]
 SPECIAL = "åäöÅÄÖé§–”"
 HEADER = "Sjöbacka kommun   Kommunstyrelsen   Protokoll 2024-03-11"
 FOOTER = "Justerandes sign   Utdragsbestyrkande   Sida {page} ({pages})"
@@ -171,6 +175,13 @@ def run_pypdfium2(path: str) -> list[str]:
     return [t.replace("\r\n", "\n").replace("\ufffe", "-\n") for t in texts]
 
 
+def run_extract(path: str) -> list[str]:
+    from decisions.extract import extract
+
+    text = extract(Path(path).read_bytes(), name=Path(path).name).text
+    return [page.removesuffix("\n") for page in text.split("\f")]
+
+
 def run_pypdf(path: str) -> list[str]:
     from pypdf import PdfReader
 
@@ -195,6 +206,7 @@ def run_pdfplumber(path: str) -> list[str]:
 
 
 RUNNERS = {
+    "extract.py": run_extract,
     "pypdfium2": run_pypdfium2,
     "pypdf": run_pypdf,
     "pdfminer.six": run_pdfminer,
