@@ -215,6 +215,19 @@ def test_a_sammantradesdatum_goes_before_a_date_labelled_only_datum():
     assert minutes(front).meeting_date == datetime.date(2025, 3, 20)
 
 
+def test_a_running_sammantradesdatum_is_the_meeting_date():
+    # A template that prints the date on every page only: the PDF's pages
+    # make it a running header, taken off the front page too.
+    page = (
+        "SAMMANTRÄDESPROTOKOLL\nFörbundsstyrelsen\nSammanträdesdatum 2025-03-12\n\n"
+        "§ {number} Dnr 2025/{number}\nÄrende {number}\n\nBeslut\n"
+        "Förbundsstyrelsen godkänner ärendet.\n"
+    )
+    text = pages(*(page.format(number=number) for number in (27, 28, 29)))
+    protocol = parse_protocol(text, source="rsg.txt")
+    assert protocol.meeting_date == datetime.date(2025, 3, 12)
+
+
 def test_place_and_time_are_read_around_the_broken_label():
     protocol = minutes()
     assert protocol.place == "Gåsevadholm, Storgatan 37"

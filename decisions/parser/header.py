@@ -391,7 +391,10 @@ def read_front_matter(
         if protocol.namnd is None:
             protocol.namnd = find_board(text)
         if protocol.meeting_date is None and re.search(
-            r"protokoll|^(?:datum:?\s*)?\d{4}-\d{2}-\d{2}$", text, re.I
+            r"protokoll|^(?:datum:?\s*)?\d{4}-\d{2}-\d{2}$"
+            r"|^(?:sammanträdesdatum|sammanträdesdag|mötesdatum)\b",
+            text,
+            re.I,
         ):
             # The running header's date, alone or labelled, is the meeting's.
             protocol.meeting_date = parse_date(text)
