@@ -8,8 +8,9 @@ Word tables, paragraphs that LibreOffice wraps where its fonts say) and exported
 with `soffice --headless`, once per session for all of them. The PDF and the
 Word file, read by decisions.extract and parsed, must score as well as the text
 on every check of the hand-checked reading (decisions/parser/score.py): a check
-the text passes, they pass too. The parser's accuracy itself is not asserted
-here; the two readings are compared.
+the text passes, they pass too, but for the few MAY_LOSE names with the reason
+the layout gives. The parser's accuracy itself is not asserted here; the
+readings are compared.
 """
 
 from __future__ import annotations
