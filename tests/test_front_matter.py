@@ -586,3 +586,22 @@ def test_a_real_secretary_is_not_run_into_the_paragraphs_label():
         ParsedAttendee("Erik Norinder", None, "ovriga", "utvecklingsledare")
         in real("15").attendance
     )
+
+
+def test_a_wrapped_label_for_the_adjustment_gives_no_meeting_date():
+    text = """\
+Socialnämnden
+Plats och tid för   Stadshuset, Storgatan 1, klockan 09.00-12.00
+sammanträde
+Plats och tid för
+justering            Digitalt 2024-05-08
+Datum  2024-05-02
+
+§ 5 Dnr SN 2024/3
+Budget
+Beslut
+Nämnden antar budgeten.
+"""
+    protocol = parse_protocol(text, source="x.txt")
+    assert protocol.meeting_date.isoformat() == "2024-05-02"
+    assert protocol.place == "Stadshuset, Storgatan 1"

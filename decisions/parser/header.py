@@ -499,6 +499,16 @@ def _label_blocks(lines: list[Line]) -> list[_Block]:
         ):
             # The rest of "Plats och tid för / sammanträde", under its value.
             continue
+        elif (
+            blocks
+            and blocks[-1].kind == "place_time"
+            and blocks[-1].line.text.rstrip().endswith(" för")
+            and line.text.split(" ")[0] in ("justering", "justeringen")
+        ):
+            # "Plats och tid för / justering": the adjustment's, not the
+            # meeting's; its values say when the minutes were adjusted.
+            blocks[-1] = _Block("other", blocks[-1].line, blocks[-1].values)
+            blocks[-1].values.append(line.text)
         elif blocks:
             blocks[-1].values.append(line.text)
     return blocks
