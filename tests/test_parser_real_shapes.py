@@ -500,3 +500,32 @@ Storgöteborg är ett kommunalförbund. Kungsbacka kommun är inte medlem.
         ("Jörgen Berg", "SD"),
         ("Stefan Ås", "SD"),
     ]
+
+
+def test_a_flattened_extract_names_its_board_and_date_in_a_header_mid_line():
+    text = (
+        "§ 388 Ärendenummer SLK-2024-00009 Anmälan av länsstyrelsens beslut att utse "
+        "Anna Berg (V) till ny ersättare i kommunfullmäktige. Länsstyrelsen har den "
+        "18 september 2024 beslutat utse Anna Berg (V) till ny ersättare. Beslut "
+        "Länsstyrelsens beslut antecknas. 5 (101) Kommunfullmäktige Protokoll nr 9 "
+        "Sammanträdesdatum: 2024-10-10"
+    )
+    protocol = parse_protocol(text, source="x.txt")
+    assert protocol.namnd == "Kommunfullmäktige"
+    assert protocol.meeting_date.isoformat() == "2024-10-10"
+    assert protocol.paragraphs[0].decision.startswith(
+        "Länsstyrelsens beslut antecknas."
+    )
+
+
+def test_a_running_header_flattened_into_one_line_names_the_board():
+    text = """\
+SAMMANTRÄDESPROTOKOLL Kommunrevisionen
+Datum 2024-11-18
+
+§ 13 Dnr KR-2024-00001
+Beslut om arvode
+Beslut
+Kommunrevisionen beslutar att ge arvode.
+"""
+    assert parse_protocol(text, source="x.txt").namnd == "Kommunrevisionen"

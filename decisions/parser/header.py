@@ -125,6 +125,9 @@ _MUNICIPALITY_IN = re.compile(
 )
 # What a title line puts after the municipality or the board: "KUNGSBACKA
 # KOMMUN SAMMANTRÄDESPROTOKOLL 3 (9)", "Nämnden för Kultur & Fritid Datum".
+_TITLE_HEAD = re.compile(
+    r"^(?:(?:sammanträdes)?protokoll(?:sutdrag)?|utdrag)\s+(?=\S)", re.IGNORECASE
+)
 _TITLE_TAIL = re.compile(
     r"\s+(?:(?:sammanträdes)?protokoll(?:sutdrag)?|utdrag|sammanträdesdatum"
     r"|sammanträdesdag|datum)\b.*$|\s+\d+\s*\(\s*\d+\s*\)$"
@@ -291,6 +294,8 @@ def board_line(text: str) -> str | None:
     capitals is given in normal case.
     """
     text = _TITLE_TAIL.sub("", " ".join(text.split())).strip(" ,")
+    # "SAMMANTRÄDESPROTOKOLL Kommunrevisionen": a header flattened into one line.
+    text = _TITLE_HEAD.sub("", text)
     if text.isupper():
         text = text.capitalize()
     words = text.split()

@@ -78,7 +78,11 @@ _BOARD_DECIDES = re.compile(
 )
 _BOARD_OPENS = re.compile(rf"^(?:[-–•*]\s*)?({BOARD_NAME}) [a-zåäö]+r\b")
 _DATE_LABEL = re.compile(
-    r"^(?:sammanträdesdatum|sammanträdesdag|mötesdatum)\s*:?\s*\d{4}-\d{2}-\d{2}",
+    r"\b(?:sammanträdesdatum|sammanträdesdag|mötesdatum)\s*:?\s*\d{4}-\d{2}-\d{2}",
+    re.IGNORECASE,
+)
+_BOARD_BEFORE_PROTOCOL = re.compile(
+    rf"(?:^|\(\d+\)\s)({BOARD_NAME})\s+(?:sammanträdes)?protokoll\s+nr\b",
     re.IGNORECASE,
 )
 _PROTOCOL_LABEL = re.compile(r"^(?:sammanträdes)?protokoll\b", re.IGNORECASE)
@@ -415,8 +419,15 @@ def _header_leftovers(protocol: ParsedProtocol, lines: list[Line]) -> None:
     2026-09-03". The labels are never prose, so they are safe to read.
     """
     for index, line in enumerate(lines):
-        if protocol.meeting_date is None and _DATE_LABEL.match(line.text):
-            protocol.meeting_date = parse_date(line.text)
+        if protocol.meeting_date is None:
+            labelled = _DATE_LABEL.search(line.text)
+            if labelled:
+                protocol.meeting_date = parse_date(labelled[0])
+        if protocol.namnd is None:
+            # Flattened: "… 5 (101) Kommunfullmäktige Protokoll nr 9 …".
+            inline = _BOARD_BEFORE_PROTOCOL.search(line.text)
+            if inline:
+                protocol.namnd = board_base_name(inline[1])
         if protocol.namnd is None and _PROTOCOL_LABEL.match(line.text):
             for before in reversed(lines[max(0, index - 2) : index]):
                 board = find_board(before.text)
