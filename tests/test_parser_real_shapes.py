@@ -529,3 +529,18 @@ Beslut
 Kommunrevisionen beslutar att ge arvode.
 """
     assert parse_protocol(text, source="x.txt").namnd == "Kommunrevisionen"
+
+
+def test_a_stub_run_into_the_title_is_the_body():
+    text = (
+        "§ 22 Dnr VO-2024-00167 Årsredovisning 2024 - Nämnden för Vård & Omsorg "
+        "Omedelbar justering. Se separat protokoll. § 23 Dnr VO-2024-00168 "
+        "Budget 2027 Beslut Nämnden antar budgeten. Sammanfattning av ärendet "
+        "Förvaltningen har tagit fram ett förslag till budget för år 2027. "
+        "Beslutsgång Ordförande prövar förslaget och finner att nämnden bifaller det."
+    )
+    first, second = parse_protocol(text, source="x.txt").paragraphs
+    assert first.title == "Årsredovisning 2024 - Nämnden för Vård & Omsorg"
+    assert first.decision == ""
+    # "Budget 2027" has no separator a case number has: it is a title.
+    assert (second.dnr, second.title) == ("VO-2024-00168", "Budget 2027")

@@ -219,7 +219,7 @@ _DECIDES_TEXT = re.compile(
     r"\w*\s+(?:beslutar|beslöt|beslutade|föreslår)\b"
 )
 # Sentences that say the item is not decided in this text.
-_STUB = re.compile(
+STUB = re.compile(
     r"^(?:(?:paragrafen|ärendet|beslutet)\s+(?:är\s+|har\s+|blir\s+)?"
     r"(?:omedelbart|direkt)\s*justera[dts]?\b"
     r"|(?:paragrafen|ärendet|beslutet)\s+(?:justeras|protokollförs|redovisas)\s+"
@@ -238,7 +238,7 @@ def _is_stub(text: str) -> bool:
         return True  # "-": a template's empty field
     sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
     return len(sentences) <= 4 and all(
-        _STUB.match(sentence.strip(" -–•,")) for sentence in sentences
+        STUB.match(sentence.strip(" -–•,")) for sentence in sentences
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .contents import read_contents
+from .contents import STUB, read_contents
 from .header import (
     BOARD_NAME,
     board_base_name,
@@ -39,6 +39,7 @@ _LEADING_DNR = re.compile(
 )
 # "00545/20241.1.1": a case number run into the archive's filing code.
 _GLUED_CODE = re.compile(r"^(.*/(?:19|20)\d{2})\d{1,2}(?:\.\d{1,2}){1,3}\.?$")
+_CAPITAL_AFTER_SPACE = re.compile(r"(?<=\s)[A-ZÅÄÖ]")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # "Kommunstyrelsen beslutar", "Nämnden föreslår kommunfullmäktige": the
 # decision begins; the title has ended.
@@ -202,7 +203,12 @@ def _read_paragraph(
         dnrs = _dnr_values(rest)
         if dnrs:
             paragraph.dnrs.extend(dnrs)
-        elif not title_parts and not paragraph.dnrs and _BARE_DNR.match(rest):
+        elif (
+            not paragraph.dnrs
+            and _BARE_DNR.match(rest)
+            # "Budget 2027" is a title: a case number has a separator.
+            and re.search(r"\d[-/.:]\d|^[A-ZÅÄÖ]{2,5}\d{4,}$", rest)
+        ):
             paragraph.dnrs.append(rest)
         else:
             after = _DNR_AFTER.search(rest)
@@ -246,6 +252,19 @@ def _read_paragraph(
         if spill:
             title = head
             body = [Line(first.number, spill[0], first.page), *body]
+        # "Årsredovisning 2024 Omedelbar justering. Se separat protokoll.": a
+        # stub run into the title (flattened text) is the body.
+        stub = next(
+            (
+                m.start()
+                for m in _CAPITAL_AFTER_SPACE.finditer(title)
+                if STUB.match(title[m.start() :])
+            ),
+            None,
+        )
+        if stub:
+            body = [Line(first.number, title[stub:], first.page), *body]
+            title = title[:stub].rstrip()
         parens = _DNR_PARENS.search(title)
         # "(SOU 2024:98)" after a title whose heading gave the dnr is the title's.
         if (
