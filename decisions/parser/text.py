@@ -223,23 +223,41 @@ def _continues(previous: str, line: str) -> bool:
 
 def join_lines(lines: list[str]) -> str:
     """Join broken lines into prose: blocks split by blank lines, items by newlines."""
-    blocks: list[str] = []
+    # A block is kept in pieces and joined once: joining it line by line would
+    # copy it once a line, and a block may be a whole page of unpunctuated lines.
+    blocks: list[list[str]] = []
     for line in lines:
-        if blocks and _continues(blocks[-1], line):
-            previous = blocks[-1]
-            if _HYPHENATED.search(previous) and not line.startswith(_CONJUNCTIONS):
-                blocks[-1] = previous[:-1] + line
+        ending = _ending(blocks[-1]) if blocks else ""
+        if blocks and _continues(ending, line):
+            block = blocks[-1]
+            if _HYPHENATED.search(ending) and not line.startswith(_CONJUNCTIONS):
+                while not block[-1]:
+                    block.pop()
+                block[-1] = block[-1][:-1]
+                block.append(line)
             else:
-                blocks[-1] = f"{previous} {line}"
+                block += (" ", line)
         else:
-            blocks.append(line)
-    out = ""
-    for index, block in enumerate(blocks):
+            blocks.append([line])
+    texts = ["".join(block) for block in blocks]
+    out = []
+    for index, text in enumerate(texts):
         if index:
-            tight = is_list_item(block) and is_list_item(blocks[index - 1])
-            out += "\n" if tight else "\n\n"
-        out += block
-    return out
+            tight = is_list_item(text) and is_list_item(texts[index - 1])
+            out.append("\n" if tight else "\n\n")
+        out.append(text)
+    return "".join(out)
+
+
+def _ending(pieces: list[str]) -> str:
+    """Return the last characters of a block kept in pieces: all that decides
+    how the next line joins it."""
+    end = ""
+    for piece in reversed(pieces):
+        end = piece[-3:] + end
+        if len(end) >= 3:
+            break
+    return end[-3:]
 
 
 # Abbreviations whose full stop ends no sentence.
