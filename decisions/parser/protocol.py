@@ -18,8 +18,10 @@ _PARAGRAPH = re.compile(
     r"(?:\s*/\s*\d{2,4})?(?:\s*[-–]\s*(?P<end>\d{1,4})(?:\s*/\s*\d{2,4})?)?"
     r"(?P<rest>(?:[\s.:]+.*)?)$"
 )
-# A table of contents line: "§ 41 Budget 2021 ........ 5".
-_TOC_LEADER = re.compile(r"(?:\.{3,}|…+|\s\.\s\.\s\.)\s*\d*$")
+# A table of contents line: "§ 41 Budget 2021 ........ 5". Three dots are
+# enough (a longer leader ends in three), and "\.{3,}" would rescan a long row
+# of dots from each of its dots.
+_TOC_LEADER = re.compile(r"(?:\.{3}|…|\s\.\s\.\s\.)\s*\d*$")
 _DNR_LABEL = r"(?:dnr|diarienummer|ärendenummer|ärendenr|ärende\s+nr)\b\.?\s*:?"
 _DNR_LINE = re.compile(rf"^{_DNR_LABEL}\s*(?P<value>\S.*)$", re.IGNORECASE)
 # "Budget 2021 Dnr KS 2020/12": a dnr after the title on the same line.
