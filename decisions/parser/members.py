@@ -98,12 +98,14 @@ def parse_members(phrase: str) -> list[ParsedMember]:
         name = parse_name(name_part)
         if name:
             found.append((name, party))
-    members: list[ParsedMember] = []
-    for index, (name, party) in enumerate(found):
-        if party is None:
-            later = [p for _, p in found[index + 1 :] if p]
-            party = later[0] if later else None
-        member = ParsedMember(name=name, party=party)
-        if all(m.name != member.name for m in members):
-            members.append(member)
-    return members
+    # The party written after each name, read from the end: looking ahead from
+    # each name would cost the square of a long list of names.
+    parties: list[str | None] = []
+    party_after: str | None = None
+    for _, party in reversed(found):
+        party_after = party or party_after
+        parties.append(party_after)
+    members: dict[str, ParsedMember] = {}
+    for (name, _), party in zip(found, reversed(parties), strict=True):
+        members.setdefault(name, ParsedMember(name=name, party=party))
+    return list(members.values())
