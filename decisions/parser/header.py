@@ -90,6 +90,7 @@ _INNER_LABEL = re.compile(
     r"(?<=\S)\s+(?=(?:Tjänstgörande ersättare|Ej tjänstgörande ersättare|Ersättare"
     r"|Övriga deltagande|Övriga närvarande|Tjänstemän|Utses att justera|Justerare)\b)"
 )
+_ADJUSTERS_MAX = 50
 _ATTENDANCE_GROUPS = {"beslutande", "tjanstgorande_ersattare", "ersattare", "ovriga"}
 _MUNICIPALITY = re.compile(
     r"^(?:[A-ZÅÄÖ][\w-]*(?: [A-ZÅÄÖ][\w-]*)* (?:kommun|stad)|Region [A-ZÅÄÖ][\w -]*)$"
@@ -305,8 +306,13 @@ def _apply(protocol: ParsedProtocol, kind: str, first: Line, values: list[str]) 
         for value in values:
             for member in parse_members(_PRESENCE.sub(" ", value)):
                 # The signature block names the adjusters again, without party
-                # and maybe run together: "Ulf Nordmark Amira Hassan".
-                if all(m.name not in member.name for m in protocol.adjusters):
+                # and maybe run together: "Ulf Nordmark Amira Hassan". Minutes
+                # have a handful of adjusters; a longer list is no front page,
+                # and comparing each of its names with all before would cost
+                # the square of its length.
+                if len(protocol.adjusters) < _ADJUSTERS_MAX and all(
+                    m.name not in member.name for m in protocol.adjusters
+                ):
                     protocol.adjusters.append(member)
     elif kind == "secretary":
         for value in values[:1]:
