@@ -160,10 +160,11 @@ def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
         if section.kind == "proposals":
             paragraph.proposals.extend(_split_proposals(section.text))
     paragraph.votes.extend(read_vote(text) for text in _vote_texts(own))
+    first_proposals = _first_proposals(paragraph.proposals)
     for section in own:
         if section.kind == "reservation":
             paragraph.reservations.extend(
-                _read_reservations(protocol, paragraph, section)
+                _read_reservations(protocol, paragraph, section, first_proposals)
             )
         elif section.kind == "special_statement" and section.text:
             paragraph.special_statements.append(_statement(section))
@@ -337,7 +338,10 @@ def _split_proposals(text: str) -> list[ParsedProposal]:
 
 
 def _read_reservations(
-    protocol: ParsedProtocol, paragraph: ParsedParagraph, section: ParsedSection
+    protocol: ParsedProtocol,
+    paragraph: ParsedParagraph,
+    section: ParsedSection,
+    first_proposals: dict[str, int],
 ) -> list[ParsedStatement]:
     found = _split_at(_RESERVER, section.text)
     if not found:
@@ -362,7 +366,8 @@ def _read_reservations(
         named = _NAMED_PROPOSAL.search(chunk)
         if named or _OWN_PROPOSAL.search(chunk):
             names = {named["whose"]} if named else {m.name for m in members}
-            proposal = _proposal_of(paragraph.proposals, names)
+            made = [first_proposals[name] for name in names if name in first_proposals]
+            proposal = paragraph.proposals[min(made)] if made else None
             if proposal:
                 text = f"{chunk}\n\n{proposal.text}"
             else:
@@ -396,11 +401,14 @@ def _attachment(text: str) -> str | None:
     return "bilaga" if _ATTACHED.search(text) else None
 
 
-def _proposal_of(
-    proposals: list[ParsedProposal], names: set[str]
-) -> ParsedProposal | None:
-    """Find the proposal made by any of the named members."""
-    for proposal in proposals:
-        if names & {m.name for m in proposal.members}:
-            return proposal
-    return None
+def _first_proposals(proposals: list[ParsedProposal]) -> dict[str, int]:
+    """Map each member's name to the first proposal they made (its index).
+
+    Made once a paragraph: looking through all proposals for each reservation
+    would cost their product.
+    """
+    first: dict[str, int] = {}
+    for index, proposal in enumerate(proposals):
+        for member in proposal.members:
+            first.setdefault(member.name, index)
+    return first
