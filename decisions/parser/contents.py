@@ -246,7 +246,9 @@ def read_vote(text: str) -> ParsedVote:
     a line with no party in parentheses ("Med 8 ja-röster mot 4 ...").
     """
     vote = ParsedVote()
-    lists: list[tuple[str, str]] = []
+    # Each list's lines are joined once at the end: a list of many lines
+    # joined as it grows would be copied once a line.
+    lists: list[tuple[str, list[str]]] = []
     columns: dict[str, int] | None = None
     for raw in text.splitlines():
         line = " ".join(raw.split()).strip(" -–•")
@@ -258,27 +260,26 @@ def read_vote(text: str) -> ParsedVote:
             choice = _column_choice(raw, columns)
             names = _TABLE_MARK.split(raw, maxsplit=1)[0]
             if choice:
-                lists.append((choice, names))
-                lists.append(("", ""))
+                lists.append((choice, [names]))
+                lists.append(("", []))
                 continue
         avstar = _VOTE_AVSTAR.match(line)
         label = _VOTE_LABEL.match(line)
         row = _VOTE_ROW.match(line)
         if avstar:
-            lists.append(("avstar", avstar["names"]))
+            lists.append(("avstar", [avstar["names"]]))
         elif label and not _VOTE_COUNTS["ja"].search(line):
-            lists.append((_choice(label["choice"]), label["names"]))
+            lists.append((_choice(label["choice"]), [label["names"]]))
         elif row:
-            lists.append((_choice(row["choice"]), row["names"]))
-            lists.append(("", ""))
+            lists.append((_choice(row["choice"]), [row["names"]]))
+            lists.append(("", []))
         elif lists and lists[-1][0] and "(" in line:
-            choice, names = lists[-1]
-            lists[-1] = (choice, f"{names} {line}")
+            lists[-1][1].append(line)
         else:
-            lists.append(("", ""))
+            lists.append(("", []))
     for choice, names in lists:
         if choice:
-            getattr(vote, choice).extend(parse_members(names))
+            getattr(vote, choice).extend(parse_members(" ".join(names)))
     for choice, pattern in _VOTE_COUNTS.items():
         match = pattern.search(text)
         if match:
