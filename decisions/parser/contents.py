@@ -40,8 +40,11 @@ _RESERVER = _speaker(
 )
 # "Reservation anfördes av Anna Berg (M) och ...": the names after the verb.
 # "Mot beslutet reserverar sig Anders Berg (fp), ...": the names after the verb.
+# Bounded (some twenty names): each "reserverar sig" would otherwise read on to
+# the line's end, and a line of them would cost its square.
 _RESERVING_AFTER = re.compile(
-    r"reserverar\s+sig\s+(?P<who>[A-ZÅÄÖ][^.\n]*?)(?=\s+(?:mot|till förmån|för)\b|\.|$)"
+    r"reserverar\s+sig\s+(?P<who>[A-ZÅÄÖ][^.\n]{0,500}?)"
+    r"(?=\s+(?:mot|till förmån|för)\b|\.|$)"
 )
 # "Reservation anfördes av Anna Berg (M) ...", "Särskilt uttalande gjordes av
 # ...": the names after the verb.
