@@ -34,8 +34,13 @@ class Cleaned:
     notes: list[tuple[int, str]] = field(default_factory=list)
 
 
-# Spaces PDF and Word exports use that str.split() does not treat alike.
-_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Spaces PDF and Word exports use that str.split() does not treat alike, and
+# the other characters "\s" matches (vertical tab, line separator): left in a
+# line, a run of them escapes the collapsing of spaces, and every "\s*" in the
+# parser would rescan it from each of its characters.
+_SPACES = re.compile(
+    r"[\x0b\x1c-\x1f\x85\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]+"
+)
 # A tab separates table cells (Word exports): a column gap, as three spaces are.
 _TABS = re.compile(r"\s*\t\s*")
 _INVISIBLE = re.compile(r"[\u200c\u200d\u2060\ufeff\u00ad\uf0b7\u25aa\u25cf]")
@@ -140,7 +145,7 @@ def _clean_piece(piece: str, *, keep_spacing: bool = False) -> str:
         piece = _TAG.sub(" ", piece)
     if "&" in piece:
         piece = html.unescape(piece)
-    if not piece.isascii():
+    if not piece.isprintable():
         piece = _SPACES.sub(" ", piece)
     if "\t" in piece:
         piece = _TABS.sub("   ", piece)
