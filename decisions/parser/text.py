@@ -42,7 +42,9 @@ _SPACES = re.compile(
     r"[\x0b\x1c-\x1f\x85\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]+"
 )
 # A tab separates table cells (Word exports): a column gap, as three spaces are.
-_TABS = re.compile(r"\s*\t\s*")
+# Tried only where a run of whitespace starts: from inside a long run without a
+# tab, each try would rescan the rest of the run.
+_TABS = re.compile(r"(?<!\s)\s*\t\s*")
 _INVISIBLE = re.compile(r"[\u200c\u200d\u2060\ufeff\u00ad\uf0b7\u25aa\u25cf]")
 # Bold markers from converted documents, and HTML line breaks from web portals:
 # each starts a new piece of the line.
