@@ -21,7 +21,9 @@ _ROLE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # "m.fl.", "m fl", "m. fl." ("and others"): the named member speaks for a group.
-_OTHERS = re.compile(r"\s*\bm\.?\s?fl\b\.?", re.IGNORECASE)
+# Tried only where a run of whitespace starts: a name whose parties were taken
+# out ("(S) (S) (S)") is a long run, and each try inside it would rescan it.
+_OTHERS = re.compile(r"(?<!\s)\s*\bm\.?\s?fl\b\.?", re.IGNORECASE)
 # A party in parentheses: any 1-4 letter code, local parties included ("(SjP)").
 _PARTY = re.compile(r"\(\s*([A-Za-zÅÄÖåäö]{1,4})(?:-gruppen)?\s*\)")
 # Name particles written in lower case: "Karl von Essen", "Ann af Ekenstam".
