@@ -110,9 +110,16 @@ BOARD_NAME = (
     rf"{_BOARD_WORD}(?:ens|ets|es|ns|en|et|e|n|s)?(?:\s(?:arbetsutskott|utskott)(?:et)?)?"
 )
 _BOARD_NAME = re.compile(rf"(?<![\w-])({BOARD_NAME})(?![a-zåäö])")
+# The words reach for the date no further than the next such words: each would
+# otherwise read to the sentence's end, and a line of them would cost its
+# square. The date found is the same (the nearest before the sentence ends).
+_POSTED_WORDS = (
+    r"\b(?:anslogs|anslaget\s+(?:uppsatt|sattes\s+upp)"
+    r"|tillkännagivits\s+genom\s+anslag)"
+)
 _POSTED = re.compile(
-    r"\b(?:anslogs|anslaget\s+(?:uppsatt|sattes\s+upp)|tillkännagivits\s+genom\s+anslag)"
-    r"[^.]*?(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s+[a-zåäö]+\s+\d{4})",
+    rf"{_POSTED_WORDS}(?:(?!{_POSTED_WORDS})[^.])*?"
+    r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s+[a-zåäö]+\s+\d{4})",
     re.IGNORECASE,
 )
 _PROTOCOL_NUMBER = re.compile(
