@@ -389,9 +389,12 @@ def _title_block(protocol: ParsedProtocol, lines: list[Line]) -> None:
             dates.append(date)
     if protocol.namnd is None:
         # "Protokoll ... fört vid sammanträde med Västra Lindhamns stadsdelsnämnd".
+        # Each word reaches no further than the next (the same board is found):
+        # reading on to the sentence's end from each would cost its square.
         joined = " ".join(line.text for line in lines[:12])
+        words = r"\b(?:sammanträde|protokoll)"
         match = re.search(
-            rf"\b(?:sammanträde|protokoll)[^.]*?\b(?:med|för|i)\s+({BOARD_NAME})",
+            rf"{words}(?:(?!{words})[^.])*?\b(?:med|för|i)\s+({BOARD_NAME})",
             joined,
             re.IGNORECASE,
         )
