@@ -113,6 +113,7 @@ def clean_text(text: str) -> Cleaned:
                     pages[-1].append(Line(number, piece, len(pages), raw_piece))
     cleaned = Cleaned(lines=[])
     running = _running_lines(pages)
+    running_texts: dict[str, None] = {}
     previous: list[str] | None = None
     for page in pages:
         texts = [line.text for line in page]
@@ -124,10 +125,12 @@ def clean_text(text: str) -> Cleaned:
         previous = texts
         for key, line in _edge_keys(page):
             if key is not None and key in running:
-                if line.text not in cleaned.running:
-                    cleaned.running.append(line.text)
+                # A dict keeps them in order and unique; a list looked up on
+                # every page would cost the square of the page count.
+                running_texts[line.text] = None
                 continue
             cleaned.lines.append(line)
+    cleaned.running = list(running_texts)
     return cleaned
 
 
