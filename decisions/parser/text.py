@@ -290,11 +290,24 @@ def first_sentence(text: str | None) -> str:
     text = (text or "").strip()
     for match in _SENTENCE_BREAK.finditer(text):
         end = match.end() if match[0] != "\n" else match.start()
-        candidate = text[:end].rstrip()
-        if match[0] == "." and _ABBREVIATIONS.search(candidate):
+        if match[0] == "." and _ends_in_abbreviation(text, end):
             # "m.fl." or "4 kap." — unless a capital opens a new sentence after
             # something longer than an abbreviation alone.
             continue
+        candidate = text[:end].rstrip()
         if candidate:
             return " ".join(candidate.split())
     return " ".join(text.split())
+
+
+def _ends_in_abbreviation(text: str, end: int) -> bool:
+    """Say whether text[:end] ends in an abbreviation's full stop.
+
+    Only the last characters can match (with the whitespace before them, which
+    "\n 12." starts with): searching from the start of the text at every full
+    stop would cost the square of a long text of them.
+    """
+    start = max(end - 12, 0)
+    while start and text[start - 1].isspace():
+        start -= 1
+    return bool(_ABBREVIATIONS.search(text, start, end))
