@@ -1,12 +1,18 @@
-"""How fast ingest is: one long PDF protocol, then a folder of many minutes.
+"""How fast ingest is: one long PDF protocol, a folder of many minutes, and the
+parser alone on every real protocol.
 
     .venv/bin/python bench/ingest.py [--pages 500] [--files 1000] [--database-url URL]
+    .venv/bin/python bench/ingest.py --real-only
 
 Runs against a database of its own, `<name>_bench` on the server of
 `--database-url` (default: $DATABASE_URL), created afresh each run. Prints its
 figures and ends with one JSON object on its last line: pages, paragraphs,
 seconds, paragraphs_per_s, parse_share, extract_share, db_share, peak_mb (peak
-resident memory of the process that ingested the PDF), and the folder's figures.
+resident memory of the process that ingested the PDF), the folder's figures,
+and the real corpus's (tests/fixtures/real, pages counted by their "<!-- sida N
+-->" markers): real_ms_per_page_median, real_slowest_ms_per_page,
+real_slowest_document. --real-only times the real corpus alone, without a
+database.
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,15 +54,62 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+REAL = ROOT / "tests" / "fixtures" / "real"
+_PAGE_MARKER = re.compile(r"<!--\s*sida\s*\d+\s*-->", re.IGNORECASE)
+
+
+def real_speed(corpus: Path = REAL, repeats: int = 3) -> dict[str, float | str]:
+    """Parse every real protocol; print milliseconds per page for each.
+
+    Each document's time is the best of `repeats` runs: whatever else the
+    machine does only ever adds time. A document the parser refuses is timed
+    as well; refusing must be quick too.
+    """
+    from decisions.parser import ParseError, parse_protocol
+
+    per_page: dict[str, float] = {}
+    print(f"{'real document':52} {'pages':>5} {'ms':>8} {'ms/page':>8}")
+    for path in sorted(corpus.glob("*.txt")):
+        text = path.read_text()
+        pages = max(1, len(_PAGE_MARKER.findall(text)))
+        best = float("inf")
+        for _ in range(repeats):
+            started = time.perf_counter()
+            try:
+                parse_protocol(text, source=path.name)
+            except ParseError:
+                pass
+            best = min(best, time.perf_counter() - started)
+        per_page[path.name] = best * 1000 / pages
+        print(f"{path.name:52} {pages:5} {best * 1000:8.1f} {per_page[path.name]:8.2f}")
+    slowest = max(per_page, key=per_page.__getitem__)
+    median = statistics.median(per_page.values())
+    print(
+        f"real corpus: {len(per_page)} documents, median {median:.2f} ms/page, "
+        f"slowest {slowest} {per_page[slowest]:.2f} ms/page"
+    )
+    return {
+        "real_ms_per_page_median": round(median, 3),
+        "real_slowest_ms_per_page": round(per_page[slowest], 3),
+        "real_slowest_document": slowest,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=500)
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--make-pdf", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--real-only", action="store_true", help="time the real corpus alone"
+    )
     args = parser.parse_args()
     if args.make_pdf:
         make_pdf_file(args.make_pdf, args.pages)
+        return
+    if args.real_only:
+        print(json.dumps(real_speed()))
         return
     if not args.database_url:
         parser.error("give --database-url or set DATABASE_URL (make bench does)")
@@ -139,6 +194,7 @@ def main() -> None:
         f"{generated / folder_seconds:.0f} paragraphs/s, "
         f"{args.files / folder_seconds:.1f} files/s"
     )
+    real = real_speed()
     print(
         json.dumps(
             {
@@ -154,6 +210,7 @@ def main() -> None:
                 "folder_paragraphs": generated,
                 "folder_seconds": round(folder_seconds, 2),
                 "folder_paragraphs_per_s": round(generated / folder_seconds, 1),
+                **real,
             }
         )
     )

@@ -40,8 +40,11 @@ _RESERVER = _speaker(
 )
 # "Reservation anfördes av Anna Berg (M) och ...": the names after the verb.
 # "Mot beslutet reserverar sig Anders Berg (fp), ...": the names after the verb.
+# Bounded (some twenty names): each "reserverar sig" would otherwise read on to
+# the line's end, and a line of them would cost its square.
 _RESERVING_AFTER = re.compile(
-    r"reserverar\s+sig\s+(?P<who>[A-ZÅÄÖ][^.\n]*?)(?=\s+(?:mot|till förmån|för)\b|\.|$)"
+    r"reserverar\s+sig\s+(?P<who>[A-ZÅÄÖ][^.\n]{0,500}?)"
+    r"(?=\s+(?:mot|till förmån|för)\b|\.|$)"
 )
 # "Reservation anfördes av Anna Berg (M) ...", "Särskilt uttalande gjordes av
 # ...": the names after the verb.
@@ -190,10 +193,11 @@ def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
         if section.kind == "proposals":
             paragraph.proposals.extend(_split_proposals(section.text))
     paragraph.votes.extend(read_vote(text) for text in _vote_texts(own))
+    first_proposals = _first_proposals(paragraph.proposals)
     for section in own:
         if section.kind == "reservation":
             paragraph.reservations.extend(
-                _read_reservations(protocol, paragraph, section)
+                _read_reservations(protocol, paragraph, section, first_proposals)
             )
         elif section.kind == "special_statement" and section.text:
             paragraph.special_statements.append(_statement(section))
@@ -208,7 +212,7 @@ def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
         # after the decision, without a heading of its own.
         for section in _reservations_in_text(own):
             paragraph.reservations.extend(
-                _read_reservations(protocol, paragraph, section)
+                _read_reservations(protocol, paragraph, section, first_proposals)
             )
     if not paragraph.jav:
         paragraph.jav.extend(_jav_in_text(own))
@@ -339,7 +343,9 @@ def read_vote(text: str) -> ParsedVote:
     a line with no party in parentheses ("Med 8 ja-röster mot 4 ...").
     """
     vote = ParsedVote()
-    lists: list[tuple[str, str]] = []
+    # Each list's lines are joined once at the end: a list of many lines
+    # joined as it grows would be copied once a line.
+    lists: list[tuple[str, list[str]]] = []
     columns: dict[str, int] | None = None
     for raw in text.splitlines():
         line = " ".join(raw.split()).strip(" -–•")
@@ -357,27 +363,26 @@ def read_vote(text: str) -> ParsedVote:
             choice = _column_choice(raw, columns)
             names = _TABLE_MARK.split(raw, maxsplit=1)[0]
             if choice:
-                lists.append((choice, names))
-                lists.append(("", ""))
+                lists.append((choice, [names]))
+                lists.append(("", []))
                 continue
         avstar = _VOTE_AVSTAR.match(line)
         label = _VOTE_LABEL.match(line)
         row = _VOTE_ROW.match(line)
         if avstar:
-            lists.append(("avstar", avstar["names"]))
+            lists.append(("avstar", [avstar["names"]]))
         elif label and not _VOTE_COUNTS["ja"].search(line):
-            lists.append((_choice(label["choice"]), label["names"]))
+            lists.append((_choice(label["choice"]), [label["names"]]))
         elif row:
-            lists.append((_choice(row["choice"]), row["names"]))
-            lists.append(("", ""))
+            lists.append((_choice(row["choice"]), [row["names"]]))
+            lists.append(("", []))
         elif lists and lists[-1][0] and "(" in line:
-            choice, names = lists[-1]
-            lists[-1] = (choice, f"{names} {line}")
+            lists[-1][1].append(line)
         else:
-            lists.append(("", ""))
+            lists.append(("", []))
     for choice, names in lists:
         if choice:
-            getattr(vote, choice).extend(parse_members(names))
+            getattr(vote, choice).extend(parse_members(" ".join(names)))
     for choice, pattern in _VOTE_COUNTS.items():
         match = pattern.search(text)
         if match:
@@ -440,7 +445,10 @@ def _split_proposals(text: str) -> list[ParsedProposal]:
 
 
 def _read_reservations(
-    protocol: ParsedProtocol, paragraph: ParsedParagraph, section: ParsedSection
+    protocol: ParsedProtocol,
+    paragraph: ParsedParagraph,
+    section: ParsedSection,
+    first_proposals: dict[str, int],
 ) -> list[ParsedStatement]:
     found = _split_at(_RESERVER, section.text)
     if not found:
@@ -466,7 +474,8 @@ def _read_reservations(
         named = _NAMED_PROPOSAL.search(chunk)
         if named or _OWN_PROPOSAL.search(chunk):
             names = {named["whose"]} if named else {m.name for m in members}
-            proposal = _proposal_of(paragraph.proposals, names)
+            made = [first_proposals[name] for name in names if name in first_proposals]
+            proposal = paragraph.proposals[min(made)] if made else None
             if proposal:
                 text = f"{chunk}\n\n{proposal.text}"
             else:
@@ -536,11 +545,14 @@ def _attachment(text: str) -> str | None:
     return "bilaga" if _ATTACHED.search(text) else None
 
 
-def _proposal_of(
-    proposals: list[ParsedProposal], names: set[str]
-) -> ParsedProposal | None:
-    """Find the proposal made by any of the named members."""
-    for proposal in proposals:
-        if names & {m.name for m in proposal.members}:
-            return proposal
-    return None
+def _first_proposals(proposals: list[ParsedProposal]) -> dict[str, int]:
+    """Map each member's name to the first proposal they made (its index).
+
+    Made once a paragraph: looking through all proposals for each reservation
+    would cost their product.
+    """
+    first: dict[str, int] = {}
+    for index, proposal in enumerate(proposals):
+        for member in proposal.members:
+            first.setdefault(member.name, index)
+    return first

@@ -114,6 +114,7 @@ _INNER_LABEL = re.compile(
     r"|Övriga deltagande|Övriga närvarande|Tjänstemän|Utses att justera|Justerare"
     r"|Paragrafer)\b)"
 )
+_ADJUSTERS_MAX = 50
 _ATTENDANCE_GROUPS = {"beslutande", "tjanstgorande_ersattare", "ersattare", "ovriga"}
 _MUNICIPALITY = re.compile(
     r"^(?:[A-ZÅÄÖ][\w-]*(?: [A-ZÅÄÖ][\w-]*)* (?:kommun|stad)|Region [A-ZÅÄÖ][\w -]*)$"
@@ -183,9 +184,16 @@ _VERBS_OF_BOARDS = {
     "är",
     "överlämnar",
 }
+# The words reach for the date no further than the next such words: each would
+# otherwise read to the sentence's end, and a line of them would cost its
+# square. The date found is the same (the nearest before the sentence ends).
+_POSTED_WORDS = (
+    r"\b(?:anslogs|anslaget\s+(?:uppsatt|sattes\s+upp)"
+    r"|tillkännagivits\s+genom\s+anslag)"
+)
 _POSTED = re.compile(
-    r"\b(?:anslogs|anslaget\s+(?:uppsatt|sattes\s+upp)|tillkännagivits\s+genom\s+anslag)"
-    r"[^.]*?(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s+[a-zåäö]+\s+\d{4})",
+    rf"{_POSTED_WORDS}(?:(?!{_POSTED_WORDS})[^.])*?"
+    r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s+[a-zåäö]+\s+\d{4})",
     re.IGNORECASE,
 )
 _PROTOCOL_NUMBER = re.compile(
@@ -604,9 +612,14 @@ def _apply(protocol: ParsedProtocol, block: _Block) -> None:
         for value in values:
             for member in parse_members(_PRESENCE.sub(" ", value)):
                 # The signature block names the adjusters again, without party
-                # and maybe run together: "Ulf Nordmark Amira Hassan".
-                if not _shouted(member.name) and all(
-                    m.name not in member.name for m in protocol.adjusters
+                # and maybe run together: "Ulf Nordmark Amira Hassan". Minutes
+                # have a handful of adjusters; a longer list is no front page,
+                # and comparing each of its names with all before would cost
+                # the square of its length.
+                if (
+                    not _shouted(member.name)
+                    and len(protocol.adjusters) < _ADJUSTERS_MAX
+                    and all(m.name not in member.name for m in protocol.adjusters)
                 ):
                     protocol.adjusters.append(member)
     elif kind == "secretary":
@@ -698,9 +711,12 @@ def _title_block(protocol: ParsedProtocol, lines: list[Line]) -> None:
             dates.append(date)
     if protocol.namnd is None:
         # "Protokoll ... fört vid sammanträde med Västra Lindhamns stadsdelsnämnd".
+        # Each word reaches no further than the next (the same board is found):
+        # reading on to the sentence's end from each would cost its square.
         joined = " ".join(line.text for line in lines[:12])
+        words = r"\b(?:sammanträde|protokoll)"
         match = re.search(
-            rf"\b(?:sammanträde|protokoll)[^.]*?\b(?:med|för|i)\s+({BOARD_NAME})",
+            rf"{words}(?:(?!{words})[^.])*?\b(?:med|för|i)\s+({BOARD_NAME})",
             joined,
             re.IGNORECASE,
         )

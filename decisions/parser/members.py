@@ -21,7 +21,9 @@ _ROLE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # "m.fl.", "m fl", "m. fl." ("and others"): the named member speaks for a group.
-_OTHERS = re.compile(r"\s*\bm\.?\s?fl\b\.?", re.IGNORECASE)
+# Tried only where a run of whitespace starts: a name whose parties were taken
+# out ("(S) (S) (S)") is a long run, and each try inside it would rescan it.
+_OTHERS = re.compile(r"(?<!\s)\s*\bm\.?\s?fl\b\.?", re.IGNORECASE)
 # A party in parentheses: any 1-4 letter code, local parties included ("(SjP)").
 _PARTY = re.compile(r"\(\s*([A-Za-zÅÄÖåäö]{1,4})(?:-gruppen)?\s*\)")
 _OPEN_PARTY = re.compile(r"(\(\s*[A-ZÅÄÖ]{1,4})\s*$")
@@ -101,12 +103,14 @@ def parse_members(phrase: str) -> list[ParsedMember]:
         name = parse_name(name_part)
         if name:
             found.append((name, party))
-    members: list[ParsedMember] = []
-    for index, (name, party) in enumerate(found):
-        if party is None:
-            later = [p for _, p in found[index + 1 :] if p]
-            party = later[0] if later else None
-        member = ParsedMember(name=name, party=party)
-        if all(m.name != member.name for m in members):
-            members.append(member)
-    return members
+    # The party written after each name, read from the end: looking ahead from
+    # each name would cost the square of a long list of names.
+    parties: list[str | None] = []
+    party_after: str | None = None
+    for _, party in reversed(found):
+        party_after = party or party_after
+        parties.append(party_after)
+    members: dict[str, ParsedMember] = {}
+    for (name, _), party in zip(found, reversed(parties), strict=True):
+        members.setdefault(name, ParsedMember(name=name, party=party))
+    return list(members.values())

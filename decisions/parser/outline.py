@@ -33,7 +33,7 @@ _OCR_SIGN = re.compile(
     re.IGNORECASE,
 )
 # A contents entry's end: dot leaders, or a page number after the title.
-_LEADER = re.compile(r"(?:\.{3,}|…+|\s\.\s\.\s\.)[^.\d]{0,80}\d{0,4}\s*$")
+_LEADER = re.compile(r"(?:\.{3}|…|\s\.\s\.\s\.)[^.\d]{0,80}\d{0,4}\s*$")
 _PAGE_NUMBER = re.compile(r"\D\s\d{1,3}$")
 _PAGE_NUMBER_END = re.compile(r"\s\d{1,3}$")
 # A later heading "§ 12 (forts.)" continues § 12; it is not its body.

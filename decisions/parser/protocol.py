@@ -159,9 +159,8 @@ def parse_protocol(
             next_dnr = _dnr_values(body[-1].text)
             body = body[:-1]
         paragraph = _read_paragraph(protocol, start, lines[start.index], body)
-        paragraph.dnrs = carried_dnr + [
-            d for d in paragraph.dnrs if d not in carried_dnr
-        ]
+        carried = set(carried_dnr)
+        paragraph.dnrs = carried_dnr + [d for d in paragraph.dnrs if d not in carried]
         carried_dnr = next_dnr
         if start.index > secret_from and not paragraph.confidential:
             _make_confidential(paragraph)
@@ -219,15 +218,21 @@ def _read_paragraph(
     body_start = 0
     title_done = False
     spaced = _blank_after_every_line(body)
+    # The dnrs as a set too: a page of dnr lines looked up in the list would
+    # cost its square.
+    known = set(paragraph.dnrs)
     for index, line in enumerate(body):
         dnrs = _dnr_values(line.text)
         if dnrs:
-            paragraph.dnrs.extend(d for d in dnrs if d not in paragraph.dnrs)
+            added = [d for d in dict.fromkeys(dnrs) if d not in known]
+            paragraph.dnrs.extend(added)
+            known.update(added)
             body_start = index + 1
             title_done = bool(title_parts)
             continue
         if title_parts and not paragraph.dnrs and _BARE_DNR.match(line.text):
             paragraph.dnrs.append(line.text.strip())
+            known.add(paragraph.dnrs[-1])
             body_start = index + 1
             title_done = True
             continue

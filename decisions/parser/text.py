@@ -35,10 +35,17 @@ class Cleaned:
     notes: list[tuple[int, str]] = field(default_factory=list)
 
 
-# Spaces PDF and Word exports use that str.split() does not treat alike.
-_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Spaces PDF and Word exports use that str.split() does not treat alike, and
+# the other characters "\s" matches (vertical tab, line separator): left in a
+# line, a run of them escapes the collapsing of spaces, and every "\s*" in the
+# parser would rescan it from each of its characters.
+_SPACES = re.compile(
+    r"[\x0b\x1c-\x1f\x85\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]+"
+)
 # A tab separates table cells (Word exports): a column gap, as three spaces are.
-_TABS = re.compile(r"\s*\t\s*")
+# Tried only where a run of whitespace starts: from inside a long run without a
+# tab, each try would rescan the rest of the run.
+_TABS = re.compile(r"(?<!\s)\s*\t\s*")
 _INVISIBLE = re.compile(r"[\u200c\u200d\u2060\ufeff\u00ad\uf0b7\u25aa\u25cf]")
 # Bold markers from converted documents, and HTML line breaks from web portals:
 # each starts a new piece of the line.
@@ -134,6 +141,7 @@ def clean_text(text: str, *, content: Callable[[str], bool] | None = None) -> Cl
             )
             page.clear()
     running = _running_lines(pages, content or (lambda text: False))
+    running_texts: dict[str, None] = {}
     previous: list[str] | None = None
     for page in pages:
         texts = [line.text for line in page]
@@ -145,10 +153,12 @@ def clean_text(text: str, *, content: Callable[[str], bool] | None = None) -> Cl
         previous = texts
         for key, line in _edge_keys(page):
             if key is not None and key in running:
-                if line.text not in cleaned.running:
-                    cleaned.running.append(line.text)
+                # A dict keeps them in order and unique; a list looked up on
+                # every page would cost the square of the page count.
+                running_texts[line.text] = None
                 continue
             cleaned.lines.append(line)
+    cleaned.running = list(running_texts)
     return cleaned
 
 
@@ -176,7 +186,7 @@ def _clean_piece(piece: str, *, keep_spacing: bool = False) -> str:
     if "\\" in piece:
         # Markdown converters escape what would be markup: "1\." is "1.".
         piece = _MARKDOWN_ESCAPE.sub(r"\1", piece)
-    if not piece.isascii():
+    if not piece.isprintable():
         piece = _SPACES.sub(" ", piece)
     if "\t" in piece:
         piece = _TABS.sub("   ", piece)
@@ -266,13 +276,14 @@ def is_table_row(text: str) -> bool:
     return "  " in text
 
 
-def _continues(previous: str, line: str, *, blank: bool) -> bool:
-    """Say whether `line` goes on the sentence `previous` left unfinished.
+def _continues(previous: str, line: str, *, blank: bool, last: str) -> bool:
+    """Say whether `line` goes on the sentence whose end is `previous`.
 
-    `blank` says a blank line came between: after a line without a sentence's
-    end, a capital there opens a new block ("klockan 9.10" / "Resultat ...").
+    `last` is the line before, whole; `blank` says a blank line came between:
+    after a line without a sentence's end, a capital there opens a new block
+    ("klockan 9.10" / "Resultat ...").
     """
-    if is_list_item(line) or is_table_row(line) or is_table_row(previous):
+    if is_list_item(line) or is_table_row(line) or is_table_row(last):
         return False
     if previous.endswith(":"):
         # A lead-in goes on into the sentence it opens, not into a list, an
@@ -291,31 +302,49 @@ def join_lines(lines: list[str]) -> str:
 
     An empty string in `lines` stands for a blank line in the source.
     """
-    blocks: list[str] = []
+    # A block is kept in pieces and joined once: joining it line by line would
+    # copy it once a line, and a block may be a whole page of unpunctuated lines.
+    blocks: list[list[str]] = []
     blank = False
+    last = ""
     for line in lines:
         if not line:
             blank = True
             continue
-        if blocks and _continues(blocks[-1], line, blank=blank):
-            previous = blocks[-1]
-            if _HYPHENATED.search(previous) and not line.startswith(_CONJUNCTIONS):
-                blocks[-1] = previous[:-1] + line
-            elif _SPAN_BROKEN.search(previous) and line[:1].isdigit():
+        ending = _ending(blocks[-1]) if blocks else ""
+        if blocks and _continues(ending, line, blank=blank, last=last):
+            block = blocks[-1]
+            if _HYPHENATED.search(ending) and not line.startswith(_CONJUNCTIONS):
+                block[-1] = block[-1][:-1]
+                block.append(line)
+            elif _SPAN_BROKEN.search(ending) and line[:1].isdigit():
                 # "daterad 2025-" + "02-04": a date or span broken at its dash.
-                blocks[-1] = previous + line
+                block.append(line)
             else:
-                blocks[-1] = f"{previous} {line}"
+                block += (" ", line)
         else:
-            blocks.append(line)
+            blocks.append([line])
         blank = False
-    out = ""
-    for index, block in enumerate(blocks):
+        last = line
+    texts = ["".join(block) for block in blocks]
+    out = []
+    for index, text in enumerate(texts):
         if index:
-            tight = is_list_item(block) and is_list_item(blocks[index - 1])
-            out += "\n" if tight else "\n\n"
-        out += block
-    return out
+            tight = is_list_item(text) and is_list_item(texts[index - 1])
+            out.append("\n" if tight else "\n\n")
+        out.append(text)
+    return "".join(out)
+
+
+def _ending(pieces: list[str]) -> str:
+    """Return the last characters of a block kept in pieces: all that decides
+    how the next line joins it."""
+    end = ""
+    for piece in reversed(pieces):
+        end = piece[-3:] + end
+        if len(end) >= 3:
+            break
+    return end[-3:]
 
 
 # Abbreviations whose full stop ends no sentence.
@@ -343,11 +372,24 @@ def first_sentence(text: str | None) -> str:
     text = _BULLET.sub("", (text or "").strip())
     for match in _SENTENCE_BREAK.finditer(text):
         end = match.end() if match[0] != "\n" else match.start()
-        candidate = text[:end].rstrip()
-        if match[0] == "." and _ABBREVIATIONS.search(candidate):
+        if match[0] == "." and _ends_in_abbreviation(text, end):
             # "m.fl." or "4 kap." — unless a capital opens a new sentence after
             # something longer than an abbreviation alone.
             continue
+        candidate = text[:end].rstrip()
         if candidate:
             return " ".join(candidate.split())
     return " ".join(text.split())
+
+
+def _ends_in_abbreviation(text: str, end: int) -> bool:
+    """Say whether text[:end] ends in an abbreviation's full stop.
+
+    Only the last characters can match (with the whitespace before them, which
+    "\n 12." starts with): searching from the start of the text at every full
+    stop would cost the square of a long text of them.
+    """
+    start = max(end - 12, 0)
+    while start and text[start - 1].isspace():
+        start -= 1
+    return bool(_ABBREVIATIONS.search(text, start, end))
