@@ -90,13 +90,39 @@ def real_checks(
     return results
 
 
-def _real_report(corpus: Path, seconds: float, show: bool) -> None:
-    results = real_checks(corpus, seconds)
+def _by_field(results: dict[str, list[Check]]) -> dict[str, list[bool]]:
     by_field: dict[str, list[bool]] = defaultdict(list)
-    print(f"{'document':52} {'checks':>7} {'right':>6} {'decisions':>10}")
-    for name, (checks, refused) in results.items():
+    for checks in results.values():
         for check in checks:
             by_field[check.field].append(check.ok)
+    return by_field
+
+
+def _print_fields(by_field: dict[str, list[bool]]) -> None:
+    print(f"{'field':45} {'checks':>7} {'right':>8}")
+    for field, oks in sorted(by_field.items()):
+        print(f"{field:45} {len(oks):7} {sum(oks) / len(oks):8.1%}")
+
+
+def _print_mismatches(results: dict[str, list[Check]]) -> None:
+    for name, checks in results.items():
+        for check in checks:
+            if not check.ok:
+                print(f"{name}: {check}")
+
+
+def _fields(by_field: dict[str, list[bool]]) -> dict[str, float]:
+    return {
+        field: round(sum(oks) / len(oks), 4) for field, oks in sorted(by_field.items())
+    }
+
+
+def _real_report(corpus: Path, seconds: float, show: bool) -> None:
+    results = real_checks(corpus, seconds)
+    checks_of = {name: checks for name, (checks, _) in results.items()}
+    by_field = _by_field(checks_of)
+    print(f"{'document':52} {'checks':>7} {'right':>6} {'decisions':>10}")
+    for name, (checks, refused) in results.items():
         decisions = [c.ok for c in checks if is_decision(c)]
         right = sum(c.ok for c in checks)
         note = f"  REFUSED: {refused}" if refused else ""
@@ -105,17 +131,12 @@ def _real_report(corpus: Path, seconds: float, show: bool) -> None:
             f"{sum(decisions):4}/{len(decisions):<5}{note}"
         )
     print()
-    print(f"{'field':45} {'checks':>7} {'right':>8}")
-    for field, oks in sorted(by_field.items()):
-        print(f"{field:45} {len(oks):7} {sum(oks) / len(oks):8.1%}")
-    all_checks = [c for checks, _ in results.values() for c in checks]
+    _print_fields(by_field)
+    all_checks = [c for checks in checks_of.values() for c in checks]
     decisions = [c.ok for c in all_checks if is_decision(c)]
     right = sum(c.ok for c in all_checks)
     if show:
-        for name, (checks, _) in results.items():
-            for check in checks:
-                if not check.ok:
-                    print(f"{name}: {check}")
+        _print_mismatches(checks_of)
     print(
         json.dumps(
             {
@@ -130,10 +151,7 @@ def _real_report(corpus: Path, seconds: float, show: bool) -> None:
                 "extra_paragraphs": sum(
                     1 for c in all_checks if c.field == "paragraphs.extra"
                 ),
-                "fields": {
-                    field: round(sum(oks) / len(oks), 4)
-                    for field, oks in sorted(by_field.items())
-                },
+                "fields": _fields(by_field),
             },
             ensure_ascii=False,
         )
@@ -161,22 +179,14 @@ def main() -> None:
         _real_report(args.corpus, args.seconds, args.show_mismatches)
         return
     results = corpus_checks(args.corpus)
-    by_field: dict[str, list[bool]] = defaultdict(list)
-    for checks in results.values():
-        for check in checks:
-            by_field[check.field].append(check.ok)
-    print(f"{'field':45} {'checks':>7} {'correct':>8}")
-    for field, oks in sorted(by_field.items()):
-        print(f"{field:45} {len(oks):7} {sum(oks) / len(oks):8.1%}")
+    by_field = _by_field(results)
+    _print_fields(by_field)
     total = [ok for oks in by_field.values() for ok in oks]
     documents_ok = sum(all(c.ok for c in checks) for checks in results.values())
     print(f"{'all':45} {len(total):7} {sum(total) / max(len(total), 1):8.1%}")
     print(f"documents wholly right: {documents_ok}/{len(results)}")
     if args.show_mismatches:
-        for name, checks in results.items():
-            for check in checks:
-                if not check.ok:
-                    print(f"{name}: {check}")
+        _print_mismatches(results)
     print(
         json.dumps(
             {
@@ -184,10 +194,7 @@ def main() -> None:
                 "documents_ok": documents_ok,
                 "checks": len(total),
                 "accuracy": round(sum(total) / max(len(total), 1), 4),
-                "fields": {
-                    field: round(sum(oks) / len(oks), 4)
-                    for field, oks in sorted(by_field.items())
-                },
+                "fields": _fields(by_field),
             },
             ensure_ascii=False,
         )
