@@ -15,7 +15,7 @@ from .header import (
 from .model import ParsedParagraph, ParsedProtocol, ParseError
 from .outline import Start, find_starts, listed_only
 from .sections import BOARD_DECISION, heading_kind, read_sections, split_heading
-from .text import Line, clean_text
+from .text import Line, blank_after_every_line, blank_between, clean_text
 from .unflatten import lone_item, lone_item_note, unflatten
 
 _DNR_LABEL = r"(?:dnr|diarienummer|ärendenummer|ärendenr|ärende\s+nr)\b\.?\s*:?"
@@ -217,7 +217,8 @@ def _read_paragraph(
             title_parts.append(rest)
     body_start = 0
     title_done = False
-    spaced = _blank_after_every_line(body)
+    # A blank line ends a title, unless every line has one after it.
+    spaced = blank_after_every_line(body[:12])
     # The dnrs as a set too: a page of dnr lines looked up in the list would
     # cost its square.
     known = set(paragraph.dnrs)
@@ -239,7 +240,7 @@ def _read_paragraph(
         previous = body[index - 1] if index else first
         if (
             title_done
-            or (title_parts and not spaced and _blank_between(previous, line))
+            or (title_parts and not spaced and blank_between(previous, line))
             or (title_parts and _DECIDES.match(line.text))
             or heading_kind(line.text)
             or split_heading(line.text)
@@ -324,17 +325,6 @@ def _add_listed_only(
             len(protocol.paragraphs),
         )
         protocol.paragraphs.insert(after, placeholder)
-
-
-def _blank_between(a: Line, b: Line) -> bool:
-    return a.page == b.page and b.number > a.number + 1
-
-
-def _blank_after_every_line(lines: list[Line]) -> bool:
-    """Some extractions put a blank line after every line: then a blank line
-    does not end a title."""
-    pairs = list(zip(lines[:12], lines[1:12], strict=False))
-    return bool(pairs) and sum(_blank_between(a, b) for a, b in pairs) * 2 > len(pairs)
 
 
 def _make_confidential(paragraph: ParsedParagraph) -> None:

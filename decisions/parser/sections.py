@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .model import ParsedSection
-from .text import Line, join_lines, spaced_text
+from .text import Line, blank_after_every_line, blank_between, join_lines, spaced_text
 
 _HEADINGS: dict[str, str] = {
     "beslut": "decision",
@@ -136,18 +136,12 @@ def split_heading(text: str) -> tuple[str, tuple[str, str | None], str] | None:
 
 
 def _with_blanks(lines: list[Line]) -> list[str]:
-    """The lines' texts, with "" where the source had a blank line between.
-
-    Some extractions put a blank line after every line; there a blank line
-    says nothing, and none is kept.
-    """
-    pairs = list(zip(lines, lines[1:], strict=False))
-    gaps = [a.page == b.page and b.number > a.number + 1 for a, b in pairs]
-    if not pairs or sum(gaps) * 2 > len(pairs):
+    """The lines' texts, with "" where the source had a blank line between."""
+    if not lines or blank_after_every_line(lines):
         return [line.text for line in lines]
     out = [lines[0].text]
-    for gap, (_, line) in zip(gaps, pairs, strict=True):
-        if gap:
+    for previous, line in zip(lines, lines[1:], strict=False):
+        if blank_between(previous, line):
             out.append("")
         out.append(line.text)
     return out

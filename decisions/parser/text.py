@@ -162,6 +162,18 @@ def clean_text(text: str, *, content: Callable[[str], bool] | None = None) -> Cl
     return cleaned
 
 
+def blank_between(a: Line, b: Line) -> bool:
+    """Say whether the source had a blank line (or removed furniture) between."""
+    return a.page == b.page and b.number > a.number + 1
+
+
+def blank_after_every_line(lines: list[Line]) -> bool:
+    """Some extractions put a blank line after every line: there a blank line
+    says nothing."""
+    pairs = list(zip(lines, lines[1:], strict=False))
+    return bool(pairs) and sum(blank_between(a, b) for a, b in pairs) * 2 > len(pairs)
+
+
 def clean_lines(text: str) -> list[Line]:
     """Return the cleaned lines of text (see clean_text)."""
     return clean_text(text).lines
