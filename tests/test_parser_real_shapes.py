@@ -544,3 +544,18 @@ def test_a_stub_run_into_the_title_is_the_body():
     assert first.decision == ""
     # "Budget 2027" has no separator a case number has: it is a title.
     assert (second.dnr, second.title) == ("VO-2024-00168", "Budget 2027")
+
+
+def test_ocr_paragraph_signs_mid_line_in_flattened_text():
+    page = (
+        "Ärende {n} av tre. Nämnden för Kultur sammanträdde. Datum "
+        "2026-05-20 $ {p} Dnr KFT-2026-000{p} Ärende nummer {p} om bibliotek Beslut "
+        "Nämnden noterar informationen om ärende {p} till protokollet. Sammanfattning "
+        "av ärendet Förvaltningen redovisar läget för biblioteken i kommunen."
+    )
+    text = "\n".join(page.format(n=n, p=50 + n) for n in range(1, 4))
+    protocol = parse_protocol(text, source="x.txt")
+    assert [p.number for p in protocol.paragraphs] == ["51", "52", "53"]
+    assert protocol.paragraphs[1].decision.startswith(
+        "Nämnden noterar informationen om ärende 52"
+    )

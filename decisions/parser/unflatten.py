@@ -50,7 +50,7 @@ _PAGE_TOTAL = re.compile(r"^\((\d{1,4})\)$")
 _NUMBER = re.compile(r"^\d{1,4}$")
 # The number after "§": "7", "7:", "41/21", "14-16".
 _PARAGRAPH_NUMBER = re.compile(r"^\d{1,4}(?:/\d{2,4})?(?:[-–]\d{1,4}(?:/\d{2,4})?)?:?$")
-_GLUED_PARAGRAPH = re.compile(r"^§§?\d{1,4}(?:/\d{2,4})?(?:[-–]\d{1,4})?:?$")
+_GLUED_PARAGRAPH = re.compile(r"^(?:§§?|\$\$?)\d{1,4}(?:/\d{2,4})?(?:[-–]\d{1,4})?:?$")
 # A body's abbreviation in place of a lost "§": "KS 12", "SN 13", "BUN 4"; not
 # the words of a vote's count ("JA 7 NEJ 4").
 _ORGAN = re.compile(r"^[A-ZÅÄÖ]{2,6}$")
@@ -628,7 +628,10 @@ def _cut_at(words: _Words, index: int, next_dnr: list[int], cut: _Cuts) -> None:
         return
     # "§ 7", "§§ 14-16", "KS § 12", "§7": a paragraph heading.
     number_at = None
-    if word in ("§", "§§") and _PARAGRAPH_NUMBER.match(words.at(index + 1) or ""):
+    # "$" is OCR's "§" (outline.py reads it so at a line's start).
+    if word in ("§", "§§", "$", "$$") and _PARAGRAPH_NUMBER.match(
+        words.at(index + 1) or ""
+    ):
         number_at = index + 1
     elif _GLUED_PARAGRAPH.match(word):
         number_at = index
