@@ -297,6 +297,12 @@ NAMES = _names(40_000)
 # to hours.
 RUNAWAYS = {
     "a table of contents leader": "§ 5 Budget " + "." * MEGABYTE + "x\n" + ITEM,
+    # Dots, then more than a contents line's end may hold after them.
+    "a leader that ends no contents line": "§ 5 Budget\n"
+    + "." * MEGABYTE
+    + "x" * 100
+    + "\n"
+    + ITEM,
     "hyphenated lines": ITEM + "Aa-\n" * (MEGABYTE // 4),
     "unpunctuated lines": ITEM + "aaa bbb ccc\n" * (MEGABYTE // 12),
     "'reserverar sig' without a sentence end": ITEM
