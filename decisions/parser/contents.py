@@ -157,9 +157,7 @@ def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
         ][:1]
     if not decisions:
         # "Kommunstyrelsen beslutar / att …" with no heading before it.
-        decisions = [s for s in own if not s.heading and _DECIDES_TEXT.match(s.text)][
-            :1
-        ]
+        decisions = [s for s in own if not s.heading and DECIDES.match(s.text)][:1]
         for section in decisions:
             section.kind = "decision"
     if not decisions and len(sections) == 1 and not sections[0].heading:
@@ -218,7 +216,9 @@ def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
         paragraph.jav.extend(_jav_in_text(own))
 
 
-_DECIDES_TEXT = re.compile(
+# "Kommunstyrelsen beslutar", "Nämnden för Teknik föreslår kommunfullmäktige":
+# a decision begins (it ends a title, and opens a decision without a heading).
+DECIDES = re.compile(
     r"^(?:[A-ZÅÄÖ][\w&-]*\s){0,5}?[\w&-]*(?:nämnd|styrelse|fullmäktige|utskott|revision)"
     r"\w*\s+(?:beslutar|beslöt|beslutade|föreslår)\b"
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .contents import STUB, read_contents
+from .contents import DECIDES, STUB, read_contents
 from .header import (
     BOARD_NAME,
     board_base_name,
@@ -41,12 +41,6 @@ _LEADING_DNR = re.compile(
 _GLUED_CODE = re.compile(r"^(.*/(?:19|20)\d{2})\d{1,2}(?:\.\d{1,2}){1,3}\.?$")
 _CAPITAL_AFTER_SPACE = re.compile(r"(?<=\s)[A-ZÅÄÖ]")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# "Kommunstyrelsen beslutar", "Nämnden föreslår kommunfullmäktige": the
-# decision begins; the title has ended.
-_DECIDES = re.compile(
-    r"^(?:[A-ZÅÄÖ][\w&-]*\s){0,4}?[\w&-]*(?:nämnd|styrelse|fullmäktige|utskott|revision)"
-    r"\w*\s+(?:beslutar|beslöt|beslutade|föreslår)\b"
-)
 # The posting block closes the minutes: nothing after it belongs to a paragraph.
 _TRAILER = re.compile(
     r"^(anslag\s*/\s*bevis|anslagsbevis|bevis\s+om\s+anslag|justeringsbevis"
@@ -241,7 +235,7 @@ def _read_paragraph(
         if (
             title_done
             or (title_parts and not spaced and blank_between(previous, line))
-            or (title_parts and _DECIDES.match(line.text))
+            or (title_parts and DECIDES.match(line.text))
             or heading_kind(line.text)
             or split_heading(line.text)
             or _CONFIDENTIAL.match(line.text)
