@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/dump.py [--paragraphs 1000000] [--database-url URL]
 
-Writes the download (decisions.dump.write_archive, as `manage.py dump_archive`
+Writes the download (decisions.services.dump.write_archive, as `manage.py dump_archive`
 does) from `<name>_search_<N>`, the generated archive bench/search.py fills and
 keeps; when that database is missing or was filled under other migrations, this
 script fills it the same way first (about 12 minutes for a million paragraphs).
@@ -45,8 +45,8 @@ def main() -> None:
     url, name = use_archive(parser, args)
     import search as search_bench
 
-    from decisions.dump import write_archive
     from decisions.models import Paragraf
+    from decisions.services.dump import write_archive
 
     params = server_params(url)
     with search_bench.exclusive(params, name):

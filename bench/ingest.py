@@ -119,7 +119,7 @@ def main() -> None:
 
     from decisions.extract import extract
     from decisions.parser import parse_protocol
-    from decisions.services import protocol_write
+    from decisions.services.ingest import protocol_write
 
     call_command("migrate", verbosity=0)
 

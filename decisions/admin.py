@@ -16,7 +16,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from . import publishing, versions
 from .admin_forms import (
     ConfirmsPersonalData,
     CorrectionForm,
@@ -46,7 +45,8 @@ from .models import (
     Word,
 )
 from .parser import protocol_from_data
-from .withdrawal import meeting_delete, paragraf_delete, paragraf_withdraw
+from .services import publishing, versions
+from .services.withdrawal import meeting_delete, paragraf_delete, paragraf_withdraw
 
 admin.site.site_header = "Öppna beslut – administration"
 admin.site.site_title = "Öppna beslut"
@@ -174,7 +174,7 @@ class KeepsReservationSummary:
     """For admins whose edits change a paragraph's public record: recompute
     its copies of its dissents (Paragraf.has_reservation, reserving_parties),
     and when the edit changed the record, keep it as it read before as an
-    earlier version, which stamps Paragraf.corrected_at (decisions.versions).
+    earlier version, which stamps Paragraf.corrected_at (decisions.services.versions).
 
     The records before are read in save_model(), before anything is written,
     for the paragraphs the row belongs to before and after the edit (a
@@ -292,7 +292,7 @@ class NamndAliasAdmin(SharedBetweenBoards, admin.ModelAdmin):
 class ParagrafForm(ConfirmsPersonalData):
     """A paragraph in the admin, on its own page or its meeting's: a withdrawn
     paragraph stays confidential, and one withdrawn once is not added again
-    (decisions.withdrawal; the database refuses both too)."""
+    (decisions.services.withdrawal; the database refuses both too)."""
 
     def clean_confidential(self) -> bool:
         confidential = self.cleaned_data.get("confidential", False)
@@ -324,7 +324,7 @@ class ParagrafForm(ConfirmsPersonalData):
 
 class ParagrafInlineFormSet(forms.BaseInlineFormSet):
     """A meeting's paragraphs: one deleted here is deleted as on its own page,
-    withdrawn first when public (decisions.withdrawal.paragraf_delete)."""
+    withdrawn first when public (decisions.services.withdrawal.paragraf_delete)."""
 
     # Who deletes: set by ParagrafInline.get_formset() on each fresh class.
     user: Any = None
@@ -415,7 +415,7 @@ class MeetingAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmi
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         # Its public paragraphs are withdrawn first: their addresses answer
-        # 410 (decisions.withdrawal).
+        # 410 (decisions.services.withdrawal).
         withdrawn = meeting_delete(meetings=queryset, user=request.user)
         _say_withdrawn(self, request, withdrawn)
 
@@ -578,7 +578,7 @@ class ParagrafAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdm
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         # A public paragraph is withdrawn first: its address answers 410
-        # (decisions.withdrawal).
+        # (decisions.services.withdrawal).
         withdrawn = paragraf_delete(paragrafer=queryset, user=request.user)
         _say_withdrawn(self, request, withdrawn)
 
@@ -586,7 +586,7 @@ class ParagrafAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdm
     def withdraw(
         self, request: HttpRequest, queryset: QuerySet[Paragraf]
     ) -> TemplateResponse | None:
-        """Ask for the reason, then withdraw (decisions.withdrawal). The rows
+        """Ask for the reason, then withdraw (decisions.services.withdrawal). The rows
         offered are the user's own boards' (get_queryset), not yet withdrawn."""
         queryset = queryset.filter(withdrawn_at=None)
         if not queryset.exists():
@@ -780,7 +780,7 @@ class LogEntryAdmin(admin.ModelAdmin):
 class UploadAdmin(ScopedToAssignments, admin.ModelAdmin):
     """A clerk's protocol files: upload one, check and correct what the parser
     made of it beside its text, clear its personal data, publish it whole
-    (decisions.publishing). A draft is seen here only."""
+    (decisions.services.publishing). A draft is seen here only."""
 
     board_path = "namnd"
     list_display = ["__str__", "status", "uploaded_by", "uploaded_at", "published_at"]

@@ -14,7 +14,7 @@ from .guard import ALL, Finding, PersonalDataError, guard
 from .models import Namnd
 from .parser import ParsedMember, ParsedParagraph
 from .parser.members import parse_members
-from .publishing import Correction, correction_texts, paragraph_texts
+from .services.publishing import Correction, correction_texts, paragraph_texts
 
 
 class UploadForm(forms.Form):

@@ -5,7 +5,7 @@ Every object's `id` is its page's permanent address, so what the API returns
 can be cited and what is cited can be fetched: a detail's API address is
 /api/v1/<kind>/ and the page's path. Paragraphs are the same records as the
 archive download (decisions.records); a withdrawn one answers 410 with when
-and why (decisions.withdrawal). Lists page by a cursor on the id, newest
+and why (decisions.services.withdrawal). Lists page by a cursor on the id, newest
 first: a cursor points between two ids, so minutes ingested while a client
 pages neither shift nor repeat what it sees. Confidential paragraphs appear
 nowhere.
@@ -402,7 +402,7 @@ class ParagrafDetail(generics.RetrieveAPIView):
         paragraf = published().filter(**address).first()
         if paragraf is None:
             # A withdrawn paragraph's tombstone outlives its row, and its
-            # board's renames (decisions.withdrawal).
+            # board's renames (decisions.services.withdrawal).
             gone = Tombstone.objects.at(
                 kwargs["kommun"], kwargs["namnd"], kwargs["meeting"], kwargs["number"]
             )

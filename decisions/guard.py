@@ -2,7 +2,7 @@
 text passes on its way in, whichever door it comes through.
 
 The doors, and how each reaches guard():
-- a clerk's upload and its preview (decisions.publishing): personal_data()
+- a clerk's upload and its preview (decisions.services.publishing): personal_data()
   asks guard() what the draft holds, and the hits block publishing until the
   clerk masks or confirms them; a correction typed in the preview is checked
   by guard() at its field (admin_forms.CorrectionForm) and again by

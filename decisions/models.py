@@ -222,7 +222,7 @@ class Namnd(GuardsPersonalData, models.Model):
     slug = models.SlugField(max_length=200)
     # A board deciding on individuals (socialnämnd, individutskott): names in
     # its minutes are personal data until a clerk says otherwise, and stop
-    # publishing (decisions.publishing).
+    # publishing (decisions.services.publishing).
     handles_individual_cases = models.BooleanField(
         "handlägger individärenden", default=False
     )
@@ -902,7 +902,7 @@ class Paragraf(GuardsPersonalData, models.Model):
                 "id",
                 name="paragraf_newest_first",
             ),
-            # decisions.withdrawal.latest_withdrawal(), asked by every download
+            # decisions.download.latest_withdrawal(), asked by every download
             # of the archive: the few withdrawn rows only.
             models.Index(
                 fields=["withdrawn_at"],
@@ -1383,7 +1383,7 @@ class Tombstone(GuardsPersonalData, models.Model):
             ),
         ]
         indexes = [
-            # decisions.withdrawal.latest_withdrawal(), asked by every
+            # decisions.download.latest_withdrawal(), asked by every
             # download of the archive.
             models.Index(F("withdrawn_at").desc(), name="tombstone_withdrawn_at_desc"),
         ]
@@ -1437,7 +1437,7 @@ class Upload(models.Model):
 
     A draft lives here only, as parsed data: nothing of it is in the tables
     the public site, API, feeds and downloads read until it is published,
-    which writes the whole protocol in one transaction (decisions.publishing).
+    which writes the whole protocol in one transaction (decisions.services.publishing).
     """
 
     Status = UploadStatus

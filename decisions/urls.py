@@ -33,7 +33,7 @@ urlpatterns = [
         views.paragraf,
         name="paragraf",
     ),
-    # An earlier version of a corrected paragraph (decisions.versions).
+    # An earlier version of a corrected paragraph (decisions.services.versions).
     path(
         "<slug:kommun>/<slug:namnd>/<slug:meeting>/paragraf-<slug:number>/"
         "version-<int:version>/",

@@ -19,8 +19,8 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views.decorators.http import condition
 
-from . import versions
-from .dump import ARCHIVE_NAME, MANIFEST_NAME, outdated
+from . import version_diff
+from .download import ARCHIVE_NAME, MANIFEST_NAME, outdated
 from .exports import csv_response, wants_csv
 from .filters import ParagrafFilter
 from .models import (
@@ -206,7 +206,7 @@ def _paragraf_or_tombstone(
     kommun: str, namnd: str, meeting: str, number: str
 ) -> Paragraf | Tombstone:
     """The paragraph at the address; once withdrawn, its tombstone, which
-    outlives the row (decisions.withdrawal); 404 when neither is there."""
+    outlives the row (decisions.services.withdrawal); 404 when neither is there."""
     found = (
         Paragraf.objects.detail()
         .filter(
@@ -282,7 +282,7 @@ def paragraf_version(
         raise Http404("Ingen publicerad paragraf med den adressen.")
     earlier = get_object_or_404(found.versions, number=version)
     later = found.versions.filter(number=version + 1).first()
-    newer = later.record if later else versions.snapshot(found)
+    newer = later.record if later else version_diff.snapshot(found)
     return render(
         request,
         "decisions/paragraf_version.html",
@@ -292,7 +292,7 @@ def paragraf_version(
             "version": earlier,
             "record": earlier.record,
             "later": later,
-            "diff": versions.diff(earlier.record, newer),
+            "diff": version_diff.diff(earlier.record, newer),
         },
     )
 

@@ -651,7 +651,7 @@ class RegistryTests(TestCase):
 
 class WithdrawnNotDeletedTests(TestCase):
     """A published paragraph or meeting leaves the archive by a withdrawal
-    only; a superuser alone may delete one (decisions.withdrawal)."""
+    only; a superuser alone may delete one (decisions.services.withdrawal)."""
 
     @classmethod
     def setUpTestData(cls) -> None:

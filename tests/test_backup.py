@@ -12,8 +12,8 @@ import psycopg
 from django.db import connection
 from django.test import TransactionTestCase
 
-from decisions import services
 from decisions.models import Paragraf
+from decisions.services import ingest as services
 from tests.factories import SJOBACKA
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -225,7 +225,7 @@ def corrections(archive) -> dict[str, tuple[str, int]]:
 
     from decisions import versions
     from decisions.models import Paragraf
-    from decisions.withdrawal import paragraf_withdraw
+    from decisions.services.withdrawal import paragraf_withdraw
 
     meeting = "/sjobacka-kommun/kommunfullmaktige/2024-11-25/"
     rows = Paragraf.objects.filter(meeting__slug="2024-11-25")

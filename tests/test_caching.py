@@ -13,9 +13,10 @@ from django.templatetags.static import static
 from django.test import Client, TestCase, override_settings
 from django.utils.http import http_date
 
-from decisions import publishing, services
 from decisions.models import ArchiveState, Paragraf
-from decisions.withdrawal import paragraf_withdraw
+from decisions.services import ingest as services
+from decisions.services import publishing
+from decisions.services.withdrawal import paragraf_withdraw
 from tests.factories import SAMPLES, SJOBACKA
 
 PUBLIC = [

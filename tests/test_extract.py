@@ -12,10 +12,10 @@ from django.test import TestCase
 from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Pt
 
-from decisions import services
 from decisions.extract import SCANNED, ExtractError, extract
 from decisions.models import Meeting
 from decisions.parser import ParseError, parse_protocol
+from decisions.services import ingest as services
 from tests.documents import (
     libreoffice_pdfs,
     make_docx,

@@ -24,7 +24,6 @@ from django.db import models
 from django.test import TestCase
 from django.urls import reverse
 
-from decisions import publishing, services
 from decisions.guard import ALL
 from decisions.models import (
     Arende,
@@ -44,6 +43,9 @@ from decisions.models import (
     guarded_fields,
 )
 from decisions.parser import parse_protocol
+from decisions.services import ingest as services
+from decisions.services import publishing
+from decisions.services.reparse import protocol_reparse
 from tests.admin_pages import admin_url, posted, preview_corrections
 from tests.factories import (
     SAMPLES,
@@ -331,7 +333,7 @@ class BulkWriteTests(TestCase):
             identity_numbers="keep",
         )
         meeting = Meeting.objects.get()
-        services.protocol_reparse(meeting=meeting)
+        protocol_reparse(meeting=meeting)
         self.assertIn(NUMBER, Meeting.objects.get().source_text)
 
     def test_masking_on_ingest_leaves_nothing_to_refuse(self):
@@ -528,7 +530,7 @@ class MigrationTests(TestCase):
 
 class WithdrawalTests(ArchiveRows, TestCase):
     def test_a_withdrawal_reason_with_a_personnummer_is_refused(self):
-        from decisions.withdrawal import paragraf_withdraw
+        from decisions.services.withdrawal import paragraf_withdraw
 
         paragraf = self.rows[Paragraf]
         with self.assertRaises(ValidationError):

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from decisions import services
 from decisions.api import PARAGRAF_PARAMS
 from decisions.filters import ParagrafFilter
+from decisions.services import ingest as services
 from tests.factories import SJOBACKA
 
 # Something a reflected-HTML bug would echo as it is.

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 
-from decisions import services
-from decisions.dump import ARCHIVE_NAME
+from decisions.download import ARCHIVE_NAME
+from decisions.services import ingest as services
 from tests.factories import SJOBACKA
 
 SITE = "https://arkiv.example"

@@ -11,7 +11,6 @@ import pytest
 from django.core.management import call_command
 from django.test import TestCase
 
-from decisions import services
 from decisions.models import (
     Arende,
     Attendance,
@@ -28,6 +27,7 @@ from decisions.models import (
     VoteCast,
 )
 from decisions.parser import ParseError
+from decisions.services import ingest as services
 from tests.factories import SEEDS
 
 MINUTES = Path(__file__).parent / "fixtures" / "minutes"
@@ -379,7 +379,7 @@ class IdentityNumberTests(TestCase):
     def test_a_confirmed_number_is_kept_and_the_confirmation_logged(self):
         with (
             tempfile.TemporaryDirectory() as folder,
-            self.assertLogs("decisions.services", "WARNING") as logged,
+            self.assertLogs("decisions.services.ingest", "WARNING") as logged,
         ):
             path = self.protocol_with_number(Path(folder))
             _, err, code = ingest("--keep-identity-numbers", str(path))

@@ -14,9 +14,10 @@ from unittest import mock
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 
-from decisions.dump import ARCHIVE_NAME, MANIFEST_NAME, write_archive
+from decisions.download import ARCHIVE_NAME, MANIFEST_NAME
 from decisions.exports import FORMULA_STARTS
 from decisions.models import Paragraf
+from decisions.services.dump import write_archive
 from decisions.sitemaps import ParagrafSitemap
 from tests import factories
 from tests.factories import SEEDS, SJOBACKA

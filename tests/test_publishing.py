@@ -20,8 +20,8 @@ from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 
-from decisions import publishing
 from decisions.models import Arende, Meeting, Member, Paragraf, Upload
+from decisions.services import publishing
 from tests.admin_pages import preview_corrections
 from tests.documents import make_encrypted_pdf, make_pdf, make_scanned_pdf
 from tests.factories import SAMPLES, make_municipality, make_namnd
@@ -271,7 +271,7 @@ class UploadAndPreviewTests(ClerkSetup, TestCase):
     def test_a_failure_halfway_through_publishing_leaves_nothing_public(self):
         upload = self.client.get(self.upload().url).context["upload"]
         with mock.patch(
-            "decisions.services._ProtocolWriter._write_votes",
+            "decisions.services.ingest._ProtocolWriter._write_votes",
             side_effect=RuntimeError("disk full"),
         ):
             with self.assertRaises(RuntimeError):

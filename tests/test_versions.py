@@ -19,8 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.test import SimpleTestCase, TestCase, override_settings
 
-from decisions import services
-from decisions.dump import ARCHIVE_NAME
+from decisions.download import ARCHIVE_NAME
 from decisions.models import (
     Arende,
     Member,
@@ -30,8 +29,11 @@ from decisions.models import (
     Word,
 )
 from decisions.records import published
-from decisions.versions import before, diff, keep_versions, record_lines
-from decisions.withdrawal import paragraf_withdraw
+from decisions.services import ingest as services
+from decisions.services.reparse import protocol_reparse
+from decisions.services.versions import before, keep_versions
+from decisions.services.withdrawal import paragraf_withdraw
+from decisions.version_diff import diff, record_lines
 from tests.admin_pages import admin_url, posted
 from tests.factories import SEEDS, SJOBACKA, STAMP
 
@@ -490,7 +492,7 @@ class WithdrawalTests(TestCase):
             reason=self.REASON,
             user=self.clerk,
         )
-        services.protocol_reparse(meeting=first.meeting)
+        protocol_reparse(meeting=first.meeting)
         paragraf.refresh_from_db()
         self.assertTrue(paragraf.confidential)
         changed = path.read_bytes() + b"\n\n"
@@ -526,7 +528,7 @@ class WithdrawalTests(TestCase):
 
             # The manifest dates a dump to the second, and a withdrawal in the
             # dump's first second counts as after it: this one came before.
-            # Its time is its tombstone's (decisions.withdrawal), which
+            # Its time is its tombstone's (decisions.services.withdrawal), which
             # outlives the row.
             Tombstone.objects.update(
                 withdrawn_at=F("withdrawn_at") - datetime.timedelta(minutes=1)

@@ -23,11 +23,12 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test import TestCase, override_settings
 
-from decisions import publishing, services
-from decisions.dump import ARCHIVE_NAME
+from decisions.download import ARCHIVE_NAME
 from decisions.models import Meeting, Paragraf, Tombstone
-from decisions.versions import before, keep_versions
-from decisions.withdrawal import paragraf_withdraw
+from decisions.services import ingest as services
+from decisions.services import publishing
+from decisions.services.versions import before, keep_versions
+from decisions.services.withdrawal import paragraf_withdraw
 from tests.factories import SJOBACKA
 from tests.test_versions import admin_url, posted
 
@@ -217,7 +218,7 @@ class WithdrawnForeverTests(TestCase):
 
     def test_the_database_keeps_its_tombstone_whoever_deletes_it(self):
         # Withdrawn in SQL and deleted through the ORM, past every line of
-        # the archive's own Python (decisions.withdrawal).
+        # the archive's own Python (decisions.services.withdrawal).
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE decisions_paragraf SET withdrawn_at = now(),"

@@ -9,7 +9,7 @@ from django.db import migrations, models
 def backfill(apps, schema_editor):
     """A tombstone for each paragraph withdrawn before tombstones existed;
     its record is taken from the row if the row is ever deleted
-    (decisions.withdrawal.keep_tombstones)."""
+    (decisions.services.withdrawal.keep_tombstones)."""
     Paragraf = apps.get_model("decisions", "Paragraf")
     Tombstone = apps.get_model("decisions", "Tombstone")
     withdrawn = Paragraf.objects.filter(withdrawn_at__isnull=False).select_related(

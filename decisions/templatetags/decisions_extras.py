@@ -187,7 +187,7 @@ def paragraf_layout(paragraf: Paragraf) -> Layout:
 @register.simple_tag
 def record_layout(record: dict[str, Any]) -> Layout:
     """paragraf_layout() for a paragraph's record (decisions.records), as an
-    earlier version (decisions.versions) keeps it."""
+    earlier version (decisions.services.versions) keeps it."""
     kinds = {r.get("kind") for r in record.get("reservations") or []}
     return _layout(record.get("sections"), kinds, record.get("decision") or "")
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from decisions.dump import write_archive
+from decisions.services.dump import write_archive
 
 
 class Command(BaseCommand):

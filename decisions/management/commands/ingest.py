@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from decisions.models import Meeting
 from decisions.parser import ParseError, protocol_as_json
-from decisions.services import IngestError, protocol_ingest, protocol_reparse
+from decisions.services.ingest import IngestError, protocol_ingest
+from decisions.services.reparse import protocol_reparse
 
 
 def iso_date(value: str) -> datetime.date:

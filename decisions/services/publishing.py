@@ -21,8 +21,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import dates, sandbox
-from .guard import (
+from .. import dates, sandbox
+from ..guard import (
     Finding,
     Names,
     PersonalDataError,
@@ -30,8 +30,8 @@ from .guard import (
     lines,
     map_strings,
 )
-from .models import Meeting, Member, Namnd, Upload
-from .parser import (
+from ..models import Meeting, Member, Namnd, Upload
+from ..parser import (
     ParsedMember,
     ParsedParagraph,
     ParsedProtocol,
@@ -39,8 +39,8 @@ from .parser import (
     protocol_from_data,
     protocol_to_data,
 )
-from .personal_data import mask_identity_numbers
-from .services import IngestError, meeting_slug, protocol_texts, protocol_write
+from ..personal_data import mask_identity_numbers
+from .ingest import IngestError, meeting_slug, protocol_texts, protocol_write
 
 # What a masked name reads as, everywhere it was.
 MASKED_NAME = "XXXX XXXX"

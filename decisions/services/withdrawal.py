@@ -10,7 +10,7 @@ address answers 410 with a tombstone giving the date and the reason
 case copied from it, and spelling suggestions no other public paragraph
 holds. The archive download is a file written by `manage.py dump_archive`:
 until that runs again, the download refuses a file older than the latest
-withdrawal (decisions.dump.outdated()).
+withdrawal (decisions.download.outdated()).
 
 Withdrawn is forever. Each withdrawal writes a Tombstone (the board, the
 meeting's date and address, the number, when and why, and the paragraph's
@@ -39,9 +39,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .guard import guard
-from .lexicon import known_word, words
-from .models import (
+from ..guard import guard
+from ..lexicon import known_word, words
+from ..models import (
     SEARCH_CONFIG,
     ArchiveState,
     Arende,
@@ -51,7 +51,7 @@ from .models import (
     Tombstone,
     Word,
 )
-from .records import records
+from ..records import records
 
 
 def paragraf_withdraw(
@@ -168,16 +168,6 @@ def keep_tombstones(paragrafer: QuerySet[Paragraf]) -> None:
     Tombstone.objects.bulk_create([t for t in kept.values() if t.pk is None])
     Tombstone.objects.bulk_update(
         [t for t in kept.values() if t.pk is not None], ["record", "versions"]
-    )
-
-
-def latest_withdrawal() -> datetime.datetime | None:
-    """When a paragraph was last withdrawn, or deleted, which withdraws it
-    (through the index tombstone_withdrawn_at_desc)."""
-    return (
-        Tombstone.objects.order_by("-withdrawn_at")
-        .values_list("withdrawn_at", flat=True)
-        .first()
     )
 
 

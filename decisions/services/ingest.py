@@ -18,11 +18,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import sandbox
-from .dates import date_warnings
-from .guard import ALL, PersonalDataError, guard, lines
-from .lexicon import search_terms, words
-from .models import (
+from .. import sandbox
+from ..dates import date_warnings
+from ..guard import ALL, PersonalDataError, guard, lines
+from ..lexicon import search_terms, words
+from ..models import (
     Arende,
     Attendance,
     Meeting,
@@ -39,18 +39,17 @@ from .models import (
     VoteCast,
     Word,
 )
-from .parser import (
+from ..parser import (
     ParsedMember,
     ParsedParagraph,
     ParsedProtocol,
     ParseError,
-    parse_protocol,
 )
-from .personal_data import (
+from ..personal_data import (
     find_identity_numbers,
     without_last_four,
 )
-from .referrals import referral_slug
+from ..referrals import referral_slug
 from .withdrawal import keep_tombstones
 
 logger = logging.getLogger(__name__)
@@ -113,7 +112,7 @@ def protocol_ingest(
         protocol.warn(None, note)
     if masked:
         protocol.warn(None, f"{masked} personnummer maskerade")
-    _fill_gaps(protocol, kommun=kommun, namnd=namnd, meeting_date=meeting_date)
+    fill_gaps(protocol, kommun=kommun, namnd=namnd, meeting_date=meeting_date)
     for warning in date_warnings(
         protocol.meeting_date, protocol.posting_date, today=timezone.localdate()
     ):
@@ -243,7 +242,7 @@ def _check_personal_data(
         raise IngestError(str(error)) from error
 
 
-def _fill_gaps(
+def fill_gaps(
     protocol: ParsedProtocol,
     *,
     kommun: str | None,
@@ -295,44 +294,11 @@ def _write_meeting(
         return meeting, "unchanged"
     status: Literal["created", "updated"] = "updated" if meeting else "created"
     meeting = meeting or Meeting(namnd=namnd, slug=slug)
-    _store(meeting, protocol, text=text, sha256=sha256, confirmed=confirmed)
+    store_protocol(meeting, protocol, text=text, sha256=sha256, confirmed=confirmed)
     return meeting, status
 
 
-def protocol_reparse(*, meeting: Meeting) -> ParsedProtocol:
-    """Parse a meeting's stored source text again and rewrite its paragraphs.
-
-    For parser fixes: the archive needs no original files. The meeting keeps its
-    board and address; what the text still lacks is taken from the stored meeting.
-    """
-    # A single unnumbered item keeps the number it was given at ingest.
-    numbers = list(meeting.paragrafer.values_list("number", flat=True)[:2])
-    protocol = parse_protocol(
-        meeting.source_text,
-        source=meeting.source_name,
-        number=numbers[0] if len(numbers) == 1 else None,
-    )
-    namnd = meeting.namnd
-    _fill_gaps(
-        protocol,
-        kommun=namnd.municipality.name,
-        namnd=namnd.name,
-        meeting_date=meeting.date,
-    )
-    with transaction.atomic():
-        # The stored text's numbers are all already there, so the guard
-        # stops only on what the parser would newly place.
-        _store(
-            meeting,
-            protocol,
-            text=meeting.source_text,
-            sha256=meeting.source_sha256,
-            confirmed=(),
-        )
-    return protocol
-
-
-def _store(
+def store_protocol(
     meeting: Meeting,
     protocol: ParsedProtocol,
     *,
@@ -534,7 +500,7 @@ class _ProtocolWriter:
             row.recipients = list(parsed.recipients)
             self._keep_withdrawn(row, parsed)
             # A withdrawn paragraph stays hidden whatever the minutes say
-            # (decisions.withdrawal; the constraint paragraf_withdrawn_is_
+            # (decisions.services.withdrawal; the constraint paragraf_withdrawn_is_
             # confidential would refuse the write).
             row.confidential = parsed.confidential or row.withdrawn_at is not None
             row.search_terms = search_terms(row.searchable_text)

@@ -9,8 +9,8 @@ gets half an archive, and the same archive gives the same bytes (gzip without
 a timestamp), so an unchanged checksum means unchanged data.
 
 The manifest's `created` is when writing began: a paragraph withdrawn after
-it may be in the file, which the download then refuses (outdated()) until
-the next dump.
+it may be in the file, which the download then refuses
+(decisions.download.outdated()) until the next dump.
 """
 
 from __future__ import annotations
@@ -21,17 +21,14 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from django.utils import timezone
 
-from .records import TERMS, batches, records
-from .withdrawal import latest_withdrawal
+from ..download import ARCHIVE_NAME, MANIFEST_NAME
+from ..records import TERMS, batches, records
 
-ARCHIVE_NAME = "oppna-beslut.jsonl.gz"
-MANIFEST_NAME = "manifest.json"
 # Paragraphs per batch: a query for them, one more per kind of statement.
 BATCH = 2000
 # zlib's default: level 9 took twice the time for 3 % fewer bytes.
@@ -110,14 +107,3 @@ def write_archive(
     os.replace(partial, archive)
     os.replace(manifest_partial, directory / MANIFEST_NAME)
     return manifest
-
-
-def outdated(manifest: dict[str, Any] | None) -> bool:
-    """Whether the archive a manifest describes may hold a paragraph withdrawn
-    since its dump began (or no manifest tells when that was)."""
-    withdrawn = latest_withdrawal()
-    if withdrawn is None:
-        return False
-    if manifest is None:
-        return True
-    return datetime.fromisoformat(manifest["created"]) <= withdrawn

@@ -1,0 +1,10 @@
+"""Every write to the archive, one module per action.
+
+Admin, management commands and the API call these; nothing else writes.
+- ingest: a protocol file into the archive (and the rows it holds)
+- reparse: a stored meeting's text read again by the parser
+- publishing: a clerk's draft from upload to published minutes
+- versions: an earlier public record kept when a paragraph changes
+- withdrawal: paragraphs taken down (återkallelse) and deletions
+- dump: the archive download written to disk
+"""

@@ -1,0 +1,120 @@
+"""Keeping earlier versions of corrected paragraphs (what changed between
+two versions, for pages, is decisions.version_diff).
+
+The Paragraf row is always the current version. A correction after
+publishing (a clerk's edit in the admin) that changes what a reader sees
+keeps the public record as it read before (decisions.records) as the next
+ParagrafVersion, at an address of its own, so that what was cited stays
+citable. Only corrected paragraphs have such rows.
+
+Records are kept with identity numbers masked (decisions.guard): a number
+corrected away is gone from every public surface, earlier versions included.
+
+Records are kept with paths, not absolute addresses (site_url ""): a version
+reads the same whichever host wrote it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from ..guard import mask_numbers
+from ..models import Paragraf, ParagrafVersion
+from ..records import records
+from ..version_diff import Record
+
+# Parts of a record that are the meeting's, board's or municipality's, not the
+# paragraph's: a posting date entered after publishing or a renamed board is
+# no correction of each of the meeting's paragraphs. corrected_at is what a
+# correction itself sets.
+NOT_COMPARED = ("meeting", "board", "municipality", "corrected_at")
+# Records built per query batch, as the archive download does.
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Before:
+    """A paragraph's public record before an edit (None while confidential),
+    and since when it read so (its corrected_at then; None: since first
+    published)."""
+
+    record: Record | None
+    valid_from: datetime.datetime | None
+
+
+def _fresh(ids: Iterable[int]) -> list[Paragraf]:
+    return list(
+        Paragraf.objects.filter(pk__in=list(ids))
+        .select_related("meeting__namnd__municipality", "arende")
+        .defer("search", "lexemes", "meeting__source_text")
+        .order_by("pk")
+    )
+
+
+def _snapshots(paragrafer: list[Paragraf]) -> dict[int, Record | None]:
+    """Records of many paragraphs, a batch per few queries (a member's
+    corrected name touches every paragraph they are named at)."""
+    out: dict[int, Record | None] = {p.pk: None for p in paragrafer}
+    public = [p for p in paragrafer if not p.confidential]
+    for start in range(0, len(public), BATCH):
+        batch = public[start : start + BATCH]
+        out.update(zip((p.pk for p in batch), records(batch, ""), strict=True))
+    return out
+
+
+def before(ids: Iterable[int]) -> dict[int, Before]:
+    """Read the paragraphs' records from the database before an edit, for
+    keep_versions() to compare after it."""
+    paragrafer = _fresh(ids)
+    recorded = _snapshots(paragrafer)
+    return {p.pk: Before(recorded[p.pk], p.corrected_at) for p in paragrafer}
+
+
+def _compared(record: Record | None) -> Record | None:
+    if record is None:
+        return None
+    return {k: v for k, v in record.items() if k not in NOT_COMPARED}
+
+
+def keep_versions(earlier: Mapping[int, Before]) -> list[ParagrafVersion]:
+    """Compare each paragraph's record read by before() with its record now
+    (built in batches); where they differ, stamp Paragraf.corrected_at and
+    keep the record before as the next earlier version (when it was public:
+    a confidential paragraph had nothing public to keep). Paragraphs deleted
+    since are passed over. Return the versions kept."""
+    paragrafer = _fresh(earlier)
+    now = _snapshots(paragrafer)
+    kept = (_keep(p, earlier[p.pk], now[p.pk]) for p in paragrafer)
+    return [version for version in kept if version]
+
+
+def _keep(
+    paragraf: Paragraf, earlier: Before, record: Record | None
+) -> ParagrafVersion | None:
+    if _compared(earlier.record) == _compared(record):
+        return None
+    with transaction.atomic():
+        # The row's lock orders two corrections of one paragraph: each
+        # numbers its version after the other's.
+        Paragraf.objects.select_for_update().filter(pk=paragraf.pk).only("pk").first()
+        replaced_at = timezone.now()
+        Paragraf.objects.filter(pk=paragraf.pk).update(corrected_at=replaced_at)
+        paragraf.corrected_at = replaced_at
+        if earlier.record is None:
+            return None
+        last = paragraf.versions.aggregate(last=Max("number"))["last"] or 0
+        # An earlier version is public: a number the correction took away
+        # (or one confirmed then) is kept masked, never as it read.
+        return ParagrafVersion.objects.create(
+            paragraf=paragraf,
+            number=last + 1,
+            record=mask_numbers(earlier.record),
+            valid_from=earlier.valid_from,
+            replaced_at=replaced_at,
+        )
