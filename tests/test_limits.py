@@ -76,7 +76,7 @@ class FileSizeTests(TestCase):
             out, err, code = ingest(str(folder))
         self.assertEqual(code, 1)
         self.assertIn(f"{big}: filen är ", err)
-        self.assertIn("högst 2000 byte", err)
+        self.assertIn("(2000 byte) tas emot", err)
         self.assertIn("INGEST_MAX_FILE_BYTES", err)
         self.assertEqual(Meeting.objects.count(), 1)
 
