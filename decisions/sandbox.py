@@ -88,7 +88,8 @@ def check_file_size(size: int) -> None:
     limit = int(settings.INGEST_MAX_FILE_BYTES)
     if size > limit:
         raise LimitError(
-            f"filen är {filesizeformat(size)}; högst {filesizeformat(limit)} "
+            f"filen är {filesizeformat(size)} ({size} byte); högst "
+            f"{filesizeformat(limit)} "
             f"({limit} byte) tas emot: dela upp protokollet, eller höj "
             "gränsen med inställningen INGEST_MAX_FILE_BYTES"
         )
