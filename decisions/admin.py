@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from .admin_forms import (
+    CleanTextForm,
     ConfirmsPersonalData,
     CorrectionForm,
     UploadForm,
@@ -60,6 +61,8 @@ class ScopedChoices:
     row of one board is attached to another board's minutes by its id."""
 
     admin_site: admin.AdminSite
+    # Every text field without control characters (decisions.parser.control).
+    form = CleanTextForm
 
     def get_field_queryset(
         self, db: str | None, db_field: Any, request: HttpRequest
@@ -242,6 +245,7 @@ def _sync(
 
 class NamndInline(admin.TabularInline):
     model = Namnd
+    form = CleanTextForm
     fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     extra = 0
@@ -513,6 +517,7 @@ class ArendeAdmin(SharedBetweenBoards, KeepsReservationSummary, admin.ModelAdmin
 
 class ReservationInline(admin.StackedInline):
     model = Reservation
+    form = CleanTextForm
     fields = ["kind", "position", "text", "points", "attachment", "parties"]
     extra = 0
     show_change_link = True
@@ -520,6 +525,7 @@ class ReservationInline(admin.StackedInline):
 
 class ProposalInline(admin.StackedInline):
     model = Proposal
+    form = CleanTextForm
     fields = ["position", "text"]
     extra = 0
     show_change_link = True

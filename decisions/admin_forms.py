@@ -13,6 +13,7 @@ from .forms import NamndChoiceField
 from .guard import ALL, Finding, PersonalDataError, guard
 from .models import Namnd
 from .parser import ParsedMember, ParsedParagraph
+from .parser.control import without_control
 from .parser.members import parse_members
 from .services.publishing import Correction, correction_texts, paragraph_texts
 
@@ -94,16 +95,18 @@ class CorrectionForm(forms.Form):
         if not paragraph.reservations:
             del self.fields["reservations"]
 
+    def clean_title(self) -> str:
+        return without_control(self.cleaned_data["title"])
+
     def clean_dnr(self) -> str:
-        dnr = " ".join(self.cleaned_data["dnr"].split())
+        dnr = " ".join(without_control(self.cleaned_data["dnr"]).split())
         if dnr and not re.search(r"\d", dnr):
             raise forms.ValidationError(f"{dnr!r} är inget diarienummer (inga siffror)")
         return dnr
 
     def clean_reservations(self) -> list[list[ParsedMember]]:
-        lines = [
-            line for line in self.cleaned_data["reservations"].splitlines() if line
-        ]
+        typed = without_control(self.cleaned_data["reservations"])
+        lines = [line for line in typed.splitlines() if line]
         wanted = len(self.paragraph.reservations)
         if len(lines) != wanted:
             raise forms.ValidationError(
@@ -156,7 +159,28 @@ def _member_text(member: ParsedMember) -> str:
     return f"{member.name} ({member.party})" if member.party else member.name
 
 
-class ConfirmsPersonalData(forms.ModelForm):
+def clean_text(value: Any) -> Any:
+    """A form field's cleaned value without control characters (tab and
+    newline kept): a text, or each text of a list (an array field)."""
+    if isinstance(value, str):
+        return without_control(value)
+    if isinstance(value, list):
+        return [clean_text(item) for item in value]
+    return value
+
+
+class CleanTextForm(forms.ModelForm):
+    """The admin's form of a row: every text field's value goes through
+    clean_text() before it reaches the row (and the model's own checks)."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, value in data.items():
+            data[name] = clean_text(value)
+        return data
+
+
+class ConfirmsPersonalData(CleanTextForm):
     """An admin form of a row the public reads, where the clerk may confirm
     that what the guard found (a name on a board with individual cases, an
     identity number) is no personal data: the model refuses it at its field

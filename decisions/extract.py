@@ -41,7 +41,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 from xml.etree import ElementTree
 
@@ -51,6 +51,7 @@ import pypdfium2.raw as pdfium_c
 from defusedxml import ElementTree as SafeElementTree
 
 from .parser import ParseError
+from .parser.control import strip_control
 
 __all__ = ["ExtractError", "Extracted", "extract"]
 
@@ -89,6 +90,19 @@ def extract(data: bytes, *, name: str) -> Extracted:
         raise ExtractError(
             "filen är tom; kontrollera att den sparades eller laddades ned helt"
         )
+    return _without_control(_extract(data))
+
+
+def _without_control(extracted: Extracted) -> Extracted:
+    """Control characters go before anything else sees the text (a form feed
+    stays: the page break), each line that had one named in a note."""
+    text, notes = strip_control(extracted.text, page_breaks=True)
+    if not notes:
+        return extracted
+    return replace(extracted, text=text, notes=(*extracted.notes, *notes))
+
+
+def _extract(data: bytes) -> Extracted:
     if data.startswith(_ZIP_MAGIC):
         return _docx(data)
     if data.startswith(_OLE_MAGIC):
@@ -105,7 +119,8 @@ def extract(data: bytes, *, name: str) -> Extracted:
 # -- plain text -----------------------------------------------------------------
 
 _BOM = b"\xef\xbb\xbf"
-# Control characters no text file has; NUL alone is enough to say "binary".
+# Control characters no text file has: more than a stray few (which are
+# removed, with a note) say "binary".
 _CONTROL = bytes(c for c in range(32) if c not in b"\t\n\r\f\v\x1b")
 
 
@@ -115,7 +130,10 @@ def _text(data: bytes) -> Extracted:
             "okänt format: texten ser ut att vara UTF-16; spara den som UTF-8"
         )
     sample = data[:8192]
-    if b"\x00" in data or sum(sample.count(c) for c in _CONTROL) > len(sample) // 100:
+    if (
+        data.count(b"\x00") > len(data) // 100
+        or sum(sample.count(c) for c in _CONTROL) > len(sample) // 100
+    ):
         raise ExtractError(
             "okänt format: filen är varken PDF, Word-dokument (.docx) eller text; "
             "spara protokollet som PDF, DOCX eller UTF-8-text"

@@ -11,6 +11,7 @@ paragraph comes back to a reader as updated.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from .filters import ParagrafFilter
 from .models import Arende, Municipality, Namnd, Paragraf, ParagrafQuerySet
@@ -30,6 +32,35 @@ from .site import absolute
 
 # Entries in a feed: the newest matches.
 FEED_SIZE = 50
+
+# What XML 1.0 cannot carry (C0 but tab and line ends, lone surrogates,
+# U+FFFE and U+FFFF), and the C1 controls and DEL it only discourages. Ingest
+# and the admin remove control characters before anything is stored
+# (decisions.parser.control); this keeps a row stored before that, or a
+# search typed with one, from making a feed a 500 ("Control characters are
+# not supported in XML 1.0").
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+class _XMLGenerator(SimplerXMLGenerator):
+    """Django's generator, leaving out what XML 1.0 cannot carry instead of
+    failing on it."""
+
+    def characters(self, content: str) -> None:
+        super().characters(_NOT_XML.sub("", content) if content else content)
+
+
+class AtomFeed(Atom1Feed):
+    """Atom1Feed written by _XMLGenerator."""
+
+    def write(self, outfile: Any, encoding: str) -> None:
+        # As Atom1Feed.write, with the generator that drops what XML refuses.
+        handler = _XMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
 
 
 @dataclass
@@ -45,7 +76,7 @@ class ParagrafFeed(Feed):
     """The newest published paragraphs of a scope that a subclass names: its
     owner (from the URL) and the paragraphs of that owner."""
 
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     # RFC 4287: a feed names an author unless every entry does.
     author_name = "Öppna beslut"
 

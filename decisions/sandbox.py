@@ -36,13 +36,20 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
 from . import extract as extracting
 from . import parser
 from .extract import Extracted, ExtractError
 from .parser import ParsedProtocol, ParseError
 
-__all__ = ["LimitError", "parse_protocol", "read"]
+__all__ = [
+    "LimitError",
+    "check_file_size",
+    "check_paragraphs",
+    "parse_protocol",
+    "read",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +74,51 @@ def read(
 ) -> tuple[Extracted, ParsedProtocol]:
     """Return extract.extract(data, name=name) and the protocol parsed from
     its text (parse_protocol's `number` given), as read by a limited child."""
+    check_file_size(len(data))
     found = _run(_read, data, name, number)
     extracted = Extracted(**{**found["extracted"], "notes": tuple(found["notes"])})
-    return extracted, parser.protocol_from_data(found["protocol"])
+    protocol = parser.protocol_from_data(found["protocol"])
+    check_paragraphs(protocol)
+    return extracted, protocol
+
+
+def check_file_size(size: int) -> None:
+    """Refuse a file larger than settings.INGEST_MAX_FILE_BYTES (LimitError);
+    a caller that can see the size before reading the file asks first."""
+    limit = int(settings.INGEST_MAX_FILE_BYTES)
+    if size > limit:
+        raise LimitError(
+            f"filen är {filesizeformat(size)} ({size} byte); högst "
+            f"{filesizeformat(limit)} "
+            f"({limit} byte) tas emot: dela upp protokollet, eller höj "
+            "gränsen med inställningen INGEST_MAX_FILE_BYTES"
+        )
+
+
+def check_paragraphs(protocol: ParsedProtocol) -> None:
+    """Refuse a protocol with more paragraphs than settings.INGEST_MAX_PARAGRAPHS,
+    or one longer than settings.INGEST_MAX_PARAGRAPH_CHARS (its title and text),
+    naming the line (LimitError)."""
+    most = int(settings.INGEST_MAX_PARAGRAPHS)
+    paragraphs = protocol.paragraphs
+    if len(paragraphs) > most:
+        raise LimitError(
+            f"protokollet har {len(paragraphs)} paragrafer; högst {most} tas emot "
+            "(INGEST_MAX_PARAGRAPHS): dela upp protokollet, eller höj gränsen med "
+            "inställningen INGEST_MAX_PARAGRAPHS",
+            paragraphs[most].line,
+        )
+    longest = int(settings.INGEST_MAX_PARAGRAPH_CHARS)
+    for paragraph in paragraphs:
+        size = len(paragraph.title) + len(paragraph.text)
+        if size > longest:
+            raise LimitError(
+                f"§ {paragraph.number} har {size} tecken; högst {longest} tas emot "
+                "(INGEST_MAX_PARAGRAPH_CHARS): står flera paragrafer utan "
+                "§-rubrik i den? Höj annars gränsen med inställningen "
+                "INGEST_MAX_PARAGRAPH_CHARS",
+                paragraph.line,
+            )
 
 
 def parse_protocol(

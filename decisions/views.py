@@ -181,7 +181,8 @@ def meeting(
     request: HttpRequest, kommun: str, namnd: str, meeting: str
 ) -> HttpResponse:
     found = get_object_or_404(
-        Meeting.objects.select_related("namnd__municipality"),
+        # The source text is not shown, and may be megabytes.
+        Meeting.objects.select_related("namnd__municipality").defer("source_text"),
         namnd__municipality__slug=kommun,
         namnd__slug=namnd,
         slug=meeting,
@@ -189,13 +190,21 @@ def meeting(
     paragrafer = Paragraf.objects.public().filter(meeting=found).order_by("position")
     if wants_csv(request):
         return csv_response(request, paragrafer, f"{kommun}-{namnd}-{found.slug}")
+    # A meeting of thousands of paragraphs is pages of MEETING_PAGE_SIZE (a
+    # page of all 9,999 was 4.5 MB); each paragraph's own address stays.
+    paginator = Paginator(paragrafer, settings.MEETING_PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get(PAGE_PARAM) or 1)
+    except InvalidPage as exc:
+        raise Http404("Sidan finns inte.") from exc
     attendance = found.attendance.select_related("member")
     return render(
         request,
         "decisions/meeting.html",
         {
             "meeting": found,
-            "paragrafer": paragrafer,
+            "page": page,
+            "paragrafer": page.object_list,
             "attendance": attendance,
             "adjusters": found.adjusters.all(),
         },

@@ -206,8 +206,21 @@ LOGGING = {
 # directory, or any Django storage backend (S3 and the like) set in STORAGES.
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
-# The largest protocol file the admin accepts, in bytes (50 MB by default).
-UPLOAD_MAX_BYTES = int(os.getenv("UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+# What one protocol may be (decisions.sandbox), for `manage.py ingest` and the
+# clerk's upload alike; refused beyond, with an error naming the file, the
+# line and the setting to raise. The largest file in bytes (a 500-page PDF
+# with pictures is some 20 MB; its text under 2 MB), checked before the file
+# is read; the longest paragraph in characters, its title and text (the
+# longest in the test corpus is under 40,000); the most paragraphs (a year of
+# a board's minutes numbers a few hundred).
+INGEST_MAX_FILE_BYTES = int(os.getenv("INGEST_MAX_FILE_BYTES", 50 * 1024 * 1024))
+INGEST_MAX_PARAGRAPH_CHARS = int(os.getenv("INGEST_MAX_PARAGRAPH_CHARS", "200000"))
+INGEST_MAX_PARAGRAPHS = int(os.getenv("INGEST_MAX_PARAGRAPHS", "10000"))
+# The largest protocol file the admin accepts, in bytes: INGEST_MAX_FILE_BYTES
+# unless set lower.
+UPLOAD_MAX_BYTES = min(
+    int(os.getenv("UPLOAD_MAX_BYTES", INGEST_MAX_FILE_BYTES)), INGEST_MAX_FILE_BYTES
+)
 # Request bodies (portal.middleware.LimitRequestBody refuses a larger one
 # unread, with 413): the upload of a protocol takes UPLOAD_MAX_BYTES and its
 # form; every other address this much, more than any of its forms sends (the
@@ -376,3 +389,5 @@ CACHE_SHARED_MAX_AGE = int(os.getenv("CACHE_SHARED_MAX_AGE", "60"))
 
 # Paragraphs per page on lists and search results.
 PAGE_SIZE = int(os.getenv("PAGE_SIZE", "20"))
+# Paragraphs on one page of a meeting's page (the rest on ?sida=2 and on).
+MEETING_PAGE_SIZE = int(os.getenv("MEETING_PAGE_SIZE", "200"))

@@ -21,11 +21,15 @@ from .sections import heading_kind
 from .text import Line
 
 # "§ 7", "§7", "§§ 14-16", "KS § 12", "§ 41/21", with the title or dnr after.
+# Up to six digits: a board that never restarts its numbering passes § 9999
+# (four digits once folded § 10000 into § 9999 as its text); a longer number
+# is no paragraph's, and is warned of (_TOO_LONG).
 _PARAGRAPH = re.compile(
-    r"^(?:(?P<prefix>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,4})\s+)?§§?\s*(?P<start>\d{1,4})"
-    r"(?:\s*/\s*\d{2,4})?(?:\s*[-–—]+\s*(?P<end>\d{1,4})(?:\s*/\s*\d{2,4})?)?"
+    r"^(?:(?P<prefix>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,4})\s+)?§§?\s*(?P<start>\d{1,6})"
+    r"(?:\s*/\s*\d{2,4})?(?:\s*[-–—]+\s*(?P<end>\d{1,6})(?:\s*/\s*\d{2,4})?)?"
     r"(?P<rest>(?:[\s.:]+.*)?)$"
 )
+_TOO_LONG = re.compile(r"^(?:[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,4}\s+)?§§?\s*(\d{7,})\b")
 # Scanned minutes read by OCR give "$ 13" or "$$ 13-31" for "§ 13", and "8 30"
 # where a dnr follows ("8 30 Dnr GA-2026-00003").
 _OCR_SIGN = re.compile(
@@ -113,6 +117,13 @@ def _candidates(protocol: ParsedProtocol, lines: list[Line]) -> list[Start]:
         text, fixed = heading_text(line.text)
         match = _PARAGRAPH.match(text)
         if not match:
+            too_long = _TOO_LONG.match(text)
+            if too_long:
+                protocol.warn(
+                    line.number,
+                    f"§ {too_long[1]}: för långt för ett paragrafnummer (högst sex "
+                    "siffror); raden läses som text i paragrafen före",
+                )
             continue
         rest = match["rest"].strip(" .:")
         if rest[:1] in (",", ";", ")") or rest[:1].islower():

@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .control import without_control
+
 
 @dataclass(frozen=True)
 class Line:
@@ -115,7 +117,10 @@ def clean_text(text: str, *, content: Callable[[str], bool] | None = None) -> Cl
     Pages are separated by form feeds ("\f", as PDF extraction gives them); line
     numbers count newlines, as an editor shows them.
     """
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    # Ingest removed control characters with a warning (decisions.extract);
+    # a text stored before that, read again, loses them here.
+    text = without_control(text, page_breaks=True)
+    text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
     if "<!--" in text:
         # "<!-- sida 3 -->": a converter's page marker starts a page; other

@@ -50,7 +50,7 @@ _PAGE_TOTAL = re.compile(r"^\((\d{1,4})\)$")
 _NUMBER = re.compile(r"^\d{1,4}$")
 # The number after "§": "7", "7:", "41/21", "14-16".
 _PARAGRAPH_NUMBER = re.compile(r"^\d{1,4}(?:/\d{2,4})?(?:[-–]\d{1,4}(?:/\d{2,4})?)?:?$")
-_GLUED_PARAGRAPH = re.compile(r"^(?:§§?|\$\$?)\d{1,4}(?:/\d{2,4})?(?:[-–]\d{1,4})?:?$")
+_GLUED_PARAGRAPH = re.compile(r"^(?:§§?|\$\$?)\d{1,6}(?:/\d{2,4})?(?:[-–]\d{1,6})?:?$")
 # A body's abbreviation in place of a lost "§": "KS 12", "SN 13", "BUN 4"; not
 # the words of a vote's count ("JA 7 NEJ 4").
 _ORGAN = re.compile(r"^[A-ZÅÄÖ]{2,6}$")
@@ -169,7 +169,7 @@ _INITIALS = re.compile(r"^[A-ZÅÄÖ]{1,3}$")
 
 # A heading that opens a paragraph in the text already.
 _REAL_PARAGRAPH = re.compile(
-    r"^(?:[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,4}\s+)?§§?\s*(\d{1,4})(?:\s*[-–]\s*(\d{1,4}))?"
+    r"^(?:[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,4}\s+)?§§?\s*(\d{1,6})(?:\s*[-–]\s*(\d{1,6}))?"
 )
 # "SN 13 Bidrag till föreningar Dnr 31/16": a body's paragraph without its "§".
 _ORGAN_PARAGRAPH = re.compile(

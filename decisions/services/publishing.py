@@ -39,6 +39,7 @@ from ..parser import (
     protocol_from_data,
     protocol_to_data,
 )
+from ..parser.control import without_control
 from ..personal_data import mask_identity_numbers
 from .ingest import IngestError, meeting_slug, protocol_texts, protocol_write
 
@@ -317,6 +318,7 @@ def correct(upload: Upload, corrections: dict[str, Correction], *, user: Any) ->
             if fix is None:
                 continue
             before = (paragraph.title, paragraph.dnr, paragraph.decision)
+            fix = _without_control(fix)
             _check_correction(upload, paragraph, fix)
             paragraph.title = fix.title
             paragraph.decision = fix.decision
@@ -336,6 +338,25 @@ def correct(upload: Upload, corrections: dict[str, Correction], *, user: Any) ->
         upload.parsed = protocol_to_data(protocol)
         upload.save(update_fields=["parsed"])
         _log(user, upload, CHANGE, f"Rättade {', '.join(changed)}")
+
+
+def _without_control(fix: Correction) -> Correction:
+    """A correction as typed, without control characters (the form removes
+    them too; decisions.parser.control)."""
+    return Correction(
+        title=without_control(fix.title),
+        dnr=without_control(fix.dnr),
+        decision=without_control(fix.decision),
+        reservations=[
+            [
+                ParsedMember(
+                    without_control(m.name), m.party and without_control(m.party)
+                )
+                for m in members
+            ]
+            for members in fix.reservations
+        ],
+    )
 
 
 def correction_texts(

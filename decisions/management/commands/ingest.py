@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from decisions.models import Meeting
 from decisions.parser import ParseError, protocol_as_json
+from decisions.sandbox import check_file_size
 from decisions.services.ingest import IngestError, protocol_ingest
 from decisions.services.reparse import protocol_reparse
 
@@ -94,6 +95,8 @@ class Command(BaseCommand):
         counts = {"created": 0, "updated": 0, "unchanged": 0, "dry-run": 0}
         for path in paths:
             try:
+                # Before reading: a file too large is refused unread.
+                check_file_size(path.stat().st_size)
                 result = protocol_ingest(
                     source_name=path.name,
                     data=path.read_bytes(),
