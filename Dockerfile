@@ -1,5 +1,7 @@
-# The site as one image: gunicorn serves the app, whitenoise its static files.
-# docker-compose.yml runs it beside PostgreSQL.
+# The site as one image: gunicorn serves the app, whitenoise its static files,
+# and the task queue's worker keeps the archive download current
+# (scripts/serve.sh runs both). docker-compose.yml runs it beside PostgreSQL,
+# with the worker as a service of its own.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -25,5 +27,6 @@ RUN python manage.py collectstatic --noinput --verbosity 0 \
 
 USER app
 EXPOSE 8000
-# Migrations are idempotent, so every start applies whatever is new.
-CMD ["sh", "-c", "python manage.py migrate --noinput && BIND=0.0.0.0:8000 exec gunicorn -c gunicorn.conf.py portal.wsgi"]
+# Migrations are idempotent, so every start applies whatever is new; then
+# gunicorn and the worker (SERVE_WORKER=off: gunicorn alone).
+CMD ["sh", "-c", "python manage.py migrate --noinput && BIND=0.0.0.0:8000 exec scripts/serve.sh"]

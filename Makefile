@@ -16,8 +16,9 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 help:
 	@echo "make run               set up, migrate, ingest samples/, serve http://127.0.0.1:$(PORT)"
+	@echo "                       (gunicorn and the task worker: scripts/serve.sh)"
 	@echo "make test              set up and run the whole test suite (ARGS=... for pytest)"
-	@echo "make stop              stop the private PostgreSQL server"
+	@echo "make stop              stop gunicorn, the task worker and the private PostgreSQL"
 	@echo "make backup [DIR=...]  dump the database and uploads to backups/<time>/"
 	@echo "make restore DIR=...   restore such a backup (DATABASE_URL, MEDIA_ROOT)"
 	@echo "make lint | format     ruff check and format --check | rewrite"
@@ -41,7 +42,7 @@ run: venv
 	$(WITH_DB) $(PY) manage.py ingest --kommun "Stockholms stad" samples/stockholm/*.txt
 	$(WITH_DB) $(PY) manage.py dump_archive
 	$(WITH_DB) $(PY) manage.py collectstatic --noinput --verbosity 0
-	BIND=127.0.0.1:$(PORT) $(WITH_DB) .venv/bin/gunicorn -c gunicorn.conf.py portal.wsgi
+	BIND=127.0.0.1:$(PORT) $(WITH_DB) scripts/serve.sh
 
 # The database and the uploaded files: `make backup [DIR=...]` writes
 # backups/<time>/ (or DIR), `make restore DIR=backups/<time>` restores it.
@@ -54,7 +55,10 @@ restore:
 test: venv test-packages
 	$(WITH_DB) $(PY) -m pytest $(ARGS)
 
+# The web server and the worker first: none should outlive the database and
+# answer 500 to every request.
 stop:
+	@scripts/serve.sh stop
 	@scripts/pg.sh stop
 
 lint: venv

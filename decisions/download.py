@@ -1,5 +1,6 @@
 """The archive download as readers get it: the files `dump_archive` writes
-(decisions.services.dump), and whether the one on disk may still be offered.
+(decisions.services.dump), whether the one on disk may still be offered, and
+whether the worker is writing a new one (decisions.tasks).
 """
 
 from __future__ import annotations
@@ -8,10 +9,23 @@ import datetime
 from datetime import datetime as DateTime
 from typing import Any
 
+from procrastinate.contrib.django.models import ProcrastinateJob
+
 from .models import Tombstone
 
 ARCHIVE_NAME = "oppna-beslut.jsonl.gz"
 MANIFEST_NAME = "manifest.json"
+# The task that writes the download again (decisions.tasks.rebuild_archive)
+# and its queueing lock: at most one such job waits at a time.
+REBUILD_TASK = "rebuild_archive"
+REBUILD_LOCK = "open-data-archive"
+
+
+def rebuild_pending() -> bool:
+    """Whether a rebuild of the download waits in the queue or is under way."""
+    return ProcrastinateJob.objects.filter(
+        task_name=REBUILD_TASK, status__in=("todo", "doing")
+    ).exists()
 
 
 def latest_withdrawal() -> datetime.datetime | None:

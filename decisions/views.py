@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import condition
 
 from . import version_diff
-from .download import ARCHIVE_NAME, MANIFEST_NAME, outdated
+from .download import ARCHIVE_NAME, MANIFEST_NAME, outdated, rebuild_pending
 from .exports import csv_response, wants_csv
 from .filters import ParagrafFilter
 from .models import (
@@ -458,7 +458,12 @@ def open_data(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "decisions/open_data.html",
-        {"manifest": manifest, "withheld": manifest is not None and outdated(manifest)},
+        {
+            "manifest": manifest,
+            "withheld": manifest is not None and outdated(manifest),
+            # The worker writes a new one (decisions.tasks): say so.
+            "rebuilding": rebuild_pending(),
+        },
     )
 
 
@@ -490,9 +495,11 @@ def _file_modified(request: HttpRequest, name: str) -> datetime.datetime | None:
     return datetime.datetime.fromtimestamp(mtime, tz=datetime.UTC)
 
 
-# When to ask again for an archive withheld after a withdrawal: the next
-# `manage.py dump_archive` of a schedule.
+# When to ask again for an archive withheld after a withdrawal: in a minute
+# when the worker has the rebuild in hand (decisions.tasks), otherwise at
+# the next `manage.py dump_archive` of a schedule.
 RETRY_AFTER = 3600
+RETRY_AFTER_REBUILDING = 60
 
 
 def open_data_file(request: HttpRequest, name: str) -> HttpResponse:
@@ -501,15 +508,26 @@ def open_data_file(request: HttpRequest, name: str) -> HttpResponse:
     dump, before any 304 could tell a reader their copy is current."""
     path = _open_data_path(name)
     if name == ARCHIVE_NAME and path.exists() and outdated(read_manifest()):
+        if rebuilding := rebuild_pending():
+            message = (
+                "En ny arkivfil skapas just nu efter att en paragraf har "
+                "återkallats. Försök igen om en minut.\n"
+                "A new archive file is being written after a section was "
+                "withdrawn. Please try again in a minute.\n"
+            )
+        else:
+            message = (
+                "Arkivfilen skrivs om efter att en paragraf har återkallats. "
+                "Försök igen senare.\n"
+                "The archive file is being rewritten after a section was "
+                "withdrawn. Please try again later.\n"
+            )
         response = HttpResponse(
-            "Arkivfilen skrivs om efter att en paragraf har återkallats. "
-            "Försök igen senare.\n"
-            "The archive file is being rewritten after a section was withdrawn. "
-            "Please try again later.\n",
-            content_type="text/plain; charset=utf-8",
-            status=503,
+            message, content_type="text/plain; charset=utf-8", status=503
         )
-        response["Retry-After"] = str(RETRY_AFTER)
+        response["Retry-After"] = str(
+            RETRY_AFTER_REBUILDING if rebuilding else RETRY_AFTER
+        )
         return response
     return _open_data_file(request, name)
 

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The task queue's tables, its `manage.py procrastinate worker` and its
+    # jobs in the admin (decisions/tasks.py has the tasks).
+    "procrastinate.contrib.django",
     "accounts",
     "decisions",
 ]
@@ -200,6 +203,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
+    # The task queue says at INFO, at every start of every command, that it
+    # registered its tasks.
+    "loggers": {"procrastinate.blueprints": {"level": "WARNING"}},
 }
 
 # Uploaded protocol files (decisions.Upload) go to the default storage: this
@@ -292,6 +298,11 @@ PERMISSIONS_POLICY = (
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Where `manage.py dump_archive` writes the download that /oppna-data/ serves.
 OPEN_DATA_DIR = Path(os.getenv("OPEN_DATA_DIR", BASE_DIR / "media" / "open-data"))
+# The task queue (procrastinate): its jobs live in this database. The worker
+# (`manage.py procrastinate worker`, started by `make run` and compose) keeps
+# a failed job for the admin and forgets one that succeeded, so a busy day of
+# publishing leaves no rows behind.
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
 
 # The JSON API (decisions/api.py): read-only for anyone, no sessions.
 REST_FRAMEWORK = {

@@ -136,3 +136,36 @@ def test_the_image_installs_the_locked_versions() -> None:
     assert "-c constraints.txt" in dockerfile
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".git", ".venv", ".env"} <= set(ignored)
+
+
+def test_a_worker_service_keeps_the_download_current(compose: Compose) -> None:
+    result = compose("--format", "json")
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    web, worker = config["services"]["web"], config["services"]["worker"]
+
+    assert worker["command"] == ["python", "manage.py", "procrastinate", "worker"]
+    assert Path(worker["build"]["context"]) == ROOT
+    # The same database and settings as web; the web service runs no worker.
+    assert worker["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
+    assert worker["environment"]["SECRET_KEY"] == "test"
+    assert web["environment"]["SERVE_WORKER"] == "off"
+    # It writes the download where web serves it from.
+    target = web["environment"]["OPEN_DATA_DIR"]
+    assert worker["environment"]["OPEN_DATA_DIR"] == target
+    mounts = {(v["source"], v["target"]) for v in worker["volumes"]}
+    assert ("opendata", target) in mounts
+    assert ("opendata", target) in {(v["source"], v["target"]) for v in web["volumes"]}
+    # Its jobs' tables exist once web has migrated.
+    assert worker["depends_on"]["web"]["condition"] == "service_healthy"
+    assert worker["depends_on"]["db"]["condition"] == "service_healthy"
+
+
+def test_the_image_starts_the_worker_beside_gunicorn() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    cmd = next(line for line in dockerfile.splitlines() if line.startswith("CMD"))
+
+    assert "migrate --noinput" in cmd and "scripts/serve.sh" in cmd
+    serve = (ROOT / "scripts" / "serve.sh").read_text(encoding="utf-8")
+    assert "manage.py procrastinate worker" in serve
+    assert "gunicorn.conf.py" in serve

@@ -8,9 +8,11 @@ appear only when complete (written beside, then renamed), so a reader never
 gets half an archive, and the same archive gives the same bytes (gzip without
 a timestamp), so an unchanged checksum means unchanged data.
 
-The manifest's `created` is when writing began: a paragraph withdrawn after
-it may be in the file, which the download then refuses
-(decisions.download.outdated()) until the next dump.
+The manifest's `created` is when writing began, to the microsecond: a
+paragraph withdrawn after it may be in the file, which the download then
+refuses (decisions.download.outdated()) until the next dump. Every write that
+changes what is published calls schedule_archive_rebuild(), so that next dump
+is the worker's (decisions.tasks.rebuild_archive), moments later.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from django.db import transaction
 from django.utils import timezone
+from procrastinate.exceptions import AlreadyEnqueued
 
 from ..download import ARCHIVE_NAME, MANIFEST_NAME
 from ..records import TERMS, batches, records
@@ -93,7 +97,9 @@ def write_archive(
         os.fsync(raw.fileno())
     manifest = Manifest(
         file=ARCHIVE_NAME,
-        created=started.isoformat(timespec="seconds"),
+        # To the microsecond: a dump the worker starts in the same second as
+        # the withdrawal that queued it must count as after it.
+        created=started.isoformat(timespec="microseconds"),
         paragraphs=count,
         bytes=hashing.size,
         sha256=hashing.sha256.hexdigest(),
@@ -107,3 +113,30 @@ def write_archive(
     os.replace(partial, archive)
     os.replace(manifest_partial, directory / MANIFEST_NAME)
     return manifest
+
+
+def schedule_archive_rebuild() -> None:
+    """Have the worker write the download again once the current transaction
+    commits (at once outside one), so that it never waits for a commit that
+    may not come, and never reads the archive before the change.
+
+    A burst of writes queues one rebuild: while one waits, the queueing lock
+    refuses another, and the one waiting reads everything committed by the
+    time it runs. A queue that cannot be reached is logged and does not undo
+    the write, which is committed already; the download then stays as
+    decisions.download.outdated() judges it until the next rebuild.
+    """
+    transaction.on_commit(_defer_rebuild, robust=True)
+
+
+def _defer_rebuild() -> None:
+    # Imported here: the task module imports write_archive from this one.
+    from ..tasks import rebuild_archive
+
+    try:
+        # Its own transaction (a savepoint within a test's): a refused
+        # insert must not spoil the connection for what follows.
+        with transaction.atomic():
+            rebuild_archive.defer()
+    except AlreadyEnqueued:
+        pass

@@ -50,6 +50,7 @@ from ..personal_data import (
     without_last_four,
 )
 from ..referrals import referral_slug
+from .dump import schedule_archive_rebuild
 from .withdrawal import keep_tombstones
 
 logger = logging.getLogger(__name__)
@@ -187,6 +188,8 @@ def protocol_write(
         meeting, status = _write_meeting(
             protocol, text=text, sha256=sha256, confirmed=confirmed
         )
+        if status != "unchanged":
+            schedule_archive_rebuild()
     return IngestResult(protocol=protocol, meeting=meeting, status=status)
 
 

@@ -41,6 +41,7 @@ from ..parser import (
 )
 from ..parser.control import without_control
 from ..personal_data import mask_identity_numbers
+from .dump import schedule_archive_rebuild
 from .ingest import IngestError, meeting_slug, protocol_texts, protocol_write
 
 # What a masked name reads as, everywhere it was.
@@ -442,6 +443,7 @@ def publish(upload: Upload, *, user: Any) -> Meeting:
             CHANGE,
             f"Publicerade {len(protocol.paragraphs)} paragrafer",
         )
+        schedule_archive_rebuild()
     return result.meeting
 
 

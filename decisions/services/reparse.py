@@ -7,6 +7,7 @@ from django.db import transaction
 
 from ..models import Meeting
 from ..parser import ParsedProtocol, parse_protocol
+from .dump import schedule_archive_rebuild
 from .ingest import fill_gaps, store_protocol
 
 
@@ -40,4 +41,5 @@ def protocol_reparse(*, meeting: Meeting) -> ParsedProtocol:
             sha256=meeting.source_sha256,
             confirmed=(),
         )
+        schedule_archive_rebuild()
     return protocol

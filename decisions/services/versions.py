@@ -28,6 +28,7 @@ from ..guard import mask_numbers
 from ..models import Paragraf, ParagrafVersion
 from ..records import records
 from ..version_diff import Record
+from .dump import schedule_archive_rebuild
 
 # Parts of a record that are the meeting's, board's or municipality's, not the
 # paragraph's: a posting date entered after publishing or a renamed board is
@@ -105,6 +106,7 @@ def _keep(
         Paragraf.objects.select_for_update().filter(pk=paragraf.pk).only("pk").first()
         replaced_at = timezone.now()
         Paragraf.objects.filter(pk=paragraf.pk).update(corrected_at=replaced_at)
+        schedule_archive_rebuild()
         paragraf.corrected_at = replaced_at
         if earlier.record is None:
             return None

@@ -52,6 +52,7 @@ from ..models import (
     Word,
 )
 from ..records import records
+from .dump import schedule_archive_rebuild
 
 
 def paragraf_withdraw(
@@ -95,6 +96,7 @@ def paragraf_withdraw(
             user.pk, rows, CHANGE, change_message=f"Återkallad: {reason}"
         )
         ArchiveState.touch()
+        schedule_archive_rebuild()
     return rows
 
 
@@ -111,6 +113,7 @@ def paragraf_delete(*, paragrafer: QuerySet[Paragraf], user: Any) -> int:
         keep_tombstones(Paragraf.objects.filter(pk__in=ids))
         Paragraf.objects.filter(pk__in=ids).delete()
         ArchiveState.touch()
+        schedule_archive_rebuild()
     return len(withdrawn)
 
 
@@ -123,6 +126,7 @@ def meeting_delete(*, meetings: QuerySet[Meeting], user: Any) -> int:
             paragrafer=Paragraf.objects.filter(meeting__in=ids), user=user
         )
         Meeting.objects.filter(pk__in=ids).delete()
+        schedule_archive_rebuild()
     return withdrawn
 
 

@@ -1,5 +1,6 @@
-"""Write the archive download: `manage.py dump_archive`, after publishing or
-from a schedule (cron, a systemd timer)."""
+"""Write the archive download: `manage.py dump_archive`. The task worker does
+the same after every change (decisions.tasks.rebuild_archive); by hand, for a
+first download or a new SITE_URL."""
 
 from pathlib import Path
 from typing import Any
