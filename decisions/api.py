@@ -16,11 +16,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import django_filters
+from django import forms
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import http_date
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -30,7 +33,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -46,6 +49,34 @@ class NewestFirst(CursorPagination):
     max_page_size = 500
     page_size_query_param = "antal"
 
+    def get_page_size(self, request: Request) -> int:
+        # DRF falls back to the default for a size it cannot read: a client
+        # asking for 1000 rows or for "many" would never learn it got 50.
+        given = request.query_params.get(self.page_size_query_param)
+        if given is None:
+            return self.page_size
+        field = forms.IntegerField(min_value=1, max_value=self.max_page_size)
+        return _clean(self.page_size_query_param, field, given)
+
+    def decode_cursor(self, request: Request) -> Cursor | None:
+        # A cursor DRF cannot read is its 404, and one it can read is trusted
+        # with a position of any text, which the id filter then fails on
+        # (500): both are a bad parameter, said as such.
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound as exc:
+            raise ValidationError({self.cursor_query_param: [str(exc.detail)]}) from exc
+        if cursor and cursor.position is not None:
+            position = cursor.position
+            if (
+                not (position.isascii() and position.isdigit())
+                or int(position) >= 2**63
+            ):
+                raise ValidationError(
+                    {self.cursor_query_param: [self.invalid_cursor_message]}
+                )
+        return cursor
+
     def paginate_queryset(
         self, queryset: QuerySet, request: Request, view: Any = None
     ) -> list[Any] | None:
@@ -54,6 +85,14 @@ class NewestFirst(CursorPagination):
         # (decisions.site).
         self.base_url = absolute(request.get_full_path())
         return page
+
+
+def _clean(name: str, field: forms.Field, value: str) -> Any:
+    """value as field reads it, or a 400 naming the parameter."""
+    try:
+        return field.clean(value)
+    except forms.ValidationError as exc:
+        raise ValidationError({name: exc.messages}) from exc
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -213,48 +252,53 @@ class ParagrafRecordSerializer(serializers.Serializer):
     corrected_at = serializers.DateTimeField(allow_null=True)
 
 
-# Query parameters of the lists: name -> (lookup, type, description).
-Params = dict[str, tuple[str, type, str]]
+class YearFilter(django_filters.NumberFilter):
+    """A year of the calendar, 1 to 9999: a year outside it is a 400, where
+    Django's year lookup would fail on it (a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("lookup_expr", "year")
+        super().__init__(*args, min_value=1, max_value=9999, **kwargs)
 
 
-def _schema_parameters(params: Params) -> list[OpenApiParameter]:
-    return [
-        OpenApiParameter(name, kind, description=text)
-        for name, (_, kind, text) in params.items()
-    ]
+def _text(field_name: str, label: str, lookup_expr: str = "exact") -> Any:
+    # forms.CharField refuses NUL, which PostgreSQL text cannot hold.
+    return django_filters.CharFilter(
+        field_name=field_name, lookup_expr=lookup_expr, label=label, max_length=200
+    )
 
 
 class FilteredList(generics.ListAPIView):
-    """A list narrowed by the query parameters in `params`; a value of the
-    wrong type is a 400 naming the parameter, not an empty list."""
+    """A list narrowed by the query parameters of its `filterset_class`; a
+    value its field refuses is a 400 naming the parameter, not an empty list
+    or a 500. The OpenAPI description lists them from the same filterset."""
 
     pagination_class = NewestFirst
-    params: Params = {}
+    filter_backends = [DjangoFilterBackend]
 
     def get_queryset(self) -> QuerySet:
-        queryset = self.base_queryset()
-        for name, (lookup, kind, _) in self.params.items():
-            value = self.request.query_params.get(name)
-            if value in (None, ""):
-                continue
-            try:
-                typed = kind(value)
-            except ValueError as exc:
-                raise ValidationError({name: f"Ogiltigt värde: {value!r}"}) from exc
-            queryset = queryset.filter(**{lookup: typed})
-        return queryset
+        return self.base_queryset()
 
     def base_queryset(self) -> QuerySet:
         raise NotImplementedError
 
 
-KOMMUN: Params = {"kommun": ("municipality__slug", str, "Kommunens slug")}
+KOMMUN = "Kommunens slug"
 
 
-@extend_schema(parameters=_schema_parameters(KOMMUN))
+class MunicipalityFilter(django_filters.FilterSet):
+    kommun = _text("slug", KOMMUN)
+
+    class Meta:
+        model = Municipality
+        fields: list[str] = []
+
+
 class MunicipalityList(FilteredList):
     serializer_class = MunicipalitySerializer
-    params = {"kommun": ("slug", str, "Kommunens slug")}
+    filterset_class = MunicipalityFilter
 
     def base_queryset(self) -> QuerySet:
         return Municipality.objects.all()
@@ -267,10 +311,17 @@ class MunicipalityDetail(generics.RetrieveAPIView):
         return get_object_or_404(Municipality, slug=self.kwargs["kommun"])
 
 
-@extend_schema(parameters=_schema_parameters(KOMMUN))
+class NamndFilter(django_filters.FilterSet):
+    kommun = _text("municipality__slug", KOMMUN)
+
+    class Meta:
+        model = Namnd
+        fields: list[str] = []
+
+
 class NamndList(FilteredList):
     serializer_class = NamndSerializer
-    params = KOMMUN
+    filterset_class = NamndFilter
 
     def base_queryset(self) -> QuerySet:
         return Namnd.objects.select_related("municipality")
@@ -287,11 +338,14 @@ class NamndDetail(generics.RetrieveAPIView):
         )
 
 
-MEETING_PARAMS: Params = {
-    "kommun": ("namnd__municipality__slug", str, "Kommunens slug"),
-    "namnd": ("namnd__slug", str, "Nämndens slug"),
-    "ar": ("date__year", int, "Sammanträdets år"),
-}
+class MeetingFilter(django_filters.FilterSet):
+    kommun = _text("namnd__municipality__slug", KOMMUN)
+    namnd = _text("namnd__slug", "Nämndens slug")
+    ar = YearFilter(field_name="date", label="Sammanträdets år")
+
+    class Meta:
+        model = Meeting
+        fields: list[str] = []
 
 
 def _last_modified(
@@ -304,10 +358,9 @@ def _last_modified(
     return response
 
 
-@extend_schema(parameters=_schema_parameters(MEETING_PARAMS))
 class MeetingList(FilteredList):
     serializer_class = MeetingSerializer
-    params = MEETING_PARAMS
+    filterset_class = MeetingFilter
 
     def base_queryset(self) -> QuerySet:
         return Meeting.objects.select_related("namnd__municipality").defer(
@@ -341,6 +394,12 @@ PARAGRAF_PARAMS = [
     OpenApiParameter("till", OpenApiTypes.DATE, description="Till och med datum"),
     OpenApiParameter("parti", str, description="Parti som reserverat sig"),
     OpenApiParameter("reservation", bool, description="Med reservation"),
+    OpenApiParameter(
+        "ordning",
+        str,
+        enum=["relevans", "nyast"],
+        description="Med sökord: relevans (standard) eller nyast först",
+    ),
 ]
 
 
@@ -351,12 +410,15 @@ class ParagrafList(generics.ListAPIView):
 
     serializer_class = ParagrafRecordSerializer
     pagination_class = NewestFirst
+    # Read by get_queryset itself: its scope() is the search's, not a filter
+    # backend's plain .qs.
+    filterset_class = ParagrafFilter
 
     def get_queryset(self) -> QuerySet:
         params = self.request.query_params.copy()
         for own in ("cursor", NewestFirst.page_size_query_param, "format"):
             params.pop(own, None)
-        filterset = ParagrafFilter(params or None, queryset=published())
+        filterset = self.filterset_class(params or None, queryset=published())
         if filterset.is_bound and not filterset.form.is_valid():
             raise ValidationError(filterset.form.errors)
         return filterset.scope()
@@ -421,16 +483,18 @@ class ParagrafDetail(generics.RetrieveAPIView):
         )
 
 
-ARENDE_PARAMS: Params = {
-    **KOMMUN,
-    "dnr": ("dnr__iexact", str, "Diarienummer som det står"),
-}
+class ArendeFilter(django_filters.FilterSet):
+    kommun = _text("municipality__slug", KOMMUN)
+    dnr = _text("dnr", "Diarienummer som det står", "iexact")
+
+    class Meta:
+        model = Arende
+        fields: list[str] = []
 
 
-@extend_schema(parameters=_schema_parameters(ARENDE_PARAMS))
 class ArendeList(FilteredList):
     serializer_class = ArendeSerializer
-    params = ARENDE_PARAMS
+    filterset_class = ArendeFilter
 
     def base_queryset(self) -> QuerySet:
         return Arende.objects.select_related("municipality")
@@ -447,18 +511,24 @@ class ArendeDetail(generics.RetrieveAPIView):
         )
 
 
-RESERVATION_PARAMS: Params = {
-    "kommun": ("paragraf__meeting__namnd__municipality__slug", str, "Kommunens slug"),
-    "namnd": ("paragraf__meeting__namnd__slug", str, "Nämndens slug"),
-    "parti": ("members__party", str, "Ledamöternas parti"),
-    "typ": ("kind", str, "reservation, sarskilt_uttalande, protokollsanteckning, jav"),
-}
+class ReservationFilter(django_filters.FilterSet):
+    kommun = _text("paragraf__meeting__namnd__municipality__slug", KOMMUN)
+    namnd = _text("paragraf__meeting__namnd__slug", "Nämndens slug")
+    parti = _text("members__party", "Ledamöternas parti")
+    typ = django_filters.ChoiceFilter(
+        field_name="kind",
+        choices=Reservation.Kind.choices,
+        label="reservation, sarskilt_uttalande, protokollsanteckning, jav",
+    )
+
+    class Meta:
+        model = Reservation
+        fields: list[str] = []
 
 
-@extend_schema(parameters=_schema_parameters(RESERVATION_PARAMS))
 class ReservationList(FilteredList):
     serializer_class = ReservationSerializer
-    params = RESERVATION_PARAMS
+    filterset_class = ReservationFilter
 
     def base_queryset(self) -> QuerySet:
         return (
@@ -472,16 +542,18 @@ class ReservationList(FilteredList):
         return super().get_queryset().distinct()
 
 
-MEMBER_PARAMS: Params = {
-    **KOMMUN,
-    "parti": ("party", str, "Partiets förkortning"),
-}
+class MemberFilter(django_filters.FilterSet):
+    kommun = _text("municipality__slug", KOMMUN)
+    parti = _text("party", "Partiets förkortning")
+
+    class Meta:
+        model = Member
+        fields: list[str] = []
 
 
-@extend_schema(parameters=_schema_parameters(MEMBER_PARAMS))
 class MemberList(FilteredList):
     serializer_class = MemberSerializer
-    params = MEMBER_PARAMS
+    filterset_class = MemberFilter
 
     def base_queryset(self) -> QuerySet:
         return Member.objects.select_related("municipality")
@@ -499,21 +571,20 @@ class MemberDetail(generics.RetrieveAPIView):
         return member
 
 
-@extend_schema(parameters=_schema_parameters(KOMMUN))
 class PartyList(FilteredList):
     """Each party of each municipality: its members and the paragraphs where
     they dissented. Few enough rows for one page."""
 
     serializer_class = PartySerializer
     pagination_class = None
-    params = KOMMUN
+    filterset_class = MemberFilter
 
     def base_queryset(self) -> QuerySet:
         return Member.objects.exclude(party="")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         rows = (
-            self.get_queryset()
+            self.filter_queryset(self.get_queryset())
             .values("municipality__slug", "municipality__name", "party")
             .annotate(
                 members=Count("pk", distinct=True),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Exists, Max, Min, OuterRef, QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,38 @@ def namnd_choices(request: Any = None) -> QuerySet[Namnd]:
 class NamndFilter(django_filters.ModelChoiceFilter):
     # By id, not slug: board slugs repeat across municipalities.
     field_class = NamndChoiceField
+
+
+# What the search form's yes/no select and the API's booleans send.
+_BOOLEANS = {"true": True, "1": True, "2": True, "false": False, "0": False, "3": False}
+
+
+class StrictNullBooleanSelect(forms.NullBooleanSelect):
+    """The yes/no select, which hands on what it cannot read: Django's
+    reads it as "either", and a filter asked for "kanske" would be ignored."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = data.get(name)
+        if value in (None, "", "unknown"):
+            return None
+        return _BOOLEANS.get(str(value).lower(), value)
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    widget = StrictNullBooleanSelect
+
+    def to_python(self, value: Any) -> bool | None:
+        if value is None or isinstance(value, bool):
+            return value
+        raise forms.ValidationError(
+            forms.ChoiceField.default_error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": value},
+        )
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictNullBooleanField
 
 
 class ParagrafFilter(django_filters.FilterSet):
@@ -75,7 +108,7 @@ class ParagrafFilter(django_filters.FilterSet):
         empty_label=_("Alla partier"),
         choices=[],
     )
-    reservation = django_filters.BooleanFilter(
+    reservation = StrictBooleanFilter(
         label=_("Med reservation"), method="filter_reservation"
     )
     ordning = django_filters.ChoiceFilter(

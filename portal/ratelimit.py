@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
@@ -34,12 +35,15 @@ class Rate:
 
     @classmethod
     def parse(cls, text: str) -> Rate | None:
-        """ "60/m" is 60 hits a minute; "" or "0/m" is no limit."""
-        match = _RATE.fullmatch(text.strip())
-        if not text.strip() or (match and int(match[1]) == 0):
+        """ "60/m" is 60 hits a minute; "", "0" or "0/m" is no limit."""
+        text = text.strip()
+        if text.isascii() and text.isdigit() and int(text) == 0:
+            return None
+        match = _RATE.fullmatch(text)
+        if not text or (match and int(match[1]) == 0):
             return None
         if not match:
-            raise ValueError(f"a rate is N/s, N/m or N/h, not {text!r}")
+            raise ValueError(f"a rate is N/s, N/m or N/h, or 0 for none, not {text!r}")
         return cls(int(match[1]), _SECONDS[match[2]])
 
 
@@ -96,6 +100,13 @@ class RateLimit:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        # A rate that cannot be read stops the server as it starts (the
+        # middleware is built then), rather than making every search a 500.
+        for name in ("RATELIMIT_SEARCH", "RATELIMIT_API"):
+            try:
+                Rate.parse(getattr(settings, name))
+            except ValueError as exc:
+                raise ImproperlyConfigured(f"{name}: {exc}") from exc
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         bucket, rate = _bucket(request)

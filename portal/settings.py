@@ -139,8 +139,38 @@ for number, url in enumerate(envlist("DATABASE_REPLICA_URLS", ""), start=1):
 DATABASE_ROUTERS = ["portal.routers.ReplicaRouter"]
 # JIT compiling costs more than it saves on the archive's short queries (it
 # added ~17 ms to a 2 s search plan at a million paragraphs and nothing useful).
+#
+# Timeouts, so that a database out of reach is a quick 503 (portal.outage)
+# rather than a request hanging until gunicorn kills its worker: seconds to
+# wait for a connection (a server that accepts and never answers), and the
+# longest one SQL statement may run (lock waits included) before PostgreSQL
+# cancels it. The web's statement timeout stays below GUNICORN_TIMEOUT (30 s);
+# a search takes well under a second. Commands (migrate, ingest, reparse,
+# dump_archive, a task worker) run with DATABASE_COMMAND_STATEMENT_TIMEOUT,
+# none by default: an index built on a million rows or a large ingest may
+# take minutes. portal/wsgi.py says a process serves the web (`manage.py
+# runserver`, a development server, runs as a command).
+SERVES_WEB = os.getenv("OPPNA_BESLUT_PROCESS") == "web"
+DATABASE_CONNECT_TIMEOUT = int(os.getenv("DATABASE_CONNECT_TIMEOUT", "5"))
+DATABASE_STATEMENT_TIMEOUT = (
+    os.getenv("DATABASE_STATEMENT_TIMEOUT", "15s")
+    if SERVES_WEB
+    else os.getenv("DATABASE_COMMAND_STATEMENT_TIMEOUT", "0")
+)
 for database in DATABASES.values():
-    database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    options = database.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    options["options"] = " ".join(
+        part
+        for part in (
+            options.get("options", ""),
+            "-c jit=off",
+            f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}",
+        )
+        if part
+    )
+# What a 503 for a database out of reach asks clients to wait (Retry-After).
+OUTAGE_RETRY_AFTER = int(os.getenv("OUTAGE_RETRY_AFTER", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first: it refuses a locked-out login before any password check.

@@ -9,6 +9,9 @@ from decisions.sitemaps import index as sitemap_index
 
 from . import health
 
+# A database out of reach is a 503 (portal/outage.py), anything else the 500.
+handler500 = "portal.outage.server_error"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

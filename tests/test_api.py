@@ -131,7 +131,10 @@ class FilterTests(ApiTestCase):
         self.assertIn("ar", self.get("/api/v1/sammantraden/?ar=x", status=400))
         self.assertIn("ar", self.get("/api/v1/paragrafer/?ar=1800", status=400))
         self.assertIn("q", self.get("/api/v1/paragrafer/?q=" + "x" * 300, status=400))
-        self.get("/api/v1/paragrafer/?cursor=bogus", status=404)
+        # A cursor the API never gave is a bad parameter too, not a missing page.
+        self.assertIn(
+            "cursor", self.get("/api/v1/paragrafer/?cursor=bogus", status=400)
+        )
 
 
 class CursorTests(ApiTestCase):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
 from django.test import SimpleTestCase, TestCase, override_settings
 
-from portal.ratelimit import Rate
+from portal.ratelimit import Rate, RateLimit
 
 
 @override_settings(RATELIMIT_SEARCH="3/h", RATELIMIT_API="2/h")
@@ -66,12 +68,25 @@ class RateLimitTests(TestCase):
         for _ in range(5):
             self.assertEqual(self.get("/sok/?q=a").status_code, 200)
 
+    @override_settings(RATELIMIT_SEARCH="0", RATELIMIT_API="0")
+    def test_a_rate_of_0_is_no_limit_as_the_settings_say(self):
+        for _ in range(5):
+            self.assertEqual(self.get("/sok/?q=a").status_code, 200)
+            self.assertEqual(self.get("/api/v1/kommuner/").status_code, 200)
+
 
 class RateTests(SimpleTestCase):
     def test_rates_parse_and_a_bad_one_is_refused(self):
         self.assertEqual(Rate.parse("60/m"), Rate(60, 60))
         self.assertEqual(Rate.parse("5/s"), Rate(5, 1))
         self.assertIsNone(Rate.parse("0/m"))
+        self.assertIsNone(Rate.parse("0"))
+        self.assertIsNone(Rate.parse(" 0 "))
         self.assertIsNone(Rate.parse(" "))
         with self.assertRaisesMessage(ValueError, "N/s, N/m or N/h"):
             Rate.parse("60 per minute")
+
+    @override_settings(RATELIMIT_SEARCH="60 per minute")
+    def test_a_rate_that_cannot_be_read_stops_the_server_starting(self):
+        with self.assertRaisesMessage(ImproperlyConfigured, "RATELIMIT_SEARCH"):
+            RateLimit(lambda request: HttpResponse())
