@@ -11,10 +11,10 @@ import hashlib
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -28,7 +28,10 @@ from ..models import (
     Meeting,
     Member,
     Municipality,
+    MunicipalityName,
     Namnd,
+    NamndAlias,
+    NamndName,
     Paragraf,
     Proposal,
     ProposalMember,
@@ -280,13 +283,33 @@ def _write_meeting(
     confirmed: Collection[str] | str,
 ) -> tuple[Meeting, Literal["created", "updated", "unchanged"]]:
     assert protocol.kommun and protocol.namnd
-    municipality, _ = Municipality.objects.get_or_create(
-        slug=slugify(protocol.kommun), defaults={"name": protocol.kommun}
+    day = protocol.meeting_date
+    municipality = (
+        _named(
+            Municipality.objects.all(),
+            MunicipalityName.objects.all(),
+            "municipality",
+            protocol.kommun,
+            day,
+        )
+        or Municipality.objects.get_or_create(
+            slug=slugify(protocol.kommun), defaults={"name": protocol.kommun}
+        )[0]
     )
-    namnd, _ = Namnd.objects.get_or_create(
-        municipality=municipality,
-        slug=slugify(protocol.namnd),
-        defaults={"name": protocol.namnd},
+    namnd = (
+        _named(
+            municipality.namnder.all(),
+            NamndName.objects.filter(namnd__municipality=municipality),
+            "namnd",
+            protocol.namnd,
+            day,
+        )
+        or _aliased(municipality, protocol.namnd)
+        or Namnd.objects.get_or_create(
+            municipality=municipality,
+            slug=slugify(protocol.namnd),
+            defaults={"name": protocol.namnd},
+        )[0]
     )
     slug = meeting_slug(protocol.meeting_date, sha256)
     meeting = Meeting.objects.select_for_update().filter(namnd=namnd, slug=slug).first()
@@ -296,6 +319,44 @@ def _write_meeting(
     meeting = meeting or Meeting(namnd=namnd, slug=slug)
     store_protocol(meeting, protocol, text=text, sha256=sha256, confirmed=confirmed)
     return meeting, status
+
+
+def _named(
+    rows: QuerySet, earlier: QuerySet, owner: str, name: str, day: datetime.date | None
+) -> Any:
+    """Of rows (municipalities or boards), the one the minutes of day call
+    name; earlier is the rows' earlier names, owner their field to the row.
+
+    A name is looked up on the meeting's date: first whoever held it that
+    day (an earlier name, decisions.services.rename), then whoever holds it
+    now, then whoever held it last. So minutes printed under an old name
+    join the renamed board, and a board that took the name over later gets
+    only the minutes of its own days. Names match as written or as slugs (a
+    rename keeps both), which forgives case and accents.
+    """
+    same = Q(slug=slugify(name)) | Q(name=name)
+    earlier = earlier.filter(same).select_related(owner).order_by("-valid_until")
+    if day is not None:
+        held = earlier.filter(
+            Q(valid_from=None) | Q(valid_from__lte=day), valid_until__gte=day
+        ).first()
+        if held is not None:
+            return getattr(held, owner)
+    found = rows.filter(same).first()
+    if found is None and (last := earlier.first()) is not None:
+        found = getattr(last, owner)
+    return found
+
+
+def _aliased(municipality: Municipality, name: str) -> Namnd | None:
+    """The board at an old address named as name is (NamndAlias: the board
+    another merged into, say)."""
+    alias = (
+        NamndAlias.objects.filter(municipality=municipality, slug=slugify(name))
+        .select_related("namnd")
+        .first()
+    )
+    return alias.namnd if alias else None
 
 
 def store_protocol(
