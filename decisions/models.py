@@ -29,8 +29,18 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import BooleanField, Count, F, Func, Prefetch, Q
-from django.db.models.functions import ExtractYear, Upper
+from django.db.models import (
+    BooleanField,
+    Count,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractYear, Upper
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -260,6 +270,19 @@ class Namnd(GuardsPersonalData, models.Model):
         return _name_on(self.earlier_names.all(), day) or self.name
 
 
+def _held_on(model: type[EarlierName], owner: str, outer: str, day: date | None) -> Any:
+    """The name of model (an earlier name) its owner held on day, as a
+    subquery on the owner's row (outer: the owner's field there)."""
+    if day is None:
+        return Value(None, output_field=models.CharField())
+    held = model.objects.filter(
+        Q(valid_from=None) | Q(valid_from__lte=day),
+        valid_until__gte=day,
+        **{owner: OuterRef(outer)},
+    )
+    return Subquery(held.order_by("valid_until").values("name")[:1])
+
+
 def _name_on(earlier: models.QuerySet, day: date | None) -> str | None:
     """Of earlier names (NamndName or MunicipalityName), the one held on day."""
     if day is None:
@@ -289,6 +312,9 @@ class EarlierName(models.Model):
     valid_from = models.DateField("gällde från", null=True, blank=True)
     # Its last day: the day before the next name took over.
     valid_until = models.DateField("gällde till och med")
+
+    # Copies of a name guarded on its own row when it was given; a slug.
+    personal_data_exempt = ("name", "slug")
 
     class Meta:
         abstract = True
@@ -485,9 +511,20 @@ class Meeting(GuardsPersonalData, models.Model):
         return self.namnd if self.namnd_id else None
 
     def save(self, *args, **kwargs) -> None:
-        namnd = self.namnd
-        self.namnd_name = namnd.name_on(self.date)
-        self.municipality_name = namnd.municipality.name_on(self.date)
+        # The names on its date, in one query.
+        self.namnd_name, self.municipality_name = (
+            Namnd.objects.filter(pk=self.namnd_id)
+            .values_list(
+                Coalesce(_held_on(NamndName, "namnd", "pk", self.date), "name"),
+                Coalesce(
+                    _held_on(
+                        MunicipalityName, "municipality", "municipality", self.date
+                    ),
+                    "municipality__name",
+                ),
+            )
+            .get()
+        )
         if not self.first_path:
             with translation.override(settings.LANGUAGE_CODE):
                 self.first_path = self.get_absolute_url()
