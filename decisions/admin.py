@@ -284,6 +284,10 @@ class EarlierNameInline(admin.TabularInline):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Whoever sees the board or municipality sees the names it had.
+        return True
+
 
 class NamndNameInline(EarlierNameInline):
     model = NamndName

@@ -399,16 +399,17 @@ def current_slugs(kommun: str, namnd: str | None = None) -> tuple[str, str] | No
         municipality = earlier.municipality
     board_slug = ""
     if namnd is not None:
-        board = (
-            Namnd.objects.filter(municipality=municipality, slug=namnd).first()
+        board_slug = (
+            municipality.namnder.filter(slug=namnd)
+            .values_list("slug", flat=True)
+            .first()
             or NamndAlias.objects.filter(municipality=municipality, slug=namnd)
-            .select_related("namnd")
             .values_list("namnd__slug", flat=True)
             .first()
+            or ""
         )
-        if board is None:
+        if not board_slug:
             return None
-        board_slug = board if isinstance(board, str) else board.slug
     if (municipality.slug, board_slug) == (kommun, namnd or ""):
         return None
     return municipality.slug, board_slug

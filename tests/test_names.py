@@ -239,6 +239,19 @@ class NameInForceTests(NamesTestCase):
         later = self.client.get(NEW + "2026-03-02/")
         self.assertContains(later, "<h1>Stadsbyggnadsnämnden")
 
+    def test_the_meeting_page_links_the_boards_name_today(self):
+        meeting = self.client.get(NEW + MEETING)
+        self.assertContains(meeting, "Nämndens namn i dag")
+        self.assertContains(meeting, f'<a href="{NEW}">Stadsbyggnadsnämnden</a>')
+        self.assertNotContains(
+            self.client.get(NEW + "2026-03-02/"), "Nämndens namn i dag"
+        )
+
+    def test_the_csv_names_the_board_as_on_the_meeting_date(self):
+        rows = self.client.get(NEW, {"format": "csv"}).getvalue().decode()
+        line = next(r for r in rows.splitlines() if "paragraf-9/" in r)
+        self.assertIn('"Sjöbacka kommun";"Tekniska nämnden";"2025-02-18"', line)
+
     def test_the_board_page_lists_its_earlier_names(self):
         board = self.client.get(NEW)
         self.assertContains(board, "<h1>Stadsbyggnadsnämnden")
