@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from .admin_forms import (
@@ -32,8 +33,10 @@ from .models import (
     Meeting,
     Member,
     Municipality,
+    MunicipalityName,
     Namnd,
     NamndAlias,
+    NamndName,
     Paragraf,
     ParagrafVersion,
     Proposal,
@@ -47,7 +50,7 @@ from .models import (
     Word,
 )
 from .parser import protocol_from_data
-from .services import publishing, versions
+from .services import publishing, rename, versions
 from .services.withdrawal import meeting_delete, paragraf_delete, paragraf_withdraw
 
 admin.site.site_header = "Öppna beslut – administration"
@@ -244,9 +247,104 @@ def _sync(
     return versions.keep_versions(before)
 
 
+class RenameForm(CleanTextForm):
+    """A board's or municipality's change form: a new name takes effect on a
+    day (decisions.services.rename), which the clerk gives."""
+
+    since = forms.DateField(
+        label="Nytt namn gäller från",
+        required=False,
+        help_text=(
+            "Bara när namnet ändras: dagen det nya namnet började gälla "
+            "(tomt: i dag). Sammanträden före den dagen visas och citeras "
+            "med det tidigare namnet."
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        renamed = {"name", "slug"} & set(self.changed_data)
+        if self.instance.pk and renamed:
+            since = cleaned.get("since") or timezone.localdate()
+            cleaned["since"] = since
+            if "name" in self.changed_data:
+                try:
+                    rename.check_since(self.instance.earlier_names.all(), since)
+                except ValidationError as error:
+                    self.add_error(None, error)
+        return cleaned
+
+
+class EarlierNameInline(admin.TabularInline):
+    """The names held before, with their days: written by renames only."""
+
+    fields = readonly_fields = ["name", "slug", "valid_from", "valid_until"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Whoever sees the board or municipality sees the names it had.
+        return True
+
+
+class NamndNameInline(EarlierNameInline):
+    model = NamndName
+
+
+class MunicipalityNameInline(EarlierNameInline):
+    model = MunicipalityName
+
+
+class RenamesThroughService:
+    """For NamndAdmin and MunicipalityAdmin: a changed name or slug is a
+    rename (decisions.services.rename), never a plain save."""
+
+    form = RenameForm
+    rename_service: Any
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = super().get_fields(request, obj)  # type: ignore[misc]
+        return [f for f in fields if f != "since" or obj is not None]
+
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: Any, change: bool
+    ) -> None:
+        renamed = {"name", "slug"} & set(form.changed_data)
+        if not (change and renamed):
+            super().save_model(request, obj, form, change)  # type: ignore[misc]
+            return
+        name, slug = obj.name, obj.slug
+        obj.name, obj.slug = form.initial["name"], form.initial["slug"]
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        self.rename_service(
+            obj,
+            new_name=name,
+            slug=slug,
+            since=form.cleaned_data["since"],
+            user=request.user,
+        )
+
+
+class NamndInlineForm(CleanTextForm):
+    """A board on its municipality's page: a new one is named here, an
+    existing one is renamed on its own page, where the date is given."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in ("name", "slug"):
+                self.fields[name].disabled = True
+
+
 class NamndInline(admin.TabularInline):
     model = Namnd
-    form = CleanTextForm
+    form = NamndInlineForm
     fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     extra = 0
@@ -254,14 +352,18 @@ class NamndInline(admin.TabularInline):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(SharedBetweenBoards, admin.ModelAdmin):
+class MunicipalityAdmin(RenamesThroughService, SharedBetweenBoards, admin.ModelAdmin):
     board_path = "namnder"
     board_path_is_many = True
     municipality_field = "pk"
     list_display = ["name", "slug", "namnd_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [NamndInline]
+    inlines = [MunicipalityNameInline, NamndInline]
+
+    @staticmethod
+    def rename_service(obj: Municipality, **kwargs: Any) -> Municipality:
+        return rename.municipality_rename(municipality=obj, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Municipality]:
         return super().get_queryset(request).annotate(namnd_count=Count("namnder"))
@@ -272,7 +374,7 @@ class MunicipalityAdmin(SharedBetweenBoards, admin.ModelAdmin):
 
 
 @admin.register(Namnd)
-class NamndAdmin(SharedBetweenBoards, admin.ModelAdmin):
+class NamndAdmin(RenamesThroughService, SharedBetweenBoards, admin.ModelAdmin):
     board_path = "pk"
     list_display = ["name", "municipality", "slug", "handles_individual_cases"]
     list_filter = ["municipality"]
@@ -280,6 +382,11 @@ class NamndAdmin(SharedBetweenBoards, admin.ModelAdmin):
     search_fields = ["name", "slug", "municipality__name"]
     autocomplete_fields = ["municipality"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [NamndNameInline]
+
+    @staticmethod
+    def rename_service(obj: Namnd, **kwargs: Any) -> Namnd:
+        return rename.namnd_rename(namnd=obj, **kwargs)
 
 
 @admin.register(NamndAlias)

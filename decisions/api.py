@@ -20,6 +20,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import http_date
@@ -38,7 +39,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .filters import ParagrafFilter
-from .models import Arende, Meeting, Member, Municipality, Namnd, Reservation, Tombstone
+from .models import (
+    Arende,
+    Meeting,
+    Member,
+    Municipality,
+    Namnd,
+    Reservation,
+    Tombstone,
+    current_slugs,
+)
 from .records import published, records
 from .site import absolute
 
@@ -186,6 +196,14 @@ class _Ref(serializers.Serializer):
     name = serializers.CharField()
 
 
+class _Named(_Ref):
+    """A board or municipality in a record: its current address, its name on
+    the meeting's date, and its name now (they differ after a rename)."""
+
+    name = serializers.CharField(help_text="Namnet på sammanträdets dag")
+    current_name = serializers.CharField(help_text="Namnet i dag")
+
+
 class _Person(_Ref):
     party = serializers.CharField()
 
@@ -244,8 +262,8 @@ class ParagrafRecordSerializer(serializers.Serializer):
     case_numbers = serializers.ListField(child=serializers.CharField())
     referral = serializers.URLField(allow_null=True)
     meeting = _MeetingRef()
-    board = _Ref()
-    municipality = _Ref()
+    board = _Named()
+    municipality = _Named()
     reservations = _Statement(many=True)
     proposals = _Proposal(many=True)
     votes = _Vote(many=True)
@@ -304,7 +322,32 @@ class MunicipalityList(FilteredList):
         return Municipality.objects.all()
 
 
-class MunicipalityDetail(generics.RetrieveAPIView):
+class FollowsOldNames:
+    """For a detail view: an address under a renamed board's or municipality's
+    old slug answers 301 to the current one, as the pages do
+    (views.follows_old_names); what is not found there stays 404."""
+
+    kwargs: dict[str, Any]
+
+    def handle_exception(self, exc: Exception) -> Any:
+        if isinstance(exc, (Http404, NotFound)):
+            moved = current_slugs(self.kwargs["kommun"], self.kwargs.get("namnd"))
+            if moved is not None:
+                return HttpResponsePermanentRedirect(self._moved_to(*moved))
+        return super().handle_exception(exc)  # type: ignore[misc]
+
+    def _moved_to(self, kommun: str, namnd: str) -> str:
+        request = self.request  # type: ignore[attr-defined]
+        kwargs = {**self.kwargs, "kommun": kommun}
+        if "namnd" in kwargs:
+            kwargs["namnd"] = namnd
+        match = request.resolver_match
+        url = reverse(f"{match.namespace}:{match.url_name}", kwargs=kwargs)
+        query = request.META.get("QUERY_STRING")
+        return f"{url}?{query}" if query else url
+
+
+class MunicipalityDetail(FollowsOldNames, generics.RetrieveAPIView):
     serializer_class = MunicipalitySerializer
 
     def get_object(self) -> Municipality:
@@ -327,7 +370,7 @@ class NamndList(FilteredList):
         return Namnd.objects.select_related("municipality")
 
 
-class NamndDetail(generics.RetrieveAPIView):
+class NamndDetail(FollowsOldNames, generics.RetrieveAPIView):
     serializer_class = NamndSerializer
 
     def get_object(self) -> Namnd:
@@ -368,7 +411,7 @@ class MeetingList(FilteredList):
         )
 
 
-class MeetingDetail(generics.RetrieveAPIView):
+class MeetingDetail(FollowsOldNames, generics.RetrieveAPIView):
     serializer_class = MeetingSerializer
 
     def get_object(self) -> Meeting:
@@ -448,7 +491,7 @@ class WithdrawnSerializer(serializers.Serializer):
         ),
     }
 )
-class ParagrafDetail(generics.RetrieveAPIView):
+class ParagrafDetail(FollowsOldNames, generics.RetrieveAPIView):
     """A published paragraph's record; a withdrawn one answers 410 Gone with
     when and why it was withdrawn, and nothing of its content."""
 
@@ -500,7 +543,7 @@ class ArendeList(FilteredList):
         return Arende.objects.select_related("municipality")
 
 
-class ArendeDetail(generics.RetrieveAPIView):
+class ArendeDetail(FollowsOldNames, generics.RetrieveAPIView):
     serializer_class = ArendeSerializer
 
     def get_object(self) -> Arende:
@@ -559,7 +602,7 @@ class MemberList(FilteredList):
         return Member.objects.select_related("municipality")
 
 
-class MemberDetail(generics.RetrieveAPIView):
+class MemberDetail(FollowsOldNames, generics.RetrieveAPIView):
     serializer_class = MemberSerializer
 
     def get_object(self) -> Member:

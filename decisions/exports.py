@@ -79,9 +79,9 @@ def csv_response(
             "reserving_parties",
             "meeting__date",
             "meeting__slug",
-            "meeting__namnd__name",
+            "meeting__namnd_name",
+            "meeting__municipality_name",
             "meeting__namnd__slug",
-            "meeting__namnd__municipality__name",
             "meeting__namnd__municipality__slug",
             "arende__dnr",
         )
@@ -105,8 +105,9 @@ def _row(p: Paragraf, site_url: str) -> list[str]:
     meeting = p.meeting
     return [
         site_url + p.get_absolute_url(),
-        meeting.namnd.municipality.name,
-        meeting.namnd.name,
+        # The names on the meeting's date, as the minutes say.
+        meeting.municipality_name,
+        meeting.namnd_name,
         meeting.date.isoformat() if meeting.date else "",
         p.number,
         p.title,

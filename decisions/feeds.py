@@ -2,8 +2,11 @@
 or a party's dissents as a feed of new paragraphs.
 
 Every feed is the same kind of entry: a published paragraph, newest meeting
-first. Its id is the paragraph's permanent (Swedish) address, the same in the
-English feed, whose links lead to the English pages; its `updated` is the
+first, titled with its board's name on the meeting's date. Its id is the
+paragraph's (Swedish) address as first published, the same in the English
+feed, whose links lead to the English pages, and the same after its board or
+municipality is renamed (Meeting.first_path): a feed reader never sees an
+entry twice, and the id still leads to the paragraph. Its `updated` is the
 paragraph's last correction, else its meeting's ingest, so a corrected
 paragraph comes back to a reader as updated.
 """
@@ -105,16 +108,12 @@ class ParagrafFeed(Feed):
 
     def items(self, scope: Scope) -> list[Paragraf]:
         rows = self.paragrafer(scope.owner).filter(confidential=False).newest()
-        items = list(rows[:FEED_SIZE])
-        with translation.override(settings.LANGUAGE_CODE):
-            for item in items:
-                item.permalink = absolute(item.get_absolute_url())
-        return items
+        return list(rows[:FEED_SIZE])
 
     def item_title(self, item: Paragraf) -> str:
         meeting = item.meeting
         return (
-            f"{meeting.namnd.name} {meeting.date_label}, § {item.number} {item.title}"
+            f"{meeting.namnd_name} {meeting.date_label}, § {item.number} {item.title}"
         )
 
     def item_description(self, item: Paragraf) -> str:
@@ -124,7 +123,12 @@ class ParagrafFeed(Feed):
         return absolute(item.get_absolute_url())
 
     def item_guid(self, item: Paragraf) -> str:
-        return item.permalink
+        # A paragraph's address extends its meeting's (decisions/urls.py).
+        meeting = item.meeting
+        if not meeting.first_path:
+            with translation.override(settings.LANGUAGE_CODE):
+                return absolute(item.get_absolute_url())
+        return absolute(f"{meeting.first_path}paragraf-{item.number}/")
 
     def item_pubdate(self, item: Paragraf) -> datetime.datetime:
         return item.meeting.ingested_at

@@ -29,10 +29,20 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import BooleanField, Count, F, Func, Prefetch, Q
-from django.db.models.functions import ExtractYear, Upper
+from django.db.models import (
+    BooleanField,
+    Count,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractYear, Upper
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -211,6 +221,10 @@ class Municipality(GuardsPersonalData, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("decisions:municipality", args=[self.slug])
 
+    def name_on(self, day: date | None) -> str:
+        """The name the municipality had on day (without one: its name now)."""
+        return _name_on(self.earlier_names.all(), day) or self.name
+
 
 class Namnd(GuardsPersonalData, models.Model):
     """A board (nämnd, styrelse, utskott, fullmäktige) of a municipality."""
@@ -245,24 +259,167 @@ class Namnd(GuardsPersonalData, models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        # A renamed board keeps answering at its old addresses (NamndAlias).
-        old = Namnd.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
-        super().save(*args, **kwargs)
-        if old and old != self.slug:
-            NamndAlias.objects.update_or_create(
-                municipality_id=self.municipality_id, slug=old, defaults={"namnd": self}
-            )
-
     def get_absolute_url(self) -> str:
         return reverse("decisions:namnd", args=[self.municipality.slug, self.slug])
+
+    def name_on(self, day: date | None) -> str:
+        """The name the board had on day (without one: its name now).
+
+        A rename (decisions.services.rename) keeps the name it replaces, with
+        the days it held, as a NamndName."""
+        return _name_on(self.earlier_names.all(), day) or self.name
+
+
+def _held_on(model: type[EarlierName], owner: str, outer: str, day: date | None) -> Any:
+    """The name of model (an earlier name) its owner held on day, as a
+    subquery on the owner's row (outer: the owner's field there)."""
+    if day is None:
+        return Value(None, output_field=models.CharField())
+    held = model.objects.filter(
+        Q(valid_from=None) | Q(valid_from__lte=day),
+        valid_until__gte=day,
+        **{owner: OuterRef(outer)},
+    )
+    return Subquery(held.order_by("valid_until").values("name")[:1])
+
+
+def _name_on(earlier: models.QuerySet, day: date | None) -> str | None:
+    """Of earlier names (NamndName or MunicipalityName), the one held on day."""
+    if day is None:
+        return None
+    held = earlier.filter(Q(valid_from=None) | Q(valid_from__lte=day))
+    return (
+        held.filter(valid_until__gte=day)
+        .order_by("valid_until")
+        .values_list("name", flat=True)
+        .first()
+    )
+
+
+class EarlierName(models.Model):
+    """A name held before the current one, and the days it was held.
+
+    The current name stays on its own row (Namnd.name, Municipality.name):
+    its days run from the day after the last earlier name ended. Only
+    decisions.services.rename writes these, and never changes one: the
+    history of names is what citations and ingest rely on.
+    """
+
+    name = models.CharField("namn", max_length=200, db_collation=SWEDISH)
+    slug = models.SlugField(max_length=200)
+    # Null: held from before the archive knows (the first name, its start
+    # unrecorded).
+    valid_from = models.DateField("gällde från", null=True, blank=True)
+    # Its last day: the day before the next name took over.
+    valid_until = models.DateField("gällde till och med")
+
+    # Copies of a name guarded on its own row when it was given; a slug.
+    personal_data_exempt = ("name", "slug")
+
+    class Meta:
+        abstract = True
+        ordering = ["valid_until"]
+
+    def __str__(self) -> str:
+        start = self.valid_from.isoformat() if self.valid_from else ""
+        return f"{self.name} ({start}–{self.valid_until.isoformat()})"
+
+
+class NamndName(EarlierName):
+    """A name a board held before its current one, with the days it held."""
+
+    namnd = models.ForeignKey(
+        Namnd, on_delete=models.CASCADE, related_name="earlier_names"
+    )
+
+    class Meta(EarlierName.Meta):
+        verbose_name = "tidigare namn för nämnd"
+        verbose_name_plural = "tidigare namn för nämnder"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from=None) | Q(valid_from__lte=F("valid_until")),
+                name="namnd_name_days_in_order",
+            ),
+            models.UniqueConstraint(
+                fields=["namnd", "valid_until"], name="namnd_name_one_per_last_day"
+            ),
+        ]
+        indexes = [
+            # Ingest resolving a board by a name it had (_write_meeting).
+            models.Index(fields=["slug"], name="namnd_name_slug"),
+        ]
+
+
+class MunicipalityName(EarlierName):
+    """A name a municipality held before its current one, with the days it
+    held; its slug keeps answering with a 301 (views.follows_old_names)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="earlier_names"
+    )
+
+    class Meta(EarlierName.Meta):
+        verbose_name = "tidigare namn för kommun"
+        verbose_name_plural = "tidigare namn för kommuner"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from=None) | Q(valid_from__lte=F("valid_until")),
+                name="municipality_name_days_in_order",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "valid_until"],
+                name="municipality_name_one_per_last_day",
+            ),
+        ]
+        indexes = [
+            # Old addresses and ingest resolving a municipality by an old name.
+            models.Index(fields=["slug"], name="municipality_name_slug"),
+        ]
+
+
+def current_slugs(kommun: str, namnd: str | None = None) -> tuple[str, str] | None:
+    """Where an address with a municipality's and a board's slugs, either
+    perhaps an earlier one, lives now: (municipality slug, board slug, or ""
+    when none was asked); None when nothing there ever moved.
+
+    An old municipality slug is a MunicipalityName's, an old board slug a
+    NamndAlias's (rename writes both); a current slug always wins over an
+    old one.
+    """
+    municipality = Municipality.objects.filter(slug=kommun).first()
+    if municipality is None:
+        earlier = (
+            MunicipalityName.objects.filter(slug=kommun)
+            .select_related("municipality")
+            .order_by("-valid_until")
+            .first()
+        )
+        if earlier is None:
+            return None
+        municipality = earlier.municipality
+    board_slug = ""
+    if namnd is not None:
+        board_slug = (
+            municipality.namnder.filter(slug=namnd)
+            .values_list("slug", flat=True)
+            .first()
+            or NamndAlias.objects.filter(municipality=municipality, slug=namnd)
+            .values_list("namnd__slug", flat=True)
+            .first()
+            or ""
+        )
+        if not board_slug:
+            return None
+    if (municipality.slug, board_slug) == (kommun, namnd or ""):
+        return None
+    return municipality.slug, board_slug
 
 
 class NamndAlias(GuardsPersonalData, models.Model):
     """A slug a board was once addressed by, after a rename or a merge.
 
     Its pages, meetings and paragraphs answer there with a 301 to the board's
-    current address (views.follows_board_aliases); pointing at the board rather
+    current address (views.follows_old_names); pointing at the board rather
     than at a slug, an alias follows every later rename too. For a merge, point
     the old board's alias at the board it merged into.
     """
@@ -310,9 +467,29 @@ class Meeting(GuardsPersonalData, models.Model):
     adjusters = models.ManyToManyField(
         "Member", blank=True, related_name="adjusted_meetings"
     )
+    # The board's and the municipality's names on the meeting's date (their
+    # name_on()), which its pages, citations, feeds and records show: kept
+    # here by save() and by decisions.services.rename, so that a list of
+    # paragraphs shows them without a query more.
+    namnd_name = models.CharField(
+        "nämndens namn då", max_length=200, blank=True, editable=False
+    )
+    municipality_name = models.CharField(
+        "kommunens namn då", max_length=200, blank=True, editable=False
+    )
+    # The meeting's address when it was first written: its paragraphs' Atom
+    # entry ids extend it (decisions.feeds), so that a rename changes no id.
+    first_path = models.CharField(max_length=500, blank=True, editable=False)
 
     # A hash of the source file, not text: its hex digits may spell a number.
-    personal_data_exempt = ("source_sha256",)
+    # The names are copies of names guarded where they were set; the path
+    # is made of slugs.
+    personal_data_exempt = (
+        "source_sha256",
+        "namnd_name",
+        "municipality_name",
+        "first_path",
+    )
 
     class Meta:
         ordering = [F("date").desc(nulls_last=True), "namnd__name"]
@@ -335,6 +512,31 @@ class Meeting(GuardsPersonalData, models.Model):
         return self.namnd if self.namnd_id else None
 
     def save(self, *args, **kwargs) -> None:
+        # The names on its date, in one query.
+        self.namnd_name, self.municipality_name = (
+            Namnd.objects.filter(pk=self.namnd_id)
+            .values_list(
+                Coalesce(_held_on(NamndName, "namnd", "pk", self.date), "name"),
+                Coalesce(
+                    _held_on(
+                        MunicipalityName, "municipality", "municipality", self.date
+                    ),
+                    "municipality__name",
+                ),
+            )
+            .get()
+        )
+        if not self.first_path:
+            with translation.override(settings.LANGUAGE_CODE):
+                self.first_path = self.get_absolute_url()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                "namnd_name",
+                "municipality_name",
+                "first_path",
+            }
         super().save(*args, **kwargs)
         # Paragraphs carry a copy of the date for search; keep it in step.
         self.paragrafer.exclude(meeting_date=self.date).update(meeting_date=self.date)
@@ -1309,7 +1511,7 @@ class TombstoneQuerySet(models.QuerySet):
     ) -> Tombstone | None:
         """The tombstone at a paragraph's address; a board's old slug
         (NamndAlias) finds it too, unless old_slugs is off (the pages answer
-        an old slug with a 301 instead: views.follows_board_aliases)."""
+        an old slug with a 301 instead: views.follows_old_names)."""
         board = Q(namnd__slug=namnd)
         if old_slugs:
             board |= Q(

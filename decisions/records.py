@@ -3,7 +3,9 @@ archive download as wherever else the archive is handed out as data.
 
 Every identifier is a permanent address (the Swedish page's absolute URL), so
 a record found in the download can be cited, and a cited page found in the
-download. Confidential paragraphs are never records.
+download; after a rename it is the current address (the old one answers
+with a 301). A board and a municipality are named as on the meeting's date,
+with their current names beside. Confidential paragraphs are never records.
 
 Records are built a batch at a time: the batch's reservations, proposals and
 votes come in one query each, as plain values, and the addresses of meetings,
@@ -179,8 +181,18 @@ class _Batch:
                     meeting.posting_date.isoformat() if meeting.posting_date else None
                 ),
             },
-            "board": {"id": self.url(namnd), "name": namnd.name},
-            "municipality": {"id": self.url(municipality), "name": municipality.name},
+            # The current address, the name on the meeting's date (as the
+            # minutes and their citation say) and the name now.
+            "board": {
+                "id": self.url(namnd),
+                "name": meeting.namnd_name,
+                "current_name": namnd.name,
+            },
+            "municipality": {
+                "id": self.url(municipality),
+                "name": meeting.municipality_name,
+                "current_name": municipality.name,
+            },
             "reservations": with_people(self.reservations.get(paragraf.pk, [])),
             "proposals": with_people(self.proposals.get(paragraf.pk, [])),
             "votes": votes,

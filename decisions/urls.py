@@ -12,19 +12,31 @@ urlpatterns = [
     path("oppna-data/", views.open_data, name="open_data"),
     path("<slug:kommun>/", views.municipality, name="municipality"),
     # Each page that lists paragraphs has their Atom feed at its address + feed/.
-    path("<slug:kommun>/feed/", MunicipalityFeed(), name="municipality_feed"),
+    path(
+        "<slug:kommun>/feed/",
+        views.follows_old_names(MunicipalityFeed()),
+        name="municipality_feed",
+    ),
     # Before the board's patterns, which would take "arende" for a board.
     # A dnr may hold slashes: its feed is a separate prefix, not a suffix.
-    path("<slug:kommun>/arende-feed/<path:dnr>/", ArendeFeed(), name="arende_feed"),
+    path(
+        "<slug:kommun>/arende-feed/<path:dnr>/",
+        views.follows_old_names(ArendeFeed()),
+        name="arende_feed",
+    ),
     path("<slug:kommun>/arende/<path:dnr>/", views.arende, name="arende"),
     path("<slug:kommun>/remiss/<slug:referral>/", views.referral, name="referral"),
     path("<slug:kommun>/parti/<str:party>/", views.party, name="party"),
-    path("<slug:kommun>/parti/<str:party>/feed/", PartyFeed(), name="party_feed"),
+    path(
+        "<slug:kommun>/parti/<str:party>/feed/",
+        views.follows_old_names(PartyFeed()),
+        name="party_feed",
+    ),
     path("<slug:kommun>/person/<slug:person>/", views.person, name="person"),
     path("<slug:kommun>/<slug:namnd>/", views.namnd, name="namnd"),
     path(
         "<slug:kommun>/<slug:namnd>/feed/",
-        views.follows_board_aliases(NamndFeed()),
+        views.follows_old_names(NamndFeed()),
         name="namnd_feed",
     ),
     path("<slug:kommun>/<slug:namnd>/<slug:meeting>/", views.meeting, name="meeting"),

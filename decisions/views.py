@@ -29,12 +29,12 @@ from .models import (
     Member,
     Municipality,
     Namnd,
-    NamndAlias,
     Paragraf,
     Proposal,
     Reservation,
     Tombstone,
     count_per_year,
+    current_slugs,
 )
 from .referrals import referral_subject, same_positions
 from .search import COUNT_LIMIT, search_archive
@@ -57,13 +57,14 @@ class CappedPaginator(Paginator):
         return min(counted, COUNT_LIMIT)
 
 
-def follows_board_aliases(
+def follows_old_names(
     view: Callable[..., HttpResponse],
 ) -> Callable[..., HttpResponse]:
-    """Answer a board's old address (NamndAlias) with a 301 to its current one.
+    """Answer an address under a renamed board's or municipality's old slug
+    (NamndAlias, MunicipalityName) with a 301 to its current one.
 
-    Only when the view finds nothing there: a board that has the slug now
-    always wins over an alias.
+    Only when the view finds nothing there: a board or municipality that has
+    the slug now always wins over an old one.
     """
 
     @functools.wraps(view)
@@ -71,17 +72,13 @@ def follows_board_aliases(
         try:
             return view(request, *args, **kwargs)
         except Http404:
-            alias = (
-                NamndAlias.objects.filter(
-                    municipality__slug=kwargs["kommun"], slug=kwargs["namnd"]
-                )
-                .select_related("namnd")
-                .first()
-            )
-            if alias is None or alias.namnd.slug == kwargs["namnd"]:
+            moved = current_slugs(kwargs["kommun"], kwargs.get("namnd"))
+            if moved is None:
                 raise
+            kwargs["kommun"] = moved[0]
+            if "namnd" in kwargs:
+                kwargs["namnd"] = moved[1]
             match = request.resolver_match
-            kwargs["namnd"] = alias.namnd.slug
             url = reverse(f"{match.namespace}:{match.url_name}", kwargs=kwargs)
             if request.META.get("QUERY_STRING"):
                 url += "?" + request.META["QUERY_STRING"]
@@ -124,6 +121,7 @@ def start(request: HttpRequest) -> HttpResponse:
     )
 
 
+@follows_old_names
 def municipality(request: HttpRequest, kommun: str) -> HttpResponse:
     municipality = get_object_or_404(Municipality, slug=kommun)
     namnder = municipality.namnder.annotate(
@@ -147,7 +145,7 @@ def municipality(request: HttpRequest, kommun: str) -> HttpResponse:
     )
 
 
-@follows_board_aliases
+@follows_old_names
 def namnd(request: HttpRequest, kommun: str, namnd: str) -> HttpResponse:
     board = get_object_or_404(
         Namnd.objects.select_related("municipality"),
@@ -176,7 +174,7 @@ def namnd(request: HttpRequest, kommun: str, namnd: str) -> HttpResponse:
     )
 
 
-@follows_board_aliases
+@follows_old_names
 def meeting(
     request: HttpRequest, kommun: str, namnd: str, meeting: str
 ) -> HttpResponse:
@@ -250,7 +248,7 @@ def withdrawn(request: HttpRequest, tombstone: Tombstone) -> HttpResponse:
     )
 
 
-@follows_board_aliases
+@follows_old_names
 def paragraf(
     request: HttpRequest, kommun: str, namnd: str, meeting: str, number: str
 ) -> HttpResponse:
@@ -273,7 +271,7 @@ def paragraf(
     )
 
 
-@follows_board_aliases
+@follows_old_names
 def paragraf_version(
     request: HttpRequest,
     kommun: str,
@@ -306,6 +304,7 @@ def paragraf_version(
     )
 
 
+@follows_old_names
 def arende(request: HttpRequest, kommun: str, dnr: str) -> HttpResponse:
     case = get_object_or_404(
         Arende.objects.select_related("municipality"),
@@ -322,6 +321,7 @@ def arende(request: HttpRequest, kommun: str, dnr: str) -> HttpResponse:
     )
 
 
+@follows_old_names
 def referral(request: HttpRequest, kommun: str, referral: str) -> HttpResponse:
     municipality = get_object_or_404(Municipality, slug=kommun)
     paragrafer = list(
@@ -357,6 +357,7 @@ def shared_positions(paragrafer: list[Paragraf]) -> list[list[Reservation]]:
     ]
 
 
+@follows_old_names
 def party(request: HttpRequest, kommun: str, party: str) -> HttpResponse:
     municipality = get_object_or_404(Municipality, slug=kommun)
     members = Member.objects.filter(municipality=municipality, party=party)
@@ -388,6 +389,7 @@ def party(request: HttpRequest, kommun: str, party: str) -> HttpResponse:
     )
 
 
+@follows_old_names
 def person(request: HttpRequest, kommun: str, person: str) -> HttpResponse:
     municipality = get_object_or_404(Municipality, slug=kommun)
     member = Member.objects.by_slug(municipality, person)

@@ -2,6 +2,7 @@
 and the whole archive as one download."""
 
 import csv
+import datetime
 import gzip
 import hashlib
 import io
@@ -18,6 +19,7 @@ from decisions.download import ARCHIVE_NAME, MANIFEST_NAME
 from decisions.exports import FORMULA_STARTS
 from decisions.models import Paragraf
 from decisions.services.dump import write_archive
+from decisions.services.rename import namnd_rename
 from decisions.sitemaps import ParagrafSitemap
 from tests import factories
 from tests.factories import SEEDS, SJOBACKA
@@ -96,8 +98,13 @@ class FeedTests(TestCase):
         )
         self.assertEqual(self.client.get("/ingen-kommun/feed/").status_code, 404)
         board = self.kultur.meeting.namnd
-        board.slug = "kulturen"
-        board.save()
+        namnd_rename(
+            namnd=board,
+            new_name=board.name,
+            slug="kulturen",
+            since=datetime.date.today(),
+            user=None,
+        )
         response = self.client.get("/stockholms-stad/kulturnamnden/feed/")
         self.assertEqual(response.status_code, 301)
         self.assertEqual(response["Location"], "/stockholms-stad/kulturen/feed/")

@@ -9,7 +9,8 @@ import re
 from django.template.loader import render_to_string
 from django.test import TestCase
 
-from decisions.models import Attendance, Member, Reservation
+from decisions.models import Attendance, Member, Namnd, Reservation
+from decisions.services.rename import namnd_rename
 from tests.factories import (
     STAMP,
     make_meeting,
@@ -217,8 +218,8 @@ class NamndPageTests(PagesTestCase):
         # counts; 3 its members; 4 its reservations with paragraph, meeting,
         # board, municipality and 5 their members; 6 the latest paragraphs
         # with meeting, board, municipality and case, 7 their reservations and
-        # 8 those reservations' members.
-        with self.assertNumQueries(STAMP + 8):
+        # 8 those reservations' members; 9 its earlier names.
+        with self.assertNumQueries(STAMP + 9):
             self.client.get("/stockholm/kulturnamnden/")
 
     def test_it_lists_a_meeting_without_date_under_its_own_heading(self) -> None:
@@ -234,16 +235,20 @@ class NamndPageTests(PagesTestCase):
         self.assertNotContains(response, "Strategi för smart stad")
 
 
+def rename(board: Namnd, name: str, slug: str) -> None:
+    namnd_rename(
+        namnd=board, new_name=name, slug=slug, since=datetime.date.today(), user=None
+    )
+
+
 class RenamedBoardTests(PagesTestCase):
     def test_a_renamed_boards_old_addresses_answer_301_to_the_new(self) -> None:
         old_board = "/stockholm/kulturnamnden/"
         old_meeting = old_board + "2016-09-20/"
         old_paragraf = old_meeting + "paragraf-7/"
-        self.kultur.name, self.kultur.slug = "Kultur- och fritidsnämnden", "kfn"
-        self.kultur.save()
+        rename(self.kultur, "Kultur- och fritidsnämnden", "kfn")
         # And once more: the first old address follows the board, not a slug.
-        self.kultur.slug = "kultur-och-fritidsnamnden"
-        self.kultur.save()
+        rename(self.kultur, "Kultur- och fritidsnämnden", "kultur-och-fritidsnamnden")
         new_board = "/stockholm/kultur-och-fritidsnamnden/"
         for old, new in [
             (old_board, new_board),
@@ -262,8 +267,7 @@ class RenamedBoardTests(PagesTestCase):
         )
 
     def test_an_old_address_that_never_existed_is_still_404(self) -> None:
-        self.kultur.slug = "kfn"
-        self.kultur.save()
+        rename(self.kultur, "Kulturnämnden", "kfn")
         # The old board's whole address space moves, then 404s where it did.
         response = self.client.get("/stockholm/kulturnamnden/1999-01-01/", follow=True)
         self.assertEqual(response.redirect_chain, [("/stockholm/kfn/1999-01-01/", 301)])
@@ -271,8 +275,7 @@ class RenamedBoardTests(PagesTestCase):
         self.assertEqual(self.client.get("/stockholm/ingen-namnd/").status_code, 404)
 
     def test_a_board_that_has_the_slug_now_wins_over_an_alias(self) -> None:
-        self.kultur.slug = "kfn"
-        self.kultur.save()
+        rename(self.kultur, "Kulturnämnden", "kfn")
         make_namnd("Kulturnämnden 2", municipality=self.sthlm, slug="kulturnamnden")
         self.assertEqual(self.client.get("/stockholm/kulturnamnden/").status_code, 200)
 

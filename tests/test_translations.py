@@ -1,6 +1,7 @@
 """English beside Swedish: the catalogue is complete and current, the pages
 answer in English under /en/, and every cited address stays the Swedish one."""
 
+import datetime
 import gettext
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from django.core.management import call_command
 from django.test import SimpleTestCase, TestCase
 
 from decisions.models import Namnd
+from decisions.services.rename import namnd_rename
 from tests.factories import SJOBACKA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,8 +150,13 @@ class EnglishPagesTests(TestCase):
 
     def test_a_renamed_boards_english_address_redirects_in_english(self):
         board = Namnd.objects.get(slug="kommunfullmaktige")
-        board.slug = "fullmaktige"
-        board.save()
+        namnd_rename(
+            namnd=board,
+            new_name=board.name,
+            slug="fullmaktige",
+            since=datetime.date.today(),
+            user=None,
+        )
         response = self.client.get("/en" + PARAGRAF)
         self.assertEqual(response.status_code, 301)
         self.assertEqual(

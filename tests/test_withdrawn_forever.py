@@ -27,6 +27,7 @@ from decisions.download import ARCHIVE_NAME
 from decisions.models import Meeting, Paragraf, Tombstone
 from decisions.services import ingest as services
 from decisions.services import publishing
+from decisions.services.rename import namnd_rename
 from decisions.services.versions import before, keep_versions
 from decisions.services.withdrawal import paragraf_withdraw
 from tests.factories import SJOBACKA
@@ -118,8 +119,13 @@ class WithdrawnForeverTests(TestCase):
         self.withdraw(self.p40)
         self.delete_in_admin(self.p40)
         board = self.meeting.namnd
-        board.slug = "ks"
-        board.save()
+        namnd_rename(
+            namnd=board,
+            new_name=board.name,
+            slug="ks",
+            since=datetime.date.today(),
+            user=None,
+        )
         moved = self.url40.replace("/kommunstyrelsen/", "/ks/")
         self.assertRedirects(
             self.client.get(self.url40),

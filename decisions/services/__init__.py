@@ -6,5 +6,6 @@ Admin, management commands and the API call these; nothing else writes.
 - publishing: a clerk's draft from upload to published minutes
 - versions: an earlier public record kept when a paragraph changes
 - withdrawal: paragraphs taken down (återkallelse) and deletions
+- rename: a board or municipality takes a new name from a day
 - dump: the archive download written to disk
 """

@@ -11,10 +11,20 @@ import hashlib
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -28,7 +38,10 @@ from ..models import (
     Meeting,
     Member,
     Municipality,
+    MunicipalityName,
     Namnd,
+    NamndAlias,
+    NamndName,
     Paragraf,
     Proposal,
     ProposalMember,
@@ -283,13 +296,26 @@ def _write_meeting(
     confirmed: Collection[str] | str,
 ) -> tuple[Meeting, Literal["created", "updated", "unchanged"]]:
     assert protocol.kommun and protocol.namnd
-    municipality, _ = Municipality.objects.get_or_create(
-        slug=slugify(protocol.kommun), defaults={"name": protocol.kommun}
-    )
-    namnd, _ = Namnd.objects.get_or_create(
+    day = protocol.meeting_date
+    municipality = _named(
+        Municipality.objects.all(),
+        MunicipalityName.objects.all(),
+        "municipality",
+        protocol.kommun,
+        day,
+    ) or _create(Municipality, name=protocol.kommun, slug=slugify(protocol.kommun))
+    namnd = _named(
+        municipality.namnder.all(),
+        NamndName.objects.all(),
+        "namnd",
+        protocol.namnd,
+        day,
+        aliases=NamndAlias.objects.all(),
+    ) or _create(
+        Namnd,
         municipality=municipality,
+        name=protocol.namnd,
         slug=slugify(protocol.namnd),
-        defaults={"name": protocol.namnd},
     )
     slug = meeting_slug(protocol.meeting_date, sha256)
     meeting = Meeting.objects.select_for_update().filter(namnd=namnd, slug=slug).first()
@@ -299,6 +325,68 @@ def _write_meeting(
     meeting = meeting or Meeting(namnd=namnd, slug=slug)
     store_protocol(meeting, protocol, text=text, sha256=sha256, confirmed=confirmed)
     return meeting, status
+
+
+def _named(
+    rows: QuerySet,
+    earlier: QuerySet,
+    owner: str,
+    name: str,
+    day: datetime.date | None,
+    aliases: QuerySet | None = None,
+) -> Any:
+    """Of rows (municipalities or boards), the one the minutes of day call
+    name, in one query; earlier is the model of their earlier names, owner
+    its field to the row, aliases old addresses with the same field.
+
+    A name is looked up on the meeting's date: first whoever held it that
+    day (an earlier name, decisions.services.rename), then whoever holds it
+    now, then whoever held it last, then an old address (the board another
+    merged into, say). So minutes printed under an old name join the
+    renamed board, and a board that took the name over later gets only the
+    minutes of its own days. Names match as written or as slugs (a rename
+    keeps both), which forgives case and accents.
+    """
+    slug = slugify(name)
+    same = Q(slug=slug) | Q(name=name)
+    mine = earlier.filter(same, **{owner: OuterRef("pk")})
+    held: Any = Value(False)
+    if day is not None:
+        held = Exists(
+            mine.filter(
+                Q(valid_from=None) | Q(valid_from__lte=day), valid_until__gte=day
+            )
+        )
+    aliased: Any = Value(False)
+    if aliases is not None:
+        aliased = Exists(aliases.filter(slug=slug, **{owner: OuterRef("pk")}))
+    return (
+        rows.annotate(
+            held=held,
+            now=ExpressionWrapper(same, output_field=BooleanField()),
+            last=Subquery(mine.order_by("-valid_until").values("valid_until")[:1]),
+            aliased=aliased,
+        )
+        .filter(Q(held=True) | Q(now=True) | Q(last__isnull=False) | Q(aliased=True))
+        .order_by(
+            F("held").desc(),
+            F("now").desc(),
+            F("last").desc(nulls_last=True),
+        )
+        .first()
+    )
+
+
+def _create(model: type[Municipality] | type[Namnd], **fields: Any) -> Any:
+    """Create a municipality or board _named() did not find; if a concurrent
+    ingest just created it, take that one (as get_or_create would, without
+    asking first what _named() just asked)."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    except IntegrityError:
+        key = {k: v for k, v in fields.items() if k != "name"}
+        return model.objects.get(**key)
 
 
 def store_protocol(

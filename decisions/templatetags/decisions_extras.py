@@ -125,10 +125,10 @@ def citation_label(paragraf: Paragraf) -> str:
     """What a journalist cites a paragraph by: board, municipality, date, §, dnr
     (the page's address follows it, in includes/cite.html)."""
     meeting = paragraf.meeting
-    namnd = meeting.namnd
+    # The names on the meeting's date, as the minutes say.
     parts = [
-        namnd.name,
-        namnd.municipality.name,
+        meeting.namnd_name,
+        meeting.municipality_name,
         gettext("sammanträde %(date)s") % {"date": meeting.date_label},
         f"§ {paragraf.number}",
     ]
@@ -270,15 +270,15 @@ def paragraf_jsonld(paragraf: Paragraf) -> SafeString:
         "url": _permanent(paragraf.get_absolute_url()),
         "inLanguage": MINUTES_LANGUAGE,
         "legislationIdentifier": (
-            f"{namnd.name} {meeting.date_label} § {paragraf.number}"
+            f"{meeting.namnd_name} {meeting.date_label} § {paragraf.number}"
         ),
         "legislationPassedBy": {
             "@type": "GovernmentOrganization",
-            "name": namnd.name,
+            "name": meeting.namnd_name,
             "url": _permanent(namnd.get_absolute_url()),
             "parentOrganization": {
                 "@type": "GovernmentOrganization",
-                "name": namnd.municipality.name,
+                "name": meeting.municipality_name,
                 "url": _permanent(namnd.municipality.get_absolute_url()),
             },
         },
