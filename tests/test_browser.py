@@ -223,8 +223,8 @@ def corrections(archive) -> dict[str, tuple[str, int]]:
     """§ 113 corrected once, § 112 withdrawn: the pages only they have, with
     the status each answers."""
 
-    from decisions.services import versions
     from decisions.models import Paragraf
+    from decisions.services import versions
     from decisions.services.withdrawal import paragraf_withdraw
 
     meeting = "/sjobacka-kommun/kommunfullmaktige/2024-11-25/"
