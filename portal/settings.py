@@ -68,6 +68,9 @@ MIDDLEWARE = [
     # Before anything that reads a request's body (sessions, CSRF, forms): a
     # body too large for its address is refused unread. RequestLog reads none.
     "portal.middleware.LimitRequestBody",
+    # Every query a request runs, middleware's too, is cut if the database
+    # never answers it (a 503 from portal.outage).
+    "portal.deadline.DatabaseDeadline",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.middleware.PermissionsPolicy",
@@ -169,6 +172,11 @@ for database in DATABASES.values():
         )
         if part
     )
+# A request's query that gets no answer at all (a server frozen under a kept
+# connection, where statement_timeout cannot fire) is cut by the client after
+# this many seconds (portal.deadline; 0: off): above the statement timeout,
+# below gunicorn's worker timeout.
+DATABASE_CLIENT_TIMEOUT = float(os.getenv("DATABASE_CLIENT_TIMEOUT", "20"))
 # What a 503 for a database out of reach asks clients to wait (Retry-After).
 OUTAGE_RETRY_AFTER = int(os.getenv("OUTAGE_RETRY_AFTER", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -219,3 +220,83 @@ class StatementTimeoutTests(TestCase):
             self.show_statement_timeout(DATABASE_COMMAND_STATEMENT_TIMEOUT="10min"),
             "10min",
         )
+
+
+class FreezableProxy:
+    """A TCP port in front of the test database that can stop passing bytes
+    either way, as a server stopped (SIGSTOP) or cut off by the network
+    does: the connection stays open, and a query gets no answer at all,
+    not even statement_timeout's."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        host, port = target
+        self.target = (
+            (socket.AF_UNIX, f"{host}/.s.PGSQL.{port}")
+            if host.startswith("/")
+            else (socket.AF_INET, (host or "127.0.0.1", port))
+        )
+        self.frozen = threading.Event()
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            family, address = self.target
+            server = socket.socket(family)
+            server.connect(address)
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                while self.frozen.is_set():
+                    time.sleep(0.05)
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            # One side gone: so is the other (the test database is dropped
+            # only once no session is left).
+            for end in (source, sink):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+class FrozenDatabaseTests(TestCase):
+    def test_a_database_frozen_under_a_kept_connection_is_a_503_not_a_hang(self):
+        db = connection.settings_dict
+        proxy = FreezableProxy((db["HOST"] or "", int(db["PORT"] or 5432)))
+        self.addCleanup(proxy.close)
+        user = quote(db["USER"] or "")
+        password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+        url = f"postgres://{user}{password}@127.0.0.1:{proxy.port}/{db['NAME']}"
+        with web_server(
+            DATABASE_URL=url,
+            CONN_MAX_AGE="600",
+            DATABASE_CLIENT_TIMEOUT="2",
+            GUNICORN_TIMEOUT="20",
+        ) as base:
+            # The worker's connection is open and kept between requests.
+            self.assertEqual(fetch(base + "/api/v1/kommuner/")[0], 200)
+            proxy.frozen.set()
+            # Cut by the client at its deadline, before gunicorn would kill
+            # the worker (and the reader would get no answer at all).
+            status, headers, _ = fetch(base + "/api/v1/kommuner/")
+            self.assertEqual(status, 503)
+            self.assertIn("Retry-After", headers)
+            # Once the database answers again, so does the site.
+            proxy.frozen.clear()
+            self.assertEqual(fetch(base + "/api/v1/kommuner/")[0], 200)
