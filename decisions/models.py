@@ -940,7 +940,9 @@ class Paragraf(GuardsPersonalData, models.Model):
         )
 
     def sync_reservation_summary(self) -> None:
-        """Recompute has_reservation and reserving_parties from the rows."""
+        """Recompute has_reservation, reserving_parties and reservation_text
+        (what search reads of the statements) from the rows."""
+        texts = self.reservations.order_by("position").values_list("text", flat=True)
         dissents = self.reservations.filter(kind=ReservationKind.RESERVATION)
         parties = set(
             dissents.filter(members__party__gt="").values_list(
@@ -952,6 +954,7 @@ class Paragraf(GuardsPersonalData, models.Model):
         Paragraf.objects.filter(pk=self.pk).update(
             has_reservation=dissents.exists(),
             reserving_parties=sorted(p for p in parties if p),
+            reservation_text="\n\n".join(texts),
         )
 
     def get_referral_url(self) -> str:

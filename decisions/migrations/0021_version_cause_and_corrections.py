@@ -6,35 +6,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('decisions', '0020_reservation_parties'),
+        ("decisions", "0020_reservation_parties"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='paragraf',
-            name='conflicts',
+            model_name="paragraf",
+            name="conflicts",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='paragraf',
-            name='corrections',
+            model_name="paragraf",
+            name="corrections",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='paragrafversion',
-            name='cause',
-            field=models.CharField(choices=[('rattelse', 'rättelse av nämndsekreteraren'), ('protokoll', 'ny version av protokollet'), ('omlasning', 'omläsning av protokollet med en bättre tolkning')], default='rattelse', max_length=10, verbose_name='orsak'),
+            model_name="paragrafversion",
+            name="cause",
+            field=models.CharField(
+                choices=[
+                    ("rattelse", "rättelse av nämndsekreteraren"),
+                    ("protokoll", "ny version av protokollet"),
+                    ("omlasning", "omläsning av protokollet med en bättre tolkning"),
+                ],
+                default="rattelse",
+                max_length=10,
+                verbose_name="orsak",
+            ),
         ),
         migrations.AddField(
-            model_name='paragrafversion',
-            name='changed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ändrad av'),
+            model_name="paragrafversion",
+            name="changed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="ändrad av",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paragrafversion',
-            constraint=models.CheckConstraint(condition=models.Q(('cause__in', ['rattelse', 'protokoll', 'omlasning'])), name='version_cause_valid'),
+            model_name="paragrafversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("cause__in", ["rattelse", "protokoll", "omlasning"])
+                ),
+                name="version_cause_valid",
+            ),
         ),
     ]
