@@ -609,6 +609,7 @@ class ParagrafAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
     # Set by a correction and by the withdraw action, never by hand.
     readonly_fields = [
         "conflicts_shown",
+        "versions_shown",
         "corrected_at",
         "withdrawn_at",
         "withdrawal_reason",
@@ -636,6 +637,32 @@ class ParagrafAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
                     read,
                 )
                 for field, read in obj.conflicts.items()
+            ),
+        )
+
+    @admin.display(description="tidigare versioner")
+    def versions_shown(self, obj: Paragraf) -> str:
+        # What replaced each, and for a clerk's change who: the public pages
+        # name the cause only.
+        if obj.pk is None:
+            return "–"
+        kept = obj.versions.select_related(
+            "changed_by", "paragraf__meeting__namnd__municipality"
+        ).defer("record")
+        if not kept:
+            return "–"
+        return format_html_join(
+            "",
+            '<p><a href="{}">Version {}</a>, ersatt {} genom en {}{}</p>',
+            (
+                (
+                    v.get_absolute_url(),
+                    v.number,
+                    f"{v.replaced_at:%Y-%m-%d %H:%M}",
+                    v.get_cause_display(),
+                    f" ({v.changed_by})" if v.changed_by else "",
+                )
+                for v in kept
             ),
         )
 

@@ -132,6 +132,10 @@ class ClerkCorrectionTests(HistoryTestCase):
         )
         page = self.client.get(self.version_url(self.plan, 1))
         self.assertContains(page, "rättelse av nämndsekreteraren")
+        # Who, in the admin only.
+        self.assertNotContains(page, "anna")
+        change = self.client.get(admin_url(self.plan))
+        self.assertContains(change, "genom en rättelse av nämndsekreteraren (anna)")
 
     def test_the_page_shows_the_corrected_decision_as_the_api_and_csv_do(self):
         self.correct_plan()
