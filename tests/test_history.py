@@ -6,6 +6,7 @@ with it waits for the clerk; the page, the API and the CSV show one text."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -13,8 +14,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from decisions.models import (
+    ArchiveState,
     Meeting,
     Paragraf,
     ParagrafVersion,
@@ -205,12 +208,17 @@ class ClerkCorrectionTests(HistoryTestCase):
         self.assertContains(change, "nytt protokoll")
 
         # The clerk takes the minutes' text: public, with a version of theirs.
+        ArchiveState.objects.update(changed_at=timezone.now() - timedelta(days=1))
         self.client.post(
             admin_url(Paragraf, "changelist"),
             {"action": "use_minutes", "_selected_action": [plan.pk]},
         )
         plan = self.reload(plan)
         self.assertIn("2024–2030", plan.decision)
+        # The pages' validators moved with it (decisions.caching).
+        self.assertGreater(
+            ArchiveState.changed(), timezone.now() - timedelta(minutes=5)
+        )
         self.assertEqual(plan.conflicts, {})
         self.assertNotIn("decision", plan.corrections)
         # The title stays corrected.

@@ -24,7 +24,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from ..lexicon import search_terms, words
-from ..models import Meeting, Paragraf, ParagrafVersion, VersionCause, Word
+from ..models import (
+    ArchiveState,
+    Meeting,
+    Paragraf,
+    ParagrafVersion,
+    VersionCause,
+    Word,
+)
 from . import versions
 
 # The fields a clerk corrects that a re-read of the minutes writes too, as a
@@ -266,4 +273,8 @@ def paragraf_resolve(
             ],
         )
         words_add(rows)
+        if take == "minutes" and rows:
+            # A bulk update sends no signal (decisions.caching): the pages'
+            # validators move here.
+            ArchiveState.touch()
         return versions.keep_versions(before, cause=VersionCause.MINUTES, user=user)
