@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,6 +15,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from .admin_forms import (
@@ -50,7 +50,7 @@ from .models import (
     Word,
 )
 from .parser import protocol_from_data
-from .services import publishing, rename, versions
+from .services import corrections, publishing, rename
 from .services.withdrawal import meeting_delete, paragraf_delete, paragraf_withdraw
 
 admin.site.site_header = "Öppna beslut – administration"
@@ -177,23 +177,25 @@ class SharedBetweenBoards(ScopedToAssignments):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
-class KeepsReservationSummary:
-    """For admins whose edits change a paragraph's public record: recompute
-    its copies of its dissents (Paragraf.has_reservation, reserving_parties),
-    and when the edit changed the record, keep it as it read before as an
-    earlier version, which stamps Paragraf.corrected_at (decisions.services.versions).
-
-    The records before are read in save_model(), before anything is written,
-    for the paragraphs the row belongs to before and after the edit (a
-    statement may move to another paragraph); the comparison follows
-    save_related(), once the inlines are written too. Ingest keeps its own
-    copies and stamps."""
+class CorrectsPublished:
+    """For admins whose edits change a paragraph's public record: every
+    write is a service's (decisions.services.corrections). The records
+    before are read in save_model(), before anything is written, for the
+    paragraphs the row belongs to before and after the edit (a statement may
+    move to another paragraph); the row is written by write(); after
+    save_related(), once the inlines are written too, the paragraphs'
+    statement copies are recomputed and the versions the edit replaced kept
+    as the clerk's (which stamps Paragraf.corrected_at)."""
 
     def paragrafer(self, obj: Any) -> QuerySet[Paragraf]:
         raise NotImplementedError
 
     def _ids(self, obj: Any) -> set[int]:
         return set(self.paragrafer(obj).values_list("pk", flat=True))
+
+    def write(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Write the row the form changed: the row alone, by default."""
+        obj.save()
 
     def save_model(
         self, request: HttpRequest, obj: Any, form: Any, change: bool
@@ -202,21 +204,23 @@ class KeepsReservationSummary:
         stored = type(obj)._default_manager.filter(pk=obj.pk).first()
         if stored is not None:
             ids |= self._ids(stored)
-        obj._records_before = versions.before(ids)
-        super().save_model(request, obj, form, change)
+        obj._records_before = corrections.paragrafer_before(ids)
+        self.write(request, obj, form, change)
 
     def save_related(
         self, request: HttpRequest, form: Any, formsets: Any, change: bool
     ) -> None:
-        super().save_related(request, form, formsets, change)
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
         obj = form.instance
-        obj._versions_kept = _sync(obj._records_before, self._ids(obj))
+        obj._versions_kept = corrections.paragrafer_corrected(
+            obj._records_before, also=self._ids(obj), user=request.user
+        )
 
     def construct_change_message(
         self, request: HttpRequest, form: Any, formsets: Any, add: bool
     ) -> list[dict[str, Any]]:
         # The audit log names the versions the edit kept.
-        message = super().construct_change_message(request, form, formsets, add)
+        message = super().construct_change_message(request, form, formsets, add)  # type: ignore[misc]
         name = str(ParagrafVersion._meta.verbose_name)
         for version in getattr(form.instance, "_versions_kept", []):
             message.append({"added": {"name": name, "object": str(version)}})
@@ -227,24 +231,15 @@ class KeepsReservationSummary:
         return message
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        before = versions.before(self._ids(obj))
-        super().delete_model(request, obj)
-        _sync(before)
+        before = corrections.paragrafer_before(self._ids(obj))
+        super().delete_model(request, obj)  # type: ignore[misc]
+        corrections.paragrafer_corrected(before, user=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        before = versions.before({pk for obj in queryset for pk in self._ids(obj)})
-        super().delete_queryset(request, queryset)
-        _sync(before)
-
-
-def _sync(
-    before: dict[int, versions.Before], also: Iterable[int] = ()
-) -> list[ParagrafVersion]:
-    """Recompute the paragraphs' dissent copies, and keep the versions their
-    edit replaced (their feed entries then show as updated)."""
-    for paragraf in Paragraf.objects.filter(pk__in={*before, *also}).only("pk"):
-        paragraf.sync_reservation_summary()
-    return versions.keep_versions(before)
+        ids = {pk for obj in queryset for pk in self._ids(obj)}
+        before = corrections.paragrafer_before(ids)
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        corrections.paragrafer_corrected(before, user=request.user)
 
 
 class RenameForm(CleanTextForm):
@@ -447,6 +442,22 @@ class ParagrafInlineFormSet(forms.BaseInlineFormSet):
                 paragrafer=Paragraf.objects.filter(pk=obj.pk), user=self.user
             )
 
+    # Added and changed as on its own page (decisions.services.corrections).
+    def save_new(self, form: Any, commit: bool = True) -> Paragraf:
+        setattr(form.instance, self.fk.name, self.instance)
+        if not commit:
+            return form.save(commit=False)
+        corrections.paragraf_save(paragraf=form.instance, user=self.user)
+        return form.instance
+
+    def save_existing(self, form: Any, obj: Paragraf, commit: bool = True) -> Paragraf:
+        if not commit:
+            return form.save(commit=False)
+        corrections.paragraf_save(
+            paragraf=form.instance, changed=form.changed_data, user=self.user
+        )
+        return form.instance
+
 
 class ParagrafInline(ScopedChoices, admin.TabularInline):
     model = Paragraf
@@ -476,7 +487,7 @@ class AttendanceInline(ScopedChoices, admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin):
+class MeetingAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
     board_path = "namnd"
     list_display = ["__str__", "namnd", "date", "protocol_number", "source_name"]
     list_filter = ["namnd__municipality", "namnd"]
@@ -516,6 +527,12 @@ class MeetingAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmi
         # Its paragraphs are published: withdrawn, not deleted.
         return request.user.is_superuser
 
+    def write(
+        self, request: HttpRequest, obj: Meeting, form: Any, change: bool
+    ) -> None:
+        # Its paragraphs' copy of its date moves with it.
+        corrections.meeting_save(meeting=obj)
+
     def paragrafer(self, obj: Meeting) -> QuerySet[Paragraf]:
         # Its paragraphs, edited in the inline (title, case, confidential).
         if obj.pk is None:
@@ -533,7 +550,7 @@ class MeetingAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmi
 
 
 @admin.register(Member)
-class MemberAdmin(SharedBetweenBoards, KeepsReservationSummary, admin.ModelAdmin):
+class MemberAdmin(SharedBetweenBoards, CorrectsPublished, admin.ModelAdmin):
     board_path = "municipality__namnder"
     board_path_is_many = True
     read_only_note = (
@@ -587,7 +604,7 @@ class MemberAdmin(SharedBetweenBoards, KeepsReservationSummary, admin.ModelAdmin
 
 
 @admin.register(Arende)
-class ArendeAdmin(SharedBetweenBoards, KeepsReservationSummary, admin.ModelAdmin):
+class ArendeAdmin(SharedBetweenBoards, CorrectsPublished, admin.ModelAdmin):
     board_path = "municipality__namnder"
     board_path_is_many = True
     read_only_note = (
@@ -663,21 +680,150 @@ class WithdrawForm(forms.Form):
         return reason
 
 
+class ConflictFilter(admin.SimpleListFilter):
+    """Paragraphs whose correction a new version of the minutes contradicts,
+    waiting for the clerk (decisions.services.corrections)."""
+
+    title = "konflikt med nytt protokoll"
+    parameter_name = "konflikt"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple]:
+        return [("ja", "Väntar på ditt beslut")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "ja":
+            return queryset.exclude(conflicts={})
+        return queryset
+
+
 @admin.register(Paragraf)
-class ParagrafAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin):
+class ParagrafAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
     board_path = "meeting__namnd"
     form = ParagrafForm
     list_display = ["__str__", "meeting", "arende", "confidential", "withdrawn_at"]
-    list_filter = ["confidential", "meeting__namnd__municipality", "meeting__namnd"]
+    list_filter = [
+        ConflictFilter,
+        "confidential",
+        "meeting__namnd__municipality",
+        "meeting__namnd",
+    ]
     list_select_related = ["meeting__namnd__municipality", "arende"]
     search_fields = ["number", "title", "arende__dnr", "meeting__namnd__name"]
     autocomplete_fields = ["meeting", "arende"]
     inlines = [ProposalInline, VoteInline, ReservationInline]
-    # Copies of the reservations, recomputed on save.
-    exclude = ["has_reservation", "reserving_parties"]
+    # Copies of the reservations and the meeting date, and the search terms:
+    # derived on every write (decisions.services.corrections), never typed.
+    exclude = [
+        "has_reservation",
+        "reserving_parties",
+        "reservation_text",
+        "meeting_date",
+        "search_terms",
+    ]
     # Set by a correction and by the withdraw action, never by hand.
-    readonly_fields = ["corrected_at", "withdrawn_at", "withdrawal_reason"]
-    actions = ["withdraw"]
+    readonly_fields = [
+        "conflicts_shown",
+        "versions_shown",
+        "corrected_at",
+        "withdrawn_at",
+        "withdrawal_reason",
+    ]
+    actions = ["withdraw", "use_minutes", "keep_correction"]
+
+    def write(
+        self, request: HttpRequest, obj: Paragraf, form: Any, change: bool
+    ) -> None:
+        corrections.paragraf_save(
+            paragraf=obj, changed=form.changed_data, user=request.user
+        )
+
+    @admin.display(description="nytt protokoll säger annat")
+    def conflicts_shown(self, obj: Paragraf) -> str:
+        if not obj.conflicts:
+            return "–"
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong>: din rättelse «{}», det nya protokollet «{}»</p>",
+            (
+                (
+                    corrections.CORRECTABLE.get(field, field),
+                    obj.corrections.get(field, {}).get("value", ""),
+                    read,
+                )
+                for field, read in obj.conflicts.items()
+            ),
+        )
+
+    @admin.display(description="tidigare versioner")
+    def versions_shown(self, obj: Paragraf) -> str:
+        # What replaced each, and for a clerk's change who: the public pages
+        # name the cause only.
+        if obj.pk is None:
+            return "–"
+        kept = obj.versions.select_related(
+            "changed_by", "paragraf__meeting__namnd__municipality"
+        ).defer("record")
+        if not kept:
+            return "–"
+        return format_html_join(
+            "",
+            '<p><a href="{}">Version {}</a>, ersatt {} genom en {}{}</p>',
+            (
+                (
+                    v.get_absolute_url(),
+                    v.number,
+                    f"{v.replaced_at:%Y-%m-%d %H:%M}",
+                    v.get_cause_display(),
+                    f" ({v.changed_by})" if v.changed_by else "",
+                )
+                for v in kept
+            ),
+        )
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        obj = self.get_object(request, object_id)
+        if request.method == "GET" and obj is not None and obj.conflicts:
+            fields = ", ".join(corrections.CORRECTABLE.get(f, f) for f in obj.conflicts)
+            messages.warning(
+                request,
+                f"Ett nytt protokoll ändrar det du har rättat ({fields}). Din "
+                "rättelse visas tills du väljer: åtgärderna «Använd protokollets "
+                "text» eller «Behåll min rättelse» i listan över paragrafer.",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description="Använd protokollets text", permissions=["change"])
+    def use_minutes(self, request: HttpRequest, queryset: QuerySet[Paragraf]) -> None:
+        self._resolve(request, queryset, "minutes")
+
+    @admin.action(description="Behåll min rättelse", permissions=["change"])
+    def keep_correction(
+        self, request: HttpRequest, queryset: QuerySet[Paragraf]
+    ) -> None:
+        self._resolve(request, queryset, "correction")
+
+    def _resolve(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Paragraf],
+        take: Literal["minutes", "correction"],
+    ) -> None:
+        waiting = queryset.exclude(conflicts={}).count()
+        if not waiting:
+            self.message_user(
+                request,
+                "Inga av de valda paragraferna har en konflikt med ett nytt protokoll.",
+                messages.ERROR,
+            )
+            return
+        corrections.paragraf_resolve(paragrafer=queryset, take=take, user=request.user)
+        self.message_user(request, f"{waiting} paragrafer klara.", messages.SUCCESS)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Published: withdrawn (the action below), never deleted, but by a
@@ -759,7 +905,7 @@ class ReservationMemberInline(ScopedChoices, admin.TabularInline):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin):
+class ReservationAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
     board_path = "paragraf__meeting__namnd"
     form = ConfirmsPersonalData
     list_display = ["__str__", "kind", "paragraf", "position"]
@@ -774,9 +920,7 @@ class ReservationAdmin(ScopedToAssignments, KeepsReservationSummary, admin.Model
 
 
 @admin.register(ReservationMember)
-class ReservationMemberAdmin(
-    ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin
-):
+class ReservationMemberAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
     board_path = "reservation__paragraf__meeting__namnd"
     list_display = ["member", "reservation", "position"]
     list_filter = ["member__party"]
@@ -796,7 +940,7 @@ class ProposalMemberInline(ScopedChoices, admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin):
+class ProposalAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
     board_path = "paragraf__meeting__namnd"
     form = ConfirmsPersonalData
     list_display = ["__str__", "paragraf", "position"]
@@ -818,7 +962,7 @@ class VoteCastInline(ScopedChoices, admin.TabularInline):
 
 
 @admin.register(Vote)
-class VoteAdmin(ScopedToAssignments, KeepsReservationSummary, admin.ModelAdmin):
+class VoteAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
     board_path = "paragraf__meeting__namnd"
     list_display = ["__str__", "paragraf", "ja", "nej", "avstar"]
     list_filter = ["paragraf__meeting__namnd__municipality"]

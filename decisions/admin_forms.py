@@ -186,7 +186,7 @@ class ConfirmsPersonalData(CleanTextForm):
     identity number) is no personal data: the model refuses it at its field
     (decisions.models.GuardsPersonalData) until masked or confirmed here.
     The confirmation covers the rows edited inline on the same page, and is
-    in the audit log (decisions.admin.KeepsReservationSummary)."""
+    in the audit log (decisions.admin.CorrectsPublished)."""
 
     confirm_personal_data = forms.BooleanField(
         label="Bekräfta personuppgifter",

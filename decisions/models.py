@@ -49,7 +49,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .dates import appeal_deadline
 from .guard import ALL, Finding, Names, PersonalDataError, guard
-from .lexicon import base_form, known_word, search_terms, words
+from .lexicon import base_form, known_word
 
 # Swedish alphabetical order (Å, Ä, Ö after Z) for names people sort by.
 SWEDISH = "sv-SE-x-icu"
@@ -538,8 +538,6 @@ class Meeting(GuardsPersonalData, models.Model):
                 "first_path",
             }
         super().save(*args, **kwargs)
-        # Paragraphs carry a copy of the date for search; keep it in step.
-        self.paragrafer.exclude(meeting_date=self.date).update(meeting_date=self.date)
 
     @property
     def date_label(self) -> str:
@@ -1027,6 +1025,14 @@ class Paragraf(GuardsPersonalData, models.Model):
     # written: a re-ingest or reparse that changed it, or a clerk's edit in the
     # admin; null when never. Feeds show it as the entry's `updated`.
     corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The fields a clerk corrected, each {"value": the clerk's, "minutes":
+    # what the minutes said then}: a re-read of the minutes keeps the
+    # clerk's value (decisions.services.corrections).
+    corrections = models.JSONField(default=dict, blank=True, editable=False)
+    # What a new version of the minutes says in a field the clerk corrected,
+    # differently from the minutes they corrected: the clerk's value stays
+    # public until they take the minutes' or keep theirs (the admin).
+    conflicts = models.JSONField(default=dict, blank=True, editable=False)
     # A paragraph taken down after publishing (say, secret content published
     # by mistake): it is also made confidential, so no public surface shows
     # its content, and its address answers with a tombstone giving the reason.
@@ -1117,6 +1123,10 @@ class Paragraf(GuardsPersonalData, models.Model):
         return f"§ {self.number} {self.title}"
 
     personal_data_parent = "meeting"
+    # Copies of texts that passed the guard on their way in (the clerk's, the
+    # minutes'), never shown to the public: a confirmed number in them must
+    # not stop the next edit.
+    personal_data_exempt = ("corrections", "conflicts")
 
     def personal_data_board(self) -> Namnd | None:
         return self.meeting.namnd if self.meeting_id else None
@@ -1125,17 +1135,6 @@ class Paragraf(GuardsPersonalData, models.Model):
     def searchable_text(self) -> str:
         """The text search terms and suggestion words are drawn from."""
         return f"{self.title}\n{self.decision}\n{self.text}"
-
-    def save(self, *args, **kwargs) -> None:
-        # Ingest writes these in bulk (services); a single save keeps them too.
-        self.meeting_date = self.meeting.date
-        self.search_terms = search_terms(self.searchable_text)
-        super().save(*args, **kwargs)
-        if not self.confidential:
-            Word.objects.bulk_create(
-                [Word(word=w) for w in sorted(words(self.searchable_text))],
-                ignore_conflicts=True,
-            )
 
     def get_absolute_url(self) -> str:
         meeting = self.meeting
@@ -1146,7 +1145,9 @@ class Paragraf(GuardsPersonalData, models.Model):
         )
 
     def sync_reservation_summary(self) -> None:
-        """Recompute has_reservation and reserving_parties from the rows."""
+        """Recompute has_reservation, reserving_parties and reservation_text
+        (what search reads of the statements) from the rows."""
+        texts = self.reservations.order_by("position").values_list("text", flat=True)
         dissents = self.reservations.filter(kind=ReservationKind.RESERVATION)
         parties = set(
             dissents.filter(members__party__gt="").values_list(
@@ -1158,6 +1159,7 @@ class Paragraf(GuardsPersonalData, models.Model):
         Paragraf.objects.filter(pk=self.pk).update(
             has_reservation=dissents.exists(),
             reserving_parties=sorted(p for p in parties if p),
+            reservation_text="\n\n".join(texts),
         )
 
     def get_referral_url(self) -> str:
@@ -1451,6 +1453,14 @@ class Word(models.Model):
         return self.word
 
 
+class VersionCause(models.TextChoices):
+    """What replaced an earlier version of a paragraph."""
+
+    CLERK = "rattelse", _("rättelse av nämndsekreteraren")
+    MINUTES = "protokoll", _("ny version av protokollet")
+    PARSER = "omlasning", _("omläsning av protokollet med en bättre tolkning")
+
+
 class ParagrafVersion(GuardsPersonalData, models.Model):
     """An earlier public version of a paragraph, kept when a correction
     replaced it: its record (decisions.records) as it read then, at an
@@ -1468,6 +1478,19 @@ class ParagrafVersion(GuardsPersonalData, models.Model):
     # the archive kept the date), and when a correction replaced it.
     valid_from = models.DateTimeField(null=True, blank=True)
     replaced_at = models.DateTimeField()
+    # What replaced it, and for a clerk's edit (or a clerk's choice of the
+    # minutes' text over their correction) who: shown in the admin only.
+    cause = models.CharField(
+        "orsak", max_length=10, choices=VersionCause.choices, default=VersionCause.CLERK
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ändrad av",
+    )
 
     class Meta:
         ordering = ["paragraf_id", "number"]
@@ -1476,6 +1499,10 @@ class ParagrafVersion(GuardsPersonalData, models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["paragraf", "number"], name="version_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(cause__in=VersionCause.values),
+                name="version_cause_valid",
             ),
         ]
 

@@ -20,6 +20,7 @@ from decisions.models import (
     Reservation,
     ReservationMember,
 )
+from decisions.services.corrections import paragraf_save
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 # The fictional Sjöbacka minutes `make run` shows.
@@ -112,7 +113,7 @@ def make_paragraf(
         )
     if text is None:
         text = f"{title}\n\nBeslut\n\n{decision}"
-    return Paragraf.objects.create(
+    paragraf = Paragraf(
         meeting=meeting,
         number=number,
         position=position,
@@ -122,6 +123,9 @@ def make_paragraf(
         arende=arende,
         **fields,
     )
+    # As the admin adds one: its derived fields and words written with it.
+    paragraf_save(paragraf=paragraf)
+    return paragraf
 
 
 def make_reservation(

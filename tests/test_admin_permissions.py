@@ -163,7 +163,11 @@ OPERATIONS = ("list", "view", "history", "add", "change", "delete")
 ACTIONS: dict[str, dict[str, Any]] = {
     "delete_selected": {"post": "yes"},
     "withdraw": {"apply": "1", "reason": "Publicerades av misstag."},
+    # A conflict with new minutes settled (attempt() makes one first).
+    "use_minutes": {},
+    "keep_correction": {},
 }
+SETTLES = ("use_minutes", "keep_correction")
 
 
 def own_boards(ops: str, superuser: str | None = None) -> dict[str, dict[str, str]]:
@@ -214,7 +218,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     # Published: withdrawn, never deleted, but by a superuser.
     "decisions.meeting": own_boards("list view add change", EVERYTHING),
     "decisions.paragraf": own_boards(
-        "list view add change withdraw", f"{EVERYTHING} withdraw"
+        f"list view add change withdraw {' '.join(SETTLES)}",
+        f"{EVERYTHING} withdraw {' '.join(SETTLES)}",
     ),
     "decisions.reservation": own_boards(EVERYTHING),
     "decisions.reservationmember": own_boards(EVERYTHING),
@@ -612,10 +617,19 @@ class AdminPermissionMatrix(TestCase):
         if operation == "delete":
             response = self.client.post(admin_url(row, "delete"), {"post": "yes"})
             return gone_or_protected(rows, row, response), response
+        if operation in SETTLES:
+            rows.filter(pk=row.pk).update(
+                corrections={"title": {"value": row.title, "minutes": "Förr"}},
+                conflicts={"title": "Nu"},
+            )
         response = self.client.post(
             admin_url(model, "changelist"),
             {"action": operation, "_selected_action": [row.pk], **ACTIONS[operation]},
         )
+        if operation in SETTLES:
+            settled = rows.filter(pk=row.pk, conflicts={}).exists()
+            rows.filter(pk=row.pk).update(corrections={}, conflicts={})
+            return settled, response
         if operation == "withdraw":
             return rows.filter(pk=row.pk, withdrawn_at__isnull=False).exists(), response
         return gone_or_protected(rows, row, response), response
@@ -666,7 +680,9 @@ class WithdrawnNotDeletedTests(TestCase):
     def test_a_clerk_and_an_editor_are_offered_withdraw_and_no_delete(self):
         for role in ("clerk_a", "editor"):
             with self.subTest(role=role):
-                self.assertEqual(self.actions_offered(role, Paragraf), {"withdraw"})
+                self.assertEqual(
+                    self.actions_offered(role, Paragraf), {"withdraw", *SETTLES}
+                )
                 page = self.client.get(admin_url(Meeting, "changelist"))
                 self.assertIsNone(page.context["action_form"])
                 paragraf = self.world.rows["decisions.paragraf"]["A"]
@@ -675,7 +691,8 @@ class WithdrawnNotDeletedTests(TestCase):
 
     def test_a_superuser_may_still_delete(self):
         self.assertEqual(
-            self.actions_offered("superuser", Paragraf), {"withdraw", "delete_selected"}
+            self.actions_offered("superuser", Paragraf),
+            {"withdraw", "delete_selected", *SETTLES},
         )
 
 

@@ -223,7 +223,7 @@ def corrections(archive) -> dict[str, tuple[str, int]]:
     """§ 113 corrected once, § 112 withdrawn: the pages only they have, with
     the status each answers."""
 
-    from decisions.models import Paragraf
+    from decisions.models import Paragraf, VersionCause
     from decisions.services import versions
     from decisions.services.withdrawal import paragraf_withdraw
 
@@ -234,7 +234,7 @@ def corrections(archive) -> dict[str, tuple[str, int]]:
     Paragraf.objects.filter(pk=corrected.pk).update(
         title=corrected.title + " (rättad)", decision="Fullmäktige beslutar så."
     )
-    versions.keep_versions(before)
+    versions.keep_versions(before, cause=VersionCause.CLERK)
     paragraf_withdraw(
         paragrafer=rows.filter(number="112"),
         reason="Publicerad av misstag.",

@@ -24,7 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test import TestCase, override_settings
 
 from decisions.download import ARCHIVE_NAME
-from decisions.models import Meeting, Paragraf, Tombstone
+from decisions.models import Meeting, Paragraf, Tombstone, VersionCause
 from decisions.services import ingest as services
 from decisions.services import publishing
 from decisions.services.rename import namnd_rename
@@ -93,7 +93,7 @@ class WithdrawnForeverTests(TestCase):
     def test_a_withdrawn_paragraph_deleted_by_a_superuser_still_answers_410(self):
         earlier = before([self.p40.pk])
         Paragraf.objects.filter(pk=self.p40.pk).update(title="Rättad rubrik")
-        keep_versions(earlier)
+        keep_versions(earlier, cause=VersionCause.CLERK)
         self.withdraw(self.p40)
         self.assertRedirects(
             self.delete_in_admin(self.p40),

@@ -31,7 +31,7 @@ from django.utils.text import slugify
 from .. import sandbox
 from ..dates import date_warnings
 from ..guard import ALL, PersonalDataError, guard, lines
-from ..lexicon import search_terms, words
+from ..lexicon import search_terms
 from ..models import (
     Arende,
     Attendance,
@@ -48,9 +48,9 @@ from ..models import (
     Reservation,
     ReservationMember,
     Tombstone,
+    VersionCause,
     Vote,
     VoteCast,
-    Word,
 )
 from ..parser import (
     ParsedMember,
@@ -63,6 +63,8 @@ from ..personal_data import (
     without_last_four,
 )
 from ..referrals import referral_slug
+from . import versions
+from .corrections import keep_corrections, words_add
 from .dump import schedule_archive_rebuild
 from .withdrawal import keep_tombstones
 
@@ -396,8 +398,19 @@ def store_protocol(
     text: str,
     sha256: str,
     confirmed: Collection[str] | str,
+    cause: VersionCause = VersionCause.MINUTES,
 ) -> None:
+    """Write a parsed protocol over the meeting's rows: a new version of its
+    minutes (`cause` MINUTES) or the same minutes read again (PARSER).
+
+    Each published paragraph whose public record this changes keeps the
+    record it replaces as a version of that cause; a clerk's corrections
+    are put back over what the minutes say (corrections.keep_corrections).
+    """
     _check_personal_data(meeting, protocol, text=text, confirmed=confirmed)
+    # A new meeting has no paragraphs to keep versions of.
+    ids = meeting.paragrafer.values_list("pk", flat=True) if meeting.pk else ()
+    earlier = versions.before(ids)
     meeting.date = protocol.meeting_date
     meeting.protocol_number = protocol.protocol_number or ""
     meeting.source_name = protocol.source
@@ -411,28 +424,12 @@ def store_protocol(
     # checks its texts again: with what was confirmed above.
     meeting.confirmed_personal_data = confirmed
     meeting.save()
-    _ProtocolWriter(meeting, protocol).write()
-
-
-def _record_fields(row: Paragraf) -> tuple:
-    """What a reader of the paragraph sees change when it is corrected."""
-    return (
-        row.arende_id,
-        row.meeting_date,
-        row.title,
-        row.decision,
-        row.text,
-        row.sections,
-        row.reservation_text,
-        row.case_numbers,
-        row.procedure,
-        row.recipients,
-        row.confidential,
-    )
+    same_source = cause == VersionCause.PARSER
+    _ProtocolWriter(meeting, protocol, same_source=same_source).write()
+    versions.keep_versions(earlier, cause=cause)
 
 
 _PARAGRAF_FIELDS = [
-    "corrected_at",
     "meeting_date",
     "reservation_text",
     "search_terms",
@@ -451,6 +448,8 @@ _PARAGRAF_FIELDS = [
     "confidential",
     "withdrawn_at",
     "withdrawal_reason",
+    "corrections",
+    "conflicts",
 ]
 
 
@@ -461,9 +460,13 @@ class _ProtocolWriter:
     re-ingest); the rows that hang off them are replaced.
     """
 
-    def __init__(self, meeting: Meeting, protocol: ParsedProtocol) -> None:
+    def __init__(
+        self, meeting: Meeting, protocol: ParsedProtocol, *, same_source: bool
+    ) -> None:
         self.meeting = meeting
         self.protocol = protocol
+        # Whether the text is the one the rows were read from (a reparse).
+        self.same_source = same_source
         self.municipality = meeting.namnd.municipality
         self.members: dict[tuple[str, str], Member] = {}
         # Paragraphs of this meeting once withdrawn: written withdrawn again.
@@ -548,12 +551,10 @@ class _ProtocolWriter:
         # Positions are unique per meeting: move kept rows out of the way first.
         meeting.paragrafer.update(position=F("position") + 100_000)
         rows = []
-        now = timezone.now()
         for position, parsed in enumerate(self.protocol.paragraphs, start=1):
             row = existing.get(parsed.number) or Paragraf(
                 meeting=meeting, number=parsed.number
             )
-            before = _record_fields(row) if row.pk else None
             row.arende = arenden.get(parsed.dnr) if parsed.dnr else None
             row.referral = referral_slug(parsed.title, self.municipality.name)
             row.has_reservation = bool(parsed.reservations)
@@ -590,22 +591,24 @@ class _ProtocolWriter:
             row.procedure = parsed.procedure or ""
             row.recipients = list(parsed.recipients)
             self._keep_withdrawn(row, parsed)
+            row.confidential = parsed.confidential
+            if row.corrections:
+                keep_corrections(
+                    row,
+                    same_source=self.same_source,
+                    warn=lambda message, line=parsed.line: self.protocol.warn(
+                        line, message
+                    ),
+                )
             # A withdrawn paragraph stays hidden whatever the minutes say
             # (decisions.services.withdrawal; the constraint paragraf_withdrawn_is_
             # confidential would refuse the write).
-            row.confidential = parsed.confidential or row.withdrawn_at is not None
+            row.confidential = row.confidential or row.withdrawn_at is not None
             row.search_terms = search_terms(row.searchable_text)
-            if before is not None and before != _record_fields(row):
-                row.corrected_at = now
             rows.append(row)
         Paragraf.objects.bulk_update([r for r in rows if r.pk], _PARAGRAF_FIELDS)
         Paragraf.objects.bulk_create([r for r in rows if not r.pk])
-        found = set().union(
-            *(words(r.searchable_text) for r in rows if not r.confidential)
-        )
-        Word.objects.bulk_create(
-            [Word(word=word) for word in sorted(found)], ignore_conflicts=True
-        )
+        words_add(rows)
         return rows
 
     def _keep_withdrawn(self, row: Paragraf, parsed: ParsedParagraph) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from ..models import Meeting
+from ..models import Meeting, VersionCause
 from ..parser import ParsedProtocol, parse_protocol
 from .dump import schedule_archive_rebuild
 from .ingest import fill_gaps, store_protocol
@@ -16,6 +16,8 @@ def protocol_reparse(*, meeting: Meeting) -> ParsedProtocol:
 
     For parser fixes: the archive needs no original files. The meeting keeps its
     board and address; what the text still lacks is taken from the stored meeting.
+    A paragraph that now reads differently keeps its earlier record as a
+    version (a re-reading), and a clerk's corrections stand.
     """
     # A single unnumbered item keeps the number it was given at ingest.
     numbers = list(meeting.paragrafer.values_list("number", flat=True)[:2])
@@ -40,6 +42,7 @@ def protocol_reparse(*, meeting: Meeting) -> ParsedProtocol:
             text=meeting.source_text,
             sha256=meeting.source_sha256,
             confirmed=(),
+            cause=VersionCause.PARSER,
         )
         schedule_archive_rebuild()
     return protocol

@@ -1,11 +1,13 @@
 """Keeping earlier versions of corrected paragraphs (what changed between
 two versions, for pages, is decisions.version_diff).
 
-The Paragraf row is always the current version. A correction after
-publishing (a clerk's edit in the admin) that changes what a reader sees
-keeps the public record as it read before (decisions.records) as the next
-ParagrafVersion, at an address of its own, so that what was cited stays
-citable. Only corrected paragraphs have such rows.
+The Paragraf row is always the current version. Any change after
+publishing that changes what a reader sees keeps the public record as it
+read before (decisions.records) as the next ParagrafVersion, at an address
+of its own, so that what was cited stays citable, with its cause: a clerk's
+edit in the admin (decisions.services.corrections), a new version of the
+minutes (ingest, publish) or a re-reading by a better parser (reparse).
+Only changed paragraphs have such rows.
 
 Records are kept with identity numbers masked (decisions.guard): a number
 corrected away is gone from every public surface, earlier versions included.
@@ -19,13 +21,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from ..guard import mask_numbers
-from ..models import Paragraf, ParagrafVersion
+from ..models import Paragraf, ParagrafVersion, VersionCause
 from ..records import records
 from ..version_diff import Record
 from .dump import schedule_archive_rebuild
@@ -52,7 +55,7 @@ class Before:
 def _fresh(ids: Iterable[int]) -> list[Paragraf]:
     return list(
         Paragraf.objects.filter(pk__in=list(ids))
-        .select_related("meeting__namnd__municipality", "arende")
+        .select_related("meeting__namnd__municipality", "arende__municipality")
         .defer("search", "lexemes", "meeting__source_text")
         .order_by("pk")
     )
@@ -72,6 +75,9 @@ def _snapshots(paragrafer: list[Paragraf]) -> dict[int, Record | None]:
 def before(ids: Iterable[int]) -> dict[int, Before]:
     """Read the paragraphs' records from the database before an edit, for
     keep_versions() to compare after it."""
+    ids = list(ids)
+    if not ids:
+        return {}
     paragrafer = _fresh(ids)
     recorded = _snapshots(paragrafer)
     return {p.pk: Before(recorded[p.pk], p.corrected_at) for p in paragrafer}
@@ -83,40 +89,64 @@ def _compared(record: Record | None) -> Record | None:
     return {k: v for k, v in record.items() if k not in NOT_COMPARED}
 
 
-def keep_versions(earlier: Mapping[int, Before]) -> list[ParagrafVersion]:
+def keep_versions(
+    earlier: Mapping[int, Before], *, cause: VersionCause, user: Any = None
+) -> list[ParagrafVersion]:
     """Compare each paragraph's record read by before() with its record now
     (built in batches); where they differ, stamp Paragraf.corrected_at and
-    keep the record before as the next earlier version (when it was public:
-    a confidential paragraph had nothing public to keep). Paragraphs deleted
-    since are passed over. Return the versions kept."""
+    keep the record before as the next earlier version, with what replaced
+    it (`cause`) and, for a clerk, who (`user`); a confidential paragraph
+    had nothing public to keep. Paragraphs deleted since are passed over.
+    Return the versions kept.
+
+    A fixed number of queries for any number of paragraphs (a re-ingest of
+    a 200-paragraph protocol whose every paragraph changed): the records in
+    batches, then one lock, one stamp, one count and one insert."""
+    if not earlier:
+        return []
     paragrafer = _fresh(earlier)
     now = _snapshots(paragrafer)
-    kept = (_keep(p, earlier[p.pk], now[p.pk]) for p in paragrafer)
-    return [version for version in kept if version]
-
-
-def _keep(
-    paragraf: Paragraf, earlier: Before, record: Record | None
-) -> ParagrafVersion | None:
-    if _compared(earlier.record) == _compared(record):
-        return None
+    changed = [
+        p for p in paragrafer if _compared(earlier[p.pk].record) != _compared(now[p.pk])
+    ]
+    if not changed:
+        return []
+    ids = [p.pk for p in changed]
+    replaced_at = timezone.now()
     with transaction.atomic():
-        # The row's lock orders two corrections of one paragraph: each
-        # numbers its version after the other's.
-        Paragraf.objects.select_for_update().filter(pk=paragraf.pk).only("pk").first()
-        replaced_at = timezone.now()
-        Paragraf.objects.filter(pk=paragraf.pk).update(corrected_at=replaced_at)
-        schedule_archive_rebuild()
-        paragraf.corrected_at = replaced_at
-        if earlier.record is None:
-            return None
-        last = paragraf.versions.aggregate(last=Max("number"))["last"] or 0
-        # An earlier version is public: a number the correction took away
-        # (or one confirmed then) is kept masked, never as it read.
-        return ParagrafVersion.objects.create(
-            paragraf=paragraf,
-            number=last + 1,
-            record=mask_numbers(earlier.record),
-            valid_from=earlier.valid_from,
-            replaced_at=replaced_at,
+        # The rows' lock orders two corrections of one paragraph: each
+        # numbers its versions after the other's.
+        list(
+            Paragraf.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
+        Paragraf.objects.filter(pk__in=ids).update(corrected_at=replaced_at)
+        schedule_archive_rebuild()
+        last = dict(
+            ParagrafVersion.objects.filter(paragraf__in=ids)
+            .values_list("paragraf")
+            .annotate(last=Max("number"))
+            .order_by()
+        )
+        kept = []
+        for paragraf in changed:
+            paragraf.corrected_at = replaced_at
+            record = earlier[paragraf.pk].record
+            if record is None:
+                continue
+            # An earlier version is public: a number the correction took
+            # away (or one confirmed then) is kept masked, never as it read.
+            kept.append(
+                ParagrafVersion(
+                    paragraf=paragraf,
+                    number=last.get(paragraf.pk, 0) + 1,
+                    record=mask_numbers(record),
+                    valid_from=earlier[paragraf.pk].valid_from,
+                    replaced_at=replaced_at,
+                    cause=cause,
+                    changed_by=user if user is not None and user.pk else None,
+                )
+            )
+        return ParagrafVersion.objects.bulk_create(kept)
