@@ -701,9 +701,10 @@ class Bench:
 
     def run(self) -> None:
         self.writers = Writers(self.env())
-        self.prepare()
-        server = self.serve()
+        server = None
         try:
+            self.prepare()
+            server = self.serve()
             self.recorded = self.record()
             withdrawn = sum(1 for s in self.recorded.values() if s == 410)
             say(
@@ -729,9 +730,10 @@ class Bench:
         finally:
             say("Stopping")
             self.writers.kill_all()
-            server.terminate()
-            server.wait(timeout=60)
-            say("Stopped gunicorn")
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=60)
+                say("Stopped gunicorn")
             if not self.args.keep:
                 self.server.destroy()
                 shutil.rmtree(self.work, ignore_errors=True)
@@ -786,6 +788,8 @@ def main() -> None:
     )
     parser.add_argument("--publish-worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    # Stopped by a signal, it still stops its server and gunicorn (finally:).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     if args.publish_worker:
         publish_worker(args.publish_worker)
         return
