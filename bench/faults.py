@@ -413,7 +413,7 @@ def publish_worker(manifest: Path) -> None:
 _parsed: dict[str, list[str]] = {}
 
 
-def check_meetings() -> tuple[int, list[str]]:
+def check_meetings() -> tuple[int, dict[int, str]]:
     """Every meeting, and those not whole: whose paragraphs, in order, are not
     the numbers its stored source text parses to."""
     from django.db import connection
@@ -432,7 +432,7 @@ def check_meetings() -> tuple[int, list[str]]:
             """
         )
         rows = cursor.fetchall()
-    partial = []
+    partial = {}
     for pk, name, sha256, text, stored in rows:
         if sha256 not in _parsed:
             try:
@@ -441,7 +441,7 @@ def check_meetings() -> tuple[int, list[str]]:
             except ParseError:
                 _parsed[sha256] = []
         if list(stored) != _parsed[sha256]:
-            partial.append(
+            partial[pk] = (
                 f"meeting {pk} ({name}): {len(stored)} paragraphs stored, "
                 f"{len(_parsed[sha256])} in its source"
             )
@@ -467,11 +467,13 @@ def record_addresses(base: str, answers: list[Answer]) -> dict[str, int]:
     return {path: status for path, status in recorded.items() if status in (200, 410)}
 
 
-def lost_addresses(base: str, recorded: dict[str, int], answers: list[Answer]):
+def lost_addresses(
+    base: str, recorded: dict[str, int], answers: list[Answer]
+) -> dict[str, str]:
     """Recorded addresses that no longer answer as they did. An outage's
     answers (none, or 5xx) are asked again for a while: lost is for good."""
 
-    def ask(item: tuple[str, int]) -> str | None:
+    def ask(item: tuple[str, int]) -> tuple[str, str] | None:
         path, expected = item
         for _ in range(40):
             status = get(base, path, answers)
@@ -479,12 +481,12 @@ def lost_addresses(base: str, recorded: dict[str, int], answers: list[Answer]):
                 break
             time.sleep(0.25)
         if status != expected:
-            return f"{path}: {status or 'no answer'}, was {expected}"
+            return path, f"{path}: {status or 'no answer'}, was {expected}"
         return None
 
     # As many at once as gunicorn has workers.
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        return [found for found in pool.map(ask, recorded.items()) if found]
+        return dict(found for found in pool.map(ask, recorded.items()) if found)
 
 
 def wait_ready(base: str, answers: list[Answer]) -> None:
@@ -503,8 +505,9 @@ class Tally:
     runs: int = 0
     faults: int = 0
     meetings_checked: int = 0
-    partial: int = 0
-    lost_addresses: int = 0
+    # Each meeting or address once, however many checks find it.
+    partial: set[int] = field(default_factory=set)
+    lost_addresses: set[str] = field(default_factory=set)
     writer_failures: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -612,10 +615,11 @@ class Bench:
         connections.close_all()  # the server may have restarted since
         checked, partial = check_meetings()
         self.tally.meetings_checked += checked
-        self.tally.partial += len(partial)
+        self.tally.partial |= set(partial)
         lost = lost_addresses(self.base, self.recorded, self.checks)
-        self.tally.lost_addresses += len(lost)
-        self.tally.notes += [f"{step}: {line}" for line in partial + lost]
+        self.tally.lost_addresses |= set(lost)
+        found = [*partial.values(), *lost.values()]
+        self.tally.notes += [f"{step}: {line}" for line in found]
         say(
             f"  {step}: {checked} meetings, {len(partial)} not whole; "
             f"{len(self.recorded)} addresses, {len(lost)} lost"
@@ -747,9 +751,11 @@ class Bench:
         print(f"runs {tally.runs}, faults injected {tally.faults}")
         print(
             f"meetings checked {tally.meetings_checked} (over {self.steps} checks), "
-            f"not whole {tally.partial}"
+            f"meetings found not whole {len(tally.partial)}"
         )
-        print(f"addresses recorded {len(self.recorded)}, lost {tally.lost_addresses}")
+        print(
+            f"addresses recorded {len(self.recorded)}, lost {len(tally.lost_addresses)}"
+        )
         print(f"writers that should have succeeded and failed: {tally.writer_failures}")
         for label, group in (("during outages", during), ("otherwise", outside)):
             statuses: dict[int, int] = {}
@@ -771,8 +777,8 @@ class Bench:
                     "runs": tally.runs,
                     "faults": tally.faults,
                     "meetings_checked": tally.meetings_checked,
-                    "partial": tally.partial,
-                    "lost_addresses": tally.lost_addresses,
+                    "partial": len(tally.partial),
+                    "lost_addresses": len(tally.lost_addresses),
                     "errors_5xx": len(errors),
                 }
             )

@@ -25,21 +25,24 @@ class WholenessCheckTests(TestCase):
     def test_every_ingested_meeting_is_whole(self):
         checked, partial = faults.check_meetings()
         self.assertEqual(checked, len(SJOBACKA))
-        self.assertEqual(partial, [])
+        self.assertEqual(partial, {})
 
     def test_a_meeting_that_lost_a_paragraph_is_not_whole(self):
         meeting = Meeting.objects.order_by("pk").first()
         meeting.paragrafer.order_by("position").last().delete()
         checked, partial = faults.check_meetings()
         self.assertEqual(checked, len(SJOBACKA))
-        self.assertEqual(len(partial), 1)
-        self.assertIn(f"meeting {meeting.pk} ({meeting.source_name})", partial[0])
+        self.assertEqual(list(partial), [meeting.pk])
+        self.assertIn(
+            f"meeting {meeting.pk} ({meeting.source_name})", partial[meeting.pk]
+        )
 
     def test_a_meeting_without_its_paragraphs_is_not_whole(self):
-        Paragraf.objects.filter(meeting=Meeting.objects.order_by("pk").last()).delete()
+        meeting = Meeting.objects.order_by("pk").last()
+        Paragraf.objects.filter(meeting=meeting).delete()
         _, partial = faults.check_meetings()
-        self.assertEqual(len(partial), 1)
-        self.assertIn("0 paragraphs stored", partial[0])
+        self.assertEqual(list(partial), [meeting.pk])
+        self.assertIn("0 paragraphs stored", partial[meeting.pk])
 
 
 class ErrorCountTests(TestCase):
