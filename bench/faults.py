@@ -1,6 +1,6 @@
 """Faults injected while the site serves and writers write; is the archive whole?
 
-    .venv/bin/python bench/faults.py [--runs 1] [--seed 1] [--keep]
+    .venv/bin/python bench/faults.py [--runs 2] [--seed 1] [--quick] [--keep]
 
 Runs on a PostgreSQL server of its own (initdb'd afresh under
 /tmp/oppna-faults-<hash>, a unix socket only, as scripts/pg.sh makes the
@@ -519,7 +519,9 @@ class Bench:
         self.server = Server()
         self.work = Path(tempfile.mkdtemp(prefix="oppna-faults-"))
         self.minutes = Minutes(self.work, self.rng, paragraphs=4)
-        self.files = 4
+        # --quick (the suite's run): fewer files, shorter waits, same faults.
+        self.files = 2 if args.quick else 4
+        self.pace = 0.5 if args.quick else 1.0
         self.tally = Tally()
         self.outages = Outages()
         self.checks: list[Answer] = []
@@ -625,6 +627,10 @@ class Bench:
             f"{len(self.recorded)} addresses, {len(lost)} lost"
         )
 
+    def pause(self, shortest: float, longest: float) -> None:
+        """Wait a random while: when the fault strikes, or how long it lasts."""
+        time.sleep(self.pace * self.rng.uniform(shortest, longest))
+
     def record(self) -> dict[str, int]:
         from django.db import connections
 
@@ -644,7 +650,7 @@ class Bench:
         # Enough files that the kill finds it at work (starting takes ~1 s).
         folder, _ = self.minutes.folder(3 * self.files, f"r{run}-kill-ingest")
         process = self.writers.ingest(folder)
-        time.sleep(self.rng.uniform(0.5, 4.0))
+        self.pause(0.5, 4.0)
         if self.writers.kill(process):
             self.tally.faults += 1
         # What the killed one left undone, a second ingest does.
@@ -653,7 +659,7 @@ class Bench:
     def kill_publish(self, run: int) -> None:
         folder, _ = self.minutes.folder(3 * self.files, f"r{run}-kill-publish")
         process = self.writers.publish(folder.parent / f"{folder.name}.json")
-        time.sleep(self.rng.uniform(0.5, 4.0))
+        self.pause(0.5, 4.0)
         if self.writers.kill(process):
             self.tally.faults += 1
 
@@ -666,11 +672,11 @@ class Bench:
 
     def stall(self, run: int) -> None:
         _, ingest, publish = self._writers_beside(run, "stall")
-        time.sleep(self.rng.uniform(0.5, 2.0))
+        self.pause(0.5, 2.0)
         self.outages.begin()
         self.server.signal(signal.SIGSTOP)
         self.tally.faults += 1
-        time.sleep(self.rng.uniform(1.0, 4.0))
+        self.pause(1.0, 4.0)
         self.server.signal(signal.SIGCONT)
         self.outages.end()
         self.writer_done("stall", ingest, must=True)
@@ -678,12 +684,12 @@ class Bench:
 
     def stop(self, run: int) -> None:
         folder, ingest, publish = self._writers_beside(run, "stop")
-        time.sleep(self.rng.uniform(0.5, 2.0))
+        self.pause(0.5, 2.0)
         mode = self.rng.choice(["fast", "immediate"])
         self.outages.begin()
         self.server.stop(mode)
         self.tally.faults += 1
-        time.sleep(self.rng.uniform(0.5, 3.0))
+        self.pause(0.5, 3.0)
         self.server.start()
         self.outages.end()
         # Writers that met the outage may have failed; they must not have
@@ -787,7 +793,10 @@ class Bench:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=1, help="rounds of the faults")
+    parser.add_argument("--runs", type=int, default=2, help="rounds of the faults")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer files, shorter waits (the tests)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed")
     parser.add_argument(
         "--keep", action="store_true", help="keep the server and files afterwards"

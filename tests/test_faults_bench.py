@@ -1,14 +1,17 @@
-"""bench/faults.py's judges: its figures are worth only what its checks find.
-
-The whole script (a fresh PostgreSQL cluster, migrations, gunicorn, the faults)
-takes over a minute, too long for the suite; these run its checks on the test
-database instead: a meeting that lost a paragraph is found not whole, and the
-5xx answers are counted as the issue says.
-"""
+"""bench/faults.py: it runs from end to end (--quick: a fresh PostgreSQL
+cluster of its own, gunicorn, every fault once, ~20 s on an idle machine), and
+its judges find what they are for: a meeting that lost a paragraph is not
+whole, and the 5xx answers are counted as the issue says."""
 
 from __future__ import annotations
 
-from django.test import TestCase
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.test import SimpleTestCase, TestCase
 
 from bench import faults
 from decisions.models import Meeting, Paragraf
@@ -70,3 +73,37 @@ class ErrorCountTests(TestCase):
                 (502, 5),
             ],
         )
+
+
+class FaultsRunTests(SimpleTestCase):
+    def test_a_quick_run_injects_faults_and_finds_the_archive_whole(self):
+        root = Path(__file__).resolve().parent.parent
+        # Its own server and settings: nothing of the test run's.
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        done = subprocess.run(
+            [sys.executable, "bench/faults.py", "--runs", "1", "--quick"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        self.assertEqual(done.returncode, 0, done.stderr[-3000:])
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        self.assertEqual(
+            set(figures),
+            {
+                "runs",
+                "faults",
+                "meetings_checked",
+                "partial",
+                "lost_addresses",
+                "errors_5xx",
+            },
+        )
+        self.assertEqual(figures["runs"], 1)
+        # The stall and the stop always strike; a kill only a writer at work.
+        self.assertGreaterEqual(figures["faults"], 2)
+        self.assertGreater(figures["meetings_checked"], 0)
+        self.assertEqual(figures["partial"], 0, done.stdout)
+        self.assertEqual(figures["lost_addresses"], 0, done.stdout)
