@@ -650,7 +650,7 @@ class Bench:
         # Enough files that the kill finds it at work (starting takes ~1 s).
         folder, _ = self.minutes.folder(3 * self.files, f"r{run}-kill-ingest")
         process = self.writers.ingest(folder)
-        self.pause(0.5, 4.0)
+        self.pause(0.3, 2.0)
         if self.writers.kill(process):
             self.tally.faults += 1
         # What the killed one left undone, a second ingest does.
@@ -659,7 +659,7 @@ class Bench:
     def kill_publish(self, run: int) -> None:
         folder, _ = self.minutes.folder(3 * self.files, f"r{run}-kill-publish")
         process = self.writers.publish(folder.parent / f"{folder.name}.json")
-        self.pause(0.5, 4.0)
+        self.pause(0.3, 2.0)
         if self.writers.kill(process):
             self.tally.faults += 1
 
