@@ -297,7 +297,8 @@ class BulkWriteTests(TestCase):
             for model in (Meeting, Member, Arende, Namnd, Municipality):
                 model.objects.all().delete()
         self.assertEqual(counted[0], counted[1])
-        self.assertLess(counted[1], 40)
+        # 40 since the meeting's writer lock (services.ingest.lock_meeting).
+        self.assertLessEqual(counted[1], 40)
 
 
 class _Terminal(io.StringIO):

@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     BooleanField,
     Exists,
@@ -320,6 +320,7 @@ def _write_meeting(
         slug=slugify(protocol.namnd),
     )
     slug = meeting_slug(protocol.meeting_date, sha256)
+    lock_meeting(namnd, slug)
     meeting = Meeting.objects.select_for_update().filter(namnd=namnd, slug=slug).first()
     if meeting and meeting.source_sha256 == sha256:
         return meeting, "unchanged"
@@ -389,6 +390,26 @@ def _create(model: type[Municipality] | type[Namnd], **fields: Any) -> Any:
     except IntegrityError:
         key = {k: v for k, v in fields.items() if k != "name"}
         return model.objects.get(**key)
+
+
+def lock_meeting(namnd: Namnd, slug: str) -> None:
+    """Make every other writer of this meeting wait until this transaction ends.
+
+    A meeting not yet written has no row to lock (SELECT ... FOR UPDATE finds
+    nothing), so two ingests of one file, or an ingest beside a clerk's
+    publish, would both insert it and the second would fail on the unique
+    constraint. A transaction-level advisory lock on the meeting's natural key
+    (board and slug) lets one write while the other waits, then finds the
+    meeting there. Taken again by the same transaction, it is a no-op.
+    """
+    digest = hashlib.blake2b(
+        f"meeting {namnd.pk} {slug}".encode(), digest_size=8
+    ).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)",
+            [int.from_bytes(digest, "big", signed=True)],
+        )
 
 
 def store_protocol(

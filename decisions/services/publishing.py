@@ -42,7 +42,13 @@ from ..parser import (
 from ..parser.control import without_control
 from ..personal_data import mask_identity_numbers
 from .dump import schedule_archive_rebuild
-from .ingest import IngestError, meeting_slug, protocol_texts, protocol_write
+from .ingest import (
+    IngestError,
+    lock_meeting,
+    meeting_slug,
+    protocol_texts,
+    protocol_write,
+)
 
 # What a masked name reads as, everywhere it was.
 MASKED_NAME = "XXXX XXXX"
@@ -419,6 +425,9 @@ def publish(upload: Upload, *, user: Any) -> Meeting:
             )
         protocol = protocol_from_data(upload.parsed)
         slug = meeting_slug(protocol.meeting_date, upload.source_sha256)
+        # An ingest of the same meeting writes it or waits: no other writer
+        # can slip in between this check and the write.
+        lock_meeting(upload.namnd, slug)
         if Meeting.objects.filter(namnd=upload.namnd, slug=slug).exists():
             raise UploadError(
                 f"{upload.source_name}: sammanträdet är redan publicerat; "
@@ -458,8 +467,18 @@ def discard(upload: Upload, *, user: Any) -> None:
 
 
 def _draft(pk: int) -> Upload:
-    """The draft, locked until the transaction ends; refused once it is none."""
-    upload = Upload.objects.select_for_update().select_related("namnd").get(pk=pk)
+    """The draft, locked until the transaction ends; refused once it is none.
+
+    Only the draft's row: locking its board's too (FOR UPDATE covers every
+    joined table) would hold up every ingest of that board, whose foreign
+    keys are checked against the board's row at commit, and deadlock one that
+    the publish then waits for.
+    """
+    upload = (
+        Upload.objects.select_for_update(of=("self",))
+        .select_related("namnd")
+        .get(pk=pk)
+    )
     if upload.status != Upload.Status.DRAFT:
         raise UploadError(
             f"{upload.source_name}: protokollet är redan "

@@ -6,9 +6,11 @@ import datetime
 import json
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError, connections
 
 from decisions.models import Meeting
 from decisions.parser import ParseError, protocol_as_json
@@ -107,7 +109,14 @@ class Command(BaseCommand):
                     identity_numbers=options["identity_numbers"],
                     number=options["paragraf"],
                 )
-            except (OSError, ParseError, IngestError) as error:
+            except Exception as error:
+                # Whatever went wrong with this file (a bad file, a lost
+                # connection, a writer beside us), the others still go in.
+                if isinstance(error, DatabaseError):
+                    # The next file gets a fresh connection if this one died.
+                    connections.close_all()
+                if options["traceback"]:
+                    self.stderr.write(traceback.format_exc())
                 message = _describe(path, error)
                 rejected.append(message)
                 progress.clear()
@@ -211,4 +220,8 @@ def _describe(path: Path, error: Exception) -> str:
         return f"{path}:{error.line}: {error.message}"
     if isinstance(error, OSError):
         return f"{path}: kan inte läsas: {error.strerror or error}"
-    return f"{path}: {error}"
+    if isinstance(error, ParseError | IngestError):
+        return f"{path}: {error}"
+    # Unforeseen: its kind and first line, not a traceback (--traceback for that).
+    first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{path}: {type(error).__name__}: {first}"
