@@ -27,7 +27,7 @@ from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
 
 from decisions.download import ARCHIVE_NAME, MANIFEST_NAME, REBUILD_TASK
-from decisions.models import Paragraf
+from decisions.models import Paragraf, VersionCause
 from decisions.services import ingest as services
 from decisions.services import publishing
 from decisions.services.versions import before, keep_versions
@@ -103,14 +103,14 @@ class SchedulingTests(TestCase):
         earlier = before([self.kultur.pk])
         Paragraf.objects.filter(pk=self.kultur.pk).update(title="Ny rubrik")
         with self.captureOnCommitCallbacks(execute=True):
-            versions = keep_versions(earlier)
+            versions = keep_versions(earlier, cause=VersionCause.CLERK)
         self.assertEqual(len(versions), 1)
         self.assertEqual(queued(), [("todo", 0)])
 
     def test_a_save_that_changes_nothing_schedules_nothing(self):
         earlier = before([self.kultur.pk])
         with self.captureOnCommitCallbacks(execute=True):
-            keep_versions(earlier)
+            keep_versions(earlier, cause=VersionCause.CLERK)
         self.assertEqual(queued(), [])
 
     def test_a_withdrawal_schedules_a_rebuild(self):
