@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import itertools
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.utils.text import slugify
 
 from decisions.models import (
@@ -156,3 +158,15 @@ def make_reservation(
 # limit's count (portal.ratelimit).
 STAMP = 1
 COUNTED = 1
+
+
+def ingest_command(*args: str) -> tuple[str, str, int]:
+    """Run `manage.py ingest` as a user would: its output, its errors, and
+    its exit status."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("ingest", *args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exit:
+        code = int(exit.code or 0)
+    return out.getvalue(), err.getvalue(), code

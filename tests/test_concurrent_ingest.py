@@ -5,7 +5,6 @@ and both go on with the rest of their files."""
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import subprocess
@@ -18,7 +17,6 @@ from typing import Any
 from unittest import mock
 
 import psycopg
-from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.db.utils import IntegrityError
@@ -28,7 +26,7 @@ from bench.generate import protocol_text
 from decisions.models import Meeting, Paragraf, Upload
 from decisions.services import ingest as services
 from decisions.services import publishing
-from tests.factories import SJOBACKA
+from tests.factories import SJOBACKA, ingest_command
 from tests.test_publishing import SOCIAL, SOCIAL_DATE, ClerkSetup, with_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -206,16 +204,6 @@ class PublishBesideIngestTests(ClerkSetup, TransactionTestCase):
         self.assertEqual(self.upload.status, Upload.Status.DRAFT)
 
 
-def ingest(*args: str) -> tuple[str, str, int]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("ingest", *args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exit:
-        code = int(exit.code or 0)
-    return out.getvalue(), err.getvalue(), code
-
-
 class IngestGoesOnTests(TransactionTestCase):
     """A file that fails for any reason, the database's too, is reported with
     its name, and the command goes on with the next."""
@@ -233,7 +221,7 @@ class IngestGoesOnTests(TransactionTestCase):
         with mock.patch(
             "decisions.management.commands.ingest.protocol_ingest", first_fails
         ):
-            out, err, code = ingest(*map(str, SJOBACKA))
+            out, err, code = ingest_command(*map(str, SJOBACKA))
         self.assertEqual(code, 1)
         self.assertIn(f"{SJOBACKA[0]}: ", err)
         self.assertIn("duplicate key value", err)
@@ -259,7 +247,7 @@ class IngestGoesOnTests(TransactionTestCase):
             "decisions.management.commands.ingest.protocol_ingest",
             connection_lost_once,
         ):
-            out, err, code = ingest(*map(str, SJOBACKA))
+            out, err, code = ingest_command(*map(str, SJOBACKA))
         self.assertEqual(code, 1, err)
         self.assertIn(f"{SJOBACKA[0]}: ", err)
         self.assertIn(f"{len(SJOBACKA) - 1} created, 1 rejected", out)

@@ -28,7 +28,7 @@ from decisions.models import (
 )
 from decisions.parser import ParseError
 from decisions.services import ingest as services
-from tests.factories import SEEDS
+from tests.factories import SEEDS, ingest_command
 
 MINUTES = Path(__file__).parent / "fixtures" / "minutes"
 ALL_MODELS = (
@@ -48,16 +48,6 @@ ALL_MODELS = (
 )
 
 
-def ingest(*args: str) -> tuple[str, str, int]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("ingest", *args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exit:
-        code = int(exit.code or 0)
-    return out.getvalue(), err.getvalue(), code
-
-
 def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in ALL_MODELS}
 
@@ -65,7 +55,7 @@ def counts() -> dict[str, int]:
 class SeedIngestTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        _, err, code = ingest(*map(str, SEEDS))
+        _, err, code = ingest_command(*map(str, SEEDS))
         assert code == 0, err
 
     def test_it_writes_both_seed_paragraphs(self):
@@ -117,7 +107,7 @@ class SeedIngestTests(TestCase):
         before = counts()
         rows = list(Paragraf.objects.values().order_by("id"))
         stamps = list(Meeting.objects.values_list("id", "ingested_at").order_by("id"))
-        out, _, code = ingest(*map(str, SEEDS))
+        out, _, code = ingest_command(*map(str, SEEDS))
         self.assertEqual(code, 0)
         self.assertIn("2 unchanged", out)
         self.assertEqual(counts(), before)
@@ -154,7 +144,7 @@ class SeedIngestTests(TestCase):
 
 class DryRunTests(TestCase):
     def test_dry_run_json_prints_one_object_per_file_and_writes_nothing(self):
-        out, _, code = ingest("--dry-run", "--json", *map(str, SEEDS))
+        out, _, code = ingest_command("--dry-run", "--json", *map(str, SEEDS))
         self.assertEqual(code, 0)
         result = json.loads(out)
         self.assertEqual([r["source"] for r in result], [p.name for p in SEEDS])
@@ -172,7 +162,7 @@ class DryRunTests(TestCase):
         self.assertEqual(set(counts().values()), {0})
 
     def test_namnd_and_date_options_supply_what_the_text_lacks(self):
-        out, _, _ = ingest(
+        out, _, _ = ingest_command(
             "--dry-run",
             "--json",
             "--date",
@@ -197,7 +187,7 @@ class DryRunTests(TestCase):
 class FailureTests(TestCase):
     def test_a_failing_file_leaves_nothing_and_the_others_go_in(self):
         broken = MINUTES / "broken_latin1.txt"
-        _, err, code = ingest(str(broken), str(SEEDS[0]))
+        _, err, code = ingest_command(str(broken), str(SEEDS[0]))
         self.assertEqual(code, 1)
         self.assertIn("broken_latin1.txt:3:", err)
         self.assertIn("UTF-8", err)
@@ -213,7 +203,7 @@ class FailureTests(TestCase):
         self.assertEqual(set(counts().values()), {0})
 
     def test_a_missing_file_is_reported_by_name(self):
-        _, err, code = ingest("/nonexistent/protokoll.txt")
+        _, err, code = ingest_command("/nonexistent/protokoll.txt")
         self.assertEqual(code, 1)
         self.assertIn("/nonexistent/protokoll.txt: kan inte läsas", err)
 
@@ -253,7 +243,7 @@ class ReparseTests(TestCase):
         paragraf = result.meeting.paragrafer.get()
         Paragraf.objects.filter(pk=paragraf.pk).update(decision="fel", title="fel")
         Reservation.objects.all().delete()
-        out, _, code = ingest("--reparse")
+        out, _, code = ingest_command("--reparse")
         self.assertEqual(code, 0)
         self.assertIn("1 sammanträden lästa om, 0 fel", out)
         paragraf.refresh_from_db()
@@ -320,7 +310,7 @@ class FolderIngestTests(TestCase):
                 shutil.copy(sample, root / "2024" / sample.name)
             (root / "2024" / "dålig" / "trasig.pdf").write_bytes(b"%PDF-1.4 trasig")
             (root / ".dold.txt").write_text("§ 1\nDold\n")
-            out, err, code = ingest(folder)
+            out, err, code = ingest_command(folder)
         self.assertEqual(code, 1)
         self.assertIn("3 filer,", out)
         self.assertIn("2 created, 1 rejected", out)
@@ -359,7 +349,7 @@ class IdentityNumberTests(TestCase):
                 .splitlines()
                 .index("Sökande: Anna Andersson, 811218-9876.")
             )
-            _, err, code = ingest(str(path))
+            _, err, code = ingest_command(str(path))
         self.assertEqual(code, 1)
         self.assertIn(f"kultur.txt:{line + 1}: personnummer 811218-XXXX", err)
         self.assertNotIn("9876", err)
@@ -368,7 +358,7 @@ class IdentityNumberTests(TestCase):
     def test_masked_numbers_reach_no_paragraph_source_or_index(self):
         with tempfile.TemporaryDirectory() as folder:
             path = self.protocol_with_number(Path(folder))
-            _, err, code = ingest("--mask-identity-numbers", str(path))
+            _, err, code = ingest_command("--mask-identity-numbers", str(path))
         self.assertEqual(code, 0, err)
         self.assertIn("1 personnummer maskerade", err)
         paragraf = Paragraf.objects.get()
@@ -383,7 +373,7 @@ class IdentityNumberTests(TestCase):
             self.assertLogs("decisions.services.ingest", "WARNING") as logged,
         ):
             path = self.protocol_with_number(Path(folder))
-            _, err, code = ingest("--keep-identity-numbers", str(path))
+            _, err, code = ingest_command("--keep-identity-numbers", str(path))
         self.assertEqual(code, 0, err)
         self.assertIn("811218-9876", Paragraf.objects.get().text)
         self.assertIn("kultur.txt: 1 identity numbers kept", logged.output[0])

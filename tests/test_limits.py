@@ -5,14 +5,12 @@
 from __future__ import annotations
 
 import datetime
-import io
 import re
 import tempfile
 from pathlib import Path
 from unittest import mock
 
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import TestCase, override_settings
 
 from decisions import sandbox
@@ -20,7 +18,7 @@ from decisions.models import Meeting, Paragraf
 from decisions.parser import parse_protocol
 from decisions.services import publishing
 from decisions.services.ingest import protocol_ingest
-from tests.factories import make_municipality, make_namnd
+from tests.factories import ingest_command, make_municipality, make_namnd
 
 DATE = datetime.date(2025, 1, 14)
 
@@ -49,16 +47,6 @@ def minutes(numbers: range | list[int], *, body: str = "", day: int = 14) -> str
     return "\n".join(parts)
 
 
-def ingest(*args: str) -> tuple[str, str, int]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("ingest", *args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exit:
-        code = int(exit.code or 0)
-    return out.getvalue(), err.getvalue(), code
-
-
 class FileSizeTests(TestCase):
     @override_settings(INGEST_MAX_FILE_BYTES=2000)
     def test_a_file_over_the_limit_is_refused_unread_and_the_rest_go_in(self):
@@ -73,7 +61,7 @@ class FileSizeTests(TestCase):
             return read(path)
 
         with mock.patch.object(Path, "read_bytes", read_bytes):
-            out, err, code = ingest(str(folder))
+            out, err, code = ingest_command(str(folder))
         self.assertEqual(code, 1)
         self.assertIn(f"{big}: filen är ", err)
         self.assertIn("(2000 byte) tas emot", err)
@@ -96,7 +84,7 @@ class ParagraphLimitTests(TestCase):
         path = folder / "manga.txt"
         text = minutes(range(1, 8))
         path.write_text(text)
-        out, err, code = ingest(str(path))
+        out, err, code = ingest_command(str(path))
         self.assertEqual(code, 1)
         line = text.split("\n").index("§ 6") + 1
         self.assertIn(f"{path}:{line}: protokollet har 7 paragrafer", err)
@@ -112,7 +100,7 @@ class ParagraphLimitTests(TestCase):
             "ärende 2.", "ärende 2.\n" + "Lång motivering här. " * 200
         )
         path.write_text(text)
-        out, err, code = ingest(str(path))
+        out, err, code = ingest_command(str(path))
         self.assertEqual(code, 1, err)
         line = text.split("\n").index("§ 2") + 1
         self.assertRegex(err, rf"{re.escape(str(path))}:{line}: § 2 har \d+ tecken")
