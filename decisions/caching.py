@@ -25,6 +25,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -175,7 +176,32 @@ def _changed(sender: type, **kwargs: object) -> None:
     # new content become visible together. The row stays locked until the
     # writer commits: concurrent writers wait for each other there (readers
     # never do), which at the archive's rate of writes costs nothing.
+    if _touched_in_this_transaction():
+        return
     ArchiveState.touch()
+
+
+def _touched() -> None:
+    """The mark a touch leaves among the transaction's on-commit callbacks."""
+
+
+def _touched_in_this_transaction() -> bool:
+    """Whether this transaction has touched ArchiveState already (a re-ingest
+    deletes hundreds of rows one signal each: one touch serves them all).
+
+    The mark is an on-commit callback, so it lives exactly as long as the
+    touch it stands for: Django drops it at commit, and at the rollback of
+    the transaction or of the savepoint it was made in, which undoes the
+    touch too. A mark made in a savepoint counts only inside that savepoint
+    (a test's transaction holds many writers' savepoints in a row)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return False
+    active = set(connection.savepoint_ids)
+    if any(f is _touched and ids <= active for ids, f, _ in connection.run_on_commit):
+        return True
+    transaction.on_commit(_touched)
+    return False
 
 
 def follow_changes() -> None:
