@@ -95,6 +95,13 @@ def real_speed(corpus: Path = REAL, repeats: int = 3) -> dict[str, float | str]:
     }
 
 
+def expect(what: str, written: int, meant: int) -> None:
+    """Stop the benchmark when ingest wrote other than it was given: a figure
+    for work not done would be a false one."""
+    if written != meant:
+        sys.exit(f"{what}: {written} written, {meant} expected; no figures")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=500)
@@ -118,6 +125,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from decisions.extract import extract
+    from decisions.models import Paragraf
     from decisions.parser import parse_protocol
     from decisions.services.ingest import protocol_write
 
@@ -148,7 +156,7 @@ def main() -> None:
         t2 = time.perf_counter()
         import hashlib
 
-        protocol_write(
+        written = protocol_write(
             protocol=protocol,
             text=extracted.text,
             sha256=hashlib.sha256(data).hexdigest(),
@@ -156,7 +164,9 @@ def main() -> None:
         t3 = time.perf_counter()
         peak = peak_mb()
         total = t3 - t0
-        paragraphs = len(protocol.paragraphs)
+        # What the archive holds, not what the parser or the generator meant.
+        paragraphs = Paragraf.objects.filter(meeting=written.meeting).count()
+        expect("the PDF's paragraphs", paragraphs, len(protocol.paragraphs))
 
         folder = Path(scratch) / "protokoll"
         folder.mkdir()
@@ -169,8 +179,12 @@ def main() -> None:
             (folder / f"{index:04d}.txt").write_text(text)
             generated += count
         t4 = time.perf_counter()
+        before = Paragraf.objects.count()
         call_command("ingest", str(folder), stdout=open(os.devnull, "w"))
         folder_seconds = time.perf_counter() - t4
+        written_by_folder = Paragraf.objects.count() - before
+        expect("the folder's paragraphs", written_by_folder, generated)
+        generated = written_by_folder
 
     shares = {
         "extract": (t1 - t0) / total,

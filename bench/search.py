@@ -25,7 +25,10 @@ median of its runs. Prints every query, p50/p95 per kind and overall for the vie
 and the raw SQL, the view/raw ratio, and EXPLAIN (ANALYZE, BUFFERS) of the slowest
 statement of the slowest raw query; the last line is one JSON object:
 paragraphs, p50_ms, p95_ms, raw_p50_ms, raw_p95_ms, ratio_p95, fill_seconds (of
-the fill that made the database, also when reused).
+the fill that made the database, also when reused), fill_reused, queries,
+redirects. An error answer (4xx, 5xx) stops it without figures; a redirect (a
+case number sent on to its case page) is counted. The kept-page cache and the
+rate limits are off (PAGE_CACHE, RATELIMIT_*): it measures search.
 
 Static URLs are rendered without whitenoise's manifest, so no collectstatic is
 needed; CONN_MAX_AGE defaults to an hour so the view keeps one connection, as a
@@ -41,6 +44,7 @@ import itertools
 import json
 import math
 import multiprocessing
+import os
 import re
 import statistics
 import sys
@@ -285,7 +289,12 @@ class Copier:
                 def adapt(value: Any, f: Any = f) -> Any:
                     return f.get_db_prep_save(value, connection)
 
-            self.plan.append((key, f.get_default() if key is None else None, adapt))
+            # A default goes through the field as a value would ({} for a
+            # JSONField is no COPY value as it is).
+            default = None
+            if key is None:
+                default = adapt(f.get_default()) if adapt else f.get_default()
+            self.plan.append((key, default, adapt))
             columns.append(quote(f.column))
         self.sql = (
             f"COPY {quote(self.model._meta.db_table)} ({', '.join(columns)}) FROM STDIN"
@@ -768,6 +777,11 @@ def main() -> None:
         "--refill", action="store_true", help="fill afresh even if reusable"
     )
     args = parser.parse_args()
+    # Measured: search itself. Not the kept-page cache (after one run every
+    # query would be a file read) nor the rate limit (its 429s are no
+    # timings); set before Django reads its settings.
+    os.environ["PAGE_CACHE"] = "off"
+    os.environ["RATELIMIT_SEARCH"] = os.environ["RATELIMIT_API"] = "0"
     url, name = use_archive(parser, args)
 
     print(f"code: {code_state()}")
@@ -781,12 +795,20 @@ def main() -> None:
             fill_seconds, _ = fill(url, name, args.paragraphs, max(1, args.jobs))
         results = benchmark(params)
         overall = report(results, params)
+    failed = [r for r in results if r.status >= 400]
+    if failed:
+        sys.exit(f"{len(failed)} of {len(results)} queries failed; no figures")
     print(
         json.dumps(
             {
                 "paragraphs": args.paragraphs,
                 **{k: round(v, 2) for k, v in overall.items()},
                 "fill_seconds": fill_seconds,
+                "fill_reused": marker is not None,
+                "queries": len(results),
+                # A case number the view sends on to its case page (302): its
+                # time is the redirect's, not a result list's.
+                "redirects": sum(r.status == 302 for r in results),
             }
         )
     )
