@@ -1,0 +1,41 @@
+"""The checks a change must pass besides its tests, run as tests so that
+`make test` (and CI, which runs only that) fails on them too: ruff's lint and
+format, and models that match their migrations."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+from django.core.management import call_command
+from django.test import SimpleTestCase, TestCase
+
+ROOT = Path(__file__).resolve().parent.parent
+RUFF = Path(sys.executable).parent / "ruff"
+
+
+def ruff(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(RUFF), *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+class RuffTests(SimpleTestCase):
+    def test_ruff_finds_nothing_to_fix(self):
+        done = ruff("check", ".")
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+
+    def test_every_file_is_formatted_as_ruff_formats_it(self):
+        done = ruff("format", "--check", ".")
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+
+
+class MigrationTests(TestCase):
+    def test_the_models_and_their_migrations_agree(self):
+        out = io.StringIO()
+        try:
+            call_command("makemigrations", "--check", "--dry-run", stdout=out)
+        except SystemExit:
+            self.fail(f"models changed without a migration:\n{out.getvalue()}")
