@@ -36,6 +36,10 @@ from .models import (
 )
 from .models import Proposal as ProposalRow
 
+# A paragraph's public record: what the API, the download and the version
+# pages show of it (records()).
+Record = dict[str, Any]
+
 # What the records say of their origin, in the archive's manifest and beside it.
 TERMS = {
     "sv": (

@@ -13,10 +13,8 @@ from typing import Any, Literal
 from django.utils.translation import gettext
 
 from .models import Paragraf, VoteChoice
-from .records import records
+from .records import Record, records
 from .templatetags.decisions_extras import SECTION_LABELS, kind_label
-
-Record = dict[str, Any]
 
 # Unchanged lines shown around each change.
 CONTEXT = 2

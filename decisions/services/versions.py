@@ -29,8 +29,7 @@ from django.utils import timezone
 
 from ..guard import mask_numbers
 from ..models import Paragraf, ParagrafVersion, VersionCause
-from ..records import records
-from ..version_diff import Record
+from ..records import Record, records
 from .dump import schedule_archive_rebuild
 
 # Parts of a record that are the meeting's, board's or municipality's, not the
