@@ -12,8 +12,9 @@ field but generated ones, so schema changes need no change here), lets PostgreSQ
 compute the generated search vector as the paragraphs arrive (--jobs streams at
 once), builds Paragraf's Meta.indexes after the COPY rather than during it, then
 runs VACUUM ANALYZE. It prints each phase's seconds. What ingest derives from a
-paragraph (search_terms, the Word list) comes from decisions.lexicon as ingest
-calls it; a change to decisions/lexicon.py alone does not refill: give --refill.
+paragraph (search_terms, the Word list) comes from decisions.search.lexicon as
+ingest calls it; a change to decisions/search/lexicon.py alone does not refill:
+give --refill.
 
 Then QUERIES, 50 of six kinds: rare words (< 0.1 % of paragraphs), common words
 (most of the archive), "phrases", words with board or year filters, diarienummer,
@@ -69,7 +70,7 @@ from databases import (  # noqa: E402
 SEED = 1
 REPEATS = 3
 MARKER = "bench_search_archive"
-# The walk decisions.search.newest_matches() runs, and the number it counts.
+# The walk decisions.search.walk.newest_matches() runs, and the number it counts.
 NEWEST_MATCHES = re.compile(r"^\s*WITH found .* LIMIT (\d+)\s*\)\s*SELECT", re.S)
 
 # (kind, query string). A board is (municipality, board) and becomes its id; the
@@ -328,7 +329,7 @@ _TOKEN = re.compile(r"\w+")
 
 @functools.cache
 def _token_terms(token: str) -> tuple[str, ...]:
-    from decisions.lexicon import search_terms
+    from decisions.search.lexicon import search_terms
 
     return tuple(search_terms(token).split())
 
@@ -336,14 +337,14 @@ def _token_terms(token: str) -> tuple[str, ...]:
 class Derived:
     """What ingest computes from a paragraph's text (services._write_paragraphs).
 
-    decisions.lexicon's search_terms(text) and words(text) are unions over the
+    decisions.search.lexicon's search_terms(text) and words(text) are unions over the
     text's words (runs of \\w), so they are computed word by word and remembered:
     the generated archive has a few thousand distinct words, and this is several
     times faster than calling them on every text, with the same result.
     """
 
     def __init__(self) -> None:
-        from decisions import lexicon
+        from decisions.search import lexicon
 
         self.lexicon = lexicon
         self.words: set[str] = set()
@@ -595,7 +596,7 @@ def run_query(client: Any, db: Any, kind: str, params: dict[str, Any]) -> Result
         response = client.get("/sok/", query)
     result.status = response.status_code
     sql = [q["sql"] for q in captured.captured_queries]
-    # The view's count: the first walk's own count (decisions.search._WALK
+    # The view's count: the first walk's own count (decisions.search.walk._WALK
     # returns it first), capped at the number it counts.
     newest, newest_limit = next(
         (

@@ -20,8 +20,8 @@ accented words, and never a look-alike of another meaning ("lov" but not
 "lovade", "miljö" but not "Miljöpartiet", "motion" but not "motionsslingan").
 An inflected query means what its base form means. It is matched against each
 public paragraph's title + "\\n" + text. For every query, relevant = the public
-paragraphs it matches, found = `Paragraf.objects.search(q)` (every hit, no
-pages):
+paragraphs it matches, found = `Paragraf.objects.search(Query(q))` (every
+hit, no pages):
 
     recall    = |found & relevant| / |relevant|
     precision = |found & relevant| / |found|  (1 when both are empty, 0 when
@@ -202,6 +202,7 @@ def matched_words(pattern: re.Pattern[str], text: str) -> set[str]:
 
 
 def measure(queries: list[Query]) -> None:
+    from decisions import search
     from decisions.models import Paragraf
 
     documents = [
@@ -215,7 +216,8 @@ def measure(queries: list[Query]) -> None:
             if query.pattern.search(document):
                 query.relevant.add(pk)
                 query.words.update(matched_words(query.pattern, document))
-        query.found = set(Paragraf.objects.search(query.q).values_list("pk", flat=True))
+        found = Paragraf.objects.search(search.Query(query.q))
+        query.found = set(found.values_list("pk", flat=True))
 
 
 def mean(values: list[float]) -> float:

@@ -38,7 +38,6 @@ from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .filters import ParagrafFilter
 from .models import (
     Arende,
     Meeting,
@@ -50,6 +49,7 @@ from .models import (
     current_slugs,
 )
 from .records import published, records
+from .search import ParagrafFilter
 from .site import absolute
 
 

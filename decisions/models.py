@@ -8,29 +8,20 @@ those keys (see urls.py) rather than from database ids.
 from __future__ import annotations
 
 import datetime
-import json
-import re
 from collections.abc import Collection
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
-    CombinedSearchQuery,
-    SearchHeadline,
-    SearchQuery,
-    SearchQueryField,
-    SearchRank,
     SearchVector,
     SearchVectorField,
-    TrigramSimilarity,
 )
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import (
-    BooleanField,
     Count,
     F,
     Func,
@@ -49,7 +40,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .dates import appeal_deadline
 from .guard import ALL, Finding, Names, PersonalDataError, guard
-from .lexicon import base_form, known_word
 
 # Swedish alphabetical order (Å, Ä, Ö after Z) for names people sort by.
 SWEDISH = "sv-SE-x-icu"
@@ -636,7 +626,7 @@ class Arende(GuardsPersonalData, models.Model):
             ),
         ]
         indexes = [
-            # ParagrafQuerySet.by_reference(): a typed dnr, in any municipality.
+            # decisions.search.Reference: a typed dnr, in any municipality.
             models.Index(Upper("dnr"), name="arende_dnr_upper"),
         ]
 
@@ -649,119 +639,19 @@ class Arende(GuardsPersonalData, models.Model):
         return reverse("decisions:arende", args=[self.municipality.slug, self.dnr])
 
 
-# How many of the newest matches search() ranks by relevance.
-RANKED = 1000
 # Newest first, in the order of the index paragraf_newest_first, so that "the
 # newest N matches" walks the index instead of sorting every match.
 NEWEST = (F("meeting_date").desc(nulls_last=True), F("id").asc())
-# A diarienummer as typed: letters, digits and separators, with a digit and a
-# separator ("1.1/2152/2016", "KS 2016/123", "KS.2019.14", "22/17").
-_DNR_SHAPE = re.compile(r"(?=.*\d)(?=.*[/.:-])[A-Za-zÅÄÖåäö0-9][\w ./:-]*")
-# What websearch_to_tsquery may turn into a phrase: quotes, and words with
-# inner punctuation ("e-post", "gång-"); a leading minus is negation.
-_NEEDS_POSITIONS = re.compile(r"[^\w\s-]|\w-")
-# A negated phrase or negated word with inner punctuation: -"a b", -e-post.
-_NEGATED_PHRASE = re.compile(r'(?<!\S)-(?:"[^"]*(?:"|$)|\S*[^\w\s]\S*)')
-# The last word of a query, when plain, also matches as a prefix.
-_LAST_WORD = re.compile(r"^(?P<rest>.*?)\s*(?<![-\"\w])(?P<last>\w{2,})$")
 
 
-def search_query(q: str) -> SearchQuery:
-    """Turn what a person typed into a tsquery, in websearch syntax.
+class Search(Protocol):
+    """A search as decisions.search parses it (a Query, a Reference): it
+    filters and orders the rows it is given."""
 
-    Plain words go to their base form ("beslutet" -> "beslut"), which the
-    index holds for every inflected form; a last word that is no word yet
-    ("bygglo") also matches as the start of one.
-    """
-    tokens = " ".join(q.split()).split(" ")
-    quoted = False
-    for index, token in enumerate(tokens):
-        plain = not quoted and token.isalpha() and token != "OR"
-        quoted ^= token.count('"') % 2 == 1
-        if plain:
-            tokens[index] = base_form(token.lower()) or token
-    q = " ".join(tokens)
-    match = _LAST_WORD.match(q)
-    last = match["last"] if match else ""
-    if not last or quoted or last == "OR" or known_word(last.lower()):
-        return SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
-    prefix = SearchQuery(f"{last}:*", config=SEARCH_CONFIG, search_type="raw")
-    rest = match["rest"]
-    if not rest:
-        return prefix
-    if rest.endswith(" OR") or rest == "OR":
-        # "a OR b": keep websearch's meaning rather than bind b as a prefix.
-        return SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
-    return SearchQuery(rest, config=SEARCH_CONFIG, search_type="websearch") & prefix
-
-
-def needs_positions(q: str) -> bool:
-    """Whether q holds a phrase, which only `search`'s word positions answer."""
-    return bool(_NEEDS_POSITIONS.search(q))
-
-
-class AllWords(SearchQuery):
-    """A tsquery with its phrases loosened to "all these words" ('a <-> b' to
-    'a & b'): what a vector without positions (Paragraf.lexemes) can answer.
-
-    Loosening a phrase inside a negation would narrow, not widen, the query:
-    ParagrafQuerySet.with_all_words() leaves negated phrases out before this.
-    """
-
-    def __init__(self, query: SearchQuery | CombinedSearchQuery) -> None:
-        Func.__init__(self, query, output_field=SearchQueryField())
-
-    def as_sql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return (
-            f"regexp_replace(({sql})::text, '<[0-9]+>|<->', '&', 'g')::tsquery",
-            params,
-        )
-
-
-def _row_by_row(query: SearchQuery) -> Func:
-    """`lexemes @@ query` as the function, which, unlike the operator, no
-    index answers: PostgreSQL checks it on each row it walks."""
-    return Func(
-        F("lexemes"), query, function="ts_match_vq", output_field=BooleanField()
-    )
-
-
-# A query PostgreSQL expects to match more than this share of paragraphs is a
-# common one (ParagrafQuerySet.matching()).
-COMMON_SHARE = 0.1
-# How much of the table sampled_share_with_all_words() reads: 0.2 % of the
-# pages of a million paragraphs is ≈560 pages and ≈2,000 rows (≈5 ms).
-SAMPLE_PERCENT = 0.2
-# A phrase whose words are all in at least this share of paragraphs has its
-# candidates walked newest first (ParagrafQuerySet.with_all_words(walk=True)):
-# at 2 %, the newest 1,001 candidates lie within ≈50,000 rows (≈100 ms at
-# most), and the planner already walks most such phrases itself.
-DENSE_SHARE = 0.02
-
-
-def snippet(query: SearchQuery) -> SearchHeadline:
-    """Highlight where query matched in the text, with SNIPPET marks to escape."""
-    return SearchHeadline(
-        "text",
-        query,
-        config=SEARCH_CONFIG,
-        start_sel=ParagrafQuerySet.SNIPPET_START,
-        stop_sel=ParagrafQuerySet.SNIPPET_STOP,
-        max_fragments=2,
-        max_words=30,
-        min_words=12,
-    )
+    def apply(self, rows: ParagrafQuerySet) -> ParagrafQuerySet: ...
 
 
 class ParagrafQuerySet(models.QuerySet):
-    # Marks ts_headline puts around matches in search(): code points from Unicode's
-    # private use area, which minutes do not contain, so the snippet can be
-    # HTML-escaped whole and the marks turned into <mark> afterwards (ts_headline
-    # passes HTML in the text through untouched).
-    SNIPPET_START = "\ue000"
-    SNIPPET_STOP = "\ue001"
-
     def public(self) -> ParagrafQuerySet:
         """Keep what may be shown to anyone, with what every list prints.
 
@@ -780,91 +670,6 @@ class ParagrafQuerySet(models.QuerySet):
             .prefetch_related("reservations__members")
         )
 
-    def matching(self, q: str, *, walk_words: bool = False) -> ParagrafQuerySet:
-        """Keep the paragraphs q matches, as a person types it.
-
-        Words must all match, "quoted phrases" in order, OR either, -word not;
-        case and accents do not matter, and the last word also matches as the
-        start of a longer one ("bygglo" finds "bygglov"). Confidential
-        paragraphs never match: their text is not searchable.
-
-        `walk_words`: check the words row by row, never through their GIN
-        index. For a common word (share_matching() > COMMON_SHARE) among rows
-        already limited to dates or a board, which an index walks: PostgreSQL
-        would otherwise AND that index with the words' GIN bitmap, whose cost
-        it underrates for common words (hundreds of thousands of entries;
-        `hemtjänst` in one year: 110 ms against 54 ms walking the year).
-        """
-        query = search_query(q)
-        if needs_positions(q):
-            # A phrase (quoted, or a word the parser splits, like "e-post")
-            # needs the word positions only `search` holds.
-            return self.filter(search=query, confidential=False)
-        if walk_words:
-            return self.filter(_row_by_row(query), confidential=False)
-        return self.filter(lexemes=query, confidential=False)
-
-    def with_all_words(self, q: str, *, walk: bool = False) -> ParagrafQuerySet:
-        """Keep the rows that hold every word q's phrases need, in any order:
-        all of matching(q)'s rows and more, found through `lexemes` alone.
-
-        decisions.search checks the phrase on these, newest first, reading
-        `search` only for the rows it walks (see newest_phrase_matches()).
-        A negated phrase narrows nothing here; beside an OR it could widen
-        the query past any prefilter, so then every public row is a candidate.
-
-        `walk`: check the words row by row, never through their GIN index, for
-        words that sampled_share_with_all_words() finds common together.
-        """
-        rows = self.filter(confidential=False)
-        if _NEGATED_PHRASE.search(q) and "OR" in q.split():
-            return rows
-        loose = _NEGATED_PHRASE.sub(" ", q)
-        if not loose.strip(' -"'):
-            return rows
-        words = AllWords(search_query(loose))
-        return rows.filter(_row_by_row(words) if walk else Q(lexemes=words))
-
-    def sampled_share_with_all_words(self, q: str) -> float:
-        """The share of paragraphs that hold all of q's words (with_all_words()),
-        counted on a fixed sample of the table's pages (SAMPLE_PERCENT).
-
-        PostgreSQL estimates it as if the words were independent, and a prefix
-        it guesses: `"motionen besvarad" skolskjuts`, 13,000 rows estimated of a
-        million, 124,000 real, planned as a bitmap of them all (lossy, 100,000
-        heap pages, 530 ms) where walking the newest rows finds the newest
-        1,001 within 15,000 (≈30 ms). Counting a sample knows better.
-        """
-        rows = self.model.objects.with_all_words(q)
-        compiler = rows.query.get_compiler(connection=connection)
-        where, params = rows.query.where.as_sql(compiler, connection)
-        table = connection.ops.quote_name(self.model._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*) FILTER (WHERE {where}), count(*) FROM {table} "
-                f"TABLESAMPLE SYSTEM ({SAMPLE_PERCENT}) REPEATABLE (0)",
-                params,
-            )
-            hits, sampled = cursor.fetchone()
-        return hits / sampled if sampled else 0.0
-
-    def share_matching(self, q: str) -> float:
-        """The share of paragraphs PostgreSQL's own statistics expect q's words
-        to match: its row estimate (EXPLAIN) over the table's row count."""
-        rows = self.model.objects.filter(lexemes=search_query(q)).order_by()
-        sql, params = rows.values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
-                [self.model._meta.db_table],
-            )
-            total = cursor.fetchone()[0]
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        if isinstance(plan, str):
-            plan = json.loads(plan)
-        return plan[0]["Plan"]["Plan Rows"] / total if total > 0 else 0.0
-
     def reservations_per_party_and_year(self, since: int) -> dict[str, dict[int, int]]:
         """Count public paragraphs with a dissent per reserving party and year,
         from `since` on (through the index paragraf_reserved_dates)."""
@@ -881,60 +686,19 @@ class ParagrafQuerySet(models.QuerySet):
                 counts.setdefault(party, {})[year] = n
         return counts
 
-    def search(self, q: str) -> ParagrafQuerySet:
-        """Match q and rank the newest RANKED matches, best first.
+    def search(self, search: Search) -> ParagrafQuerySet:
+        """Keep what a search finds, in its order: the one door to search.
 
-        Ranking reads every ranked row's vector, so a word found in half the
-        archive is ranked among its newest matches only; `search_newest()`
-        orders all of them.
+        `search` comes parsed from decisions.search (`Query(words)`,
+        `Reference.parse(text)`), which holds the query language and imports
+        these models; they import nothing of it, so the parsed search does
+        the filtering on the rows it is handed.
         """
-        newest = self.matching(q).order_by(*NEWEST).values("pk")[:RANKED]
-        return self.filter(pk__in=newest).ranked(q)
-
-    def ranked(self, q: str) -> ParagrafQuerySet:
-        """Order by relevance to q, with `rank` and a `snippet` of where it matched.
-
-        The snippet holds SNIPPET_START/SNIPPET_STOP around matches: show it
-        through the `snippet` template filter, which escapes it.
-        """
-        query = search_query(q)
-        return self.annotate(
-            rank=SearchRank(F("search"), query), snippet=snippet(query)
-        ).order_by("-rank", *NEWEST)
-
-    def search_newest(self, q: str) -> ParagrafQuerySet:
-        """Match q, newest first, every match, with snippets."""
-        query = search_query(q)
-        return self.matching(q).annotate(snippet=snippet(query)).newest()
+        return search.apply(self)
 
     def newest(self) -> ParagrafQuerySet:
         """Order newest meeting first, then as written (ids follow the minutes)."""
         return self.order_by(*NEWEST)
-
-    def by_reference(self, q: str) -> ParagrafQuerySet | None:
-        """Find what a typed reference names: a diarienummer, or "§ 13".
-
-        None when q is no reference; an empty result when nothing carries it.
-        """
-        text = " ".join(q.split())
-        number = re.fullmatch(r"§+\s*(\d{1,4})", text)
-        if number:
-            return self.filter(number=number[1], confidential=False)
-        dnr = re.fullmatch(r"(?i:dnr\.?:?\s*)?(\S.{2,60})", text)
-        if not dnr or not _DNR_SHAPE.fullmatch(dnr[1]):
-            return None
-        value = dnr[1]
-        # Two index lookups, each on its own (an OR across them defeats both
-        # indexes): the case by its dnr (arende_dnr_upper), and paragraphs
-        # printing it among others (paragraf_case_numbers_gin).
-        cases = Arende.objects.filter(dnr__iexact=value).values("pk")
-        ids = {
-            *Paragraf.objects.filter(arende__in=cases).values_list("pk", flat=True),
-            *Paragraf.objects.filter(case_numbers__contains=[value]).values_list(
-                "pk", flat=True
-            ),
-        }
-        return self.filter(pk__any=sorted(ids), confidential=False)
 
     def detail(self) -> ParagrafQuerySet:
         """Fetch what a paragraph's own page prints, members in printed order."""
@@ -1001,7 +765,7 @@ class Paragraf(GuardsPersonalData, models.Model):
     meeting_date = models.DateField(null=True, blank=True)
     # The texts of the paragraph's reservations and statements, for search.
     reservation_text = models.TextField(blank=True)
-    # Base forms and compound parts the stemmer misses (decisions.lexicon).
+    # Base forms and compound parts the stemmer misses (decisions.search.lexicon).
     search_terms = models.TextField(blank=True)
     # The paragraph's parts in order, as {"kind", "heading", "text"} objects.
     sections = models.JSONField(default=list, blank=True)
@@ -1051,7 +815,7 @@ class Paragraf(GuardsPersonalData, models.Model):
     # in the row itself (storage MAIN, migration 0007) where `search`, about
     # 3 kB compressed, lives out of line. Matching reads this one, so a word found
     # in most of the archive is checked row by row without a TOAST lookup and a
-    # decompression each; see ParagrafQuerySet.matching().
+    # decompression each; see decisions.search.Query.matching().
     lexemes = models.GeneratedField(
         expression=Func(SEARCH_VECTOR, function="strip"),
         output_field=SearchVectorField(),
@@ -1083,7 +847,7 @@ class Paragraf(GuardsPersonalData, models.Model):
             ),
         ]
         indexes = [
-            # ParagrafQuerySet.matching(): words, and phrases, matched against these.
+            # decisions.search.Query.matching(): words, and phrases, matched here.
             GinIndex(fields=["lexemes"], name="paragraf_lexemes_gin"),
             GinIndex(fields=["search"], name="paragraf_search_gin"),
             # reservations_per_party_and_year(): the public dissents of recent
@@ -1102,7 +866,7 @@ class Paragraf(GuardsPersonalData, models.Model):
                 name="paragraf_referral",
                 condition=~Q(referral=""),
             ),
-            # ParagrafQuerySet.by_reference(): case_numbers @> ARRAY['KS 2016/3'].
+            # decisions.search.Reference: case_numbers @> ARRAY['KS 2016/3'].
             GinIndex(fields=["case_numbers"], name="paragraf_case_numbers_gin"),
             # Newest first: the start page, lists, and search's bounded ranking.
             models.Index(
@@ -1418,18 +1182,6 @@ class VoteCast(models.Model):
         ]
 
 
-class WordQuerySet(models.QuerySet):
-    def nearest(self, word: str, limit: int = 3) -> list[str]:
-        """Return the archive's words most like `word` (trigram similarity)."""
-        return list(
-            self.annotate(similarity=TrigramSimilarity("word", word))
-            .filter(word__trigram_similar=word)
-            .exclude(word=word)
-            .order_by("-similarity", "word")
-            .values_list("word", flat=True)[:limit]
-        )
-
-
 class Word(models.Model):
     """A word that occurs in the archive's public text, for "Menade du: ...".
 
@@ -1439,13 +1191,11 @@ class Word(models.Model):
 
     word = models.CharField(max_length=60, unique=True)
 
-    objects = WordQuerySet.as_manager()
-
     class Meta:
         verbose_name = "ord"
         verbose_name_plural = "ord"
         indexes = [
-            # WordQuerySet.nearest(): word % 'typo', ordered by similarity.
+            # decisions.search.suggest.nearest_words(): word % 'typo', by similarity.
             GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="word_trgm"),
         ]
 
@@ -1816,24 +1566,3 @@ class ArchiveState(models.Model):
     @classmethod
     def changed(cls) -> datetime.datetime | None:
         return cls.objects.filter(pk=1).values_list("changed_at", flat=True).first()
-
-
-@models.BigAutoField.register_lookup
-class AnyOf(models.Lookup):
-    """`pk__any=[...]`: one array parameter ("id = ANY(%s)") for a long id list.
-
-    search.py narrows queries to the ids of up to 10,000 matches; as an IN list
-    each id is a parameter of its own, which costs more to build and plan than
-    the query costs to run.
-    """
-
-    lookup_name = "any"
-    prepare_rhs = False
-
-    def get_db_prep_lookup(self, value, connection):
-        return "%s", [list(value)]
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]

@@ -22,7 +22,6 @@ from django.views.decorators.http import condition
 from . import version_diff
 from .download import ARCHIVE_NAME, MANIFEST_NAME, outdated, rebuild_pending
 from .exports import csv_response, wants_csv
-from .filters import ParagrafFilter
 from .models import (
     Arende,
     Meeting,
@@ -37,7 +36,7 @@ from .models import (
     current_slugs,
 )
 from .referrals import referral_subject, same_positions
-from .search import COUNT_LIMIT, search_archive
+from .search import COUNT_LIMIT, ParagrafFilter, Reference, search_archive
 from .site import absolute
 
 # Paragraphs on the start, municipality and board pages.
@@ -430,9 +429,10 @@ def search(request: HttpRequest) -> HttpResponse:
         return csv_response(request, filterset.scope(), "sok")
     query = filterset.query
     context["query"] = query
-    if query:
-        found = Paragraf.objects.public().by_reference(query)
-        if found is not None and (hits := list(found[:2])):
+    reference = Reference.parse(query) if query else None
+    if reference is not None:
+        found = Paragraf.objects.public().search(reference)
+        if hits := list(found[:2]):
             if len(hits) == 1:
                 return redirect(hits[0])
             context["reference"] = query

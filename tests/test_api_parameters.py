@@ -21,8 +21,8 @@ from rest_framework.generics import ListAPIView
 
 from decisions import api_urls, urls
 from decisions.exports import FORMAT_PARAM
-from decisions.filters import ParagrafFilter
 from decisions.models import Member, Paragraf
+from decisions.search import ParagrafFilter
 from decisions.services import ingest as services
 from decisions.views import PAGE_PARAM
 from tests.factories import SJOBACKA

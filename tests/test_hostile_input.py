@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from decisions.api import PARAGRAF_PARAMS
-from decisions.filters import ParagrafFilter
+from decisions.search import ParagrafFilter
 from decisions.services import ingest as services
 from tests.factories import SJOBACKA
 

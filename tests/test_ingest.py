@@ -27,6 +27,7 @@ from decisions.models import (
     VoteCast,
 )
 from decisions.parser import ParseError
+from decisions.search import Query
 from decisions.services import ingest as services
 from tests.factories import SEEDS, ingest_command
 
@@ -136,10 +137,10 @@ class SeedIngestTests(TestCase):
                 self.assertEqual(self.client.get(url).status_code, 200, url)
 
     def test_the_search_vector_finds_the_seeds(self):
-        found = Paragraf.objects.search("Chydeniusinitiativet")
+        found = Paragraf.objects.search(Query("Chydeniusinitiativet"))
         self.assertEqual({p.number for p in found}, {"7", "13"})
         # Swedish stemming: "arkiv" finds "arkiven".
-        self.assertEqual(Paragraf.objects.search("arkiv").count(), 2)
+        self.assertEqual(Paragraf.objects.search(Query("arkiv")).count(), 2)
 
 
 class DryRunTests(TestCase):
@@ -364,8 +365,8 @@ class IdentityNumberTests(TestCase):
         paragraf = Paragraf.objects.get()
         self.assertIn("XXXXXX-XXXX", paragraf.text)
         self.assertNotIn("811218", paragraf.text + paragraf.meeting.source_text)
-        self.assertFalse(Paragraf.objects.search("811218-9876").exists())
-        self.assertTrue(Paragraf.objects.search("Andersson").exists())
+        self.assertFalse(Paragraf.objects.search(Query("811218-9876")).exists())
+        self.assertTrue(Paragraf.objects.search(Query("Andersson")).exists())
 
     def test_a_confirmed_number_is_kept_and_the_confirmation_logged(self):
         with (

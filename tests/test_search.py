@@ -6,7 +6,7 @@ import datetime
 
 from django.test import SimpleTestCase, TestCase
 
-from decisions.models import ParagrafQuerySet
+from decisions.search.query import SNIPPET_START, SNIPPET_STOP
 from decisions.templatetags.decisions_extras import snippet
 from tests.factories import (
     COUNTED,
@@ -217,8 +217,8 @@ class SearchTests(TestCase):
 
 
 class SnippetFilterTests(SimpleTestCase):
-    start = ParagrafQuerySet.SNIPPET_START
-    stop = ParagrafQuerySet.SNIPPET_STOP
+    start = SNIPPET_START
+    stop = SNIPPET_STOP
 
     def test_it_escapes_the_text_and_marks_the_matches(self) -> None:
         value = f"<i>x</i> {self.start}arkiven{self.stop} & mer"
@@ -235,7 +235,7 @@ class SnippetFilterTests(SimpleTestCase):
 
 
 def test_facet_ties_sort_in_swedish_order() -> None:
-    from decisions.search import FacetValue, most_first
+    from decisions.search.facets import FacetValue, most_first
 
     labels = ["Östra", "Ale", "Ängelholm", "Åre", "Zinkgruvan", "Båstad"]
     ordered = most_first(FacetValue(label, label, 3) for label in labels)

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from decisions import search
-from decisions.filters import ParagrafFilter
 from decisions.models import Paragraf
+from decisions.search import ParagrafFilter, Query, plan
+from decisions.search import walk as search
 from tests.factories import make_meeting, make_namnd, make_paragraf
 
 
@@ -155,11 +155,9 @@ class DensePhraseTests(PhraseData):
     """Words common together are walked newest first, not bitmapped."""
 
     def test_the_sample_counts_the_share_with_all_the_words(self) -> None:
-        with mock.patch("decisions.models.SAMPLE_PERCENT", 100):
-            share = Paragraf.objects.sampled_share_with_all_words(
-                '"ekonomisk uppföljning"'
-            )
-            none = Paragraf.objects.sampled_share_with_all_words('"lex Sarah"')
+        with mock.patch.object(plan, "SAMPLE_PERCENT", 100):
+            share = plan.sampled_share_with_all_words(Query('"ekonomisk uppföljning"'))
+            none = plan.sampled_share_with_all_words(Query('"lex Sarah"'))
         # 6 public rows hold both words, of 7 rows (one confidential).
         self.assertAlmostEqual(share, 6 / 7)
         self.assertEqual(none, 0.0)
@@ -169,7 +167,7 @@ class DensePhraseTests(PhraseData):
             for tries in [(1, 10), (2, 4)]:
                 plain_filterset = self.filterset(q=query)
                 with (
-                    mock.patch("decisions.models.SAMPLE_PERCENT", 100),
+                    mock.patch.object(plan, "SAMPLE_PERCENT", 100),
                     mock.patch.object(search, "PHRASE_TRIES", tries),
                 ):
                     filterset = self.filterset(q=query)
@@ -197,6 +195,6 @@ class DensePhraseTests(PhraseData):
             with self.subTest(query=query):
                 rows = Paragraf.objects.all()
                 self.assertEqual(
-                    set(rows.with_all_words(query, walk=True)),
-                    set(rows.with_all_words(query)),
+                    set(Query(query).with_all_words(rows, walk=True)),
+                    set(Query(query).with_all_words(rows)),
                 )

@@ -8,7 +8,9 @@ import xml.etree.ElementTree as ET
 from django.db import connection
 from django.test import TestCase
 
-from decisions.models import Paragraf, search_query
+from decisions.models import Paragraf
+from decisions.search import Query, plan
+from decisions.search.query import search_query
 from tests.factories import (
     make_meeting,
     make_member,
@@ -120,7 +122,8 @@ class SwedishSearchTests(TestCase):
                 expected = Paragraf.objects.filter(
                     search=search_query(q), confidential=False
                 )
-                self.assertEqual(set(Paragraf.objects.matching(q)), set(expected), q)
+                found = Query(q).matching(Paragraf.objects.all())
+                self.assertEqual(set(found), set(expected), q)
 
     def test_walking_the_words_finds_what_their_index_finds(self):
         # matching(walk_words=True) checks row by row, for common words among
@@ -128,8 +131,8 @@ class SwedishSearchTests(TestCase):
         for q in ["öppna data", "budget -grundskolan", "bygglo", "data OR bidragen"]:
             with self.subTest(q=q):
                 self.assertEqual(
-                    set(Paragraf.objects.matching(q, walk_words=True)),
-                    set(Paragraf.objects.matching(q)),
+                    set(Query(q).matching(Paragraf.objects.all(), walk_words=True)),
+                    set(Query(q).matching(Paragraf.objects.all())),
                 )
 
     def test_a_minus_excludes(self):
@@ -311,7 +314,7 @@ class BoundedSearchTests(TestCase):
     def test_counts_stop_at_the_limit_and_say_so(self):
         from unittest import mock
 
-        with mock.patch("decisions.search.COUNT_LIMIT", 2):
+        with mock.patch("decisions.search.walk.COUNT_LIMIT", 2):
             response = self.client.get("/sok/", {"q": "data"})
         self.assertEqual(response.context["result"].total, 2)
         self.assertTrue(response.context["result"].capped)
@@ -320,7 +323,7 @@ class BoundedSearchTests(TestCase):
     def test_a_phrase_is_counted_to_its_own_lower_limit(self):
         from unittest import mock
 
-        with mock.patch("decisions.search.PHRASE_LIMIT", 1):
+        with mock.patch("decisions.search.walk.PHRASE_LIMIT", 1):
             response = self.client.get("/sok/", {"q": '"öppna data"'})
             plain = self.client.get("/sok/", {"q": "öppna data"})
         self.assertEqual(response.context["result"].total, 1)
@@ -340,5 +343,5 @@ class CommonWordTests(TestCase):
             )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE decisions_paragraf")
-        self.assertGreater(Paragraf.objects.share_matching("vanligt"), 0.5)
-        self.assertLess(Paragraf.objects.share_matching("bäverdammen"), 0.1)
+        self.assertGreater(plan.share_matching(Query("vanligt")), 0.5)
+        self.assertLess(plan.share_matching(Query("bäverdammen")), 0.1)

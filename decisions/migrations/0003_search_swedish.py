@@ -25,7 +25,7 @@ FROM (
 
 
 def fill_search_terms(apps, schema_editor):
-    from decisions.lexicon import search_terms
+    from decisions.search.lexicon import search_terms
 
     Paragraf = apps.get_model("decisions", "Paragraf")
     batch = []

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 def fill_words(apps, schema_editor):
-    from decisions.lexicon import words
+    from decisions.search.lexicon import words
 
     Paragraf = apps.get_model("decisions", "Paragraf")
     Word = apps.get_model("decisions", "Word")

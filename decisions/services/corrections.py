@@ -23,7 +23,6 @@ from typing import Any, Literal
 from django.db import transaction
 from django.db.models import QuerySet
 
-from ..lexicon import search_terms, words
 from ..models import (
     ArchiveState,
     Meeting,
@@ -32,6 +31,7 @@ from ..models import (
     VersionCause,
     Word,
 )
+from ..search.lexicon import search_terms, words
 from . import versions
 
 # The fields a clerk corrects that a re-read of the minutes writes too, as a
@@ -105,7 +105,7 @@ def decision_of(sections: list[Any]) -> str | None:
 
 def derive(paragraf: Paragraf) -> None:
     """Fill what a paragraph's row copies or derives: its meeting's date (for
-    search without a join) and its search terms (decisions.lexicon)."""
+    search without a join) and its search terms (decisions.search.lexicon)."""
     paragraf.meeting_date = paragraf.meeting.date
     paragraf.search_terms = search_terms(paragraf.searchable_text)
 

@@ -31,7 +31,6 @@ from django.utils.text import slugify
 from .. import sandbox
 from ..dates import date_warnings
 from ..guard import ALL, PersonalDataError, guard, lines
-from ..lexicon import search_terms
 from ..models import (
     Arende,
     Attendance,
@@ -63,6 +62,7 @@ from ..personal_data import (
     without_last_four,
 )
 from ..referrals import referral_slug
+from ..search.lexicon import search_terms
 from . import versions
 from .corrections import keep_corrections, words_add
 from .dump import schedule_archive_rebuild

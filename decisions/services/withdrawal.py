@@ -40,7 +40,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..guard import guard
-from ..lexicon import known_word, words
 from ..models import (
     SEARCH_CONFIG,
     ArchiveState,
@@ -52,6 +51,7 @@ from ..models import (
     Word,
 )
 from ..records import records
+from ..search.lexicon import known_word, words
 from .dump import schedule_archive_rebuild
 
 

@@ -15,7 +15,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy
 
 from decisions.charts import bars
-from decisions.models import Paragraf, ParagrafQuerySet, Reservation
+from decisions.models import Paragraf, Reservation
+from decisions.search.query import SNIPPET_START, SNIPPET_STOP
 from decisions.site import absolute
 
 register = template.Library()
@@ -40,12 +41,12 @@ SECTION_LABELS = {
 def snippet(value: str | None) -> SafeString:
     """Escape a search snippet, then turn its match marks into <mark> elements.
 
-    The marks come from ParagrafQuerySet.search(); everything else in
+    The marks come from decisions.search.query.snippet(); everything else in
     the snippet is the paragraph's raw text and is escaped. A stray mark in the
     source cannot unbalance the output: a stop without a start is dropped and an
     open <mark> is closed at the end.
     """
-    start, stop = ParagrafQuerySet.SNIPPET_START, ParagrafQuerySet.SNIPPET_STOP
+    start, stop = SNIPPET_START, SNIPPET_STOP
     out: list[str] = []
     open_mark = False
     for token in re.split(f"({start}|{stop})", escape(value or "")):

@@ -1,4 +1,4 @@
-"""Searching the archive: one list of the newest matches serves it all.
+"""The walk: one list of the newest matches serves a whole search.
 
 A common word matches most of the archive, and every question asked of its
 matches (how many, which are best, how many per board) reads the matching rows.
@@ -12,26 +12,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.paginator import Page, Paginator
 from django.db import connection
 
+from ..models import NEWEST, ParagrafQuerySet
 from .filters import ParagrafFilter
-from .models import (
-    NEWEST,
-    RANKED,
-    Meeting,
-    Paragraf,
-    ParagrafQuerySet,
-    Word,
-    needs_positions,
-    search_query,
-    snippet,
-)
 
+# How many of a search's newest matches its walk counts ("över 10 000").
 COUNT_LIMIT = 10_000
 # A phrase is checked against each candidate's word positions, reading its
 # whole stored vector: its matches are counted (and faceted) to 1,000 only.
@@ -43,36 +31,6 @@ PHRASE_LIMIT = 1_000
 # candidates again in the check of all (10,010: ≈90 ms at most).
 PHRASE_TRIES = (1, 10)
 PHRASE_CANDIDATES = 10 * (PHRASE_LIMIT + 1)
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    """One value a facet offers: what goes in the URL, what is shown, how many."""
-
-    value: str | int
-    label: str
-    n: int
-
-
-@dataclass
-class Facets:
-    """Counts per facet value among the matches of every other filter."""
-
-    namnder: list[FacetValue] = field(default_factory=list)
-    kommuner: list[FacetValue] = field(default_factory=list)
-    years: list[FacetValue] = field(default_factory=list)
-    parties: list[FacetValue] = field(default_factory=list)
-    with_reservation: int = 0
-
-
-@dataclass
-class SearchResult:
-    page: Page
-    # How many match, up to COUNT_LIMIT; `capped` when there are more.
-    total: int
-    capped: bool
-    facets: Facets
-    suggestion: str | None = None
 
 
 @dataclass
@@ -154,10 +112,11 @@ def walk_matches(
 ) -> Walk:
     """The newest matches of the search, leaving out the filter `without`.
 
-    A walk without a filter serves that filter's facet alone (facets()): it
+    A walk without a filter serves that filter's facet alone (decisions.search.
+    facets): it
     has no ids, and counts per party only for `parti`.
     """
-    if filterset.query and needs_positions(filterset.query):
+    if filterset.query and filterset.words.phrase:
         return newest_phrase_matches(filterset, limit, without)
     return newest_matches(filterset.scope(without=without), limit, facet=without)
 
@@ -195,7 +154,7 @@ def newest_phrase_matches(
     candidates are walked newest first whatever PostgreSQL estimates.
     """
     candidates = filterset.scope(without=without, all_words=True).order_by(*NEWEST)
-    phrase = search_query(filterset.query).resolve_expression(candidates.query)
+    phrase = filterset.words.tsquery.resolve_expression(candidates.query)
     phrase_sql, phrase_params = candidates.query.get_compiler(
         connection=connection
     ).compile(phrase)
@@ -261,128 +220,9 @@ def _json(value: str | dict | list | None) -> dict | list | None:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def search_archive(filterset: ParagrafFilter, page_number: str | None) -> SearchResult:
-    """Run a valid search: its page, count, facets and, if nothing matched, a
-    suggestion. Raises InvalidPage for a page that is not there."""
-    query = filterset.query
-    limit = walk_limit(query)
-    walk = walk_matches(filterset, limit)
-    total, capped = min(walk.found, limit), walk.found > limit
-    ids = walk.ids
-    rows = Paragraf.objects.public()
-    if query and filterset.chosen.get("ordning") != "nyast":
-        # Ranked on the paragraphs alone; only the page's rows are joined and
-        # highlighted (joining all 1,000 first hashed every meeting: 36 → 20 ms).
-        ranked = Paragraf.objects.filter(pk__any=ids[:RANKED]).ranked(query)
-        paginator = Paginator(ranked.values("pk"), settings.PAGE_SIZE)
-        paginator.count = len(ids[:RANKED])  # known already: no COUNT query
-        page = paginator.page(page_number or 1)
-        page.object_list = rows.filter(pk__in=page.object_list).ranked(query)
-    else:
-        page = Paginator(ids, settings.PAGE_SIZE).page(page_number or 1)
-        if query:
-            rows = rows.annotate(snippet=snippet(search_query(query)))
-        found = {row.pk: row for row in rows.filter(pk__any=page.object_list)}
-        page.object_list = [found[pk] for pk in page.object_list if pk in found]
-    return SearchResult(
-        page=page,
-        total=total,
-        capped=capped,
-        facets=facets(filterset, walk, limit),
-        suggestion=suggest(query) if query and not total else None,
-    )
-
-
-def facets(filterset: ParagrafFilter, walk: Walk, limit: int) -> Facets:
-    """Count the matches per board, municipality, year and reserving party.
-
-    A facet whose own filter is set counts among the matches of the others,
-    so that its other values stay in view (their newest `limit`); the rest
-    count among `walk`'s.
-    """
-    chosen = filterset.chosen
-    walks: dict[str | None, Walk] = {None: walk}
-
-    def among(name: str) -> Walk:
-        key = name if chosen.get(name) not in (None, "") else None
-        if key not in walks:
-            walks[key] = walk_matches(filterset, limit, without=key)
-        return walks[key]
-
-    by_board, by_municipality = board_counts(among("namnd"), among("kommun"))
-    years = among("ar").per_year
-    parties = among("parti").per_party
-    return Facets(
-        namnder=by_board[:15],
-        kommuner=by_municipality,
-        years=[FacetValue(y, str(y), years[y]) for y in sorted(years, reverse=True)],
-        parties=most_first(FacetValue(p, p, n) for p, n in parties.items()),
-        with_reservation=among("reservation").reserved,
-    )
-
-
-def board_counts(
-    for_boards: Walk, for_municipalities: Walk
-) -> tuple[list[FacetValue], list[FacetValue]]:
-    """Count matches per board and per municipality, most first."""
-    meetings = {*for_boards.per_meeting, *for_municipalities.per_meeting}
-    board_of: dict[int, int] = {}
-    label: dict[int, str] = {}
-    municipality_of: dict[int, tuple[str, str]] = {}
-    for meeting, board, name, slug, municipality in (
-        Meeting.objects.filter(pk__any=sorted(meetings))
-        .order_by()
-        .values_list(
-            "pk",
-            "namnd_id",
-            "namnd__name",
-            "namnd__municipality__slug",
-            "namnd__municipality__name",
-        )
-    ):
-        board_of[meeting] = board
-        label[board] = f"{name}, {municipality}"
-        municipality_of[board] = (slug, municipality)
-    boards: Counter[int] = Counter()
-    for meeting, n in for_boards.per_meeting.items():
-        boards[board_of[meeting]] += n
-    municipalities: Counter[tuple[str, str]] = Counter()
-    for meeting, n in for_municipalities.per_meeting.items():
-        municipalities[municipality_of[board_of[meeting]]] += n
-    return (
-        most_first(FacetValue(board, label[board], n) for board, n in boards.items()),
-        most_first(
-            FacetValue(slug, name, n) for (slug, name), n in municipalities.items()
-        ),
-    )
-
-
-def most_first(values: Iterable[FacetValue]) -> list[FacetValue]:
-    """Most matches first; ties in Swedish alphabetical order."""
-    return sorted(values, key=lambda facet: (-facet.n, swedish_key(facet.label)))
-
-
-# Å, Ä, Ö after Z, as the database's sv-SE-x-icu collation sorts names; é and
-# ü as the letters Swedish files them under.
-_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
-
-
-def swedish_key(text: str) -> str:
-    """A sort key for Swedish names in Python: "Östra" after "Zinkgruvan"."""
-    return text.lower().translate(_SWEDISH_ORDER)
-
-
-def suggest(query: str) -> str | None:
-    """Propose the query with each word the archive lacks replaced by its nearest
-    word ("Menade du: ..."); None when there is nothing better to propose."""
-    words = query.split()
-    changed = False
-    for index, word in enumerate(words[:6]):
-        bare = word.strip('"-').lower()
-        if len(bare) < 3 or bare == "or" or Word.objects.filter(word=bare).exists():
-            continue
-        nearest = Word.objects.nearest(bare, limit=1)
-        if nearest:
-            words[index] = word.replace(word.strip('"-'), nearest[0])
-            changed = True
-    return " ".join(words) if changed else None
+def newest_ids(filterset: ParagrafFilter, n: int) -> list[int]:
+    """The ids of a search's newest n matches, found by the search page's own
+    walk. Asked for only the newest 50, PostgreSQL walks the date index hoping
+    to meet a rare word's few rows soon, and meets them last (fågeltornet:
+    840 ms at a million paragraphs)."""
+    return walk_matches(filterset, walk_limit(filterset.query)).ids[:n]

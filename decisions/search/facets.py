@@ -1,0 +1,111 @@
+"""Facets: how many of a search's matches each board, municipality, year and
+reserving party holds, counted from walks (decisions.search.walk)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..models import Meeting
+from .filters import ParagrafFilter
+from .walk import Walk, walk_matches
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value a facet offers: what goes in the URL, what is shown, how many."""
+
+    value: str | int
+    label: str
+    n: int
+
+
+@dataclass
+class Facets:
+    """Counts per facet value among the matches of every other filter."""
+
+    namnder: list[FacetValue] = field(default_factory=list)
+    kommuner: list[FacetValue] = field(default_factory=list)
+    years: list[FacetValue] = field(default_factory=list)
+    parties: list[FacetValue] = field(default_factory=list)
+    with_reservation: int = 0
+
+
+def facets(filterset: ParagrafFilter, walk: Walk, limit: int) -> Facets:
+    """Count the matches per board, municipality, year and reserving party.
+
+    A facet whose own filter is set counts among the matches of the others,
+    so that its other values stay in view (their newest `limit`); the rest
+    count among `walk`'s.
+    """
+    chosen = filterset.chosen
+    walks: dict[str | None, Walk] = {None: walk}
+
+    def among(name: str) -> Walk:
+        key = name if chosen.get(name) not in (None, "") else None
+        if key not in walks:
+            walks[key] = walk_matches(filterset, limit, without=key)
+        return walks[key]
+
+    by_board, by_municipality = board_counts(among("namnd"), among("kommun"))
+    years = among("ar").per_year
+    parties = among("parti").per_party
+    return Facets(
+        namnder=by_board[:15],
+        kommuner=by_municipality,
+        years=[FacetValue(y, str(y), years[y]) for y in sorted(years, reverse=True)],
+        parties=most_first(FacetValue(p, p, n) for p, n in parties.items()),
+        with_reservation=among("reservation").reserved,
+    )
+
+
+def board_counts(
+    for_boards: Walk, for_municipalities: Walk
+) -> tuple[list[FacetValue], list[FacetValue]]:
+    """Count matches per board and per municipality, most first."""
+    meetings = {*for_boards.per_meeting, *for_municipalities.per_meeting}
+    board_of: dict[int, int] = {}
+    label: dict[int, str] = {}
+    municipality_of: dict[int, tuple[str, str]] = {}
+    for meeting, board, name, slug, municipality in (
+        Meeting.objects.filter(pk__any=sorted(meetings))
+        .order_by()
+        .values_list(
+            "pk",
+            "namnd_id",
+            "namnd__name",
+            "namnd__municipality__slug",
+            "namnd__municipality__name",
+        )
+    ):
+        board_of[meeting] = board
+        label[board] = f"{name}, {municipality}"
+        municipality_of[board] = (slug, municipality)
+    boards: Counter[int] = Counter()
+    for meeting, n in for_boards.per_meeting.items():
+        boards[board_of[meeting]] += n
+    municipalities: Counter[tuple[str, str]] = Counter()
+    for meeting, n in for_municipalities.per_meeting.items():
+        municipalities[municipality_of[board_of[meeting]]] += n
+    return (
+        most_first(FacetValue(board, label[board], n) for board, n in boards.items()),
+        most_first(
+            FacetValue(slug, name, n) for (slug, name), n in municipalities.items()
+        ),
+    )
+
+
+def most_first(values: Iterable[FacetValue]) -> list[FacetValue]:
+    """Most matches first; ties in Swedish alphabetical order."""
+    return sorted(values, key=lambda facet: (-facet.n, swedish_key(facet.label)))
+
+
+# Å, Ä, Ö after Z, as the database's sv-SE-x-icu collation sorts names; é and
+# ü as the letters Swedish files them under.
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
+
+
+def swedish_key(text: str) -> str:
+    """A sort key for Swedish names in Python: "Östra" after "Zinkgruvan"."""
+    return text.lower().translate(_SWEDISH_ORDER)

@@ -1,0 +1,186 @@
+"""The search's form: words, facets and order from the query string, each
+value checked by its field, and the rows they choose (scope()).
+
+The pages, the search feed and the API all read a search through it, so they
+take the same parameters and find the same rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Exists, Max, Min, OuterRef
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from ..filters import NamndFilter, StrictBooleanFilter, namnd_choices
+from ..models import (
+    Meeting,
+    Member,
+    Municipality,
+    Paragraf,
+    ParagrafQuerySet,
+    ReservationMember,
+)
+from . import plan
+from .query import Query
+
+# Longer input is no search a person typed; refusing it keeps ts_headline cheap.
+MAX_QUERY_LENGTH = 200
+ORDERS = [("relevans", _("Relevans")), ("nyast", _("Nyast först"))]
+
+
+class ParagrafFilter(django_filters.FilterSet):
+    """Search words and facets for /sok/; every value checked by its field.
+
+    The words are applied last, so that ranking (bounded to the newest matches)
+    ranks within the other filters.
+    """
+
+    kommun = django_filters.ModelChoiceFilter(
+        label=_("Kommun"),
+        field_name="meeting__namnd__municipality",
+        to_field_name="slug",
+        queryset=Municipality.objects.all(),
+        empty_label=_("Alla kommuner"),
+    )
+    namnd = NamndFilter(
+        label=_("Nämnd"),
+        field_name="meeting__namnd",
+        queryset=namnd_choices,
+        empty_label=_("Alla nämnder"),
+    )
+    ar = django_filters.ChoiceFilter(
+        label=_("År"), method="filter_ar", empty_label=_("Alla år"), choices=[]
+    )
+    fran = django_filters.DateFilter(
+        label=_("Från och med"), field_name="meeting_date", lookup_expr="gte"
+    )
+    till = django_filters.DateFilter(
+        label=_("Till och med"), field_name="meeting_date", lookup_expr="lte"
+    )
+    parti = django_filters.ChoiceFilter(
+        label=_("Reservation av parti"),
+        method="filter_parti",
+        empty_label=_("Alla partier"),
+        choices=[],
+    )
+    reservation = StrictBooleanFilter(
+        label=_("Med reservation"), method="filter_reservation"
+    )
+    ordning = django_filters.ChoiceFilter(
+        label=_("Ordning"), choices=ORDERS, method="filter_nothing", empty_label=None
+    )
+    q = django_filters.CharFilter(
+        label=_("Sökord"),
+        method="filter_q",
+        max_length=MAX_QUERY_LENGTH,
+        help_text=_(
+            "Skriv ord ur protokollen. Använd ”citattecken” för en fras, "
+            "OR för antingen eller och minus för att utesluta ett ord."
+        ),
+    )
+
+    class Meta:
+        model = Paragraf
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The years from the first meeting to the last, newest first: two ends
+        # of the index meeting_date_desc, where DISTINCT years read every meeting.
+        span = Meeting.objects.aggregate(first=Min("date"), last=Max("date"))
+        years = (
+            range(span["last"].year, span["first"].year - 1, -1) if span["last"] else []
+        )
+        self.filters["ar"].extra["choices"] = [(str(y), str(y)) for y in years]
+        # Exists, not a join: a party's members have thousands of reservations.
+        reserved = ReservationMember.objects.filter(member=OuterRef("pk"))
+        parties = (
+            Member.objects.filter(Exists(reserved))
+            .exclude(party="")
+            .values_list("party", flat=True)
+            .distinct()
+            .order_by("party")
+        )
+        self.filters["parti"].extra["choices"] = [(p, p) for p in parties]
+
+    @property
+    def chosen(self) -> dict[str, Any]:
+        """The valid values chosen, or nothing for an unbound or invalid form."""
+        if not self.is_bound or not self.form.is_valid():
+            return {}
+        return self.form.cleaned_data
+
+    @cached_property
+    def common_query(self) -> bool:
+        """Whether the words match a large share of the archive (read once)."""
+        return plan.common(self.words)
+
+    @cached_property
+    def dense_phrase(self) -> bool:
+        """Whether a phrase's words are common together (read once)."""
+        return plan.dense(self.words)
+
+    @property
+    def query(self) -> str:
+        """The words as typed ("" for none, or for an invalid form)."""
+        if not self.is_bound or not self.form.is_valid():
+            return ""
+        return self.form.cleaned_data.get("q") or ""
+
+    @property
+    def newest_first(self) -> bool:
+        return self.chosen.get("ordning") == "nyast"
+
+    @cached_property
+    def words(self) -> Query:
+        """The words as the search reads them."""
+        return Query(self.query, newest_first=self.newest_first)
+
+    def filter_q(self, queryset: ParagrafQuerySet, name: str, value: str) -> Any:
+        return queryset.search(Query(value, newest_first=self.newest_first))
+
+    def filter_ar(self, queryset: ParagrafQuerySet, name: str, value: str) -> Any:
+        return queryset.filter(meeting_date__year=int(value))
+
+    def filter_parti(self, queryset: ParagrafQuerySet, name: str, value: str) -> Any:
+        return queryset.filter(reserving_parties__contains=[value])
+
+    def filter_reservation(
+        self, queryset: ParagrafQuerySet, name: str, value: bool | None
+    ) -> Any:
+        if value is None:
+            return queryset
+        return queryset.filter(has_reservation=value)
+
+    def filter_nothing(self, queryset: ParagrafQuerySet, name: str, value: Any) -> Any:
+        # `ordning` is read by filter_q; it filters nothing itself.
+        return queryset
+
+    def scope(
+        self, *, without: str | None = None, all_words: bool = False
+    ) -> ParagrafQuerySet:
+        """Every match of the words and filters, unranked and unordered.
+
+        `without` leaves one filter out: a facet counts the values its own
+        filter would choose among. `all_words` keeps the rows with all of a
+        phrase's words in any order (Query.with_all_words()).
+        """
+        # Search never lists confidential paragraphs, words or no words.
+        queryset = self.queryset.filter(confidential=False)
+        if not self.is_bound:
+            return queryset
+        narrowed = False
+        for name, value in self.form.cleaned_data.items():
+            if name in ("q", "ordning", without) or value in (None, ""):
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+            narrowed |= name in plan.NARROWING
+        if self.query and all_words:
+            queryset = self.words.with_all_words(queryset, walk=self.dense_phrase)
+        elif self.query:
+            walk = narrowed and self.common_query
+            queryset = self.words.matching(queryset, walk_words=walk)
+        return queryset
