@@ -116,17 +116,58 @@ def test_it_refuses_to_run_without_a_secret_key(compose: Compose) -> None:
     assert "set SECRET_KEY in .env" in result.stderr
 
 
-def test_it_rejects_a_broken_compose_file(compose: Compose, tmp_path: Path) -> None:
-    broken = tmp_path / "docker-compose.yml"
-    broken.write_text(
-        "services:\n  db:\n    image: postgres:16\n    helthcheck: {}\n",
-        encoding="utf-8",
-    )
+def _broken_web_healthcheck(config: dict) -> None:
+    web = config["services"]["web"]
+    web["helthcheck"] = web.pop("healthcheck")
 
-    result = compose("--quiet", file=broken)
+
+def _no_opendata_volume(config: dict) -> None:
+    del config["volumes"]["opendata"]
+
+
+def _worker_waits_for_a_missing_service(config: dict) -> None:
+    depends = config["services"]["worker"]["depends_on"]
+    depends["webb"] = depends.pop("web")
+
+
+def _web_healthcheck_in_words(config: dict) -> None:
+    config["services"]["web"]["healthcheck"]["interval"] = "30 seconds"
+
+
+@pytest.mark.parametrize(
+    ("breakage", "named"),
+    [
+        (_broken_web_healthcheck, "services.web additional properties 'helthcheck'"),
+        (_no_opendata_volume, "refers to undefined volume opendata"),
+        (_worker_waits_for_a_missing_service, 'depends on undefined service "webb"'),
+        (_web_healthcheck_in_words, "services[web].healthcheck.interval"),
+    ],
+)
+def test_the_project_file_with_one_service_broken_is_rejected(
+    compose: Compose,
+    tmp_path: Path,
+    breakage: Callable[[dict], None],
+    named: str,
+) -> None:
+    """test_the_compose_file_is_valid can fail: the parser checks the
+    project's own services and their wiring, not only YAML. The copy is the
+    file as Compose reads it, before interpolation, written as JSON (which
+    Compose reads as YAML)."""
+    read = compose(
+        "--format", "json", "--no-interpolate", "--no-normalize", "--no-path-resolution"
+    )
+    assert read.returncode == 0, read.stderr
+    config = json.loads(read.stdout)
+    copy = tmp_path / "docker-compose.json"
+    copy.write_text(json.dumps(config), encoding="utf-8")
+    assert compose("--quiet", file=copy).returncode == 0
+
+    breakage(config)
+    copy.write_text(json.dumps(config), encoding="utf-8")
+    result = compose("--quiet", file=copy)
 
     assert result.returncode != 0
-    assert "helthcheck" in result.stderr
+    assert named in result.stderr
 
 
 def test_the_image_installs_the_locked_versions() -> None:

@@ -1,6 +1,7 @@
 """Running in public: production settings pass Django's deployment checks,
-every response carries the security headers, health checks answer, and each
-request is a JSON log line with its id and timing."""
+every response carries the security headers, health checks answer, each
+request is a JSON log line with its id and timing, and a second web machine
+finds everything the first left for a later request."""
 
 from __future__ import annotations
 
@@ -11,12 +12,29 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from email.message import Message
+from http.cookies import SimpleCookie
 from pathlib import Path
 from types import SimpleNamespace
 from unittest import mock
 
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import OperationalError
-from django.test import SimpleTestCase, TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, TransactionTestCase, override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from decisions.models import Meeting, Upload
+from tests.factories import make_municipality, make_namnd
+from tests.test_accounts import token
+from tests.test_outage import database_url_for_tests, web_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -227,9 +245,234 @@ class StatelessTierTests(SimpleTestCase):
         self.assertGreater(int(config["max_requests"]), 0)
         self.assertEqual(config["preload_app"], "True")
 
-    def test_no_state_lives_in_a_web_process(self):
-        from django.conf import settings
 
-        # Sessions in the database; uploads in Django's storage.
-        self.assertEqual(settings.SESSION_ENGINE, "django.contrib.sessions.backends.db")
-        self.assertIn("default", settings.STORAGES)
+# -- two web machines ----------------------------------------------------------
+
+PASSWORD = "protokoll-2024"
+SOCIAL = ROOT / "samples" / "2024-05-21_socialnamnden.txt"
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: Message
+    body: str
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+class Browser:
+    """A browser at one address, with its cookies, sent to whichever machine
+    the load balancer picks: the machine's base URL is part of each call."""
+
+    _opener = urllib.request.build_opener(_NoRedirects)
+
+    def __init__(self, address: str = "192.0.2.10") -> None:
+        self.address = address
+        self.cookies: dict[str, str] = {}
+
+    def get(self, url: str) -> Answer:
+        return self._send(urllib.request.Request(url))
+
+    def post(
+        self, url: str, fields: dict[str, str], file: tuple[str, bytes] | None = None
+    ) -> Answer:
+        """POST a form with the CSRF token from the cookie; `file` as the
+        form's "file" field, (name, data)."""
+        fields = {"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **fields}
+        if file is None:
+            body = urllib.parse.urlencode(fields).encode()
+            kind = "application/x-www-form-urlencoded"
+        else:
+            body, kind = _multipart(fields, *file)
+        request = urllib.request.Request(url, data=body, method="POST")
+        request.add_header("Content-Type", kind)
+        return self._send(request)
+
+    def sign_in(
+        self, base: str, username: str, password: str, code: str = ""
+    ) -> Answer:
+        """The admin's login form, fetched and posted: 302 when signed in."""
+        self.get(f"{base}/admin/login/")
+        fields = {"username": username, "password": password, "otp_token": code}
+        return self.post(f"{base}/admin/login/?next=/admin/", fields)
+
+    def _send(self, request: urllib.request.Request) -> Answer:
+        request.add_header("X-Forwarded-For", self.address)
+        if self.cookies:
+            request.add_header(
+                "Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            )
+        try:
+            with self._opener.open(request, timeout=60) as response:
+                answer = Answer(
+                    response.status, response.headers, response.read().decode()
+                )
+        except urllib.error.HTTPError as error:
+            answer = Answer(error.code, error.headers, error.read().decode())
+        for line in answer.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(line).items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return answer
+
+
+def _multipart(fields: dict[str, str], name: str, data: bytes) -> tuple[bytes, str]:
+    """A multipart/form-data body of fields and one file; its Content-Type."""
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'
+        f"{value}\r\n".encode()
+        for key, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="{name}"\r\nContent-Type: text/plain\r\n\r\n'.encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def _kept_pages(folder: Path) -> int:
+    return sum(1 for path in folder.rglob("*") if path.is_file())
+
+
+class TwoWebMachinesTests(TransactionTestCase):
+    """Two web machines behind one load balancer, as docs/scaling.md adds
+    them: each its own gunicorn and its own kept pages (/dev/shm), one
+    database and one shared volume for uploads. Whatever a request leaves
+    for a later one (a session and its second factor, failed logins, the
+    search count, a clerk's draft and its file) is found by the other
+    machine; what a machine keeps to itself (rendered pages) is never read
+    once a change made on the other has moved the archive's validators."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+
+        def folder() -> Path:
+            return Path(cls.enterClassContext(tempfile.TemporaryDirectory()))
+
+        cls.media, cls.pages_a, cls.pages_b = folder(), folder(), folder()
+        shared = {
+            "DATABASE_URL": database_url_for_tests(),
+            "MEDIA_ROOT": str(cls.media),
+            "OPEN_DATA_DIR": str(folder()),
+            "REQUIRE_TWO_FACTOR": "true",
+            "LOGIN_FAILURE_LIMIT": "3",
+            "RATELIMIT_SEARCH": "3/h",
+            "CLIENT_IP_HEADER": "X-Forwarded-For",
+            "PAGE_CACHE": "on",
+            # Only so that pages find their static files without a
+            # collectstatic (whitenoise's manifest storage needs one).
+            "DEBUG": "true",
+        }
+        cls.a = cls.enterClassContext(
+            web_server(**shared, PAGE_CACHE_DIR=str(cls.pages_a))
+        )
+        cls.b = cls.enterClassContext(
+            web_server(**shared, PAGE_CACHE_DIR=str(cls.pages_b))
+        )
+
+    def staff(self, username: str, **fields: bool) -> TOTPDevice:
+        """A staff user with an authenticator app; their device."""
+        get_user_model().objects.create_user(
+            username, password=PASSWORD, is_staff=True, **fields
+        )
+        call_command("totp_device", username, stdout=io.StringIO())
+        return TOTPDevice.objects.get(user__username=username)
+
+    def test_a_session_begun_on_one_machine_holds_on_the_other(self):
+        device = self.staff("anna")
+        browser = Browser()
+        code = token(device)
+        self.assertEqual(browser.sign_in(self.a, "anna", PASSWORD, code).status, 302)
+
+        # The other machine knows the session, and that its second factor
+        # was given (the admin lets in no one else).
+        self.assertEqual(browser.get(f"{self.b}/admin/").status, 200)
+        # The code cannot be given again there: its use is in the database.
+        replay = Browser("192.0.2.11")
+        self.assertEqual(replay.sign_in(self.b, "anna", PASSWORD, code).status, 200)
+        self.assertNotIn("sessionid", replay.cookies)
+        # Signed out on one machine is signed out on both.
+        self.assertEqual(browser.post(f"{self.b}/admin/logout/", {}).status, 200)
+        self.assertEqual(browser.get(f"{self.a}/admin/").status, 302)
+
+    def test_failed_logins_on_both_machines_count_together(self):
+        self.staff("anna")
+        first = Browser("192.0.2.21").sign_in(self.a, "anna", "fel")
+        second = Browser("192.0.2.22").sign_in(self.b, "anna", "fel")
+        self.assertEqual((first.status, second.status), (200, 200))
+
+        third = Browser("192.0.2.23").sign_in(self.a, "anna", "fel")
+        self.assertEqual(third.status, 429)
+        self.assertIn("För många misslyckade inloggningar", third.body)
+        # Locked on the other machine too, from a new address.
+        locked = Browser("192.0.2.24").sign_in(self.b, "anna", PASSWORD)
+        self.assertEqual(locked.status, 429)
+
+    def test_the_search_limit_counts_hits_on_both_machines_together(self):
+        # The limit counts per hour from the hour: not across one.
+        left = 3600 - time.time() % 3600
+        if left < 30:
+            time.sleep(left + 1)
+        reader = Browser("203.0.113.9")
+        statuses = [
+            reader.get(f"{base}/sok/?q=ord{n}").status
+            for n, base in enumerate([self.a, self.b, self.a, self.b])
+        ]
+
+        self.assertEqual(statuses, [200, 200, 200, 429])
+        other = Browser("203.0.113.10")
+        self.assertEqual(other.get(f"{self.a}/sok/?q=ord").status, 200)
+
+    def test_a_protocol_uploaded_on_one_machine_is_published_from_the_other(self):
+        town = make_municipality("Sjöbacka kommun")
+        board = make_namnd(
+            "Socialnämnden", municipality=town, handles_individual_cases=True
+        )
+        device = self.staff("anna", is_superuser=True)
+        clerk, reader = Browser(), Browser("198.51.100.5")
+        board_page = board.get_absolute_url()
+        # Each machine renders the board's page, without the meeting, and
+        # keeps it.
+        before = {}
+        for base, kept in ((self.a, self.pages_a), (self.b, self.pages_b)):
+            before[base] = reader.get(base + board_page)
+            self.assertEqual(before[base].status, 200)
+            self.assertNotIn("/2024-05-21/", before[base].body)
+            self.assertGreater(_kept_pages(kept), 0)
+
+        self.assertEqual(
+            clerk.sign_in(self.a, "anna", PASSWORD, token(device)).status, 302
+        )
+        data = SOCIAL.read_bytes()
+        fields = {"namnd": str(board.pk), "meeting_date": "2024-05-21"}
+        uploaded = clerk.post(
+            f"{self.a}/admin/decisions/upload/add/", fields, (SOCIAL.name, data)
+        )
+        self.assertEqual(uploaded.status, 302, uploaded.body[:2000])
+        draft = Upload.objects.get()
+        # The file is on the volume both machines share; the draft is in the
+        # database, where the other machine shows it for review.
+        self.assertEqual((self.media / draft.file.name).read_bytes(), data)
+        review = clerk.get(self.b + uploaded.headers["Location"])
+        self.assertEqual(review.status, 200)
+        self.assertIn(SOCIAL.name, review.body)
+
+        published = clerk.post(self.b + uploaded.headers["Location"], {"_publish": "1"})
+        self.assertEqual(published.status, 302)
+        meeting = Meeting.objects.get()
+        self.assertEqual(published.headers["Location"], meeting.get_absolute_url())
+        # The machine that kept the board's page before shows the meeting.
+        after = reader.get(self.a + board_page)
+        self.assertEqual(after.status, 200)
+        self.assertIn(meeting.get_absolute_url(), after.body)
+        self.assertNotEqual(after.headers["ETag"], before[self.a].headers["ETag"])

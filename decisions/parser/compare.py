@@ -52,4 +52,8 @@ def compare(expected: Any, actual: Any, path: str = "") -> list[Check]:
         for index, (want, got) in enumerate(zip(expected, actual, strict=True)):
             checks += compare(want, got, f"{path}[{index}]")
         return checks
-    return [Check(path, expected, actual, _norm(expected) == _norm(actual))]
+    # Python holds True == 1 and False == 0; JSON's true and false are no numbers.
+    same_kind = isinstance(expected, bool) == isinstance(actual, bool)
+    return [
+        Check(path, expected, actual, same_kind and _norm(expected) == _norm(actual))
+    ]
