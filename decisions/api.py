@@ -27,7 +27,6 @@ from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -428,46 +427,18 @@ class MeetingDetail(FollowsOldNames, generics.RetrieveAPIView):
         return _last_modified(response, [meeting.ingested_at])
 
 
-PARAGRAF_PARAMS = [
-    OpenApiParameter("q", str, description="Sökord, som i sökrutan på /sok/"),
-    OpenApiParameter("kommun", str, description="Kommunens slug"),
-    OpenApiParameter("namnd", int, description="Nämndens nummer, som i /sok/"),
-    OpenApiParameter("ar", int, description="Sammanträdets år"),
-    OpenApiParameter("fran", OpenApiTypes.DATE, description="Från och med datum"),
-    OpenApiParameter("till", OpenApiTypes.DATE, description="Till och med datum"),
-    OpenApiParameter("parti", str, description="Parti som reserverat sig"),
-    OpenApiParameter("reservation", bool, description="Med reservation"),
-    OpenApiParameter(
-        "ordning",
-        str,
-        enum=["relevans", "nyast"],
-        description="Med sökord: relevans (standard) eller nyast först",
-    ),
-]
-
-
-@extend_schema(parameters=PARAGRAF_PARAMS)
-class ParagrafList(generics.ListAPIView):
+class ParagrafList(FilteredList):
     """Published paragraphs, filtered as the search is (the same parameters,
     checked by the same form), newest first."""
 
     serializer_class = ParagrafRecordSerializer
-    pagination_class = NewestFirst
-    # Read by get_queryset itself: its scope() is the search's, not a filter
-    # backend's plain .qs.
     filterset_class = ParagrafFilter
 
-    def get_queryset(self) -> QuerySet:
-        params = self.request.query_params.copy()
-        for own in ("cursor", NewestFirst.page_size_query_param, "format"):
-            params.pop(own, None)
-        filterset = self.filterset_class(params or None, queryset=published())
-        if filterset.is_bound and not filterset.form.is_valid():
-            raise ValidationError(filterset.form.errors)
-        return filterset.scope()
+    def base_queryset(self) -> QuerySet:
+        return published()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         response = self.get_paginated_response(records(page, settings.SITE_URL))
         return _last_modified(
             response, [t for p in page for t in (p.meeting.ingested_at, p.corrected_at)]

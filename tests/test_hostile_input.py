@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from decisions.api import PARAGRAF_PARAMS
 from decisions.search import ParagrafFilter
 from decisions.services import ingest as services
 from tests.factories import SJOBACKA
@@ -61,7 +60,6 @@ PATHS += ["/en" + path for path in PATHS if not path.startswith(("/api", "/sitem
 PARAMS = sorted(
     {
         *ParagrafFilter.base_filters,
-        *(p.name for p in PARAGRAF_PARAMS),
         "sida",
         "format",
         "cursor",

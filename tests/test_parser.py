@@ -1,14 +1,21 @@
 """The parser on its own: text in, data out, no database."""
 
 import datetime
+import json
 from pathlib import Path
 
 import pytest
 
-from decisions.parser import ParseError, parse_protocol, protocol_as_json
+from decisions.parser import (
+    ParseError,
+    parse_protocol,
+    protocol_as_json,
+    protocol_from_data,
+    protocol_to_data,
+)
 from decisions.parser.members import parse_members
 from decisions.parser.text import clean_lines, join_lines
-from tests.factories import SEEDS
+from tests.factories import SEEDS, SJOBACKA
 
 KULTUR, SOCIAL = SEEDS
 PROPOSAL_START = "Liberalerna har länge drivit frågan"
@@ -244,4 +251,15 @@ def test_it_cleans_extraction_damage():
     assert [line.number for line in lines] == [1, 1, 5, 6]
     assert (
         join_lines([line.text for line in lines[2:]]) == "kommunfullmäktige beslutar."
+    )
+
+
+@pytest.mark.parametrize("path", SJOBACKA + SEEDS, ids=lambda path: path.name)
+def test_a_draft_reads_back_from_json_as_it_was_parsed(path):
+    # A draft waits in the database as this JSON between upload and publish.
+    protocol = parse_protocol(path.read_text(), source=path.name)
+    data = json.loads(json.dumps(protocol_to_data(protocol)))
+    assert protocol_from_data(data) == protocol
+    assert data["meeting_date"] == (
+        protocol.meeting_date.isoformat() if protocol.meeting_date else None
     )

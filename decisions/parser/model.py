@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+import msgspec
 
 
 class ParseError(ValueError):
@@ -216,64 +218,9 @@ def protocol_as_json(protocol: ParsedProtocol) -> dict:
 def protocol_to_data(protocol: ParsedProtocol) -> dict:
     """Everything parsed, as JSON-ready data that protocol_from_data() reads
     back unchanged: a draft waits in the database between upload and publish."""
-    data = asdict(protocol)
-    for key in ("meeting_date", "posting_date"):
-        data[key] = _date(data[key])
-    return data
+    return msgspec.to_builtins(protocol)
 
 
 def protocol_from_data(data: dict) -> ParsedProtocol:
     """The ParsedProtocol protocol_to_data() wrote."""
-
-    def members(rows: list[dict]) -> list[ParsedMember]:
-        return [ParsedMember(**row) for row in rows]
-
-    def statements(rows: list[dict]) -> list[ParsedStatement]:
-        return [
-            ParsedStatement(**{**row, "members": members(row["members"])})
-            for row in rows
-        ]
-
-    def paragraph(row: dict) -> ParsedParagraph:
-        return ParsedParagraph(
-            **{
-                **row,
-                "sections": [ParsedSection(**s) for s in row["sections"]],
-                "proposals": [
-                    ParsedProposal(members(p["members"]), p["text"])
-                    for p in row["proposals"]
-                ],
-                "votes": [
-                    ParsedVote(
-                        members(v["ja"]),
-                        members(v["nej"]),
-                        members(v["avstar"]),
-                        dict(v["counts"]),
-                    )
-                    for v in row["votes"]
-                ],
-                **{
-                    kind: statements(row[kind])
-                    for kind in (
-                        "reservations",
-                        "special_statements",
-                        "protocol_notes",
-                        "jav",
-                    )
-                },
-            }
-        )
-
-    def day(value: str | None) -> datetime.date | None:
-        return datetime.date.fromisoformat(value) if value else None
-
-    return ParsedProtocol(
-        **{
-            **data,
-            "meeting_date": day(data["meeting_date"]),
-            "posting_date": day(data["posting_date"]),
-            "attendance": [ParsedAttendee(**a) for a in data["attendance"]],
-            "adjusters": members(data["adjusters"]),
-            "paragraphs": [paragraph(p) for p in data["paragraphs"]],
-        }
-    )
+    return msgspec.convert(data, ParsedProtocol)

@@ -13,6 +13,7 @@ import django_filters
 from django.db.models import Exists, Max, Min, OuterRef
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from ..filters import NamndFilter, StrictBooleanFilter, namnd_choices
 from ..models import (
@@ -88,13 +89,17 @@ class ParagrafFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Choices go on this filterset's form, not on its filters: a filter
+        # copies the field its class built (the OpenAPI description builds
+        # them), and a built field keeps the choices it was built with.
+        fields = self.form.fields
         # The years from the first meeting to the last, newest first: two ends
         # of the index meeting_date_desc, where DISTINCT years read every meeting.
         span = Meeting.objects.aggregate(first=Min("date"), last=Max("date"))
         years = (
             range(span["last"].year, span["first"].year - 1, -1) if span["last"] else []
         )
-        self.filters["ar"].extra["choices"] = [(str(y), str(y)) for y in years]
+        fields["ar"].choices = [(str(y), str(y)) for y in years]
         # Exists, not a join: a party's members have thousands of reservations.
         reserved = ReservationMember.objects.filter(member=OuterRef("pk"))
         parties = (
@@ -104,7 +109,7 @@ class ParagrafFilter(django_filters.FilterSet):
             .distinct()
             .order_by("party")
         )
-        self.filters["parti"].extra["choices"] = [(p, p) for p in parties]
+        fields["parti"].choices = [(p, p) for p in parties]
 
     @property
     def chosen(self) -> dict[str, Any]:
@@ -142,6 +147,8 @@ class ParagrafFilter(django_filters.FilterSet):
     def filter_q(self, queryset: ParagrafQuerySet, name: str, value: str) -> Any:
         return queryset.search(Query(value, newest_first=self.newest_first))
 
+    # The API describes the year as the number it is: a choice's value is text.
+    @extend_schema_field({"type": "integer", "description": _("År")})
     def filter_ar(self, queryset: ParagrafQuerySet, name: str, value: str) -> Any:
         return queryset.filter(meeting_date__year=int(value))
 
@@ -149,13 +156,13 @@ class ParagrafFilter(django_filters.FilterSet):
         return queryset.filter(reserving_parties__contains=[value])
 
     def filter_reservation(
-        self, queryset: ParagrafQuerySet, name: str, value: bool | None
+        self, queryset: ParagrafQuerySet, name: str, value: bool
     ) -> Any:
-        if value is None:
-            return queryset
+        # "Either" (None) needs no branch: django-filter calls no method with
+        # an empty value.
         return queryset.filter(has_reservation=value)
 
-    def filter_nothing(self, queryset: ParagrafQuerySet, name: str, value: Any) -> Any:
+    def filter_nothing(self, queryset: ParagrafQuerySet, name: str, value: str) -> Any:
         # `ordning` is read by filter_q; it filters nothing itself.
         return queryset
 
@@ -184,3 +191,9 @@ class ParagrafFilter(django_filters.FilterSet):
             walk = narrowed and self.common_query
             queryset = self.words.matching(queryset, walk_words=walk)
         return queryset
+
+    @property
+    def qs(self) -> ParagrafQuerySet:
+        """The search's scope(), as DjangoFilterBackend hands it to the API's
+        list: django-filter's own would apply the words among the filters."""
+        return self.scope()
