@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django import forms
@@ -37,8 +37,9 @@ def namnd_choices(request: Any = None) -> QuerySet[Namnd]:
 
 
 class NamndFilter(django_filters.ModelChoiceFilter):
-    # By id, not slug: board slugs repeat across municipalities.
-    field_class = NamndChoiceField
+    # By id, not slug: board slugs repeat across municipalities. Any
+    # ModelChoiceField serves; the stubs ask for django-filter's own.
+    field_class = NamndChoiceField  # type: ignore[assignment]
 
 
 # What the search form's yes/no select and the API's booleans send.
@@ -59,7 +60,9 @@ class StrictNullBooleanSelect(forms.NullBooleanSelect):
 class StrictNullBooleanField(forms.NullBooleanField):
     widget = StrictNullBooleanSelect
 
-    def to_python(self, value: Any) -> bool | None:
+    # NullBooleanField's to_python() returns None too; django-stubs gives it
+    # BooleanField's bool.
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
         if value is None or isinstance(value, bool):
             return value
         raise forms.ValidationError(
@@ -90,7 +93,8 @@ class ParagrafFilter(django_filters.FilterSet):
     namnd = NamndFilter(
         label=_("Nämnd"),
         field_name="meeting__namnd",
-        queryset=namnd_choices,
+        # A callable, as django-filter allows; its stubs take a QuerySet only.
+        queryset=namnd_choices,  # type: ignore[arg-type]
         empty_label=_("Alla nämnder"),
     )
     ar = django_filters.ChoiceFilter(
@@ -123,6 +127,9 @@ class ParagrafFilter(django_filters.FilterSet):
             "OR för antingen eller och minus för att utesluta ett ord."
         ),
     )
+
+    # Never None: FilterSet falls back to Paragraf's manager.
+    queryset: ParagrafQuerySet
 
     class Meta:
         model = Paragraf
@@ -213,7 +220,10 @@ class ParagrafFilter(django_filters.FilterSet):
         for name, value in self.form.cleaned_data.items():
             if name in ("q", "ordning", without) or value in (None, ""):
                 continue
-            queryset = self.filters[name].filter(queryset, value)
+            # Filter.filter() keeps the queryset's class; the stubs say QuerySet.
+            queryset = cast(
+                ParagrafQuerySet, self.filters[name].filter(queryset, value)
+            )
             narrowed |= name in NARROWING
         if self.query and all_words:
             queryset = queryset.with_all_words(self.query, walk=self.dense_phrase)
