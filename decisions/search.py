@@ -14,6 +14,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -257,7 +258,7 @@ def _walk(
     )
 
 
-def _json(value: str | dict | list | None) -> dict | list | None:
+def _json(value: str | dict | list | None) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
@@ -270,6 +271,7 @@ def search_archive(filterset: ParagrafFilter, page_number: str | None) -> Search
     total, capped = min(walk.found, limit), walk.found > limit
     ids = walk.ids
     rows = Paragraf.objects.public()
+    page: Page[Any]
     if query and filterset.chosen.get("ordning") != "nyast":
         # Ranked on the paragraphs alone; only the page's rows are joined and
         # highlighted (joining all 1,000 first hashed every meeting: 36 → 20 ms).
