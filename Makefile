@@ -12,17 +12,20 @@ PORT ?= 8000
 # Playwright drives Debian's /usr/bin/chromium; it must never fetch its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help venv test-packages messages run test stop backup restore lint format migrations-check bench load lock
+.PHONY: help venv test-packages messages run test check stop backup restore lint format migrations-check typecheck layers-check bench load lock
 
 help:
 	@echo "make run               set up, migrate, ingest samples/, serve http://127.0.0.1:$(PORT)"
 	@echo "                       (gunicorn and the task worker: scripts/serve.sh)"
-	@echo "make test              set up and run the whole test suite (ARGS=... for pytest)"
+	@echo "make test              make check, then the whole test suite (ARGS=... for pytest)"
+	@echo "make check             the house rules: lint, migrations-check, typecheck, layers-check"
 	@echo "make stop              stop gunicorn, the task worker and the private PostgreSQL"
 	@echo "make backup [DIR=...]  dump the database and uploads to backups/<time>/"
 	@echo "make restore DIR=...   restore such a backup (DATABASE_URL, MEDIA_ROOT)"
 	@echo "make lint | format     ruff check and format --check | rewrite"
 	@echo "make migrations-check  fail if models and migrations differ"
+	@echo "make typecheck         mypy with django-stubs ([tool.mypy] in pyproject.toml)"
+	@echo "make layers-check      lint-imports: the layers' import contracts"
 	@echo "make bench             run bench/ingest.py, accuracy.py, pages.py"
 	@echo "make load              bench/load.sh: wrk against gunicorn (ARGS=...)"
 	@echo "make messages          update locale/en from the code and templates, compile it"
@@ -52,8 +55,12 @@ backup:
 restore:
 	$(WITH_DB) scripts/backup.sh restore $(DIR)
 
-test: venv test-packages
+# The house rules first: CI runs only `make test` (.ci/run), so it fails on
+# them too. .pre-commit-config.yaml runs the same before each commit.
+test: check test-packages
 	$(WITH_DB) $(PY) -m pytest $(ARGS)
+
+check: lint migrations-check typecheck layers-check
 
 # The web server and the worker first: none should outlive the database and
 # answer 500 to every request.
@@ -71,6 +78,13 @@ format: venv
 
 migrations-check: venv
 	$(WITH_DB) $(PY) manage.py makemigrations --check --dry-run
+
+# .mypy_cache keeps a rerun to a few seconds.
+typecheck: venv
+	.venv/bin/mypy
+
+layers-check: venv
+	.venv/bin/lint-imports --no-cache
 
 # The benchmarks: each prints its figures and ends with one JSON line.
 # bench/extract_compare.py (the PDF libraries compared) runs on its own.

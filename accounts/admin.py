@@ -14,4 +14,4 @@ class LockoutAdmin(AccessAttemptAdmin):
     the admin (it reads a request attribute set only during a login), and
     expired attempts stop counting by themselves after the cool-off."""
 
-    actions: list[str] = []
+    actions = []

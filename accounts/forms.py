@@ -22,7 +22,8 @@ class TwoFactorLoginForm(OTPAdminAuthenticationForm):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
         ),
     )
-    otp_error_messages = {
+    # Plain strings beside django_otp's lazy ones.
+    otp_error_messages: dict[str, Any] = {
         **OTPAdminAuthenticationForm.otp_error_messages,
         "token_required": "Skriv engångskoden från din autentiseringsapp.",
         "invalid_token": "Fel engångskod. Skriv den kod appen visar just nu.",

@@ -34,6 +34,7 @@ def locked_out(
     """The page a locked-out login gets, in the admin's look: 429, saying
     when to try again (each try while locked starts the cool-off again)."""
     cool_off = get_cool_off(request)
+    assert cool_off is not None  # settings.AXES_COOLOFF_TIME is a timedelta
     context = {
         **admin.site.each_context(request),
         "title": "Inloggningen är spärrad",

@@ -17,12 +17,13 @@ class AdminSite(admin.AdminSite):
     gets in (django_otp.admin.OTPAdminSite does the same, but always); read
     per request, so the tests can turn it on and off."""
 
+    # Properties where AdminSite has attributes: nothing assigns them.
     @property
-    def login_form(self) -> Any:
+    def login_form(self) -> Any:  # type: ignore[override]
         return TwoFactorLoginForm if settings.REQUIRE_TWO_FACTOR else None
 
     @property
-    def login_template(self) -> str | None:
+    def login_template(self) -> str | None:  # type: ignore[override]
         return "accounts/login.html" if settings.REQUIRE_TWO_FACTOR else None
 
     def has_permission(self, request: HttpRequest) -> bool:

@@ -27,8 +27,9 @@ import itertools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from generate import FIRST, LAST, MONTHS, PARTIES, PLACES, SENTENCES, SUBJECTS
+from bench.generate import FIRST, LAST, MONTHS, PARTIES, PLACES, SENTENCES, SUBJECTS
 
 # Changing anything that changes the rows: bump, so filled databases are refilled.
 VERSION = 1
@@ -353,7 +354,7 @@ class Archive:
     # The small tables.
 
     def _boards(self) -> list[Board]:
-        boards = []
+        boards: list[Board] = []
         for m, _name in enumerate(MUNICIPALITIES):
             # Every municipality has the executive board, the council and three more.
             kinds = BOARD_KINDS[:2] + [
@@ -651,7 +652,7 @@ class Archive:
         self, rng: random.Random, meeting: MeetingPlan, plan: ParagraphPlan
     ) -> dict:
         board = meeting.board
-        row = {
+        row: dict[str, Any] = {
             "id": plan.id,
             "meeting_id": meeting.id,
             "arende_id": plan.arende_id,

@@ -23,9 +23,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+sys.path.insert(0, str(ROOT))
 
-from databases import add_archive_arguments, server_params, use_archive  # noqa: E402
+from bench.databases import add_archive_arguments, server_params, use_archive  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -43,8 +43,7 @@ def main() -> None:
     add_archive_arguments(parser)
     args = parser.parse_args()
     url, name = use_archive(parser, args)
-    import search as search_bench
-
+    from bench import search as search_bench
     from decisions.models import Paragraf
     from decisions.services.dump import write_archive
 

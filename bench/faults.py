@@ -55,11 +55,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if __package__:  # imported as bench.faults, by the tests
-    from .generate import protocol_text
-else:  # run as a script: bench/ is on the path, the project not yet
+if not __package__:  # run as a script: bench/ is on the path, the project not yet
     sys.path.insert(1, str(ROOT))
-    from generate import protocol_text
+from bench.generate import protocol_text  # noqa: E402
 
 PYTHON = sys.executable
 PORT = 5546
@@ -215,13 +213,14 @@ class Answer:
 class Outages:
     """When the database was stopped or stalled: [start, end] (end None: still)."""
 
-    spans: list[list[float | None]] = field(default_factory=list)
+    spans: list[tuple[float, float | None]] = field(default_factory=list)
 
     def begin(self) -> None:
-        self.spans.append([time.monotonic(), None])
+        self.spans.append((time.monotonic(), None))
 
     def end(self) -> None:
-        self.spans[-1][1] = time.monotonic()
+        start, _ = self.spans[-1]
+        self.spans[-1] = (start, time.monotonic())
 
     def during(self, answer: Answer) -> bool:
         return any(

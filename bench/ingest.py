@@ -30,10 +30,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+sys.path.insert(0, str(ROOT))
 
-from databases import start_django_on_fresh  # noqa: E402
-from generate import BOARDS, paragraphs_for_pages, protocol_text  # noqa: E402
+from bench.databases import start_django_on_fresh  # noqa: E402
+from bench.generate import BOARDS, paragraphs_for_pages, protocol_text  # noqa: E402
 
 
 def make_pdf_file(path: Path, pages: int) -> None:

@@ -69,6 +69,7 @@ def main() -> None:
 
     rng = random.Random(args.seed)
     top = Paragraf.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert top is not None  # counted above
     picked = Paragraf.objects.filter(
         pk__in=[rng.randint(1, top) for _ in range(400)], confidential=False
     ).select_related("meeting__namnd__municipality")[:200]

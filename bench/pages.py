@@ -19,9 +19,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+sys.path.insert(0, str(ROOT))
 
-from databases import start_django_on_fresh  # noqa: E402
+from bench.databases import start_django_on_fresh  # noqa: E402
 
 
 def sizes(content: bytes) -> dict[str, int]:

@@ -50,17 +50,17 @@ import re
 import statistics
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+sys.path.insert(0, str(ROOT))
 
-import archive as generated  # noqa: E402
-from databases import (  # noqa: E402
+from bench import archive as generated  # noqa: E402
+from bench.databases import (  # noqa: E402
     add_archive_arguments,
     recreate,
     server_params,
@@ -200,6 +200,13 @@ def filled_models() -> list[Any]:
     ]
 
 
+def _one(cursor: Any) -> Any:
+    """The row of a query that always returns one (psycopg says Row | None)."""
+    row = cursor.fetchone()
+    assert row is not None
+    return row
+
+
 def reusable(
     params: dict[str, Any], name: str, paragraphs: int
 ) -> tuple[float, dict] | None:
@@ -213,18 +220,18 @@ def reusable(
             print(f"{name} does not exist: filling it")
             return None
     with psycopg.connect(**params, autocommit=True) as db:
-        if not db.execute("SELECT to_regclass(%s)", [MARKER]).fetchone()[0]:
+        if not _one(db.execute("SELECT to_regclass(%s)", [MARKER]))[0]:
             print(f"{name} has no marker (an unfinished fill?): filling it again")
             return None
-        marker, stored = db.execute(
-            f"SELECT paragraphs, fingerprint FROM {MARKER}"
-        ).fetchone()
+        marker, stored = _one(
+            db.execute(f"SELECT paragraphs, fingerprint FROM {MARKER}")
+        )
         wanted = fingerprint()
         if marker != paragraphs or stored != wanted:
             changed = [k for k in wanted if stored.get(k) != wanted[k]]
             print(f"{name} was filled otherwise ({', '.join(changed)}): filling again")
             return None
-        count = db.execute("SELECT count(*) FROM decisions_paragraf").fetchone()[0]
+        count = _one(db.execute("SELECT count(*) FROM decisions_paragraf"))[0]
         if count != paragraphs:
             print(f"{name} holds {count} paragraphs, not {paragraphs}: filling again")
             return None
@@ -284,11 +291,9 @@ class Copier:
                 print(
                     f"  {self.model.__name__}.{f.name}: {f.get_default()!r} (default)"
                 )
-            adapt = None
+            adapt: Callable[[Any], Any] | None = None
             if f.get_internal_type() not in PLAIN_TYPES:
-
-                def adapt(value: Any, f: Any = f) -> Any:
-                    return f.get_db_prep_save(value, connection)
+                adapt = functools.partial(f.get_db_prep_save, connection=connection)
 
             # A default goes through the field as a value would ({} for a
             # JSONField is no COPY value as it is).
@@ -514,7 +519,7 @@ def fill(url: str, name: str, paragraphs: int, jobs: int) -> tuple[float, dict]:
         with phase(phases, "vacuum analyze"):
             db.execute("VACUUM (ANALYZE)")
         size = db.execute("SELECT pg_size_pretty(pg_database_size(%s))", [name])
-        print(f"  database size {size.fetchone()[0]}")
+        print(f"  database size {_one(size)[0]}")
         seconds = round(time.perf_counter() - started, 1)
         db.execute(
             f"CREATE TABLE {MARKER} (paragraphs integer, fingerprint jsonb, "
@@ -743,9 +748,7 @@ def exclusive(params: dict[str, Any], name: str) -> Iterator[None]:
 
     with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as db:
         key = f"bench/search.py {name}"
-        if not db.execute(
-            "SELECT pg_try_advisory_lock(hashtext(%s))", [key]
-        ).fetchone()[0]:
+        if not _one(db.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [key]))[0]:
             print(f"another run holds {name}: waiting for it", flush=True)
             db.execute("SELECT pg_advisory_lock(hashtext(%s))", [key])
         yield

@@ -52,9 +52,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+sys.path.insert(0, str(ROOT))
 
-from databases import database_name, recreate, server_params, sibling  # noqa: E402
+from bench.databases import database_name, recreate, server_params, sibling  # noqa: E402
 
 QUERIES = ROOT / "bench" / "search_queries.json"
 KINDS = ("plain", "inflection", "compound", "unaccented", "name")
@@ -352,12 +352,12 @@ def main() -> None:
                 "skipped": [q.q for q in skipped],
                 "by_kind": {
                     kind: {
-                        "queries": len(group),
-                        "recall": round(mean([q.recall for q in group]), 4),
-                        "precision": round(mean([q.precision for q in group]), 4),
+                        "queries": len(of_kind),
+                        "recall": round(mean([q.recall for q in of_kind]), 4),
+                        "precision": round(mean([q.precision for q in of_kind]), 4),
                     }
                     for kind in KINDS
-                    if (group := by_kind.get(kind))
+                    if (of_kind := by_kind.get(kind))
                 },
             },
             ensure_ascii=False,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from django import forms
 from django.contrib import admin, messages
@@ -57,8 +57,21 @@ admin.site.site_header = "Öppna beslut – administration"
 admin.site.site_title = "Öppna beslut"
 admin.site.index_title = "Arkivet"
 
+if TYPE_CHECKING:
+    # The mixins below stand before admin.ModelAdmin (or an inline) in each
+    # admin's bases: typed as one, so their super() calls are checked.
+    _AnyAdmin = admin.options.BaseModelAdmin[Any]
+    _ModelAdmin = admin.ModelAdmin[Any]
+    from django.contrib.admin.options import _FieldGroups
+    from django_stubs_ext import WithAnnotations
 
-class ScopedChoices:
+    class _NamndCount(TypedDict):
+        namnd_count: int
+else:
+    _AnyAdmin = _ModelAdmin = object
+
+
+class ScopedChoices(_AnyAdmin):
     """For every admin and inline form of the archive: a foreign key or
     many-to-many field offers, and accepts when posted, only the rows the
     related admin lets the user choose (ScopedToAssignments.choices), so no
@@ -77,7 +90,7 @@ class ScopedChoices:
         return super().get_field_queryset(db, db_field, request)
 
 
-class ScopedToAssignments(ScopedChoices):
+class ScopedToAssignments(ScopedChoices, _ModelAdmin):
     """For the admins of the archive's rows: a staff user who is no superuser
     sees, and so can change or delete, only the rows of the boards assigned
     to them (Assignment: a clerk's board, an editor's municipality); every
@@ -177,7 +190,7 @@ class SharedBetweenBoards(ScopedToAssignments):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
-class CorrectsPublished:
+class CorrectsPublished(_ModelAdmin):
     """For admins whose edits change a paragraph's public record: every
     write is a service's (decisions.services.corrections). The records
     before are read in save_model(), before anything is written, for the
@@ -210,17 +223,19 @@ class CorrectsPublished:
     def save_related(
         self, request: HttpRequest, form: Any, formsets: Any, change: bool
     ) -> None:
-        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        super().save_related(request, form, formsets, change)
         obj = form.instance
         obj._versions_kept = corrections.paragrafer_corrected(
             obj._records_before, also=self._ids(obj), user=request.user
         )
 
     def construct_change_message(
-        self, request: HttpRequest, form: Any, formsets: Any, add: bool
+        self, request: HttpRequest, form: Any, formsets: Any, add: bool = False
     ) -> list[dict[str, Any]]:
         # The audit log names the versions the edit kept.
-        message = super().construct_change_message(request, form, formsets, add)  # type: ignore[misc]
+        message: list[dict[str, Any]] = super().construct_change_message(
+            request, form, formsets, add
+        )
         name = str(ParagrafVersion._meta.verbose_name)
         for version in getattr(form.instance, "_versions_kept", []):
             message.append({"added": {"name": name, "object": str(version)}})
@@ -232,13 +247,13 @@ class CorrectsPublished:
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         before = corrections.paragrafer_before(self._ids(obj))
-        super().delete_model(request, obj)  # type: ignore[misc]
+        super().delete_model(request, obj)
         corrections.paragrafer_corrected(before, user=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = {pk for obj in queryset for pk in self._ids(obj)}
         before = corrections.paragrafer_before(ids)
-        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        super().delete_queryset(request, queryset)
         corrections.paragrafer_corrected(before, user=request.user)
 
 
@@ -273,7 +288,7 @@ class RenameForm(CleanTextForm):
 class EarlierNameInline(admin.TabularInline):
     """The names held before, with their days: written by renames only."""
 
-    fields = readonly_fields = ["name", "slug", "valid_from", "valid_until"]
+    fields = readonly_fields = ("name", "slug", "valid_from", "valid_until")
     extra = 0
     can_delete = False
 
@@ -296,15 +311,15 @@ class MunicipalityNameInline(EarlierNameInline):
     model = MunicipalityName
 
 
-class RenamesThroughService:
+class RenamesThroughService(_ModelAdmin):
     """For NamndAdmin and MunicipalityAdmin: a changed name or slug is a
     rename (decisions.services.rename), never a plain save."""
 
     form = RenameForm
     rename_service: Any
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = super().get_fields(request, obj)  # type: ignore[misc]
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> _FieldGroups:
+        fields = super().get_fields(request, obj)
         return [f for f in fields if f != "since" or obj is not None]
 
     def save_model(
@@ -312,11 +327,11 @@ class RenamesThroughService:
     ) -> None:
         renamed = {"name", "slug"} & set(form.changed_data)
         if not (change and renamed):
-            super().save_model(request, obj, form, change)  # type: ignore[misc]
+            super().save_model(request, obj, form, change)
             return
         name, slug = obj.name, obj.slug
         obj.name, obj.slug = form.initial["name"], form.initial["slug"]
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        super().save_model(request, obj, form, change)
         self.rename_service(
             obj,
             new_name=name,
@@ -364,7 +379,7 @@ class MunicipalityAdmin(RenamesThroughService, SharedBetweenBoards, admin.ModelA
         return super().get_queryset(request).annotate(namnd_count=Count("namnder"))
 
     @admin.display(description="nämnder", ordering="namnd_count")
-    def namnd_count(self, obj: Municipality) -> int:
+    def namnd_count(self, obj: WithAnnotations[Municipality, _NamndCount]) -> int:
         return obj.namnd_count
 
 
@@ -471,6 +486,7 @@ class ParagrafInline(ScopedChoices, admin.TabularInline):
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
+        assert issubclass(formset, ParagrafInlineFormSet)
         formset.user = request.user
         return formset
 
@@ -1090,7 +1106,11 @@ class UploadAdmin(ScopedToAssignments, admin.ModelAdmin):
     ) -> HttpResponse:
         upload = self.get_object(request, object_id)
         if upload is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            # A private method of ModelAdmin's, so django-stubs lacks it; it
+            # answers as the admin's other views do for a missing id.
+            return self._get_obj_does_not_exist_redirect(  # type: ignore[attr-defined]
+                request, self.opts, object_id
+            )
         editable = upload.status == Upload.Status.DRAFT and self.has_change_permission(
             request, upload
         )

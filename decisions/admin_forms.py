@@ -38,6 +38,7 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, boards: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["namnd"]
+        assert isinstance(field, NamndChoiceField)
         field.queryset = boards.select_related("municipality").order_by(
             "municipality__name", "name"
         )
@@ -90,7 +91,9 @@ class CorrectionForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = choices
+        decision = self.fields["decision"]
+        assert isinstance(decision, forms.ChoiceField)
+        decision.choices = choices
         self.texts = texts
         if not paragraph.reservations:
             del self.fields["reservations"]
@@ -126,7 +129,8 @@ class CorrectionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         """No identity number typed in: refused at its field (the guard,
         decisions.guard; publishing.correct() refuses the same)."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         try:
@@ -174,7 +178,8 @@ class CleanTextForm(forms.ModelForm):
     clean_text() before it reaches the row (and the model's own checks)."""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for name, value in data.items():
             data[name] = clean_text(value)
         return data

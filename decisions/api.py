@@ -14,7 +14,7 @@ nowhere.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
@@ -33,7 +33,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import Cursor, CursorPagination
+from rest_framework.pagination import BasePagination, Cursor, CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -76,7 +76,8 @@ class NewestFirst(CursorPagination):
         except NotFound as exc:
             raise ValidationError({self.cursor_query_param: [str(exc.detail)]}) from exc
         if cursor and cursor.position is not None:
-            position = cursor.position
+            # DRF decodes the position as the text it was; its stubs say int.
+            position: str = cursor.position  # type: ignore[assignment]
             if (
                 not (position.isascii() and position.isdigit())
                 or int(position) >= 2**63
@@ -273,7 +274,8 @@ class YearFilter(django_filters.NumberFilter):
     """A year of the calendar, 1 to 9999: a year outside it is a 400, where
     Django's year lookup would fail on it (a 500)."""
 
-    field_class = forms.IntegerField
+    # Any form field serves; the stubs ask for NumberFilter's DecimalField.
+    field_class = forms.IntegerField  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("lookup_expr", "year")
@@ -292,7 +294,7 @@ class FilteredList(generics.ListAPIView):
     value its field refuses is a 400 naming the parameter, not an empty list
     or a 500. The OpenAPI description lists them from the same filterset."""
 
-    pagination_class = NewestFirst
+    pagination_class: type[BasePagination] | None = NewestFirst
     filter_backends = [DjangoFilterBackend]
 
     def get_queryset(self) -> QuerySet:
@@ -321,26 +323,33 @@ class MunicipalityList(FilteredList):
         return Municipality.objects.all()
 
 
-class FollowsOldNames:
+if TYPE_CHECKING:
+    # FollowsOldNames stands before a DRF view in each view's bases: typed as
+    # one, its super() call and self.request are checked.
+    _APIView = generics.GenericAPIView[Any]
+else:
+    _APIView = object
+
+
+class FollowsOldNames(_APIView):
     """For a detail view: an address under a renamed board's or municipality's
     old slug answers 301 to the current one, as the pages do
     (views.follows_old_names); what is not found there stays 404."""
-
-    kwargs: dict[str, Any]
 
     def handle_exception(self, exc: Exception) -> Any:
         if isinstance(exc, (Http404, NotFound)):
             moved = current_slugs(self.kwargs["kommun"], self.kwargs.get("namnd"))
             if moved is not None:
                 return HttpResponsePermanentRedirect(self._moved_to(*moved))
-        return super().handle_exception(exc)  # type: ignore[misc]
+        return super().handle_exception(exc)
 
     def _moved_to(self, kommun: str, namnd: str) -> str:
-        request = self.request  # type: ignore[attr-defined]
+        request = self.request
         kwargs = {**self.kwargs, "kommun": kommun}
         if "namnd" in kwargs:
             kwargs["namnd"] = namnd
         match = request.resolver_match
+        assert match is not None  # set for every view the URLconf resolved
         url = reverse(f"{match.namespace}:{match.url_name}", kwargs=kwargs)
         query = request.META.get("QUERY_STRING")
         return f"{url}?{query}" if query else url
@@ -439,6 +448,7 @@ class ParagrafList(FilteredList):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None  # paginated: pagination_class is set
         response = self.get_paginated_response(records(page, settings.SITE_URL))
         return _last_modified(
             response, [t for p in page for t in (p.meeting.ingested_at, p.corrected_at)]

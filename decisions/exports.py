@@ -111,7 +111,7 @@ def _row(p: Paragraf, site_url: str) -> list[str]:
         meeting.date.isoformat() if meeting.date else "",
         p.number,
         p.title,
-        p.arende.dnr if p.arende_id else "",
+        p.arende.dnr if p.arende else "",
         p.decision,
         "ja" if p.has_reservation else "nej",
         ", ".join(p.reserving_parties),

@@ -42,7 +42,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import IO, Literal
 from xml.etree import ElementTree
 
 import defusedxml
@@ -545,7 +545,7 @@ def _attr(element: ElementTree.Element | None, name: str) -> str | None:
 
 
 def _docx_lines(
-    stream: io.IOBase,
+    stream: IO[bytes],
     numbering: _Numbering,
     *,
     container: str = "w:body",
@@ -840,8 +840,8 @@ class _Numbering:
                     elif _name(child) == "w:lvlOverride":
                         for override in child:
                             if _name(override) == "w:startOverride":
-                                level = int(_attr(child, "ilvl") or 0)
-                                starts[level] = int(_attr(override, "val") or 1)
+                                index = int(_attr(child, "ilvl") or 0)
+                                starts[index] = int(_attr(override, "val") or 1)
                 self.nums[_attr(element, "numId") or ""] = (abstract_id, starts)
 
     def _read_styles(self, root: ElementTree.Element) -> None:
@@ -850,9 +850,9 @@ class _Numbering:
             if _name(style) != "w:style":
                 continue
             style_id = _attr(style, "styleId") or ""
-            parent = style.find(f"{_W}basedOn")
-            if parent is not None:
-                based[style_id] = _attr(parent, "val") or ""
+            based_on = style.find(f"{_W}basedOn")
+            if based_on is not None:
+                based[style_id] = _attr(based_on, "val") or ""
             num_pr = style.find(f"{_W}pPr/{_W}numPr")
             if num_pr is not None:
                 self.styles[style_id] = self._num_pr(num_pr)

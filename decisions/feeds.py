@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
@@ -59,7 +59,9 @@ class AtomFeed(Atom1Feed):
         # As Atom1Feed.write, with the generator that drops what XML refuses.
         handler = _XMLGenerator(outfile, encoding, short_empty_elements=True)
         handler.startDocument()
-        handler.startElement("feed", self.root_attributes())
+        # typeshed asks for an AttributesImpl; XMLGenerator reads only its
+        # items(), and Django's own Atom1Feed.write passes this dict too.
+        handler.startElement("feed", self.root_attributes())  # type: ignore[arg-type]
         self.add_root_elements(handler)
         self.write_items(handler)
         handler.endElement("feed")
@@ -88,7 +90,9 @@ class ParagrafFeed(Feed):
             path=request.get_full_path(),
         )
 
-    def owner(self, request: HttpRequest, **kwargs: Any) -> Any:
+    def owner(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        """The feed's subject, from the URL's arguments (each subclass names
+        those it takes)."""
         raise NotImplementedError
 
     def paragrafer(self, owner: Any) -> ParagrafQuerySet:
@@ -165,6 +169,7 @@ class SearchFeed(ParagrafFeed):
 
     def page(self, scope: Scope) -> str:
         filterset: ParagrafFilter = scope.owner
+        assert isinstance(filterset.data, QueryDict)  # owner() copied request.GET
         query = filterset.data.urlencode() if filterset.data else ""
         return reverse("decisions:search") + (f"?{query}" if query else "")
 

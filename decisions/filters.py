@@ -21,8 +21,9 @@ def namnd_choices(request: Any = None) -> QuerySet[Namnd]:
 
 
 class NamndFilter(django_filters.ModelChoiceFilter):
-    # By id, not slug: board slugs repeat across municipalities.
-    field_class = NamndChoiceField
+    # By id, not slug: board slugs repeat across municipalities. Any
+    # ModelChoiceField serves; the stubs ask for django-filter's own.
+    field_class = NamndChoiceField  # type: ignore[assignment]
 
 
 # What the search form's yes/no select and the API's booleans send.
@@ -43,7 +44,9 @@ class StrictNullBooleanSelect(forms.NullBooleanSelect):
 class StrictNullBooleanField(forms.NullBooleanField):
     widget = StrictNullBooleanSelect
 
-    def to_python(self, value: Any) -> bool | None:
+    # NullBooleanField's to_python() returns None too; django-stubs gives it
+    # BooleanField's bool.
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
         if value is None or isinstance(value, bool):
             return value
         raise forms.ValidationError(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -68,7 +68,15 @@ def count_per_year(rows: models.QuerySet, field: str) -> dict[int, int]:
     return dict(counted)
 
 
-class GuardsPersonalData:
+if TYPE_CHECKING:
+    # The mixin stands before models.Model in each model's bases; typed as a
+    # model, its super() calls and _meta/_state are checked.
+    _GuardedBase = models.Model
+else:
+    _GuardedBase = object
+
+
+class GuardsPersonalData(_GuardedBase):
     """For the models whose text the public reads: no identity number, and on
     a board with individual cases no name, gets into a text field (CharField,
     TextField, JSONField, arrays of text) unless masked or confirmed.
@@ -98,13 +106,13 @@ class GuardsPersonalData:
         object the page's form confirmed on)."""
         own = self.confirmed_personal_data
         name = self.personal_data_parent
-        parent = self._state.fields_cache.get(name) if name else None  # type: ignore[attr-defined]
+        parent = self._state.fields_cache.get(name) if name else None
         return own or (parent.personal_data_confirmed() if parent else ())
 
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         errors: dict[str, list[Any]] = {}
         try:
-            super().clean_fields(exclude=exclude)  # type: ignore[misc]
+            super().clean_fields(exclude=exclude)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         try:
@@ -116,7 +124,7 @@ class GuardsPersonalData:
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.check_personal_data(only=kwargs.get("update_fields"))
-        super().save(*args, **kwargs)  # type: ignore[misc]
+        super().save(*args, **kwargs)
 
     def check_personal_data(
         self,
@@ -135,7 +143,7 @@ class GuardsPersonalData:
         ]
         texts = {
             f.name: (
-                f"{self._meta.verbose_name}, fältet {f.verbose_name}",  # type: ignore[attr-defined]
+                f"{self._meta.verbose_name}, fältet {f.verbose_name}",
                 getattr(self, f.attname),
             )
             for f in fields
@@ -161,9 +169,9 @@ class GuardsPersonalData:
             return found
 
     def _stored(self, fields: list[models.Field]) -> list[Any]:
-        if self._state.adding or self.pk is None:  # type: ignore[attr-defined]
+        if self._state.adding or self.pk is None:
             return []
-        manager = type(self)._base_manager  # type: ignore[attr-defined]
+        manager = type(self)._base_manager
         row = manager.filter(pk=self.pk).values_list(*(f.attname for f in fields))
         return list(row.first() or [])
 
@@ -265,7 +273,7 @@ def _held_on(model: type[EarlierName], owner: str, outer: str, day: date | None)
     subquery on the owner's row (outer: the owner's field there)."""
     if day is None:
         return Value(None, output_field=models.CharField())
-    held = model.objects.filter(
+    held = model._default_manager.filter(
         Q(valid_from=None) | Q(valid_from__lte=day),
         valid_until__gte=day,
         **{owner: OuterRef(outer)},
@@ -454,7 +462,9 @@ class Meeting(GuardsPersonalData, models.Model):
     # When the adjusted minutes were posted on the notice board (anslag): the
     # three weeks for appeal (laglighetsprövning) run from this date.
     posting_date = models.DateField(null=True, blank=True)
-    adjusters = models.ManyToManyField(
+    # Member is defined below, so the field is typed by hand; its through
+    # table is Django's own.
+    adjusters: models.ManyToManyField[Member, Any] = models.ManyToManyField(
         "Member", blank=True, related_name="adjusted_meetings"
     )
     # The board's and the municipality's names on the meeting's date (their
@@ -534,7 +544,7 @@ class Meeting(GuardsPersonalData, models.Model):
         return self.date.isoformat() if self.date else gettext("utan datum")
 
     @property
-    def appeal_deadline(self) -> date | None:
+    def appeal_deadline(self) -> datetime.date | None:
         """The last day to appeal its decisions, once the minutes are posted."""
         return appeal_deadline(self.posting_date) if self.posting_date else None
 
@@ -986,7 +996,7 @@ class Reservation(GuardsPersonalData, models.Model):
     # Parties that stood behind it as groups ("Sverigedemokraterna reserverar
     # sig"), beside the named members' own parties.
     parties = ArrayField(models.CharField(max_length=20), default=list, blank=True)
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[Member, ReservationMember] = models.ManyToManyField(
         Member, through="ReservationMember", related_name="reservations"
     )
 
@@ -1088,7 +1098,7 @@ class Proposal(GuardsPersonalData, models.Model):
     )
     position = models.PositiveIntegerField()
     text = models.TextField()
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[Member, ProposalMember] = models.ManyToManyField(
         Member, through="ProposalMember", related_name="proposals"
     )
 
@@ -1374,14 +1384,18 @@ class Tombstone(GuardsPersonalData, models.Model):
     def of(cls, paragraf: Paragraf) -> Tombstone:
         """A withdrawn paragraph's tombstone as its row says (unsaved)."""
         meeting = paragraf.meeting
-        return cls(
+        tombstone = cls(
             namnd=meeting.namnd,
             meeting_date=meeting.date,
             meeting_slug=meeting.slug,
             number=paragraf.number,
-            withdrawn_at=paragraf.withdrawn_at,
             reason=paragraf.withdrawal_reason,
         )
+        # Unset while a withdrawal in progress builds it: the service stamps
+        # the time (decisions.services.withdrawal).
+        if paragraf.withdrawn_at is not None:
+            tombstone.withdrawn_at = paragraf.withdrawn_at
+        return tombstone
 
     @property
     def date_label(self) -> str:
@@ -1556,7 +1570,7 @@ class ArchiveState(models.Model):
     @classmethod
     def touch(cls) -> None:
         # One upsert, whether or not the row exists yet.
-        cls.objects.bulk_create(
+        ArchiveState.objects.bulk_create(
             [cls(pk=1, changed_at=timezone.now())],
             update_conflicts=True,
             unique_fields=["id"],

@@ -151,7 +151,9 @@ class Name:
 
 
 def find_names(
-    text: str, known: set[str] = frozenset(), places: set[str] = frozenset()
+    text: str,
+    known: set[str] | frozenset[str] = frozenset(),
+    places: set[str] | frozenset[str] = frozenset(),
 ) -> list[Name]:
     """Runs of capitalised words in text that may name a person, in order:
     given names and surname ("Anna von Platen", "Mohammed al-Hassan"),
@@ -171,7 +173,7 @@ def find_names(
     return found
 
 
-def _is_known(name: str, known: set[str]) -> bool:
+def _is_known(name: str, known: set[str] | frozenset[str]) -> bool:
     surname, comma, given = name.partition(", ")
     if comma:
         return f"{given} {surname}" in known or f"{given} {surname.title()}" in known

@@ -40,6 +40,7 @@ class SiteSitemap(Sitemap):
 def index(request: HttpRequest, **kwargs: Any) -> TemplateResponse:
     """Django's sitemap index, with its sections' addresses under SITE_URL."""
     response = sitemap_views.index(request, **kwargs)
+    assert response.context_data is not None  # the index view passes one
     for item in response.context_data["sitemaps"]:
         parts = urlsplit(item.location)
         item.location = site.absolute(parts._replace(scheme="", netloc="").geturl())
@@ -79,8 +80,10 @@ class IdPagedSitemap(SiteSitemap):
     def items(self) -> QuerySet:
         return self.queryset
 
+    # Sitemap reads only num_pages and page() of its paginator; the stubs ask
+    # for a Paginator.
     @property
-    def paginator(self) -> IdRangePaginator:
+    def paginator(self) -> IdRangePaginator:  # type: ignore[override]
         return IdRangePaginator(self.items(), self.limit)
 
 

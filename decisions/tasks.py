@@ -43,11 +43,11 @@ def _one_writer() -> Iterator[None]:
 
 
 def _rebuild_waits(job_id: int | None) -> bool:
-    return (
-        ProcrastinateJob.objects.filter(queueing_lock=REBUILD_LOCK, status="todo")
-        .exclude(id=job_id)
-        .exists()
-    )
+    waiting = ProcrastinateJob.objects.filter(queueing_lock=REBUILD_LOCK, status="todo")
+    # A job the worker runs has its row; only one not yet deferred has no id.
+    if job_id is not None:
+        waiting = waiting.exclude(id=job_id)
+    return waiting.exists()
 
 
 @app.task(

@@ -60,8 +60,8 @@ def record_lines(record: Record, *, with_text: bool = False) -> list[str]:
     lines += _text(gettext("Beslut"), record.get("decision", ""))
     for section in record.get("sections") or []:
         kind = section.get("kind") or "other"
-        label = SECTION_LABELS.get(kind, SECTION_LABELS["other"])
-        heading = section.get("heading") or str(label)
+        named = SECTION_LABELS.get(kind, SECTION_LABELS["other"])
+        heading = section.get("heading") or str(named)
         lines += _text(heading, section.get("text", ""))
     lines += _text(gettext("Beslutsgång"), record.get("procedure", ""))
     recipients = record.get("recipients") or []
@@ -81,9 +81,9 @@ def record_lines(record: Record, *, with_text: bool = False) -> list[str]:
             % {k: "–" if vote.get(k) is None else vote[k] for k in VoteChoice.values}
         )
         for choice in VoteChoice:
-            people = [c for c in vote.get("casts") or [] if c.get("choice") == choice]
-            if people:
-                lines.append(_line(choice.label, _people(people)))
+            casts = [c for c in vote.get("casts") or [] if c.get("choice") == choice]
+            if casts:
+                lines.append(_line(choice.label, _people(casts)))
     if with_text:
         lines += _text(gettext("Hela texten"), record.get("text", ""))
     return lines

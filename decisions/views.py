@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import Count, F, Max, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -50,6 +51,8 @@ class CappedPaginator(Paginator):
     An exact count of a common word's matches reads every matching row.
     """
 
+    object_list: QuerySet
+
     @cached_property
     def count(self) -> int:
         counted = self.object_list.order_by().values("pk")[: COUNT_LIMIT + 1].count()
@@ -57,8 +60,8 @@ class CappedPaginator(Paginator):
 
 
 def follows_old_names(
-    view: Callable[..., HttpResponse],
-) -> Callable[..., HttpResponse]:
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     """Answer an address under a renamed board's or municipality's old slug
     (NamndAlias, MunicipalityName) with a 301 to its current one.
 
@@ -67,7 +70,7 @@ def follows_old_names(
     """
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except Http404:
@@ -78,6 +81,7 @@ def follows_old_names(
             if "namnd" in kwargs:
                 kwargs["namnd"] = moved[1]
             match = request.resolver_match
+            assert match is not None  # set for every view the URLconf resolved
             url = reverse(f"{match.namespace}:{match.url_name}", kwargs=kwargs)
             if request.META.get("QUERY_STRING"):
                 url += "?" + request.META["QUERY_STRING"]
@@ -121,7 +125,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @follows_old_names
-def municipality(request: HttpRequest, kommun: str) -> HttpResponse:
+def municipality(request: HttpRequest, kommun: str) -> HttpResponseBase:
     municipality = get_object_or_404(Municipality, slug=kommun)
     namnder = municipality.namnder.annotate(
         meeting_count=Count("meetings"), latest_date=Max("meetings__date")
@@ -145,7 +149,7 @@ def municipality(request: HttpRequest, kommun: str) -> HttpResponse:
 
 
 @follows_old_names
-def namnd(request: HttpRequest, kommun: str, namnd: str) -> HttpResponse:
+def namnd(request: HttpRequest, kommun: str, namnd: str) -> HttpResponseBase:
     board = get_object_or_404(
         Namnd.objects.select_related("municipality"),
         municipality__slug=kommun,
@@ -176,7 +180,7 @@ def namnd(request: HttpRequest, kommun: str, namnd: str) -> HttpResponse:
 @follows_old_names
 def meeting(
     request: HttpRequest, kommun: str, namnd: str, meeting: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     found = get_object_or_404(
         # The source text is not shown, and may be megabytes.
         Meeting.objects.select_related("namnd__municipality").defer("source_text"),
@@ -289,6 +293,7 @@ def paragraf_version(
     earlier = get_object_or_404(found.versions, number=version)
     later = found.versions.filter(number=version + 1).first()
     newer = later.record if later else version_diff.snapshot(found)
+    assert newer is not None  # a public paragraph has a record
     return render(
         request,
         "decisions/paragraf_version.html",
@@ -304,7 +309,7 @@ def paragraf_version(
 
 
 @follows_old_names
-def arende(request: HttpRequest, kommun: str, dnr: str) -> HttpResponse:
+def arende(request: HttpRequest, kommun: str, dnr: str) -> HttpResponseBase:
     case = get_object_or_404(
         Arende.objects.select_related("municipality"),
         municipality__slug=kommun,
@@ -357,7 +362,7 @@ def shared_positions(paragrafer: list[Paragraf]) -> list[list[Reservation]]:
 
 
 @follows_old_names
-def party(request: HttpRequest, kommun: str, party: str) -> HttpResponse:
+def party(request: HttpRequest, kommun: str, party: str) -> HttpResponseBase:
     municipality = get_object_or_404(Municipality, slug=kommun)
     members = Member.objects.filter(municipality=municipality, party=party)
     if not members.exists():
@@ -418,7 +423,7 @@ def person(request: HttpRequest, kommun: str, person: str) -> HttpResponse:
     )
 
 
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: HttpRequest) -> HttpResponseBase:
     filterset = ParagrafFilter(
         request.GET or None, queryset=Paragraf.objects.public().newest()
     )
@@ -504,7 +509,7 @@ RETRY_AFTER = 3600
 RETRY_AFTER_REBUILDING = 60
 
 
-def open_data_file(request: HttpRequest, name: str) -> HttpResponse:
+def open_data_file(request: HttpRequest, name: str) -> HttpResponseBase:
     """Serve a file of the archive download, but never an archive that may
     hold a paragraph withdrawn since it was written: 503 until the next
     dump, before any 304 could tell a reader their copy is current."""

@@ -108,7 +108,9 @@ def _check_kept_connections() -> None:
     in the request, past every execute wrapper."""
     for alias in connections:
         wrapper = connections[alias]
-        if wrapper.connection is not None and not wrapper.health_check_done:
+        # health_check_done is Django's (4.1 on); django-stubs lacks it.
+        done = wrapper.health_check_done  # type: ignore[attr-defined]
+        if wrapper.connection is not None and not done:
             with _deadline(wrapper.connection):
                 wrapper.close_if_health_check_failed()
 

@@ -119,6 +119,7 @@ class RateLimit:
             f"För många förfrågningar: högst {rate.hits} per {rate.seconds} s "
             f"från samma adress. Försök igen om {left} s."
         )
+        response: HttpResponse
         if bucket == "api":
             response = JsonResponse({"detail": message}, status=429)
         else:

@@ -360,10 +360,10 @@ def read_vote(text: str) -> ParsedVote:
                 vote.counts.setdefault(choice, int(value))
             continue
         if columns and _TABLE_MARK.search(raw):
-            choice = _column_choice(raw, columns)
+            marked = _column_choice(raw, columns)
             names = _TABLE_MARK.split(raw, maxsplit=1)[0]
-            if choice:
-                lists.append((choice, [names]))
+            if marked:
+                lists.append((marked, [names]))
                 lists.append(("", []))
                 continue
         avstar = _VOTE_AVSTAR.match(line)

@@ -471,7 +471,7 @@ class _Block:
 
 def _cells(lines: list[Line]) -> list[Line]:
     """Split lines at wide gaps: a flattened table's cells, each a line of its own."""
-    out = []
+    out: list[Line] = []
     for line in lines:
         cells = [cell.strip() for cell in line.text.split("  ") if cell.strip()]
         # A party column before the name ("S    Eva Hallgren") belongs to it.

@@ -174,7 +174,7 @@ def _contents(candidates: list[Start]) -> set[int]:
         leader = _LEADER.search(
             " ".join([candidate.rest, *(line.text for line in candidate.following[:3])])
         ) or any(_LEADER.search(line.text) for line in candidate.following[:3])
-        last_line = (candidate.following or [None])[-1]
+        last_line = candidate.following[-1] if candidate.following else None
         page = (
             last_line is not None
             and bool(_PAGE_NUMBER.search(last_line.text))

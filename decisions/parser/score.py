@@ -150,8 +150,9 @@ def score(expected: dict, actual: ParsedProtocol | None) -> list[Check]:
     for paragraph in actual.paragraphs:
         found.setdefault(paragraph.number, []).append(paragraph)
     for index, paragraph in enumerate(expected["paragraphs"]):
-        same = found.get(paragraph["number"]) or [None]
-        checks += _paragraph_checks(paragraph, same.pop(0), f"paragraphs[{index}]")
+        same = found.get(paragraph["number"])
+        first = same.pop(0) if same else None
+        checks += _paragraph_checks(paragraph, first, f"paragraphs[{index}]")
     # What the expected paragraphs did not take is a paragraph the minutes lack.
     for number, rest in found.items():
         for paragraph in rest:

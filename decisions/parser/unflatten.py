@@ -876,9 +876,9 @@ def _restore_paragraph_signs(
             following = rows[row][at].text.strip()
         recovered = _lost_sign(text, following)
         if recovered:
-            number = int(recovered[1])
+            lost_number = int(recovered[1])
             lost.append((len(headings), row_index, position, recovered))
-            headings.append((number, number, False))
+            headings.append((lost_number, lost_number, False))
     if not lost:
         return
     # The numbers that run through the minutes: a heading that lost its "§"
@@ -932,7 +932,7 @@ def _lost_sign(text: str, following: str) -> tuple[str, str, str] | None:
 def _dnr_in_title(rest: str) -> bool:
     """Whether a "Dnr" follows within the title, before any sentence ends."""
     found = _DNR_IN_TITLE.search(rest[:400])
-    return bool(found) and not re.search(r"[.!?]\s", rest[: found.start()])
+    return found is not None and not re.search(r"[.!?]\s", rest[: found.start()])
 
 
 def _rising(headings: list[tuple[int, int, bool]]) -> list[int]:

@@ -7,9 +7,10 @@ take the same parameters and find the same rows.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
+from django import forms
 from django.db.models import Exists, Max, Min, OuterRef
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +50,8 @@ class ParagrafFilter(django_filters.FilterSet):
     namnd = NamndFilter(
         label=_("Nämnd"),
         field_name="meeting__namnd",
-        queryset=namnd_choices,
+        # A callable, as django-filter allows; its stubs take a QuerySet only.
+        queryset=namnd_choices,  # type: ignore[arg-type]
         empty_label=_("Alla nämnder"),
     )
     ar = django_filters.ChoiceFilter(
@@ -83,6 +85,8 @@ class ParagrafFilter(django_filters.FilterSet):
         ),
     )
 
+    queryset: ParagrafQuerySet
+
     class Meta:
         model = Paragraf
         fields: list[str] = []
@@ -99,7 +103,9 @@ class ParagrafFilter(django_filters.FilterSet):
         years = (
             range(span["last"].year, span["first"].year - 1, -1) if span["last"] else []
         )
-        fields["ar"].choices = [(str(y), str(y)) for y in years]
+        cast(forms.ChoiceField, fields["ar"]).choices = [
+            (str(y), str(y)) for y in years
+        ]
         # Exists, not a join: a party's members have thousands of reservations.
         reserved = ReservationMember.objects.filter(member=OuterRef("pk"))
         parties = (
@@ -109,7 +115,7 @@ class ParagrafFilter(django_filters.FilterSet):
             .distinct()
             .order_by("party")
         )
-        fields["parti"].choices = [(p, p) for p in parties]
+        cast(forms.ChoiceField, fields["parti"]).choices = [(p, p) for p in parties]
 
     @property
     def chosen(self) -> dict[str, Any]:
@@ -183,7 +189,10 @@ class ParagrafFilter(django_filters.FilterSet):
         for name, value in self.form.cleaned_data.items():
             if name in ("q", "ordning", without) or value in (None, ""):
                 continue
-            queryset = self.filters[name].filter(queryset, value)
+            # A filter hands back the queryset class it was given.
+            queryset = cast(
+                ParagrafQuerySet, self.filters[name].filter(queryset, value)
+            )
             narrowed |= name in plan.NARROWING
         if self.query and all_words:
             queryset = self.words.with_all_words(queryset, walk=self.dense_phrase)

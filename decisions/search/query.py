@@ -61,7 +61,7 @@ def search_query(q: str) -> SearchQuery:
     q = " ".join(tokens)
     match = _LAST_WORD.match(q)
     last = match["last"] if match else ""
-    if not last or quoted or last == "OR" or known_word(last.lower()):
+    if match is None or not last or quoted or last == "OR" or known_word(last.lower()):
         return SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
     prefix = SearchQuery(f"{last}:*", config=SEARCH_CONFIG, search_type="raw")
     rest = match["rest"]

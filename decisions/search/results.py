@@ -4,6 +4,7 @@ nothing matched, a suggestion, all from one walk (decisions.search.walk)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -36,6 +37,7 @@ def search_archive(filterset: ParagrafFilter, page_number: str | None) -> Search
     total, capped = min(walk.found, limit), walk.found > limit
     ids = walk.ids
     rows = Paragraf.objects.public()
+    page: Page[Any]
     if query and not filterset.newest_first:
         # Ranked on the paragraphs alone; only the page's rows are joined and
         # highlighted (joining all 1,000 first hashed every meeting: 36 → 20 ms).

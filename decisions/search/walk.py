@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
@@ -216,7 +217,7 @@ def _walk(
     )
 
 
-def _json(value: str | dict | list | None) -> dict | list | None:
+def _json(value: str | dict | list | None) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 

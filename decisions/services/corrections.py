@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 
 from ..models import (
     ArchiveState,
@@ -141,14 +141,21 @@ def paragraf_save(
     words_add([paragraf])
 
 
+def _attname(name: str) -> str:
+    """The column of one of Paragraf's own fields (a foreign key's "_id")."""
+    field = Paragraf._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field.attname
+
+
 def _remember(paragraf: Paragraf, fields: set[str]) -> None:
     if not fields:
         return
-    names = [Paragraf._meta.get_field(f).attname for f in sorted(fields)]
+    names = [_attname(f) for f in sorted(fields)]
     stored = Paragraf.objects.filter(pk=paragraf.pk).values(*names).get()
     corrections = dict(paragraf.corrections)
     for field in sorted(fields):
-        attname = Paragraf._meta.get_field(field).attname
+        attname = _attname(field)
         entry = corrections.get(field)
         minutes = entry["minutes"] if entry else stored[attname]
         new = value(paragraf, field)

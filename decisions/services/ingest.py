@@ -7,6 +7,7 @@ transaction, so that a protocol is either wholly in the archive or not at all.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import logging
 from collections.abc import Collection
@@ -617,9 +618,7 @@ class _ProtocolWriter:
                 keep_corrections(
                     row,
                     same_source=self.same_source,
-                    warn=lambda message, line=parsed.line: self.protocol.warn(
-                        line, message
-                    ),
+                    warn=functools.partial(self.protocol.warn, parsed.line),
                 )
             # A withdrawn paragraph stays hidden whatever the minutes say
             # (decisions.services.withdrawal; the constraint paragraf_withdrawn_is_
@@ -740,17 +739,19 @@ class _ProtocolWriter:
                 )
         Vote.objects.bulk_create([v for v, _ in votes])
         casts = []
-        for row, parsed in votes:
+        for vote_row, parsed_vote in votes:
             seen: set[int] = set()
             for choice, members in (
-                (VoteCast.Choice.JA, parsed.ja),
-                (VoteCast.Choice.NEJ, parsed.nej),
-                (VoteCast.Choice.AVSTAR, parsed.avstar),
+                (VoteCast.Choice.JA, parsed_vote.ja),
+                (VoteCast.Choice.NEJ, parsed_vote.nej),
+                (VoteCast.Choice.AVSTAR, parsed_vote.avstar),
             ):
                 for member in map(self.member, members):
                     if member.pk not in seen:
                         seen.add(member.pk)
-                        casts.append(VoteCast(vote=row, member=member, choice=choice))
+                        casts.append(
+                            VoteCast(vote=vote_row, member=member, choice=choice)
+                        )
         VoteCast.objects.bulk_create(casts)
 
     def _distinct(self, members: list[ParsedMember]) -> list[tuple[int, Member]]:

@@ -442,6 +442,7 @@ def publish(upload: Upload, *, user: Any) -> Meeting:
             )
         except IngestError as error:
             raise UploadError(f"{upload.source_name}: {error}") from error
+        assert result.meeting is not None  # written: no dry run
         upload.status = Upload.Status.PUBLISHED
         upload.published_at = timezone.now()
         upload.meeting = result.meeting

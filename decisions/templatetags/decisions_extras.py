@@ -133,7 +133,7 @@ def citation_label(paragraf: Paragraf) -> str:
         gettext("sammanträde %(date)s") % {"date": meeting.date_label},
         f"§ {paragraf.number}",
     ]
-    if paragraf.arende_id:
+    if paragraf.arende:
         parts.append(f"Dnr {paragraf.arende.dnr}")
     return ", ".join(parts)
 
@@ -286,7 +286,7 @@ def paragraf_jsonld(paragraf: Paragraf) -> SafeString:
     }
     if meeting.date:
         data["legislationDate"] = meeting.date.isoformat()
-    if paragraf.arende_id and not paragraf.confidential:
+    if paragraf.arende and not paragraf.confidential:
         data["identifier"] = f"Dnr {paragraf.arende.dnr}"
     if paragraf.decision and not paragraf.confidential:
         data["abstract"] = paragraf.decision

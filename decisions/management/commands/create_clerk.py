@@ -70,19 +70,20 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        # An assignment is to a board or to a whole municipality, never both.
+        namnd: Namnd | None = None
+        municipality: Municipality | None = None
         if options["namnd"]:
-            municipality, _, board = options["namnd"].partition("/")
-            found = Namnd.objects.filter(
-                municipality__name=municipality.strip(), name=board.strip()
+            kommun, _, board = options["namnd"].partition("/")
+            namnd = Namnd.objects.filter(
+                municipality__name=kommun.strip(), name=board.strip()
             ).first()
-            if found is None:
+            if namnd is None:
                 raise CommandError(f"ingen nämnd {options['namnd']!r} (Kommun/Nämnd)")
-            scope = {"namnd": found}
         else:
-            found = Municipality.objects.filter(name=options["kommun"]).first()
-            if found is None:
+            municipality = Municipality.objects.filter(name=options["kommun"]).first()
+            if municipality is None:
                 raise CommandError(f"ingen kommun {options['kommun']!r}")
-            scope = {"municipality": found}
         user, created = get_user_model().objects.get_or_create(
             username=options["username"],
             defaults={"email": options["email"], "is_staff": True},
@@ -94,10 +95,12 @@ class Command(BaseCommand):
             user.is_staff = True
             user.save(update_fields=["is_staff"])
         user.groups.add(clerk_group())
-        Assignment.objects.get_or_create(user=user, **scope)
+        Assignment.objects.get_or_create(
+            user=user, namnd=namnd, municipality=municipality
+        )
         self.stdout.write(
             f"{user.username}: {'skapad' if created else 'fanns'}, får redigera "
-            f"{found}"
+            f"{namnd or municipality}"
             + (
                 f"; sätt lösenord: manage.py changepassword {user.username}"
                 if created
