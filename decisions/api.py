@@ -44,11 +44,13 @@ from .models import (
     Member,
     Municipality,
     Namnd,
+    Paragraf,
     Reservation,
     Tombstone,
     current_slugs,
+    published_condition,
 )
-from .records import published, records
+from .records import record_rows, records
 from .search import ParagrafFilter
 from .site import absolute
 
@@ -461,7 +463,9 @@ class ParagrafList(generics.ListAPIView):
         params = self.request.query_params.copy()
         for own in ("cursor", NewestFirst.page_size_query_param, "format"):
             params.pop(own, None)
-        filterset = self.filterset_class(params or None, queryset=published())
+        # The search's filterset keeps the published rows: record_rows()'s.
+        rows = Paragraf.objects.order_by("pk")
+        filterset = self.filterset_class(params or None, queryset=rows)
         if filterset.is_bound and not filterset.form.is_valid():
             raise ValidationError(filterset.form.errors)
         return filterset.scope()
@@ -504,7 +508,7 @@ class ParagrafDetail(FollowsOldNames, generics.RetrieveAPIView):
             "meeting__slug": kwargs["meeting"],
             "number": kwargs["number"],
         }
-        paragraf = published().filter(**address).first()
+        paragraf = record_rows().filter(**address).first()
         if paragraf is None:
             # A withdrawn paragraph's tombstone outlives its row, and its
             # board's renames (decisions.services.withdrawal).
@@ -575,7 +579,7 @@ class ReservationList(FilteredList):
 
     def base_queryset(self) -> QuerySet:
         return (
-            Reservation.objects.filter(paragraf__confidential=False)
+            Reservation.objects.published()
             .select_related("paragraf__meeting__namnd__municipality")
             .prefetch_related("members__municipality")
         )
@@ -633,7 +637,8 @@ class PartyList(FilteredList):
                 members=Count("pk", distinct=True),
                 reservations=Count(
                     "reservations",
-                    filter=Q(reservations__kind=Reservation.Kind.RESERVATION),
+                    filter=Q(reservations__kind=Reservation.Kind.RESERVATION)
+                    & published_condition("reservations__paragraf__"),
                     distinct=True,
                 ),
             )
