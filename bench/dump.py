@@ -51,7 +51,7 @@ def main() -> None:
     with search_bench.exclusive(params, name):
         if not search_bench.reusable(params, name, args.paragraphs):
             search_bench.fill(url, name, args.paragraphs, jobs=2)
-        published = Paragraf.objects.filter(confidential=False).count()
+        published = Paragraf.objects.published().count()
         step = max(1, published // 10)
         samples: list[tuple[int, float]] = []
         next_sample = step

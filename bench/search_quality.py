@@ -20,8 +20,8 @@ accented words, and never a look-alike of another meaning ("lov" but not
 "lovade", "miljö" but not "Miljöpartiet", "motion" but not "motionsslingan").
 An inflected query means what its base form means. It is matched against each
 public paragraph's title + "\\n" + text. For every query, relevant = the public
-paragraphs it matches, found = `Paragraf.objects.search(Query(q))` (every
-hit, no pages):
+paragraphs it matches, found = `Paragraf.objects.published().search(Query(q))`
+(every hit, no pages):
 
     recall    = |found & relevant| / |relevant|
     precision = |found & relevant| / |found|  (1 when both are empty, 0 when
@@ -207,7 +207,7 @@ def measure(queries: list[Query]) -> None:
 
     documents = [
         (pk, f"{title}\n{text}")
-        for pk, title, text in Paragraf.objects.filter(confidential=False)
+        for pk, title, text in Paragraf.objects.published()
         .order_by("pk")
         .values_list("pk", "title", "text")
     ]
@@ -216,7 +216,7 @@ def measure(queries: list[Query]) -> None:
             if query.pattern.search(document):
                 query.relevant.add(pk)
                 query.words.update(matched_words(query.pattern, document))
-        found = Paragraf.objects.search(search.Query(query.q))
+        found = Paragraf.objects.published().search(search.Query(query.q))
         query.found = set(found.values_list("pk", flat=True))
 
 
@@ -271,7 +271,7 @@ def main() -> None:
         reused = False
     if not reused:
         fill(url)
-    public = Paragraf.objects.filter(confidential=False).count()
+    public = Paragraf.objects.published().count()
     print(
         f"archive: {Meeting.objects.count()} meetings, "
         f"{Paragraf.objects.count()} paragraphs ({public} public)"
@@ -323,12 +323,8 @@ def main() -> None:
     worst = sorted(measured, key=lambda q: (q.recall, -len(q.relevant), q.q))
     if not args.per_query:
         worst = worst[:15]
-    documents = dict(
-        Paragraf.objects.filter(confidential=False).values_list("pk", "text")
-    )
-    titles = dict(
-        Paragraf.objects.filter(confidential=False).values_list("pk", "title")
-    )
+    documents = dict(Paragraf.objects.published().values_list("pk", "text"))
+    titles = dict(Paragraf.objects.published().values_list("pk", "title"))
     for query in worst:
         missed: Counter[str] = Counter()
         for pk in query.relevant - query.found:

@@ -43,11 +43,13 @@ from .models import (
     Member,
     Municipality,
     Namnd,
+    Paragraf,
     Reservation,
     Tombstone,
     current_slugs,
+    published_condition,
 )
-from .records import published, records
+from .records import record_rows, records
 from .search import ParagrafFilter
 from .site import absolute
 
@@ -444,7 +446,8 @@ class ParagrafList(FilteredList):
     filterset_class = ParagrafFilter
 
     def base_queryset(self) -> QuerySet:
-        return published()
+        # The search's filterset keeps the published rows: record_rows()'s.
+        return Paragraf.objects.order_by("pk")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -485,7 +488,7 @@ class ParagrafDetail(FollowsOldNames, generics.RetrieveAPIView):
             "meeting__slug": kwargs["meeting"],
             "number": kwargs["number"],
         }
-        paragraf = published().filter(**address).first()
+        paragraf = record_rows().filter(**address).first()
         if paragraf is None:
             # A withdrawn paragraph's tombstone outlives its row, and its
             # board's renames (decisions.services.withdrawal).
@@ -556,7 +559,7 @@ class ReservationList(FilteredList):
 
     def base_queryset(self) -> QuerySet:
         return (
-            Reservation.objects.filter(paragraf__confidential=False)
+            Reservation.objects.published()
             .select_related("paragraf__meeting__namnd__municipality")
             .prefetch_related("members__municipality")
         )
@@ -614,7 +617,8 @@ class PartyList(FilteredList):
                 members=Count("pk", distinct=True),
                 reservations=Count(
                     "reservations",
-                    filter=Q(reservations__kind=Reservation.Kind.RESERVATION),
+                    filter=Q(reservations__kind=Reservation.Kind.RESERVATION)
+                    & published_condition("reservations__paragraf__"),
                     distinct=True,
                 ),
             )

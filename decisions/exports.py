@@ -6,7 +6,8 @@ locale, where the comma is the decimal sign, splits on semicolons). Every
 cell is quoted, and one that a spreadsheet would run as a formula is written
 as text (cell()). Streamed
 row by row from a server-side cursor, so a search matching a million
-paragraphs is never held in memory. Confidential paragraphs are never listed.
+paragraphs is never held in memory. Only published paragraphs are listed
+(ParagrafQuerySet.published(), whatever list the page shows).
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def csv_response(
     if not paragrafer.query.order_by:
         paragrafer = paragrafer.newest()
     rows = (
-        paragrafer.filter(confidential=False)
+        paragrafer.published()
         .select_related(None)
         .select_related("meeting__namnd__municipality", "arende")
         .prefetch_related(None)

@@ -78,7 +78,8 @@ class Scope:
 
 class ParagrafFeed(Feed):
     """The newest published paragraphs of a scope that a subclass names: its
-    owner (from the URL) and the paragraphs of that owner."""
+    owner (from the URL) and the paragraphs of that owner, of which items()
+    keeps the published ones."""
 
     feed_type = AtomFeed
     # RFC 4287: a feed names an author unless every entry does.
@@ -110,7 +111,7 @@ class ParagrafFeed(Feed):
         return absolute(scope.path)
 
     def items(self, scope: Scope) -> list[Paragraf]:
-        rows = self.paragrafer(scope.owner).filter(confidential=False).newest()
+        rows = self.paragrafer(scope.owner).published().newest()
         return list(rows[:FEED_SIZE])
 
     def item_title(self, item: Paragraf) -> str:
@@ -147,7 +148,7 @@ class SearchFeed(ParagrafFeed):
         params = request.GET.copy()
         params["ordning"] = "nyast"
         params.pop("sida", None)
-        return ParagrafFilter(params, queryset=Paragraf.objects.public().newest())
+        return ParagrafFilter(params, queryset=Paragraf.objects.newest())
 
     def paragrafer(self, filterset: ParagrafFilter) -> ParagrafQuerySet:
         # A malformed query string gives an empty feed, not an error page.
@@ -155,7 +156,7 @@ class SearchFeed(ParagrafFeed):
             return Paragraf.objects.none()
         # The newest matches as the search page finds them, by the same walk.
         ids = newest_ids(filterset, FEED_SIZE)
-        return Paragraf.objects.public().filter(pk__any=ids)
+        return Paragraf.objects.filter(pk__any=ids)
 
     def title(self, scope: Scope) -> str:
         filterset: ParagrafFilter = scope.owner
@@ -179,9 +180,7 @@ class MunicipalityFeed(ParagrafFeed):
         return get_object_or_404(Municipality, slug=kommun)
 
     def paragrafer(self, municipality: Municipality) -> ParagrafQuerySet:
-        return Paragraf.objects.public().filter(
-            meeting__namnd__municipality=municipality
-        )
+        return Paragraf.objects.filter(meeting__namnd__municipality=municipality)
 
     def title(self, scope: Scope) -> str:
         municipality: Municipality = scope.owner
@@ -201,7 +200,7 @@ class NamndFeed(ParagrafFeed):
         )
 
     def paragrafer(self, namnd: Namnd) -> ParagrafQuerySet:
-        return Paragraf.objects.public().filter(meeting__namnd=namnd)
+        return Paragraf.objects.filter(meeting__namnd=namnd)
 
     def title(self, scope: Scope) -> str:
         namnd: Namnd = scope.owner
@@ -222,7 +221,7 @@ class ArendeFeed(ParagrafFeed):
         )
 
     def paragrafer(self, arende: Arende) -> ParagrafQuerySet:
-        return Paragraf.objects.public().filter(arende=arende)
+        return Paragraf.objects.filter(arende=arende)
 
     def title(self, scope: Scope) -> str:
         arende: Arende = scope.owner
@@ -247,7 +246,7 @@ class PartyFeed(ParagrafFeed):
 
     def paragrafer(self, owner: tuple[Municipality, str]) -> ParagrafQuerySet:
         municipality, party = owner
-        return Paragraf.objects.public().filter(
+        return Paragraf.objects.filter(
             meeting__namnd__municipality=municipality,
             reserving_parties__contains=[party],
         )

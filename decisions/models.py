@@ -661,35 +661,73 @@ class Search(Protocol):
     def apply(self, rows: ParagrafQuerySet) -> ParagrafQuerySet: ...
 
 
-class ParagrafQuerySet(models.QuerySet):
-    def public(self) -> ParagrafQuerySet:
-        """Keep what may be shown to anyone, with what every list prints.
+def published_condition(path: str = "") -> Q:
+    """What may be shown of a paragraph as content, to anyone: it is not
+    confidential. A withdrawn paragraph is confidential too (the constraint
+    paragraf_withdrawn_is_confidential), so this one condition keeps both
+    out. `path` leads from another model to its paragraph ("paragraf__")."""
+    return Q(**{f"{path}confidential": False})
 
-        Lists never print the stored vector or the meeting's source text, the
-        two largest values a row carries.
+
+class ParagrafQuerySet(models.QuerySet):
+    # What a list prints with each paragraph, and the largest values a row
+    # carries, which no list prints: the stored vectors and search texts,
+    # and the meeting's source text.
+    _LISTED = ("meeting__namnd__municipality", "arende__municipality")
+    _NOT_LISTED = (
+        "search",
+        "lexemes",
+        "search_terms",
+        "reservation_text",
+        "meeting__source_text",
+    )
+
+    def published(self) -> ParagrafQuerySet:
+        """Keep what any public surface may show as content, with what every
+        list prints: the paragraphs that are not confidential (a withdrawn one
+        is confidential too), with their meeting, board, municipality and case.
+
+        Every public surface reads paragraphs through it: the pages, search,
+        feeds, the API, CSV, the sitemap and the download. The one list that
+        shows more is listed_with_placeholders().
         """
         return (
-            self.select_related("meeting__namnd__municipality", "arende__municipality")
-            .defer(
-                "search",
-                "lexemes",
-                "search_terms",
-                "reservation_text",
-                "meeting__source_text",
-            )
-            .prefetch_related("reservations__members")
+            self.filter(published_condition())
+            .select_related(*self._LISTED)
+            .defer(*self._NOT_LISTED)
         )
 
+    def listed_with_placeholders(self) -> ParagrafQuerySet:
+        """Keep every paragraph, published or not, for the lists of minutes
+        that show a confidential paragraph as a placeholder (its number and
+        neutral title, with a secrecy badge) and a withdrawn one as
+        "Återkallad": the start, municipality, board and meeting pages.
+        includes/paragraf_item.html prints nothing else of them, and their
+        CSV takes published() (decisions.exports). Never for content.
+        """
+        return self.select_related(*self._LISTED).defer(*self._NOT_LISTED)
+
+    def with_badges(self) -> ParagrafQuerySet:
+        """Fetch what a list's badges print: each paragraph's statements and
+        their members (includes/reservation_badges.html)."""
+        return self.prefetch_related("reservations__members")
+
     def reservations_per_party_and_year(self, since: int) -> dict[str, dict[int, int]]:
-        """Count public paragraphs with a dissent per reserving party and year,
-        from `since` on (through the index paragraf_reserved_dates)."""
+        """Count the paragraphs with a dissent per reserving party and year,
+        from `since` on. Published ones (published()) are read from the index
+        paragraf_reserved_dates alone, whose condition theirs implies."""
+        rows = (
+            self.filter(has_reservation=True, meeting_date__gte=date(since, 1, 1))
+            .order_by()
+            .values("meeting_date", "reserving_parties")
+        )
+        sql, params = rows.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT party, extract(year FROM meeting_date)::int, count(*)"
-                " FROM decisions_paragraf, unnest(reserving_parties) AS party"
-                " WHERE has_reservation AND NOT confidential AND meeting_date >= %s"
-                " GROUP BY 1, 2",
-                [date(since, 1, 1)],
+                f" FROM ({sql}) AS dissent (meeting_date, reserving_parties),"
+                " unnest(reserving_parties) AS party GROUP BY 1, 2",
+                params,
             )
             counts: dict[str, dict[int, int]] = {}
             for party, year, n in cursor.fetchall():
@@ -735,12 +773,8 @@ class ParagrafQuerySet(models.QuerySet):
     def of_referral(
         self, municipality: Municipality, referral: str
     ) -> ParagrafQuerySet:
-        """Keep the public paragraphs that send or answer one referral."""
-        return self.filter(
-            meeting__namnd__municipality=municipality,
-            referral=referral,
-            confidential=False,
-        )
+        """Keep the paragraphs that send or answer one referral."""
+        return self.filter(meeting__namnd__municipality=municipality, referral=referral)
 
     def oldest_first(self) -> ParagrafQuerySet:
         """Order by meeting date, undated meetings last, then as written."""
@@ -850,7 +884,7 @@ class Paragraf(GuardsPersonalData, models.Model):
                 condition=~Q(number=""), name="paragraf_number_not_empty"
             ),
             # Withdrawn content is hidden wherever confidential content is:
-            # every public filter is `confidential=False`.
+            # every public surface reads ParagrafQuerySet.published().
             models.CheckConstraint(
                 condition=Q(withdrawn_at=None) | Q(confidential=True),
                 name="paragraf_withdrawn_is_confidential",
@@ -951,16 +985,22 @@ class ReservationKind(models.TextChoices):
     JAV = "jav", _("Jäv")
 
 
-class ReservationQuerySet(models.QuerySet):
+class OfParagrafQuerySet(models.QuerySet):
+    """Rows that belong to a paragraph: its statements, proposals, votes."""
+
+    def published(self) -> Any:
+        """Keep the rows whose paragraph is published (ParagrafQuerySet.
+        published(): the same rule, through the paragraph)."""
+        return self.filter(published_condition("paragraf__"))
+
+
+class ReservationQuerySet(OfParagrafQuerySet):
     def of_board(self, board: Namnd) -> ReservationQuerySet:
-        """Keep the board's public dissents, newest first, with their paragraph
-        and members."""
+        """Keep the board's published dissents, newest first, with their
+        paragraph and members."""
         return (
-            self.filter(
-                paragraf__meeting__namnd=board,
-                paragraf__confidential=False,
-                kind=ReservationKind.RESERVATION,
-            )
+            self.published()
+            .filter(paragraf__meeting__namnd=board, kind=ReservationKind.RESERVATION)
             .select_related("paragraf__meeting__namnd__municipality")
             .prefetch_related("members")
             .order_by(
@@ -1102,6 +1142,8 @@ class Proposal(GuardsPersonalData, models.Model):
         Member, through="ProposalMember", related_name="proposals"
     )
 
+    objects = OfParagrafQuerySet.as_manager()
+
     class Meta:
         ordering = ["paragraf_id", "position"]
         verbose_name = "yrkande"
@@ -1148,6 +1190,8 @@ class Vote(models.Model):
     ja = models.PositiveIntegerField(null=True, blank=True)
     nej = models.PositiveIntegerField(null=True, blank=True)
     avstar = models.PositiveIntegerField("avstår", null=True, blank=True)
+
+    objects = OfParagrafQuerySet.as_manager()
 
     class Meta:
         ordering = ["paragraf_id", "position"]

@@ -57,24 +57,20 @@ TERMS = {
 }
 
 
-def published() -> ParagrafQuerySet:
-    """Every paragraph anyone may take, with its meeting, board, municipality
-    and case, in id order (stable: a reader can resume, and two dumps compare
-    line by line)."""
-    return (
-        Paragraf.objects.public()
-        .prefetch_related(None)
-        .filter(confidential=False)
-        .order_by("pk")
-    )
+def record_rows() -> ParagrafQuerySet:
+    """Every paragraph anyone may take (Paragraf.objects.published()), with
+    its meeting, board, municipality and case, in id order (stable: a reader
+    can resume, and two dumps compare line by line). A batch reads its
+    statements itself (_Batch)."""
+    return Paragraf.objects.published().order_by("pk")
 
 
 def batches(size: int) -> Iterator[list[Paragraf]]:
-    """published() in batches of size, by keyset on the id: each batch is one
-    query however far into the archive, and only one batch is in memory."""
+    """record_rows() in batches of size, by keyset on the id: each batch is
+    one query however far into the archive, and only one batch is in memory."""
     last = 0
     while True:
-        batch = list(published().filter(pk__gt=last)[:size])
+        batch = list(record_rows().filter(pk__gt=last)[:size])
         if not batch:
             return
         yield batch

@@ -99,9 +99,11 @@ class ArchiveSitemap(IdPagedSitemap):
 
 class ParagrafSitemap(ArchiveSitemap):
     ingested = "meeting__"
-    # A withdrawn paragraph's address is a tombstone (410): nothing to index.
+    # Published paragraphs only: a withdrawn one's address is a tombstone
+    # (410), and a confidential one's page has nothing to index.
     queryset = (
-        Paragraf.objects.filter(withdrawn_at=None)
+        Paragraf.objects.published()
+        .select_related(None)
         .select_related("meeting__namnd__municipality")
         .only(
             "number",

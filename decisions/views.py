@@ -35,6 +35,7 @@ from .models import (
     Tombstone,
     count_per_year,
     current_slugs,
+    published_condition,
 )
 from .referrals import referral_subject, same_positions
 from .search import COUNT_LIMIT, ParagrafFilter, Reference, search_archive
@@ -108,7 +109,9 @@ CHART_PARTIES = 8
 def start(request: HttpRequest) -> HttpResponse:
     latest = Meeting.objects.aggregate(last=Max("date"))["last"]
     per_party = (
-        Paragraf.objects.reservations_per_party_and_year(latest.year - CHART_YEARS + 1)
+        Paragraf.objects.published().reservations_per_party_and_year(
+            latest.year - CHART_YEARS + 1
+        )
         if latest
         else {}
     )
@@ -117,7 +120,9 @@ def start(request: HttpRequest) -> HttpResponse:
         request,
         "decisions/start.html",
         {
-            "paragrafer": Paragraf.objects.public().newest()[:LATEST_COUNT],
+            "paragrafer": Paragraf.objects.listed_with_placeholders()
+            .with_badges()
+            .newest()[:LATEST_COUNT],
             "municipalities": Municipality.objects.prefetch_related("namnder"),
             "party_charts": [(p, per_party[p]) for p in parties[:CHART_PARTIES]],
         },
@@ -131,7 +136,8 @@ def municipality(request: HttpRequest, kommun: str) -> HttpResponseBase:
         meeting_count=Count("meetings"), latest_date=Max("meetings__date")
     )
     paragrafer = (
-        Paragraf.objects.public()
+        Paragraf.objects.listed_with_placeholders()
+        .with_badges()
         .filter(meeting__namnd__municipality=municipality)
         .newest()
     )
@@ -161,7 +167,12 @@ def namnd(request: HttpRequest, kommun: str, namnd: str) -> HttpResponseBase:
         .annotate(paragraf_count=Count("paragrafer"))
         .order_by(F("date").desc(nulls_last=True), "slug")
     )
-    paragrafer = Paragraf.objects.public().filter(meeting__namnd=board).newest()
+    paragrafer = (
+        Paragraf.objects.listed_with_placeholders()
+        .with_badges()
+        .filter(meeting__namnd=board)
+        .newest()
+    )
     if wants_csv(request):
         return csv_response(request, paragrafer, f"{kommun}-{board.slug}")
     return render(
@@ -188,7 +199,12 @@ def meeting(
         namnd__slug=namnd,
         slug=meeting,
     )
-    paragrafer = Paragraf.objects.public().filter(meeting=found).order_by("position")
+    paragrafer = (
+        Paragraf.objects.listed_with_placeholders()
+        .with_badges()
+        .filter(meeting=found)
+        .order_by("position")
+    )
     if wants_csv(request):
         return csv_response(request, paragrafer, f"{kommun}-{namnd}-{found.slug}")
     # A meeting of thousands of paragraphs is pages of MEETING_PAGE_SIZE (a
@@ -265,7 +281,9 @@ def paragraf(
         {
             "paragraf": found,
             "meeting": found.meeting,
-            "same_case": Paragraf.objects.same_case(found) if public else [],
+            "same_case": Paragraf.objects.published().same_case(found)
+            if public
+            else [],
             # Only a corrected paragraph has earlier versions to ask for.
             "earlier_versions": found.versions.defer("record")
             if public and found.corrected_at
@@ -316,7 +334,7 @@ def arende(request: HttpRequest, kommun: str, dnr: str) -> HttpResponseBase:
         dnr=dnr,
     )
     paragrafer = (
-        Paragraf.objects.public().filter(arende=case, confidential=False).oldest_first()
+        Paragraf.objects.published().with_badges().filter(arende=case).oldest_first()
     )
     if wants_csv(request):
         return csv_response(request, paragrafer, f"{kommun}-{slugify(dnr)}")
@@ -329,7 +347,10 @@ def arende(request: HttpRequest, kommun: str, dnr: str) -> HttpResponseBase:
 def referral(request: HttpRequest, kommun: str, referral: str) -> HttpResponse:
     municipality = get_object_or_404(Municipality, slug=kommun)
     paragrafer = list(
-        Paragraf.objects.public().of_referral(municipality, referral).oldest_first()
+        Paragraf.objects.published()
+        .with_badges()
+        .of_referral(municipality, referral)
+        .oldest_first()
     )
     if not paragrafer:
         raise Http404("Ingen remiss med den adressen.")
@@ -367,16 +388,18 @@ def party(request: HttpRequest, kommun: str, party: str) -> HttpResponseBase:
     members = Member.objects.filter(municipality=municipality, party=party)
     if not members.exists():
         raise Http404("Inget parti med den förkortningen.")
-    reserved = Paragraf.objects.public().filter(
-        meeting__namnd__municipality=municipality,
-        reserving_parties__contains=[party],
-        confidential=False,
+    reserved = (
+        Paragraf.objects.published()
+        .with_badges()
+        .filter(
+            meeting__namnd__municipality=municipality,
+            reserving_parties__contains=[party],
+        )
     )
     if wants_csv(request):
         return csv_response(request, reserved, f"{kommun}-{slugify(party)}")
-    proposals = Proposal.objects.filter(
+    proposals = Proposal.objects.published().filter(
         paragraf__meeting__namnd__municipality=municipality,
-        paragraf__confidential=False,
         members__party=party,
     )
     return render(
@@ -385,7 +408,12 @@ def party(request: HttpRequest, kommun: str, party: str) -> HttpResponseBase:
         {
             "municipality": municipality,
             "party": party,
-            "members": members.annotate(n=Count("reservations")).order_by("name"),
+            "members": members.annotate(
+                n=Count(
+                    "reservations",
+                    filter=published_condition("reservations__paragraf__"),
+                )
+            ).order_by("name"),
             "reservations_per_year": count_per_year(reserved, "meeting_date"),
             "proposals_per_year": count_per_year(proposals, "paragraf__meeting_date"),
             "paragrafer": reserved.newest()[:LATEST_COUNT],
@@ -399,10 +427,12 @@ def person(request: HttpRequest, kommun: str, person: str) -> HttpResponse:
     member = Member.objects.by_slug(municipality, person)
     if member is None:
         raise Http404("Ingen person med den adressen.")
-    reservations = Reservation.objects.filter(
-        members=member, paragraf__confidential=False
-    ).select_related("paragraf__meeting__namnd__municipality")
-    proposals = Proposal.objects.filter(members=member, paragraf__confidential=False)
+    reservations = (
+        Reservation.objects.published()
+        .filter(members=member)
+        .select_related("paragraf__meeting__namnd__municipality")
+    )
+    proposals = Proposal.objects.published().filter(members=member)
     newest = (F("paragraf__meeting_date").desc(nulls_last=True), "paragraf_id")
     return render(
         request,
@@ -424,9 +454,7 @@ def person(request: HttpRequest, kommun: str, person: str) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponseBase:
-    filterset = ParagrafFilter(
-        request.GET or None, queryset=Paragraf.objects.public().newest()
-    )
+    filterset = ParagrafFilter(request.GET or None, queryset=Paragraf.objects.newest())
     context = {"filter": filterset, "form": filterset.form, "query": ""}
     if filterset.is_bound and not filterset.form.is_valid():
         return render(request, "decisions/search.html", context, status=400)
@@ -436,7 +464,7 @@ def search(request: HttpRequest) -> HttpResponseBase:
     context["query"] = query
     reference = Reference.parse(query) if query else None
     if reference is not None:
-        found = Paragraf.objects.public().search(reference)
+        found = Paragraf.objects.published().with_badges().search(reference)
         if hits := list(found[:2]):
             if len(hits) == 1:
                 return redirect(hits[0])

@@ -43,7 +43,7 @@ class PhraseData(TestCase):
         )
 
     def filterset(self, **params: str) -> ParagrafFilter:
-        filterset = ParagrafFilter(params, queryset=Paragraf.objects.public())
+        filterset = ParagrafFilter(params, queryset=Paragraf.objects.all())
         self.assertTrue(filterset.form.is_valid())
         filterset.common_query  # noqa: B018 (read once, before queries are counted)
         filterset.dense_phrase  # noqa: B018 (the same)

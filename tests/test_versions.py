@@ -29,7 +29,6 @@ from decisions.models import (
     VersionCause,
     Word,
 )
-from decisions.records import published
 from decisions.services import ingest as services
 from decisions.services.corrections import paragraf_save
 from decisions.services.reparse import protocol_reparse
@@ -409,7 +408,7 @@ class WithdrawalTests(TestCase):
         sitemap = self.client.get("/sitemap-paragrafer.xml").content.decode()
         self.assertNotIn(self.kultur.get_absolute_url(), sitemap)
         self.assertIn(self.social.get_absolute_url(), sitemap)
-        self.assertEqual(list(published()), [self.social])
+        self.assertEqual(list(Paragraf.objects.published()), [self.social])
         # The case it named, titled after it, keeps no title.
         case = Arende.objects.get(pk=self.kultur.arende_id)
         self.assertEqual(case.title, "")
@@ -504,7 +503,7 @@ class WithdrawalTests(TestCase):
         self.assertTrue(paragraf.confidential)
         self.assertEqual(paragraf.withdrawal_reason, self.REASON)
         self.assertEqual(self.client.get(paragraf.get_absolute_url()).status_code, 410)
-        self.assertNotIn(paragraf, published())
+        self.assertNotIn(paragraf, Paragraf.objects.published())
 
     def test_the_download_is_withheld_until_the_archive_is_written_again(self):
         folder = Path(self.enterContext(tempfile.TemporaryDirectory()))

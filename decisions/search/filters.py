@@ -37,7 +37,10 @@ class ParagrafFilter(django_filters.FilterSet):
     """Search words and facets for /sok/; every value checked by its field.
 
     The words are applied last, so that ranking (bounded to the newest matches)
-    ranks within the other filters.
+    ranks within the other filters. A search chooses among the published
+    paragraphs of its queryset (in the caller's order, with the caller's
+    loading): whatever a page, the feed or the API hands it, it keeps only
+    what ParagrafQuerySet.published() keeps.
     """
 
     kommun = django_filters.ModelChoiceFilter(
@@ -91,8 +94,11 @@ class ParagrafFilter(django_filters.FilterSet):
         model = Paragraf
         fields: list[str] = []
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, data: Any = None, queryset: ParagrafQuerySet | None = None, **kwargs: Any
+    ) -> None:
+        rows = Paragraf.objects.all() if queryset is None else queryset
+        super().__init__(data, queryset=rows.published(), **kwargs)
         # Choices go on this filterset's form, not on its filters: a filter
         # copies the field its class built (the OpenAPI description builds
         # them), and a built field keeps the choices it was built with.
@@ -181,8 +187,7 @@ class ParagrafFilter(django_filters.FilterSet):
         filter would choose among. `all_words` keeps the rows with all of a
         phrase's words in any order (Query.with_all_words()).
         """
-        # Search never lists confidential paragraphs, words or no words.
-        queryset = self.queryset.filter(confidential=False)
+        queryset = self.queryset
         if not self.is_bound:
             return queryset
         narrowed = False

@@ -62,8 +62,9 @@ def share_matching(query: Query) -> float:
 
 
 def sampled_share_with_all_words(query: Query) -> float:
-    """The share of paragraphs that hold all the words (Query.with_all_words()),
-    counted on a fixed sample of the table's pages (SAMPLE_PERCENT).
+    """The share of paragraphs that are published and hold all the words
+    (Query.with_all_words()), counted on a fixed sample of the table's pages
+    (SAMPLE_PERCENT).
 
     PostgreSQL estimates it as if the words were independent, and a prefix
     it guesses: `"motionen besvarad" skolskjuts`, 13,000 rows estimated of a
@@ -71,7 +72,7 @@ def sampled_share_with_all_words(query: Query) -> float:
     heap pages, 530 ms) where walking the newest rows finds the newest
     1,001 within 15,000 (≈30 ms). Counting a sample knows better.
     """
-    rows = query.with_all_words(Paragraf.objects.all())
+    rows = query.with_all_words(Paragraf.objects.published())
     compiler = rows.query.get_compiler(connection=connection)
     where, params = rows.query.where.as_sql(compiler, connection)
     table = connection.ops.quote_name(Paragraf._meta.db_table)

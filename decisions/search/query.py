@@ -160,8 +160,8 @@ class Query:
     def matching(
         self, rows: ParagrafQuerySet, *, walk_words: bool = False
     ) -> ParagrafQuerySet:
-        """Keep the rows the words match. Confidential paragraphs never
-        match: their text is not searchable.
+        """Keep the rows the words match (among published() ones: the
+        search never asks of others).
 
         `walk_words`: check the words row by row, never through their GIN
         index. For a common word (plan.common()) among rows already limited to
@@ -171,10 +171,10 @@ class Query:
         year: 110 ms against 54 ms walking the year).
         """
         if self.phrase:
-            return rows.filter(search=self.tsquery, confidential=False)
+            return rows.filter(search=self.tsquery)
         if walk_words:
-            return rows.filter(_row_by_row(self.tsquery), confidential=False)
-        return rows.filter(lexemes=self.tsquery, confidential=False)
+            return rows.filter(_row_by_row(self.tsquery))
+        return rows.filter(lexemes=self.tsquery)
 
     def with_all_words(
         self, rows: ParagrafQuerySet, *, walk: bool = False
@@ -185,12 +185,11 @@ class Query:
         decisions.search.walk checks the phrase on these, newest first,
         reading `search` only for the rows it walks (newest_phrase_matches()).
         A negated phrase narrows nothing here; beside an OR it could widen
-        the query past any prefilter, so then every public row is a candidate.
+        the query past any prefilter, so then every row is a candidate.
 
         `walk`: check the words row by row, never through their GIN index, for
         words that a sample finds common together (plan.dense()).
         """
-        rows = rows.filter(confidential=False)
         q = self.text
         if _NEGATED_PHRASE.search(q) and "OR" in q.split():
             return rows
@@ -238,7 +237,7 @@ class Reference:
     def apply(self, rows: ParagrafQuerySet) -> ParagrafQuerySet:
         """Keep the rows that carry the reference (none when nothing does)."""
         if self.number is not None:
-            return rows.filter(number=self.number, confidential=False)
+            return rows.filter(number=self.number)
         # Two index lookups, each on its own (an OR across them defeats both
         # indexes): the case by its dnr (arende_dnr_upper), and paragraphs
         # printing it among others (paragraf_case_numbers_gin).
@@ -249,4 +248,4 @@ class Reference:
                 "pk", flat=True
             ),
         }
-        return rows.filter(pk__any=sorted(ids), confidential=False)
+        return rows.filter(pk__any=sorted(ids))

@@ -36,7 +36,7 @@ def search_archive(filterset: ParagrafFilter, page_number: str | None) -> Search
     walk = walk_matches(filterset, limit)
     total, capped = min(walk.found, limit), walk.found > limit
     ids = walk.ids
-    rows = Paragraf.objects.public()
+    rows = Paragraf.objects.published().with_badges()
     page: Page[Any]
     if query and not filterset.newest_first:
         # Ranked on the paragraphs alone; only the page's rows are joined and

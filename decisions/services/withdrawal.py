@@ -2,9 +2,10 @@
 have been published, say secret, taken down from every public surface at once.
 
 A withdrawn paragraph is made confidential too (a database constraint keeps
-it so, and ingest keeps it so), so every public filter, `confidential=False`,
-already hides its content: search, the content of lists, feeds, CSV, the API
-and records.published() with it, charts, member, case and party pages. Its
+it so, and ingest keeps it so), so Paragraf.objects.published(), which every
+public surface reads, already hides its content: search, the content of
+lists, feeds, CSV, the API and the download, charts, member, case and party
+pages. Its
 address answers 410 with a tombstone giving the date and the reason
 (decisions.views). What else carries its words is cleared here: the title its
 case copied from it, and spelling suggestions no other public paragraph
@@ -106,7 +107,7 @@ def paragraf_delete(*, paragrafer: QuerySet[Paragraf], user: Any) -> int:
     versions and its address answers 410; return how many were withdrawn."""
     with transaction.atomic():
         ids = list(paragrafer.values_list("pk", flat=True))
-        public = Paragraf.objects.filter(pk__in=ids, confidential=False)
+        public = Paragraf.objects.published().filter(pk__in=ids)
         withdrawn = paragraf_withdraw(
             paragrafer=public, reason=f"Raderad av {user.get_username()}", user=user
         )
@@ -214,11 +215,7 @@ def _clear_case_titles(withdrawn: list[Paragraf]) -> None:
     titles = {p.title for p in withdrawn}
     cases = {p.arende_id for p in withdrawn if p.arende_id}
     for case in Arende.objects.filter(pk__in=cases):
-        public = (
-            Paragraf.objects.filter(arende=case, confidential=False)
-            .oldest_first()
-            .first()
-        )
+        public = Paragraf.objects.published().filter(arende=case).oldest_first().first()
         if public is None:
             title = ""
         elif case.title in titles:
@@ -237,7 +234,7 @@ def _forget_words(withdrawn: list[Paragraf]) -> None:
     words say nothing of what was withdrawn and stay."""
     found = set().union(*(words(p.searchable_text) for p in withdrawn))
     unusual = sorted(w for w in found if not known_word(w))
-    public = Paragraf.objects.filter(confidential=False)
+    public = Paragraf.objects.published()
     orphans = [
         word
         for word in unusual
