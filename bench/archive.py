@@ -50,7 +50,7 @@ MUNICIPALITIES = [
     "Fjällstrands kommun",
 ]
 # (name, genitive, abbreviation, takes confidential items)
-BOARD_KINDS = [
+NAMND_KINDS = [
     ("Kommunstyrelsen", "Kommunstyrelsens", "KS", False),
     ("Kommunfullmäktige", "Kommunfullmäktiges", "KF", False),
     ("Socialnämnden", "Socialnämndens", "SN", True),
@@ -60,7 +60,7 @@ BOARD_KINDS = [
     ("Kultur- och fritidsnämnden", "Kultur- och fritidsnämndens", "KFN", False),
     ("Vård- och omsorgsnämnden", "Vård- och omsorgsnämndens", "VON", True),
 ]
-BOARDS_PER_MUNICIPALITY = 5
+NAMNDER_PER_MUNICIPALITY = 5
 MEMBERS_PER_MUNICIPALITY = 61
 
 # Diarienummer shapes met in real minutes (see /work/shared/domain.md).
@@ -68,7 +68,7 @@ DNR_FORMATS = [
     "{abbr} {year}/{seq}",  # KS 2016/123
     "{abbr}/{year}:{seq}",  # KS/2016:45
     "{abbr} {year}.{seq:03d}",  # SN 2016.045
-    "1.{board}.1-{seq}/{year}",  # 1.3.1-368/2016
+    "1.{namnd}.1-{seq}/{year}",  # 1.3.1-368/2016
     "{abbr}-{year}-{seq:04d}",  # BUN-2016-0042
 ]
 
@@ -198,7 +198,7 @@ TITLES = SUBJECTS + [
 BACKGROUND_HEADINGS = ["Sammanfattning", "Ärendet", "Bakgrund", "Ärendebeskrivning"]
 DOCUMENT_HEADINGS = ["Beslutsunderlag", "Handlingar i ärendet", "Underlag"]
 # Filled with {topic}, {topic2}, {place}, {org}, {law}, {doc}, {year}, {year2},
-# {amount}, {date}, {n}, {pct}, {board}.
+# {amount}, {date}, {n}, {pct}, {namnd}.
 TEMPLATES = SENTENCES + [
     "Förvaltningen föreslår att nämnden beslutar enligt förslaget om {topic}.",
     "Kommunen har under {year} arbetat med {topic} i samverkan med {org}.",
@@ -237,26 +237,26 @@ TEMPLATES = SENTENCES + [
     "Kommunen saknar i dag en samlad bild av {topic} i {place}.",
     "Förvaltningen har tagit fram en {doc} som beskriver hur {topic} ska utvecklas.",
     "Förändringen träder i kraft den {date} och kommuniceras till berörda.",
-    "Ärendet bereddes av {board} arbetsutskott den {date}.",
+    "Ärendet bereddes av {namnd} arbetsutskott den {date}.",
     "Ordföranden redogör för ärendet och förvaltningen svarar på frågor.",
     "Kommunens kostnader för {topic} jämförs med liknande kommuner i länet.",
     "Förslaget bedöms inte medföra några konsekvenser för jämställdheten.",
     "Avgiften för {topic} föreslås höjas med {pct} procent från och med {year2}.",
 ]
 DECISIONS = [
-    "{board} godkänner förvaltningens förslag.",
-    "{board} antar {doc} för {topic}.",
-    "{board} lägger informationen till handlingarna.",
-    "{board} beslutar att avslå ansökan.",
-    "{board} beviljar bidrag om {amount}.",
-    "{board} fastställer {doc} för {topic} att gälla från och med {date}.",
-    "{board} överlämnar ärendet till kommunfullmäktige för beslut.",
-    "{board} uppdrar åt förvaltningen att återkomma med en redovisning av "
+    "{namnd} godkänner förvaltningens förslag.",
+    "{namnd} antar {doc} för {topic}.",
+    "{namnd} lägger informationen till handlingarna.",
+    "{namnd} beslutar att avslå ansökan.",
+    "{namnd} beviljar bidrag om {amount}.",
+    "{namnd} fastställer {doc} för {topic} att gälla från och med {date}.",
+    "{namnd} överlämnar ärendet till kommunfullmäktige för beslut.",
+    "{namnd} uppdrar åt förvaltningen att återkomma med en redovisning av "
     "{topic} senast {date}.",
-    "{board} anser motionen besvarad.",
-    "{board} avger yttrande enligt förvaltningens förslag.",
-    "{board} beslutar att återremittera ärendet till förvaltningen.",
-    "{board} föreslår kommunfullmäktige att anta {doc} för {topic}.",
+    "{namnd} anser motionen besvarad.",
+    "{namnd} avger yttrande enligt förvaltningens förslag.",
+    "{namnd} beslutar att återremittera ärendet till förvaltningen.",
+    "{namnd} föreslår kommunfullmäktige att anta {doc} för {topic}.",
     "Beslutet justeras omedelbart.",
 ]
 RECIPIENTS = [
@@ -268,7 +268,7 @@ RECIPIENTS = [
 
 
 @dataclass(slots=True)
-class Board:
+class Namnd:
     id: int
     municipality_id: int
     name: str
@@ -312,7 +312,7 @@ class ParagraphPlan:
 class MeetingPlan:
     id: int
     index: int
-    board: Board
+    namnd: Namnd
     date: datetime.date
     protocol_number: str
     paragraphs: list[ParagraphPlan]
@@ -346,24 +346,24 @@ class Archive:
     def __init__(self, paragraphs: int, seed: int = 1) -> None:
         self.paragraphs = paragraphs
         self.seed = seed
-        self.boards = self._boards()
-        rounds = max(1, min(10, round(paragraphs / (len(self.boards) * 30 * 20))))
+        self.namnder = self._namnder()
+        rounds = max(1, min(10, round(paragraphs / (len(self.namnder) * 30 * 20))))
         self.meetings_per_year = rounds
         self.members = self._members()
 
     # The small tables.
 
-    def _boards(self) -> list[Board]:
-        boards: list[Board] = []
+    def _namnder(self) -> list[Namnd]:
+        namnder: list[Namnd] = []
         for m, _name in enumerate(MUNICIPALITIES):
             # Every municipality has the executive board, the council and three more.
-            kinds = BOARD_KINDS[:2] + [
-                BOARD_KINDS[2 + (m + k) % (len(BOARD_KINDS) - 2)] for k in range(3)
+            kinds = NAMND_KINDS[:2] + [
+                NAMND_KINDS[2 + (m + k) % (len(NAMND_KINDS) - 2)] for k in range(3)
             ]
             for b, (name, genitive, abbr, confidential) in enumerate(kinds, start=1):
-                boards.append(
-                    Board(
-                        id=len(boards) + 1,
+                namnder.append(
+                    Namnd(
+                        id=len(namnder) + 1,
                         municipality_id=m + 1,
                         name=name,
                         genitive=genitive,
@@ -374,7 +374,7 @@ class Archive:
                         number=b,
                     )
                 )
-        return boards
+        return namnder
 
     def _members(self) -> dict[int, list[tuple[int, str, str]]]:
         """Per municipality: (id, name, party), names unique within it."""
@@ -397,13 +397,13 @@ class Archive:
         for index, name in enumerate(MUNICIPALITIES, start=1):
             yield {"id": index, "name": name, "slug": _slug(name)}
 
-    def board_rows(self) -> Iterator[dict]:
-        for board in self.boards:
+    def namnd_rows(self) -> Iterator[dict]:
+        for namnd in self.namnder:
             yield {
-                "id": board.id,
-                "municipality_id": board.municipality_id,
-                "name": board.name,
-                "slug": board.slug,
+                "id": namnd.id,
+                "municipality_id": namnd.municipality_id,
+                "name": namnd.name,
+                "slug": namnd.slug,
             }
 
     def member_rows(self) -> Iterator[dict]:
@@ -423,10 +423,10 @@ class Archive:
         rng = random.Random(self.seed)
         rounds = self.meetings_per_year
         slots = [
-            (year, r, board)
+            (year, r, namnd)
             for year in YEARS
             for r in range(rounds)
-            for board in self.boards
+            for namnd in self.namnder
         ]
         # Meetings differ in length; cumulative rounding makes the total exact.
         weights = list(itertools.accumulate(rng.uniform(0.4, 1.6) for _ in slots))
@@ -438,16 +438,16 @@ class Archive:
             m: [] for m in range(1, len(MUNICIPALITIES) + 1)
         }  # open cases per municipality
         done = 0
-        for index, (year, r, board) in enumerate(slots):
+        for index, (year, r, namnd) in enumerate(slots):
             upto = round(self.paragraphs * weights[index] / total)
             count, done = upto - done, upto
             month = MEETING_MONTHS[r * len(MEETING_MONTHS) // rounds]
-            day = 3 + (board.id * 7 + r * 5) % 24
+            day = 3 + (namnd.id * 7 + r * 5) % 24
             date = datetime.date(year, month, day)
             paragraphs = []
             for position in range(1, count + 1):
                 paragraph_id += 1
-                key = (board.id, year)
+                key = (namnd.id, year)
                 number[key] = number.get(key, 0) + 1
                 plan = ParagraphPlan(
                     id=paragraph_id,
@@ -456,7 +456,7 @@ class Archive:
                     title="",
                     topic=0,
                 )
-                if board.confidential_items and rng.random() < 0.04:
+                if namnd.confidential_items and rng.random() < 0.04:
                     plan.confidential = True
                     plan.title = "Sekretessärende enligt 26 kap. 1 § OSL"
                     paragraphs.append(plan)
@@ -475,21 +475,21 @@ class Archive:
                 )
                 plan.title = plan.title[0].upper() + plan.title[1:]
                 if rng.random() < 0.88:
-                    open_cases = recent[board.municipality_id]
+                    open_cases = recent[namnd.municipality_id]
                     if open_cases and rng.random() < 0.15:
                         plan.arende_id, plan.dnr = rng.choice(open_cases)
                     else:
                         seq[key] = seq.get(key, 0) + 1
                         arende_id += 1
                         plan.arende_id = arende_id
-                        plan.dnr = board.dnr_format.format(
-                            abbr=board.abbr, year=year, seq=seq[key], board=board.number
+                        plan.dnr = namnd.dnr_format.format(
+                            abbr=namnd.abbr, year=year, seq=seq[key], namnd=namnd.number
                         )
                         plan.new_case = True
                         open_cases.append((arende_id, plan.dnr))
                         if len(open_cases) > 300:
                             del open_cases[: len(open_cases) - 200]
-                for statement in self._statements(rng, board, plan):
+                for statement in self._statements(rng, namnd, plan):
                     reservation_id += 1
                     statement.id = reservation_id
                     plan.statements.append(statement)
@@ -497,16 +497,16 @@ class Archive:
             yield MeetingPlan(
                 id=index + 1,
                 index=index,
-                board=board,
+                namnd=namnd,
                 date=date,
                 protocol_number=f"{r + 1}/{year}",
                 paragraphs=paragraphs,
             )
 
     def _statements(
-        self, rng: random.Random, board: Board, plan: ParagraphPlan
+        self, rng: random.Random, namnd: Namnd, plan: ParagraphPlan
     ) -> list[Statement]:
-        members = self.members[board.municipality_id]
+        members = self.members[namnd.municipality_id]
         chance = rng.random()
         if chance < 0.10:
             kinds = ["reservation"]
@@ -534,15 +534,15 @@ class Archive:
             if kind == "reservation":
                 text = f"{names} reserverar sig mot beslutet till förmån för {own}."
                 if rng.random() < 0.5:
-                    text += " " + self._sentence(rng, plan.topic, board.genitive)
+                    text += " " + self._sentence(rng, plan.topic, namnd.genitive)
             elif kind == "sarskilt_uttalande":
                 text = f"{names} lämnar ett särskilt uttalande: " + self._sentence(
-                    rng, plan.topic, board.genitive
+                    rng, plan.topic, namnd.genitive
                 )
             elif kind == "protokollsanteckning":
                 text = (
                     f"{names} får till protokollet anteckna att "
-                    + self._sentence(rng, plan.topic, board.genitive).lower()
+                    + self._sentence(rng, plan.topic, namnd.genitive).lower()
                 )
             else:
                 text = (
@@ -565,33 +565,33 @@ class Archive:
         return statements
 
     def _sentence(
-        self, rng: random.Random, topic: int, board: str, template: str = ""
+        self, rng: random.Random, topic: int, namnd: str, template: str = ""
     ) -> str:
-        """One sentence of template (default: any of TEMPLATES); board fills {board}.
+        """One sentence of template (default: any of TEMPLATES); namnd fills {namnd}.
 
         Only the slots the template names are drawn: this runs 20 times a paragraph.
         """
         return (template or rng.choice(TEMPLATES)).format_map(
-            _Slots(rng, TOPICS[topic], board)
+            _Slots(rng, TOPICS[topic], namnd)
         )
 
     # The big tables.
 
     def meeting_row(self, meeting: MeetingPlan) -> dict:
-        board = meeting.board
+        namnd = meeting.namnd
         slug = meeting.date.isoformat()
-        municipality = MUNICIPALITIES[board.municipality_id - 1]
+        municipality = MUNICIPALITIES[namnd.municipality_id - 1]
         source_text = (
-            f"{municipality}\n{board.name}\nSAMMANTRÄDESPROTOKOLL\n"
+            f"{municipality}\n{namnd.name}\nSAMMANTRÄDESPROTOKOLL\n"
             f"Protokoll nr {meeting.protocol_number}\nSammanträdesdatum {slug}\n"
         )
         return {
             "id": meeting.id,
-            "namnd_id": board.id,
+            "namnd_id": namnd.id,
             "date": meeting.date,
             "protocol_number": meeting.protocol_number,
             "slug": slug,
-            "source_name": f"{board.slug}-{slug}.pdf",
+            "source_name": f"{namnd.slug}-{slug}.pdf",
             "source_sha256": hashlib.sha256(source_text.encode()).hexdigest(),
             "source_text": source_text,
             "source_format": "pdf",
@@ -606,7 +606,7 @@ class Archive:
             if plan.new_case:
                 yield {
                     "id": plan.arende_id,
-                    "municipality_id": meeting.board.municipality_id,
+                    "municipality_id": meeting.namnd.municipality_id,
                     "dnr": plan.dnr,
                     "title": plan.title,
                 }
@@ -651,7 +651,7 @@ class Archive:
     def _paragraph_row(
         self, rng: random.Random, meeting: MeetingPlan, plan: ParagraphPlan
     ) -> dict:
-        board = meeting.board
+        namnd = meeting.namnd
         row: dict[str, Any] = {
             "id": plan.id,
             "meeting_id": meeting.id,
@@ -686,7 +686,7 @@ class Archive:
             )
 
         # The decision: numbered points naming the board.
-        name = board.name if rng.random() < 0.7 else "Nämnden"
+        name = namnd.name if rng.random() < 0.7 else "Nämnden"
         points = [
             self._sentence(rng, plan.topic, name, rng.choice(DECISIONS))
             for _ in range(rng.choice([1, 1, 2, 2, 3, 4]))
@@ -696,13 +696,13 @@ class Archive:
             if len(points) == 1
             else "\n".join(f"{i}. {p}" for i, p in enumerate(points, start=1))
         )
-        section("decision", f"{board.genitive} beslut", decision)
+        section("decision", f"{namnd.genitive} beslut", decision)
         # The background, to a text of 1-4 KB in all.
         target = 1000 + int(3000 * rng.betavariate(1.6, 3.0))
         sentences = []
         size = len(decision) + 300
         while size < target:
-            sentence = self._sentence(rng, plan.topic, board.genitive)
+            sentence = self._sentence(rng, plan.topic, namnd.genitive)
             sentences.append(sentence)
             size += len(sentence) + 1
         if rng.random() < 0.85:
@@ -772,8 +772,8 @@ class Archive:
 class _Slots(dict):
     """Values for a template's {slots}, each drawn when the template asks for it."""
 
-    def __init__(self, rng: random.Random, topic: str, board: str) -> None:
-        super().__init__(board=board)
+    def __init__(self, rng: random.Random, topic: str, namnd: str) -> None:
+        super().__init__(namnd=namnd)
         self.rng = rng
         self.topic = topic
 

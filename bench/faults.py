@@ -63,7 +63,7 @@ PYTHON = sys.executable
 PORT = 5546
 DATABASE = "oppna_faults"
 # Boards the generated minutes belong to (the publish worker needs them there).
-BOARDS = [
+NAMNDER = [
     ("Sjöbacka kommun", "Kommunstyrelsen"),
     ("Sjöbacka kommun", "Tekniska nämnden"),
     ("Norrvikens kommun", "Socialnämnden"),
@@ -310,15 +310,15 @@ class Minutes:
         manifest = []
         for _ in range(files):
             self.count += 1
-            kommun, board = BOARDS[self.count % len(BOARDS)]
+            kommun, namnd = NAMNDER[self.count % len(NAMNDER)]
             date = datetime.date(2020, 1, 1) + datetime.timedelta(days=self.count)
             size = self.rng.randint(max(1, self.paragraphs // 2), self.paragraphs)
-            text = protocol_text(size, seed=self.count, board=board, date=date)
+            text = protocol_text(size, seed=self.count, namnd=namnd, date=date)
             text = kommun + text[text.index("\n") :]
             path = folder / f"protokoll-{self.count:04d}.txt"
             path.write_text(text)
             manifest.append(
-                {"path": str(path), "kommun": kommun, "namnd": board, "date": str(date)}
+                {"path": str(path), "kommun": kommun, "namnd": namnd, "date": str(date)}
             )
         (folder.parent / f"{name}.json").write_text(json.dumps(manifest))
         return folder, manifest

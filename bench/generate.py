@@ -11,7 +11,7 @@ import datetime
 import random
 
 MUNICIPALITIES = ["Sjöbacka kommun", "Norrvikens kommun", "Ålunda kommun"]
-BOARDS = [
+NAMNDER = [
     "Kommunstyrelsen",
     "Kultur- och fritidsnämnden",
     "Socialnämnden",
@@ -57,7 +57,7 @@ def _person(rng: random.Random) -> str:
     return f"{rng.choice(FIRST)} {rng.choice(LAST)} ({rng.choice(PARTIES)})"
 
 
-def _paragraph(rng: random.Random, number: int, board: str, year: int) -> list[str]:
+def _paragraph(rng: random.Random, number: int, namnd: str, year: int) -> list[str]:
     subject = rng.choice(SUBJECTS).format(
         place=rng.choice(PLACES),
         n=rng.randint(1, 99),
@@ -65,11 +65,11 @@ def _paragraph(rng: random.Random, number: int, board: str, year: int) -> list[s
         year2=year + 3,
         month=rng.choice(MONTHS),
     )
-    lines = [f"§ {number}", subject, f"Dnr {board[:2].upper()} {year}/{number:03d}", ""]
-    lines += [f"{board}s beslut"]
+    lines = [f"§ {number}", subject, f"Dnr {namnd[:2].upper()} {year}/{number:03d}", ""]
+    lines += [f"{namnd}s beslut"]
     for point in range(1, rng.randint(2, 4)):
         lines.append(
-            f"{point}. {board} godkänner förvaltningens förslag i punkt {point}."
+            f"{point}. {namnd} godkänner förvaltningens förslag i punkt {point}."
         )
     lines += ["", "Sammanfattning"]
     lines += [rng.choice(SENTENCES) for _ in range(rng.randint(2, 6))]
@@ -102,17 +102,17 @@ def protocol_text(
     paragraphs: int,
     *,
     seed: int = 1,
-    board: str | None = None,
+    namnd: str | None = None,
     date: datetime.date | None = None,
     first: int = 1,
 ) -> str:
     """Return one whole protocol of that many paragraphs."""
     rng = random.Random(seed)
-    board = board or rng.choice(BOARDS)
+    namnd = namnd or rng.choice(NAMNDER)
     date = date or datetime.date(2024, 1, 1) + datetime.timedelta(days=seed % 700)
     lines = [
         rng.choice(MUNICIPALITIES),
-        board,
+        namnd,
         "SAMMANTRÄDESPROTOKOLL",
         f"Protokoll nr {seed % 12 + 1}/{date.year}",
         f"Sammanträdesdatum {date.isoformat()}",
@@ -128,11 +128,11 @@ def protocol_text(
         "",
     ]
     for number in range(first, first + paragraphs):
-        lines += _paragraph(rng, number, board, date.year)
+        lines += _paragraph(rng, number, namnd, date.year)
     posted = date + datetime.timedelta(days=7)
     lines += [
         "ANSLAG/BEVIS",
-        f"Organ: {board}",
+        f"Organ: {namnd}",
         f"Sammanträdesdatum: {date.isoformat()}",
         f"Datum då anslaget sätts upp: {posted.isoformat()}",
     ]

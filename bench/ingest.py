@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.databases import start_django_on_fresh  # noqa: E402
-from bench.generate import BOARDS, paragraphs_for_pages, protocol_text  # noqa: E402
+from bench.generate import NAMNDER, paragraphs_for_pages, protocol_text  # noqa: E402
 
 
 def make_pdf_file(path: Path, pages: int) -> None:
@@ -174,7 +174,7 @@ def main() -> None:
         for index in range(args.files):
             count = 5 + index % 11
             text = protocol_text(
-                count, seed=1000 + index, board=BOARDS[index % len(BOARDS)], first=1
+                count, seed=1000 + index, namnd=NAMNDER[index % len(NAMNDER)], first=1
             )
             (folder / f"{index:04d}.txt").write_text(text)
             generated += count

@@ -80,12 +80,12 @@ def main() -> None:
             pk__in=[p.meeting_id for p in picked]
         ).select_related("namnd__municipality")[:60]
     ]
-    boards = [
+    namnder = [
         b.get_absolute_url() for b in Namnd.objects.select_related("municipality")[:40]
     ]
-    municipalities = sorted({"/".join(u.split("/")[:2]) + "/" for u in boards})
+    municipalities = sorted({"/".join(u.split("/")[:2]) + "/" for u in namnder})
     searches = ["/sok/?" + urlencode(resolve(params)) for _, params in QUERIES]
-    feeds = [u + "feed/" for u in boards[:10]] + [
+    feeds = [u + "feed/" for u in namnder[:10]] + [
         "/sok/feed/?" + urlencode(resolve(params)) for _, params in QUERIES[:10]
     ]
     api = ["/api/v1/paragrafer/?antal=20", "/api/v1/kommuner/"] + [
@@ -94,7 +94,7 @@ def main() -> None:
     pools = {
         "paragraph": paragraphs,
         "meeting": meetings,
-        "board": boards,
+        "board": namnder,
         "municipality": municipalities,
         "start": ["/"],
         "search": searches,

@@ -442,7 +442,7 @@ def fill(url: str, name: str, paragraphs: int, jobs: int) -> tuple[float, dict]:
     phases: dict[str, float] = {}
     started = time.perf_counter()
     print(
-        f"filling {name}: {paragraphs} paragraphs, {len(archive.boards)} boards, "
+        f"filling {name}: {paragraphs} paragraphs, {len(archive.namnder)} boards, "
         f"{len(list(generated.YEARS))} years, {archive.meetings_per_year} "
         f"meetings a board a year, {jobs} COPY streams",
         flush=True,
@@ -462,7 +462,7 @@ def fill(url: str, name: str, paragraphs: int, jobs: int) -> tuple[float, dict]:
         db.execute("SET synchronous_commit = off")
         with phase(phases, "municipalities, boards, members"):
             Copier(models["Municipality"]).copy(db, archive.municipality_rows())
-            Copier(models["Namnd"]).copy(db, archive.board_rows())
+            Copier(models["Namnd"]).copy(db, archive.namnd_rows())
             Copier(models["Member"]).copy(db, archive.member_rows())
             db.commit()
         with phase(phases, "meetings, cases"):
@@ -559,9 +559,9 @@ def resolve(params: dict[str, Any]) -> dict[str, str]:
     out = {}
     for key, value in params.items():
         if key == "namnd":
-            municipality, board = value
+            municipality, namnd = value
             value = str(
-                Namnd.objects.get(municipality__name=municipality, name=board).pk
+                Namnd.objects.get(municipality__name=municipality, name=namnd).pk
             )
         out[key] = value
     return out

@@ -100,9 +100,9 @@ class ScopedToAssignments(ScopedChoices, _ModelAdmin):
     on the changelist's rows only."""
 
     # The lookup from the model to its board ("pk" for a board itself).
-    board_path: str
+    namnd_path: str
     # Whether that lookup runs through a reverse relation (rows repeat).
-    board_path_is_many = False
+    namnd_path_is_many = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         rows = super().get_queryset(request)
@@ -116,9 +116,9 @@ class ScopedToAssignments(ScopedChoices, _ModelAdmin):
 
     def visible(self, rows: QuerySet, user: Any) -> QuerySet:
         """Keep the rows user sees: their boards'."""
-        boards = Assignment.objects.boards_of(user)
-        rows = rows.filter(**{f"{self.board_path}__in": boards})
-        return rows.distinct() if self.board_path_is_many else rows
+        namnder = Assignment.objects.namnder_of(user)
+        rows = rows.filter(**{f"{self.namnd_path}__in": namnder})
+        return rows.distinct() if self.namnd_path_is_many else rows
 
     def choosable(self, rows: QuerySet, user: Any) -> QuerySet:
         """Keep the rows user may put in a foreign key of their own rows."""
@@ -140,7 +140,7 @@ def _autocompleting(request: HttpRequest) -> bool:
     return match is not None and match.view_name == "admin:autocomplete"
 
 
-class SharedBetweenBoards(ScopedToAssignments):
+class SharedBetweenNamnder(ScopedToAssignments):
     """For rows every board of a municipality shares (the municipality, its
     boards and their old addresses, members, cases): a clerk only looks at
     them, since a change would reach the other boards' published minutes;
@@ -362,9 +362,9 @@ class NamndInline(admin.TabularInline):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(RenamesThroughService, SharedBetweenBoards, admin.ModelAdmin):
-    board_path = "namnder"
-    board_path_is_many = True
+class MunicipalityAdmin(RenamesThroughService, SharedBetweenNamnder, admin.ModelAdmin):
+    namnd_path = "namnder"
+    namnd_path_is_many = True
     municipality_field = "pk"
     list_display = ["name", "slug", "namnd_count"]
     search_fields = ["name", "slug"]
@@ -384,8 +384,8 @@ class MunicipalityAdmin(RenamesThroughService, SharedBetweenBoards, admin.ModelA
 
 
 @admin.register(Namnd)
-class NamndAdmin(RenamesThroughService, SharedBetweenBoards, admin.ModelAdmin):
-    board_path = "pk"
+class NamndAdmin(RenamesThroughService, SharedBetweenNamnder, admin.ModelAdmin):
+    namnd_path = "pk"
     list_display = ["name", "municipality", "slug", "handles_individual_cases"]
     list_filter = ["municipality"]
     list_select_related = ["municipality"]
@@ -400,8 +400,8 @@ class NamndAdmin(RenamesThroughService, SharedBetweenBoards, admin.ModelAdmin):
 
 
 @admin.register(NamndAlias)
-class NamndAliasAdmin(SharedBetweenBoards, admin.ModelAdmin):
-    board_path = "namnd"
+class NamndAliasAdmin(SharedBetweenNamnder, admin.ModelAdmin):
+    namnd_path = "namnd"
     """Old board slugs; renames write them, a merge points one at its new board."""
 
     list_display = ["slug", "namnd", "municipality"]
@@ -504,7 +504,7 @@ class AttendanceInline(ScopedChoices, admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
-    board_path = "namnd"
+    namnd_path = "namnd"
     list_display = ["__str__", "namnd", "date", "protocol_number", "source_name"]
     list_filter = ["namnd__municipality", "namnd"]
     list_select_related = ["namnd__municipality"]
@@ -566,9 +566,9 @@ class MeetingAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(SharedBetweenBoards, CorrectsPublished, admin.ModelAdmin):
-    board_path = "municipality__namnder"
-    board_path_is_many = True
+class MemberAdmin(SharedBetweenNamnder, CorrectsPublished, admin.ModelAdmin):
+    namnd_path = "municipality__namnder"
+    namnd_path_is_many = True
     read_only_note = (
         "Ledamöter delas av kommunens alla nämnder, så du kan inte ändra dem här. "
         "Står fel parti i din nämnds protokoll: välj rätt ledamot i närvarolistan, "
@@ -584,17 +584,17 @@ class MemberAdmin(SharedBetweenBoards, CorrectsPublished, admin.ModelAdmin):
     def visible(self, rows: QuerySet[Member], user: Any) -> QuerySet[Member]:
         # Those named in the minutes of the user's boards, and every member
         # of a municipality they edit.
-        boards = Assignment.objects.boards_of(user)
+        namnder = Assignment.objects.namnder_of(user)
         named = [
-            Attendance.objects.filter(meeting__namnd__in=boards),
-            Meeting.adjusters.through.objects.filter(meeting__namnd__in=boards),
+            Attendance.objects.filter(meeting__namnd__in=namnder),
+            Meeting.adjusters.through.objects.filter(meeting__namnd__in=namnder),
             ReservationMember.objects.filter(
-                reservation__paragraf__meeting__namnd__in=boards
+                reservation__paragraf__meeting__namnd__in=namnder
             ),
             ProposalMember.objects.filter(
-                proposal__paragraf__meeting__namnd__in=boards
+                proposal__paragraf__meeting__namnd__in=namnder
             ),
-            VoteCast.objects.filter(vote__paragraf__meeting__namnd__in=boards),
+            VoteCast.objects.filter(vote__paragraf__meeting__namnd__in=namnder),
         ]
         found = Q(municipality__in=Assignment.objects.municipalities_of(user))
         for rows_naming in named:
@@ -604,8 +604,8 @@ class MemberAdmin(SharedBetweenBoards, CorrectsPublished, admin.ModelAdmin):
     def choosable(self, rows: QuerySet[Member], user: Any) -> QuerySet[Member]:
         # Any member of the municipality: choosing one for their own
         # minutes changes only those.
-        boards = Assignment.objects.boards_of(user)
-        return rows.filter(municipality__in=boards.values("municipality"))
+        namnder = Assignment.objects.namnder_of(user)
+        return rows.filter(municipality__in=namnder.values("municipality"))
 
     def paragrafer(self, obj: Member) -> QuerySet[Paragraf]:
         # A corrected name or party changes every paragraph the member is
@@ -620,9 +620,9 @@ class MemberAdmin(SharedBetweenBoards, CorrectsPublished, admin.ModelAdmin):
 
 
 @admin.register(Arende)
-class ArendeAdmin(SharedBetweenBoards, CorrectsPublished, admin.ModelAdmin):
-    board_path = "municipality__namnder"
-    board_path_is_many = True
+class ArendeAdmin(SharedBetweenNamnder, CorrectsPublished, admin.ModelAdmin):
+    namnd_path = "municipality__namnder"
+    namnd_path_is_many = True
     read_only_note = (
         "Ärenden delas av kommunens alla nämnder, så du kan inte ändra dem här. "
         "Står fel ärende i din nämnds protokoll: välj rätt ärende i paragrafen, "
@@ -638,7 +638,7 @@ class ArendeAdmin(SharedBetweenBoards, CorrectsPublished, admin.ModelAdmin):
         # Those handled by the user's boards, and every case of a
         # municipality they edit.
         handled = Paragraf.objects.filter(
-            meeting__namnd__in=Assignment.objects.boards_of(user)
+            meeting__namnd__in=Assignment.objects.namnder_of(user)
         )
         return rows.filter(
             Q(municipality__in=Assignment.objects.municipalities_of(user))
@@ -646,8 +646,8 @@ class ArendeAdmin(SharedBetweenBoards, CorrectsPublished, admin.ModelAdmin):
         )
 
     def choosable(self, rows: QuerySet[Arende], user: Any) -> QuerySet[Arende]:
-        boards = Assignment.objects.boards_of(user)
-        return rows.filter(municipality__in=boards.values("municipality"))
+        namnder = Assignment.objects.namnder_of(user)
+        return rows.filter(municipality__in=namnder.values("municipality"))
 
     def paragrafer(self, obj: Arende) -> QuerySet[Paragraf]:
         # A corrected diarienummer is in the record of each of its paragraphs.
@@ -714,7 +714,7 @@ class ConflictFilter(admin.SimpleListFilter):
 
 @admin.register(Paragraf)
 class ParagrafAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
-    board_path = "meeting__namnd"
+    namnd_path = "meeting__namnd"
     form = ParagrafForm
     list_display = ["__str__", "meeting", "arende", "confidential", "withdrawn_at"]
     list_filter = [
@@ -922,7 +922,7 @@ class ReservationMemberInline(ScopedChoices, admin.TabularInline):
 
 @admin.register(Reservation)
 class ReservationAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
-    board_path = "paragraf__meeting__namnd"
+    namnd_path = "paragraf__meeting__namnd"
     form = ConfirmsPersonalData
     list_display = ["__str__", "kind", "paragraf", "position"]
     list_filter = ["kind", "paragraf__meeting__namnd__municipality"]
@@ -937,7 +937,7 @@ class ReservationAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin)
 
 @admin.register(ReservationMember)
 class ReservationMemberAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
-    board_path = "reservation__paragraf__meeting__namnd"
+    namnd_path = "reservation__paragraf__meeting__namnd"
     list_display = ["member", "reservation", "position"]
     list_filter = ["member__party"]
     list_select_related = ["member", "reservation__paragraf__meeting__namnd"]
@@ -957,7 +957,7 @@ class ProposalMemberInline(ScopedChoices, admin.TabularInline):
 
 @admin.register(Proposal)
 class ProposalAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
-    board_path = "paragraf__meeting__namnd"
+    namnd_path = "paragraf__meeting__namnd"
     form = ConfirmsPersonalData
     list_display = ["__str__", "paragraf", "position"]
     list_filter = ["paragraf__meeting__namnd__municipality"]
@@ -979,7 +979,7 @@ class VoteCastInline(ScopedChoices, admin.TabularInline):
 
 @admin.register(Vote)
 class VoteAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
-    board_path = "paragraf__meeting__namnd"
+    namnd_path = "paragraf__meeting__namnd"
     list_display = ["__str__", "paragraf", "ja", "nej", "avstar"]
     list_filter = ["paragraf__meeting__namnd__municipality"]
     list_select_related = ["paragraf__meeting__namnd__municipality"]
@@ -993,7 +993,7 @@ class VoteAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
 
 @admin.register(Attendance)
 class AttendanceAdmin(ScopedToAssignments, admin.ModelAdmin):
-    board_path = "meeting__namnd"
+    namnd_path = "meeting__namnd"
     list_display = ["member", "meeting", "group", "role"]
     list_filter = ["group", "meeting__namnd__municipality"]
     list_select_related = ["member", "meeting__namnd__municipality"]
@@ -1056,7 +1056,7 @@ class UploadAdmin(ScopedToAssignments, admin.ModelAdmin):
     made of it beside its text, clear its personal data, publish it whole
     (decisions.services.publishing). A draft is seen here only."""
 
-    board_path = "namnd"
+    namnd_path = "namnd"
     list_display = ["__str__", "status", "uploaded_by", "uploaded_at", "published_at"]
     list_filter = ["status", "namnd__municipality"]
     list_select_related = ["namnd__municipality", "uploaded_by"]
@@ -1072,8 +1072,8 @@ class UploadAdmin(ScopedToAssignments, admin.ModelAdmin):
     ) -> HttpResponse:
         if not self.has_add_permission(request):
             raise PermissionDenied
-        boards = Assignment.objects.boards_of(request.user)
-        form = UploadForm(request.POST or None, request.FILES or None, boards=boards)
+        namnder = Assignment.objects.namnder_of(request.user)
+        form = UploadForm(request.POST or None, request.FILES or None, namnder=namnder)
         if request.method == "POST" and form.is_valid():
             file = form.cleaned_data["file"]
             try:

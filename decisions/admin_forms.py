@@ -35,11 +35,11 @@ class UploadForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, boards: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, namnder: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["namnd"]
         assert isinstance(field, NamndChoiceField)
-        field.queryset = boards.select_related("municipality").order_by(
+        field.queryset = namnder.select_related("municipality").order_by(
             "municipality__name", "name"
         )
         limit = filesizeformat(settings.UPLOAD_MAX_BYTES)

@@ -19,9 +19,9 @@ urlpatterns = [
     path(
         "kommuner/<slug:kommun>/", api.MunicipalityDetail.as_view(), name="municipality"
     ),
-    path("namnder/", api.NamndList.as_view(), name="boards"),
+    path("namnder/", api.NamndList.as_view(), name="namnder"),
     path(
-        "namnder/<slug:kommun>/<slug:namnd>/", api.NamndDetail.as_view(), name="board"
+        "namnder/<slug:kommun>/<slug:namnd>/", api.NamndDetail.as_view(), name="namnd"
     ),
     path("sammantraden/", api.MeetingList.as_view(), name="meetings"),
     path("sammantraden/" + MEETING, api.MeetingDetail.as_view(), name="meeting"),

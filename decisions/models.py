@@ -96,7 +96,7 @@ class GuardsPersonalData(_GuardedBase):
     # The foreign key to the row an admin page edits this one inline under.
     personal_data_parent: str | None = None
 
-    def personal_data_board(self) -> Namnd | None:
+    def personal_data_namnd(self) -> Namnd | None:
         """The board whose minutes hold the row, when names are asked about."""
         return None
 
@@ -148,8 +148,8 @@ class GuardsPersonalData(_GuardedBase):
             )
             for f in fields
         }
-        board = self.personal_data_board() if names else None
-        asked = _names_of(board) if board and board.handles_individual_cases else None
+        namnd = self.personal_data_namnd() if names else None
+        asked = _names_of(namnd) if namnd and namnd.handles_individual_cases else None
         confirmed = self.personal_data_confirmed()
         given = () if confirmed == ALL else confirmed
         try:
@@ -188,17 +188,17 @@ def guarded_fields(model: type[models.Model]) -> list[models.Field]:
     return out
 
 
-def _names_of(board: Namnd) -> Names:
+def _names_of(namnd: Namnd) -> Names:
     """Who may be named in the board's minutes (its municipality's members, in
     office), and the words of its places."""
-    municipality = board.municipality
+    municipality = namnd.municipality
     return Names(
         known=set(
             Member.objects.filter(municipality=municipality).values_list(
                 "name", flat=True
             )
         ),
-        places={*municipality.name.split(), *board.name.split()},
+        places={*municipality.name.split(), *namnd.name.split()},
     )
 
 
@@ -395,9 +395,9 @@ def current_slugs(kommun: str, namnd: str | None = None) -> tuple[str, str] | No
         if earlier is None:
             return None
         municipality = earlier.municipality
-    board_slug = ""
+    namnd_slug = ""
     if namnd is not None:
-        board_slug = (
+        namnd_slug = (
             municipality.namnder.filter(slug=namnd)
             .values_list("slug", flat=True)
             .first()
@@ -406,11 +406,11 @@ def current_slugs(kommun: str, namnd: str | None = None) -> tuple[str, str] | No
             .first()
             or ""
         )
-        if not board_slug:
+        if not namnd_slug:
             return None
-    if (municipality.slug, board_slug) == (kommun, namnd or ""):
+    if (municipality.slug, namnd_slug) == (kommun, namnd or ""):
         return None
-    return municipality.slug, board_slug
+    return municipality.slug, namnd_slug
 
 
 class NamndAlias(GuardsPersonalData, models.Model):
@@ -508,7 +508,7 @@ class Meeting(GuardsPersonalData, models.Model):
     def __str__(self) -> str:
         return f"{self.namnd} {self.date_label}"
 
-    def personal_data_board(self) -> Namnd | None:
+    def personal_data_namnd(self) -> Namnd | None:
         return self.namnd if self.namnd_id else None
 
     def save(self, *args, **kwargs) -> None:
@@ -568,11 +568,11 @@ class MemberQuerySet(models.QuerySet):
                 return member
         return None
 
-    def of_board(self, board: Namnd) -> MemberQuerySet:
+    def of_namnd(self, namnd: Namnd) -> MemberQuerySet:
         """Keep who sat on board (deciding or substitute), with `meetings`
         attended, by name."""
         seats = [g for g in AttendanceGroup if g != AttendanceGroup.OTHER]
-        sat = Q(attendance__meeting__namnd=board, attendance__group__in=seats)
+        sat = Q(attendance__meeting__namnd=namnd, attendance__group__in=seats)
         return (
             self.filter(sat)
             .annotate(meetings=Count("attendance", filter=sat, distinct=True))
@@ -936,7 +936,7 @@ class Paragraf(GuardsPersonalData, models.Model):
     # not stop the next edit.
     personal_data_exempt = ("corrections", "conflicts")
 
-    def personal_data_board(self) -> Namnd | None:
+    def personal_data_namnd(self) -> Namnd | None:
         return self.meeting.namnd if self.meeting_id else None
 
     @property
@@ -995,12 +995,12 @@ class OfParagrafQuerySet(models.QuerySet):
 
 
 class ReservationQuerySet(OfParagrafQuerySet):
-    def of_board(self, board: Namnd) -> ReservationQuerySet:
+    def of_namnd(self, namnd: Namnd) -> ReservationQuerySet:
         """Keep the board's published dissents, newest first, with their
         paragraph and members."""
         return (
             self.published()
-            .filter(paragraf__meeting__namnd=board, kind=ReservationKind.RESERVATION)
+            .filter(paragraf__meeting__namnd=namnd, kind=ReservationKind.RESERVATION)
             .select_related("paragraf__meeting__namnd__municipality")
             .prefetch_related("members")
             .order_by(
@@ -1062,8 +1062,8 @@ class Reservation(GuardsPersonalData, models.Model):
 
     personal_data_parent = "paragraf"
 
-    def personal_data_board(self) -> Namnd | None:
-        return self.paragraf.personal_data_board() if self.paragraf_id else None
+    def personal_data_namnd(self) -> Namnd | None:
+        return self.paragraf.personal_data_namnd() if self.paragraf_id else None
 
 
 class ReservationMember(models.Model):
@@ -1160,8 +1160,8 @@ class Proposal(GuardsPersonalData, models.Model):
 
     personal_data_parent = "paragraf"
 
-    def personal_data_board(self) -> Namnd | None:
-        return self.paragraf.personal_data_board() if self.paragraf_id else None
+    def personal_data_namnd(self) -> Namnd | None:
+        return self.paragraf.personal_data_namnd() if self.paragraf_id else None
 
 
 class ProposalMember(models.Model):
@@ -1343,13 +1343,13 @@ class TombstoneQuerySet(models.QuerySet):
         """The tombstone at a paragraph's address; a board's old slug
         (NamndAlias) finds it too, unless old_slugs is off (the pages answer
         an old slug with a 301 instead: views.follows_old_names)."""
-        board = Q(namnd__slug=namnd)
+        named = Q(namnd__slug=namnd)
         if old_slugs:
-            board |= Q(
+            named |= Q(
                 namnd__aliases__slug=namnd, namnd__aliases__municipality__slug=kommun
             )
         return (
-            self.filter(board, namnd__municipality__slug=kommun)
+            self.filter(named, namnd__municipality__slug=kommun)
             .filter(meeting_slug=meeting, number=number)
             .select_related("namnd__municipality")
             .first()
@@ -1536,7 +1536,7 @@ class Upload(models.Model):
 
 
 class AssignmentQuerySet(models.QuerySet):
-    def boards_of(self, user: Any) -> models.QuerySet[Namnd]:
+    def namnder_of(self, user: Any) -> models.QuerySet[Namnd]:
         """The boards whose minutes user may edit in the admin: their own as a
         clerk, every board of a municipality they are editor for, and every
         board for a superuser."""

@@ -156,34 +156,34 @@ def municipality(request: HttpRequest, kommun: str) -> HttpResponseBase:
 
 @follows_old_names
 def namnd(request: HttpRequest, kommun: str, namnd: str) -> HttpResponseBase:
-    board = get_object_or_404(
+    found = get_object_or_404(
         Namnd.objects.select_related("municipality"),
         municipality__slug=kommun,
         slug=namnd,
     )
     # Not their source texts, which only the admin shows.
     meetings = (
-        board.meetings.defer("source_text")
+        found.meetings.defer("source_text")
         .annotate(paragraf_count=Count("paragrafer"))
         .order_by(F("date").desc(nulls_last=True), "slug")
     )
     paragrafer = (
         Paragraf.objects.listed_with_placeholders()
         .with_badges()
-        .filter(meeting__namnd=board)
+        .filter(meeting__namnd=found)
         .newest()
     )
     if wants_csv(request):
-        return csv_response(request, paragrafer, f"{kommun}-{board.slug}")
+        return csv_response(request, paragrafer, f"{kommun}-{found.slug}")
     return render(
         request,
         "decisions/namnd.html",
         {
-            "namnd": board,
+            "namnd": found,
             "meetings": meetings,
             "paragrafer": paragrafer[:LATEST_COUNT],
-            "members": Member.objects.of_board(board),
-            "reservations": Reservation.objects.of_board(board)[:LATEST_COUNT],
+            "members": Member.objects.of_namnd(found),
+            "reservations": Reservation.objects.of_namnd(found)[:LATEST_COUNT],
         },
     )
 

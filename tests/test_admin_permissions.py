@@ -170,7 +170,7 @@ ACTIONS: dict[str, dict[str, Any]] = {
 SETTLES = ("use_minutes", "keep_correction")
 
 
-def own_boards(ops: str, superuser: str | None = None) -> dict[str, dict[str, str]]:
+def own_namnder(ops: str, superuser: str | None = None) -> dict[str, dict[str, str]]:
     """A clerk their own board's rows, the editor both boards of their
     municipality, a superuser every row (what `superuser` says, if given)."""
     every = superuser or ops
@@ -216,18 +216,18 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "decisions.member": shared(LOOK, EVERYTHING, EVERYTHING),
     "decisions.arende": shared(LOOK, EVERYTHING, EVERYTHING),
     # Published: withdrawn, never deleted, but by a superuser.
-    "decisions.meeting": own_boards("list view add change", EVERYTHING),
-    "decisions.paragraf": own_boards(
+    "decisions.meeting": own_namnder("list view add change", EVERYTHING),
+    "decisions.paragraf": own_namnder(
         f"list view add change withdraw {' '.join(SETTLES)}",
         f"{EVERYTHING} withdraw {' '.join(SETTLES)}",
     ),
-    "decisions.reservation": own_boards(EVERYTHING),
-    "decisions.reservationmember": own_boards(EVERYTHING),
-    "decisions.proposal": own_boards(EVERYTHING),
-    "decisions.vote": own_boards(EVERYTHING),
-    "decisions.attendance": own_boards(EVERYTHING),
+    "decisions.reservation": own_namnder(EVERYTHING),
+    "decisions.reservationmember": own_namnder(EVERYTHING),
+    "decisions.proposal": own_namnder(EVERYTHING),
+    "decisions.vote": own_namnder(EVERYTHING),
+    "decisions.attendance": own_namnder(EVERYTHING),
     # A draft is discarded (its change here), never deleted.
-    "decisions.upload": own_boards("list view add change"),
+    "decisions.upload": own_namnder("list view add change"),
     "decisions.word": superuser_only("list view delete delete_selected"),
     "decisions.assignment": superuser_only(EVERYTHING, "A", "B"),
     "admin.logentry": superuser_only(LOOK),
@@ -295,7 +295,7 @@ WRITES: dict[str, dict[str, dict[str, Any]]] = {
     },
     "decisions.word": {"change": {"word": "ändrat"}, "add": {"word": "nyttord"}},
     "decisions.assignment": {
-        "change": {"namnd": lambda world, label: world.boards["C"].pk},
+        "change": {"namnd": lambda world, label: world.namnder["C"].pk},
         "add": {"user": lambda world, label: world.spare["-"].pk},
     },
     "admin.logentry": {
@@ -352,15 +352,15 @@ class World:
     def __init__(self) -> None:
         sjobacka = make_municipality("Sjöbacka kommun")
         norrviken = make_municipality("Norrvikens kommun")
-        self.boards = {
+        self.namnder = {
             "A": make_namnd("Tekniska nämnden", municipality=sjobacka),
             "B": make_namnd("Socialnämnden", municipality=sjobacka),
             "C": make_namnd("Tekniska nämnden", municipality=norrviken),
         }
         self.rows: dict[str, dict[str, Model]] = {}
         self.spare: dict[str, Model] = {}
-        for label, board in self.boards.items():
-            self._minutes(label, board)
+        for label, namnd in self.namnder.items():
+            self._minutes(label, namnd)
         self.row("decisions.municipality", A=sjobacka, C=norrviken)
         self.users = {
             "clerk_a": make_staff("tove", namnd="Sjöbacka kommun/Tekniska nämnden"),
@@ -380,7 +380,7 @@ class World:
         self.row("decisions.word", **{"-": Word.objects.create(word="gatubelysning")})
         entry = LogEntry.objects.log_actions(
             self.users["superuser"].pk,
-            [self.boards["A"]],
+            [self.namnder["A"]],
             CHANGE,
             change_message="Ändrade namnet",
             single_object=True,
@@ -425,9 +425,9 @@ class World:
     def row(self, model: str, **rows: Model) -> None:
         self.rows.setdefault(model, {}).update(rows)
 
-    def _minutes(self, label: str, board: Namnd) -> None:
-        town = board.municipality
-        meeting = make_meeting(namnd=board, date=datetime.date(2024, 3, 11))
+    def _minutes(self, label: str, namnd: Namnd) -> None:
+        town = namnd.municipality
+        meeting = make_meeting(namnd=namnd, date=datetime.date(2024, 3, 11))
         member = make_member(f"Ledamot {label}", "S", municipality=town)
         self.spare[label] = make_member(f"Ersättare {label}", "V", municipality=town)
         meeting.adjusters.add(member)
@@ -442,7 +442,7 @@ class World:
         VoteCast.objects.create(vote=vote, member=member, choice="nej")
         text = TEKNISKA.read_text()
         draft = Upload.objects.create(
-            namnd=board,
+            namnd=namnd,
             meeting_date=datetime.date(2024, 9, 1),
             file=f"protokoll/utkast-{label}.txt",
             source_name=f"utkast-{label}.txt",
@@ -452,9 +452,9 @@ class World:
             parsed=protocol_to_data(parse_protocol(text, source="utkast.txt")),
         )
         rows = {
-            "decisions.namnd": board,
+            "decisions.namnd": namnd,
             "decisions.namndalias": NamndAlias.objects.create(
-                municipality=town, slug=f"gammal-{label.lower()}", namnd=board
+                municipality=town, slug=f"gammal-{label.lower()}", namnd=namnd
             ),
             "decisions.meeting": meeting,
             "decisions.member": member,
@@ -481,7 +481,7 @@ class World:
         if label == "C":
             text = text.replace("Sjöbacka kommun", "Norrvikens kommun")
         return {
-            "namnd": self.boards[label].pk,
+            "namnd": self.namnder[label].pk,
             "meeting_date": day,
             "file": SimpleUploadedFile(name, text.encode()),
         }

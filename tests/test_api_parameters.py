@@ -231,8 +231,8 @@ def _page_addresses() -> list[str]:
     member = Member.objects.filter(party="S").order_by("pk").first()
     paragraf = Paragraf.objects.filter(arende__isnull=False).order_by("pk").first()
     meeting = paragraf.meeting
-    board = meeting.namnd
-    kommun = board.municipality.slug
+    namnd = meeting.namnd
+    kommun = namnd.municipality.slug
     args = {
         "start": [],
         "search": [],
@@ -246,11 +246,11 @@ def _page_addresses() -> list[str]:
         "party": [kommun, "S"],
         "party_feed": [kommun, "S"],
         "person": [kommun, member.slug],
-        "namnd": [kommun, board.slug],
-        "namnd_feed": [kommun, board.slug],
-        "meeting": [kommun, board.slug, meeting.slug],
-        "paragraf": [kommun, board.slug, meeting.slug, paragraf.number],
-        "paragraf_version": [kommun, board.slug, meeting.slug, paragraf.number, 1],
+        "namnd": [kommun, namnd.slug],
+        "namnd_feed": [kommun, namnd.slug],
+        "meeting": [kommun, namnd.slug, meeting.slug],
+        "paragraf": [kommun, namnd.slug, meeting.slug, paragraf.number],
+        "paragraf_version": [kommun, namnd.slug, meeting.slug, paragraf.number, 1],
     }
     names = {
         p.name for p in urls.urlpatterns if not isinstance(p, URLResolver) and p.name

@@ -102,14 +102,14 @@ class ArchiveCachingTests(TestCase):
         self.assertTrue(before.content)
 
     def test_publishing_moves_the_validators(self):
-        board = Paragraf.objects.filter(meeting__namnd__slug="kommunstyrelsen")[0]
+        paragraf = Paragraf.objects.filter(meeting__namnd__slug="kommunstyrelsen")[0]
         clerk = get_user_model().objects.create_superuser("root", "", "x")
         path = SAMPLES / "2025-04-07_kommunstyrelsen.txt"
 
         def publish() -> None:
             upload = publishing.upload_protocol(
                 user=clerk,
-                namnd=board.meeting.namnd,
+                namnd=paragraf.meeting.namnd,
                 meeting_date=datetime.date(2025, 4, 7),
                 name=path.name,
                 data=path.read_bytes(),

@@ -27,15 +27,15 @@ class ClerkTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         town = make_municipality("Sjöbacka kommun")
-        cls.board_a = make_namnd("Kommunstyrelsen", municipality=town)
-        cls.board_b = make_namnd("Socialnämnden", municipality=town)
+        cls.namnd_a = make_namnd("Kommunstyrelsen", municipality=town)
+        cls.namnd_b = make_namnd("Socialnämnden", municipality=town)
         other = make_municipality("Norrvikens kommun")
-        cls.board_c = make_namnd("Kommunstyrelsen", municipality=other)
+        cls.namnd_c = make_namnd("Kommunstyrelsen", municipality=other)
         cls.rows = {}
-        for board in (cls.board_a, cls.board_b, cls.board_c):
-            meeting = make_meeting(namnd=board, date=datetime.date(2024, 3, 11))
+        for namnd in (cls.namnd_a, cls.namnd_b, cls.namnd_c):
+            meeting = make_meeting(namnd=namnd, date=datetime.date(2024, 3, 11))
             paragraf = make_paragraf(meeting=meeting)
-            cls.rows[board.pk] = (
+            cls.rows[namnd.pk] = (
                 meeting,
                 paragraf,
                 make_reservation(paragraf=paragraf),
@@ -54,9 +54,12 @@ class ClerkTests(TestCase):
         self.assertFalse(self.clerk.has_usable_password())
         self.assertTrue(self.clerk.has_perm("decisions.change_paragraf"))
         self.assertFalse(self.clerk.has_perm("decisions.change_namnd"))
-        self.assertEqual(list(Assignment.objects.boards_of(self.clerk)), [self.board_a])
         self.assertEqual(
-            set(Assignment.objects.boards_of(self.editor)), {self.board_a, self.board_b}
+            list(Assignment.objects.namnder_of(self.clerk)), [self.namnd_a]
+        )
+        self.assertEqual(
+            set(Assignment.objects.namnder_of(self.editor)),
+            {self.namnd_a, self.namnd_b},
         )
         with self.assertRaises(CommandError):
             call_command("create_clerk", "cilla", namnd="Ingen/Nämnd")
@@ -69,14 +72,14 @@ class ClerkTests(TestCase):
                 self.assertEqual(response.status_code, 200)
                 shown = set(response.context["cl"].result_list)
                 index = 0 if model is Meeting else 1
-                self.assertEqual(shown, {self.rows[self.board_a.pk][index]})
+                self.assertEqual(shown, {self.rows[self.namnd_a.pk][index]})
 
     def test_a_clerk_cannot_read_change_or_delete_another_boards_rows(self):
         self.client.force_login(self.clerk)
-        for board in (self.board_b, self.board_c):
-            for obj in self.rows[board.pk]:
+        for namnd in (self.namnd_b, self.namnd_c):
+            for obj in self.rows[namnd.pk]:
                 for view in ("change", "delete"):
-                    with self.subTest(board=board.name, obj=obj, view=view):
+                    with self.subTest(namnd=namnd.name, obj=obj, view=view):
                         url = admin_url(obj)
                         if view == "delete":
                             url = url.replace("/change/", "/delete/")
@@ -85,23 +88,23 @@ class ClerkTests(TestCase):
                         posted = self.client.post(url, {"post": "yes"})
                         self.assertNotEqual(posted.status_code, 200)
         # Nothing of board B or C changed or went.
-        for board in (self.board_b, self.board_c):
-            for obj in self.rows[board.pk]:
+        for namnd in (self.namnd_b, self.namnd_c):
+            for obj in self.rows[namnd.pk]:
                 self.assertTrue(type(obj).objects.filter(pk=obj.pk).exists())
 
     def test_a_clerk_edits_their_own_and_the_audit_log_has_it(self):
         self.client.force_login(self.clerk)
-        meeting, paragraf, _ = self.rows[self.board_a.pk]
+        meeting, paragraf, _ = self.rows[self.namnd_a.pk]
         page = self.client.get(admin_url(meeting))
         self.assertEqual(page.status_code, 200)
         # The board a meeting may be moved to: only the clerk's own.
         choices = page.context["adminform"].form.fields["namnd"].queryset
-        self.assertEqual(list(choices), [self.board_a])
+        self.assertEqual(list(choices), [self.namnd_a])
         self.assertEqual(self.client.get(admin_url(paragraf)).status_code, 200)
         response = self.client.post(
             admin_url(meeting),
             {
-                "namnd": self.board_a.pk,
+                "namnd": self.namnd_a.pk,
                 "date": "2024-03-11",
                 "protocol_number": "3/2024",
                 "slug": meeting.slug,
@@ -122,14 +125,14 @@ class ClerkTests(TestCase):
     def test_an_editor_has_the_whole_municipality_and_nothing_else(self):
         self.client.force_login(self.editor)
         response = self.client.get(admin_url(Meeting, "changelist"))
-        boards = {m.namnd for m in response.context["cl"].result_list}
-        self.assertEqual(boards, {self.board_a, self.board_b})
+        shown = {m.namnd for m in response.context["cl"].result_list}
+        self.assertEqual(shown, {self.namnd_a, self.namnd_b})
         self.assertNotEqual(
-            self.client.get(admin_url(self.rows[self.board_c.pk][0])).status_code, 200
+            self.client.get(admin_url(self.rows[self.namnd_c.pk][0])).status_code, 200
         )
         namnder = self.client.get(admin_url(Namnd, "changelist"))
         self.assertEqual(
-            set(namnder.context["cl"].result_list), {self.board_a, self.board_b}
+            set(namnder.context["cl"].result_list), {self.namnd_a, self.namnd_b}
         )
 
     def test_no_clerk_may_touch_the_audit_log_or_the_assignments(self):

@@ -134,10 +134,10 @@ class EveryControlCharacterTests(TestCase):
     def addresses(self) -> list[str]:
         paragraf = Paragraf.objects.select_related("meeting").order_by("pk")[27]
         meeting = paragraf.meeting.get_absolute_url()
-        board = "/sjobacka-kommun/kulturnamnden/"
+        namnd = "/sjobacka-kommun/kulturnamnden/"
         return [
             "/sjobacka-kommun/",
-            board,
+            namnd,
             meeting,
             paragraf.get_absolute_url(),
             "/sok/?q=bidrag",

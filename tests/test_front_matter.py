@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from decisions.parser import parse_protocol
-from decisions.parser.header import board_line, municipality, parse_attendees
+from decisions.parser.header import municipality, namnd_line, parse_attendees
 from decisions.parser.model import ParsedAttendee, ParsedProtocol
 from decisions.parser.score import score
 from decisions.parser.text import clean_text
@@ -66,7 +66,7 @@ def test_a_signing_services_page_is_left_out_with_a_note():
 
 
 @pytest.mark.parametrize(
-    ("line", "board"),
+    ("line", "namnd"),
     [
         ("Nämnden för Individ & Familjeomsorg", "Nämnden för Individ & Familjeomsorg"),
         (
@@ -96,8 +96,8 @@ def test_a_signing_services_page_is_left_out_with_a_note():
         ("KOMMUNSTYRELSEN", "Kommunstyrelsen"),
     ],
 )
-def test_a_line_that_is_a_boards_name_gives_it_as_printed(line, board):
-    assert board_line(line) == board
+def test_a_line_that_is_a_boards_name_gives_it_as_printed(line, namnd):
+    assert namnd_line(line) == namnd
 
 
 @pytest.mark.parametrize(
@@ -117,7 +117,7 @@ def test_a_line_that_is_a_boards_name_gives_it_as_printed(line, board):
     ],
 )
 def test_a_sentence_or_heading_is_no_boards_name(line):
-    assert board_line(line) is None
+    assert namnd_line(line) is None
 
 
 @pytest.mark.parametrize(

@@ -41,8 +41,8 @@ def ingest(data: bytes) -> services.IngestResult:
     return services.protocol_ingest(source_name=KF.name, data=data)
 
 
-def make_clerk(username: str, board: str) -> Any:
-    call_command("create_clerk", username, namnd=board, stdout=io.StringIO())
+def make_clerk(username: str, namnd: str) -> Any:
+    call_command("create_clerk", username, namnd=namnd, stdout=io.StringIO())
     return get_user_model().objects.get(username=username)
 
 

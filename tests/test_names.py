@@ -43,8 +43,8 @@ class NamesTestCase(TestCase):
     def setUpTestData(cls) -> None:
         cls.data = TEKNISKA.read_bytes()
         cls.meeting = ingest(cls.data).meeting
-        cls.board = cls.meeting.namnd
-        cls.town = cls.board.municipality
+        cls.namnd = cls.meeting.namnd
+        cls.town = cls.namnd.municipality
         cls.root = get_user_model().objects.create_superuser("root", "", "pw")
 
     def rename_in_admin(
@@ -64,14 +64,14 @@ class NamesTestCase(TestCase):
 
     def rename(self, since: datetime.date = SINCE) -> None:
         namnd_rename(
-            namnd=self.board, new_name="Stadsbyggnadsnämnden", since=since, user=None
+            namnd=self.namnd, new_name="Stadsbyggnadsnämnden", since=since, user=None
         )
-        self.board.refresh_from_db()
+        self.namnd.refresh_from_db()
 
 
 class ReingestAfterRenameTests(NamesTestCase):
     def test_a_reingest_under_the_old_name_finds_the_same_board_and_meeting(self):
-        self.rename_in_admin(self.board, "Stadsbyggnadsnämnden", "stadsbyggnadsnamnden")
+        self.rename_in_admin(self.namnd, "Stadsbyggnadsnämnden", "stadsbyggnadsnamnden")
         result = ingest(self.data)
         self.assertEqual(result.status, "unchanged")
         self.assertEqual(result.meeting.pk, self.meeting.pk)
@@ -113,7 +113,7 @@ class ReingestAfterRenameTests(NamesTestCase):
         newcomer = make_namnd(
             "Tekniska nämnden", municipality=self.town, slug="tekniska-namnden"
         )
-        self.assertEqual(ingest(self.data).meeting.namnd, self.board)
+        self.assertEqual(ingest(self.data).meeting.namnd, self.namnd)
         later = self.data.replace(b"2025-02-18", b"2026-02-18")
         self.assertEqual(ingest(later, "2026.txt").meeting.namnd, newcomer)
 
@@ -121,28 +121,28 @@ class ReingestAfterRenameTests(NamesTestCase):
 class RenameServiceTests(NamesTestCase):
     def test_it_keeps_the_earlier_name_with_the_days_it_held(self):
         self.rename()
-        earlier = NamndName.objects.get(namnd=self.board)
+        earlier = NamndName.objects.get(namnd=self.namnd)
         self.assertEqual(earlier.name, "Tekniska nämnden")
         self.assertEqual(earlier.slug, "tekniska-namnden")
         self.assertIsNone(earlier.valid_from)
         self.assertEqual(earlier.valid_until, datetime.date(2025, 12, 31))
-        self.assertEqual(self.board.name, "Stadsbyggnadsnämnden")
-        self.assertEqual(self.board.slug, "stadsbyggnadsnamnden")
+        self.assertEqual(self.namnd.name, "Stadsbyggnadsnämnden")
+        self.assertEqual(self.namnd.slug, "stadsbyggnadsnamnden")
         self.assertEqual(
-            self.board.name_on(datetime.date(2025, 12, 31)), "Tekniska nämnden"
+            self.namnd.name_on(datetime.date(2025, 12, 31)), "Tekniska nämnden"
         )
-        self.assertEqual(self.board.name_on(SINCE), "Stadsbyggnadsnämnden")
-        self.assertEqual(self.board.name_on(None), "Stadsbyggnadsnämnden")
+        self.assertEqual(self.namnd.name_on(SINCE), "Stadsbyggnadsnämnden")
+        self.assertEqual(self.namnd.name_on(None), "Stadsbyggnadsnämnden")
 
     def test_a_second_rename_starts_where_the_first_ended(self):
         self.rename()
         namnd_rename(
-            namnd=self.board,
+            namnd=self.namnd,
             new_name="Samhällsbyggnadsnämnden",
             since=datetime.date(2026, 6, 1),
             user=None,
         )
-        held = NamndName.objects.filter(namnd=self.board).order_by("valid_until")
+        held = NamndName.objects.filter(namnd=self.namnd).order_by("valid_until")
         self.assertEqual(
             [(n.name, n.valid_from, n.valid_until) for n in held],
             [
@@ -158,21 +158,21 @@ class RenameServiceTests(NamesTestCase):
     def test_a_rename_before_the_current_name_began_is_refused(self):
         self.rename()
         with self.assertRaises(ValidationError):
-            namnd_rename(namnd=self.board, new_name="X-nämnden", since=SINCE, user=None)
-        self.board.refresh_from_db()
-        self.assertEqual(self.board.name, "Stadsbyggnadsnämnden")
+            namnd_rename(namnd=self.namnd, new_name="X-nämnden", since=SINCE, user=None)
+        self.namnd.refresh_from_db()
+        self.assertEqual(self.namnd.name, "Stadsbyggnadsnämnden")
 
     def test_a_name_another_board_has_is_refused(self):
         make_namnd("Kulturnämnden", municipality=self.town)
         with self.assertRaises(ValidationError):
             namnd_rename(
-                namnd=self.board, new_name="Kulturnämnden", since=SINCE, user=None
+                namnd=self.namnd, new_name="Kulturnämnden", since=SINCE, user=None
             )
 
     def test_renaming_back_leaves_the_address_to_the_board(self):
         self.rename()
         namnd_rename(
-            namnd=self.board,
+            namnd=self.namnd,
             new_name="Tekniska nämnden",
             since=datetime.date(2026, 6, 1),
             user=None,
@@ -183,23 +183,23 @@ class RenameServiceTests(NamesTestCase):
 
     def test_saving_a_board_writes_no_alias(self):
         """Namnd.save hides no write: renames go through namnd_rename."""
-        self.board.slug = "tn"
-        self.board.save()
+        self.namnd.slug = "tn"
+        self.namnd.save()
         self.assertFalse(NamndAlias.objects.exists())
 
 
 class AdminRenameTests(NamesTestCase):
     def test_the_change_form_renames_from_the_date_given(self):
-        self.rename_in_admin(self.board, "Stadsbyggnadsnämnden", "stadsbyggnadsnamnden")
-        earlier = NamndName.objects.get(namnd=self.board)
+        self.rename_in_admin(self.namnd, "Stadsbyggnadsnämnden", "stadsbyggnadsnamnden")
+        earlier = NamndName.objects.get(namnd=self.namnd)
         self.assertEqual(earlier.valid_until, datetime.date(2025, 12, 31))
         self.assertTrue(NamndAlias.objects.filter(slug="tekniska-namnden").exists())
 
     def test_without_a_date_the_new_name_holds_from_today(self):
         self.rename_in_admin(
-            self.board, "Stadsbyggnadsnämnden", "stadsbyggnadsnamnden", since=""
+            self.namnd, "Stadsbyggnadsnämnden", "stadsbyggnadsnamnden", since=""
         )
-        earlier = NamndName.objects.get(namnd=self.board)
+        earlier = NamndName.objects.get(namnd=self.namnd)
         today = datetime.date.today()
         self.assertEqual(earlier.valid_until, today - datetime.timedelta(days=1))
 
@@ -218,14 +218,14 @@ class AdminRenameTests(NamesTestCase):
         data = posted(page)
         data["namnder-0-name"] = "Något annat"
         self.client.post(admin_url(self.town), data)
-        self.board.refresh_from_db()
-        self.assertEqual(self.board.name, "Tekniska nämnden")
+        self.namnd.refresh_from_db()
+        self.assertEqual(self.namnd.name, "Tekniska nämnden")
 
 
 class NameInForceTests(NamesTestCase):
     def setUp(self) -> None:
         self.rename()
-        self.later = make_meeting(namnd=self.board, date=datetime.date(2026, 3, 2))
+        self.later = make_meeting(namnd=self.namnd, date=datetime.date(2026, 3, 2))
         make_paragraf(meeting=self.later, number="1", title="Budget för parker")
 
     def test_the_meeting_and_paragraph_pages_use_the_name_of_the_day(self):
@@ -253,9 +253,9 @@ class NameInForceTests(NamesTestCase):
         self.assertIn('"Sjöbacka kommun";"Tekniska nämnden";"2025-02-18"', line)
 
     def test_the_board_page_lists_its_earlier_names(self):
-        board = self.client.get(NEW)
-        self.assertContains(board, "<h1>Stadsbyggnadsnämnden")
-        self.assertContains(board, "Tekniska nämnden")
+        namnd = self.client.get(NEW)
+        self.assertContains(namnd, "<h1>Stadsbyggnadsnämnden")
+        self.assertContains(namnd, "Tekniska nämnden")
 
     def test_a_later_meeting_saved_again_keeps_the_name_of_its_day(self):
         self.meeting.refresh_from_db()
@@ -300,14 +300,14 @@ class FeedIdTests(NamesTestCase):
         before = self.entry_ids(OLD + "feed/")
         town_before = self.entry_ids("/sjobacka-kommun/feed/")
         self.assertIn("http://testserver" + OLD + MEETING + "paragraf-9/", before)
-        self.rename_in_admin(self.board, "Stadsbyggnadsnämnden", "stadsbyggnadsnamnden")
+        self.rename_in_admin(self.namnd, "Stadsbyggnadsnämnden", "stadsbyggnadsnamnden")
         self.assertEqual(self.entry_ids(NEW + "feed/"), before)
         self.rename_in_admin(self.town, "Sjöbacka stad", "sjobacka-stad")
         self.assertEqual(self.entry_ids("/sjobacka-stad/feed/"), town_before)
 
     def test_minutes_first_published_after_a_rename_get_the_new_address(self):
         self.rename()
-        later = make_meeting(namnd=self.board, date=datetime.date(2026, 3, 2))
+        later = make_meeting(namnd=self.namnd, date=datetime.date(2026, 3, 2))
         make_paragraf(meeting=later, number="1")
         ids = self.entry_ids(NEW + "feed/")
         self.assertIn("http://testserver" + NEW + "2026-03-02/paragraf-1/", ids)

@@ -97,10 +97,10 @@ class FeedTests(TestCase):
             self.client.get("/stockholms-stad/parti/XX/feed/").status_code, 404
         )
         self.assertEqual(self.client.get("/ingen-kommun/feed/").status_code, 404)
-        board = self.kultur.meeting.namnd
+        namnd = self.kultur.meeting.namnd
         namnd_rename(
-            namnd=board,
-            new_name=board.name,
+            namnd=namnd,
+            new_name=namnd.name,
             slug="kulturen",
             since=datetime.date.today(),
             user=None,
@@ -138,8 +138,8 @@ class CorrectionTests(TestCase):
         call_command("ingest", "--reparse", stdout=None, stderr=None)
         corrected = Paragraf.objects.exclude(corrected_at=None)
         self.assertEqual(list(corrected), [paragraf])
-        board = paragraf.meeting.namnd
-        entries = atom_entries(self, board.get_absolute_url() + "feed/")
+        namnd = paragraf.meeting.namnd
+        entries = atom_entries(self, namnd.get_absolute_url() + "feed/")
         updated = {
             entry.findtext(f"{ATOM}id"): entry.findtext(f"{ATOM}updated")
             for entry in entries
@@ -305,9 +305,9 @@ class CsvTests(TestCase):
         header, *rows = self.rows("/sok/?q=smart+stad&format=csv")
         self.assertEqual(header[:3], ["adress", "kommun", "nämnd"])
         self.assertEqual(len(header), 10)
-        by_board = {row[2]: row for row in rows}
-        self.assertEqual(set(by_board), {"Kulturnämnden", "Socialnämnden"})
-        kultur = by_board["Kulturnämnden"]
+        by_namnd = {row[2]: row for row in rows}
+        self.assertEqual(set(by_namnd), {"Kulturnämnden", "Socialnämnden"})
+        kultur = by_namnd["Kulturnämnden"]
         self.assertEqual(kultur[1], "Stockholms stad")
         self.assertTrue(kultur[0].startswith("http://testserver/stockholms-stad/"))
         self.assertEqual(kultur[6], "1.1/2152/2016")
@@ -316,10 +316,10 @@ class CsvTests(TestCase):
 
     def test_every_list_page_is_also_csv_and_leaves_out_the_confidential(self):
         secret = Paragraf.objects.get(confidential=True)
-        board = secret.meeting.namnd
+        namnd = secret.meeting.namnd
         for url in [
-            board.municipality.get_absolute_url(),
-            board.get_absolute_url(),
+            namnd.municipality.get_absolute_url(),
+            namnd.get_absolute_url(),
             secret.meeting.get_absolute_url(),
         ]:
             with self.subTest(url=url):

@@ -235,27 +235,27 @@ class NamndPageTests(PagesTestCase):
         self.assertNotContains(response, "Strategi för smart stad")
 
 
-def rename(board: Namnd, name: str, slug: str) -> None:
+def rename(namnd: Namnd, name: str, slug: str) -> None:
     namnd_rename(
-        namnd=board, new_name=name, slug=slug, since=datetime.date.today(), user=None
+        namnd=namnd, new_name=name, slug=slug, since=datetime.date.today(), user=None
     )
 
 
 class RenamedBoardTests(PagesTestCase):
     def test_a_renamed_boards_old_addresses_answer_301_to_the_new(self) -> None:
-        old_board = "/stockholm/kulturnamnden/"
-        old_meeting = old_board + "2016-09-20/"
+        old_namnd = "/stockholm/kulturnamnden/"
+        old_meeting = old_namnd + "2016-09-20/"
         old_paragraf = old_meeting + "paragraf-7/"
         rename(self.kultur, "Kultur- och fritidsnämnden", "kfn")
         # And once more: the first old address follows the board, not a slug.
         rename(self.kultur, "Kultur- och fritidsnämnden", "kultur-och-fritidsnamnden")
-        new_board = "/stockholm/kultur-och-fritidsnamnden/"
+        new_namnd = "/stockholm/kultur-och-fritidsnamnden/"
         for old, new in [
-            (old_board, new_board),
-            (old_meeting, new_board + "2016-09-20/"),
-            (old_paragraf, new_board + "2016-09-20/paragraf-7/"),
-            ("/stockholm/kfn/2016-09-20/", new_board + "2016-09-20/"),
-            (old_board + "?sida=2", new_board + "?sida=2"),
+            (old_namnd, new_namnd),
+            (old_meeting, new_namnd + "2016-09-20/"),
+            (old_paragraf, new_namnd + "2016-09-20/paragraf-7/"),
+            ("/stockholm/kfn/2016-09-20/", new_namnd + "2016-09-20/"),
+            (old_namnd + "?sida=2", new_namnd + "?sida=2"),
         ]:
             with self.subTest(old=old):
                 response = self.client.get(old)
@@ -263,7 +263,7 @@ class RenamedBoardTests(PagesTestCase):
                 self.assertEqual(response["Location"], new)
                 self.assertEqual(self.client.get(new).status_code, 200)
         self.assertEqual(
-            self.p7.get_absolute_url(), new_board + "2016-09-20/paragraf-7/"
+            self.p7.get_absolute_url(), new_namnd + "2016-09-20/paragraf-7/"
         )
 
     def test_an_old_address_that_never_existed_is_still_404(self) -> None:
@@ -391,9 +391,9 @@ class ParagrafPageTests(PagesTestCase):
         self.assertEqual(data["url"], f"http://testserver{self.url}")
         self.assertEqual(data["legislationDate"], "2016-09-20")
         self.assertEqual(data["identifier"], "Dnr 1.1/2152/2016")
-        board = data["legislationPassedBy"]
+        namnd = data["legislationPassedBy"]
         self.assertEqual(
-            (board["@type"], board["name"], board["parentOrganization"]["name"]),
+            (namnd["@type"], namnd["name"], namnd["parentOrganization"]["name"]),
             ("GovernmentOrganization", "Kulturnämnden", "Stockholms stad"),
         )
 

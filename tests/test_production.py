@@ -435,17 +435,17 @@ class TwoWebMachinesTests(TransactionTestCase):
 
     def test_a_protocol_uploaded_on_one_machine_is_published_from_the_other(self):
         town = make_municipality("Sjöbacka kommun")
-        board = make_namnd(
+        namnd = make_namnd(
             "Socialnämnden", municipality=town, handles_individual_cases=True
         )
         device = self.staff("anna", is_superuser=True)
         clerk, reader = Browser(), Browser("198.51.100.5")
-        board_page = board.get_absolute_url()
+        namnd_page = namnd.get_absolute_url()
         # Each machine renders the board's page, without the meeting, and
         # keeps it.
         before = {}
         for base, kept in ((self.a, self.pages_a), (self.b, self.pages_b)):
-            before[base] = reader.get(base + board_page)
+            before[base] = reader.get(base + namnd_page)
             self.assertEqual(before[base].status, 200)
             self.assertNotIn("/2024-05-21/", before[base].body)
             self.assertGreater(_kept_pages(kept), 0)
@@ -454,7 +454,7 @@ class TwoWebMachinesTests(TransactionTestCase):
             clerk.sign_in(self.a, "anna", PASSWORD, token(device)).status, 302
         )
         data = SOCIAL.read_bytes()
-        fields = {"namnd": str(board.pk), "meeting_date": "2024-05-21"}
+        fields = {"namnd": str(namnd.pk), "meeting_date": "2024-05-21"}
         uploaded = clerk.post(
             f"{self.a}/admin/decisions/upload/add/", fields, (SOCIAL.name, data)
         )
@@ -472,7 +472,7 @@ class TwoWebMachinesTests(TransactionTestCase):
         meeting = Meeting.objects.get()
         self.assertEqual(published.headers["Location"], meeting.get_absolute_url())
         # The machine that kept the board's page before shows the meeting.
-        after = reader.get(self.a + board_page)
+        after = reader.get(self.a + namnd_page)
         self.assertEqual(after.status, 200)
         self.assertIn(meeting.get_absolute_url(), after.body)
         self.assertNotEqual(after.headers["ETag"], before[self.a].headers["ETag"])

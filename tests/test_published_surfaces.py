@@ -87,8 +87,8 @@ class Archive:
         )
         assert self.public is not None, "the samples hold a case with a referral"
         self.meeting = self.public.meeting
-        self.board = self.meeting.namnd
-        self.municipality = self.board.municipality
+        self.namnd = self.meeting.namnd
+        self.municipality = self.namnd.municipality
         self.secret = Paragraf.objects.get(title__startswith="Sekretessärende")
         self.withdrawn = Paragraf.objects.get(withdrawn_at__isnull=False)
         self.member = Member.objects.get(reservations__paragraf=self.secret)
@@ -166,10 +166,10 @@ def searches(name: str) -> Callable[[Archive], list[str]]:
 ARGS: dict[str, Callable[[Archive], list[list[Any]]]] = {
     "decisions:municipality": lambda a: [[KOMMUN]],
     "decisions:municipality_feed": lambda a: [[KOMMUN]],
-    "decisions:namnd": lambda a: [[KOMMUN, a.board.slug]],
-    "decisions:namnd_feed": lambda a: [[KOMMUN, a.board.slug]],
+    "decisions:namnd": lambda a: [[KOMMUN, a.namnd.slug]],
+    "decisions:namnd_feed": lambda a: [[KOMMUN, a.namnd.slug]],
     "decisions:meeting": lambda a: [
-        [KOMMUN, a.board.slug, a.meeting.slug],
+        [KOMMUN, a.namnd.slug, a.meeting.slug],
         # The draft's meeting, which is not there.
         [KOMMUN, "kommunstyrelsen", "2025-04-07"],
     ],
@@ -184,8 +184,8 @@ ARGS: dict[str, Callable[[Archive], list[list[Any]]]] = {
     "decisions:party_feed": lambda a: [[KOMMUN, a.member.party]],
     "decisions:person": lambda a: [[KOMMUN, a.member.slug]],
     "api:municipality": lambda a: [[KOMMUN]],
-    "api:board": lambda a: [[KOMMUN, a.board.slug]],
-    "api:meeting": lambda a: [[KOMMUN, a.board.slug, a.meeting.slug]],
+    "api:namnd": lambda a: [[KOMMUN, a.namnd.slug]],
+    "api:meeting": lambda a: [[KOMMUN, a.namnd.slug, a.meeting.slug]],
     "api:paragraph": lambda a: [a.paragraf_args(p) for p in a.paragraphs()],
     "api:case": lambda a: [[KOMMUN, a.public.arende.dnr]],
     "api:member": lambda a: [[KOMMUN, a.member.slug]],
@@ -225,8 +225,8 @@ URLS: dict[str, Callable[[Archive], list[str]]] = {
     "api:docs": paths("/api/v1/docs/"),
     "api:municipalities": paths("/api/v1/kommuner/"),
     "api:municipality": pages("api:municipality"),
-    "api:boards": paths("/api/v1/namnder/"),
-    "api:board": pages("api:board"),
+    "api:namnder": paths("/api/v1/namnder/"),
+    "api:namnd": pages("api:namnd"),
     "api:meetings": paths("/api/v1/sammantraden/"),
     "api:meeting": pages("api:meeting"),
     "api:paragraphs": searches("api:paragraphs"),
@@ -326,14 +326,14 @@ class PublishedSurfacesTests(TestCase):
         versions.keep_versions(earlier, cause=VersionCause.CLERK, user=user)
 
         # A clerk's draft of the minutes left out above.
-        board = Municipality.objects.get(slug=KOMMUN).namnder.get(
+        namnd = Municipality.objects.get(slug=KOMMUN).namnder.get(
             slug="kommunstyrelsen"
         )
         text = DRAFTED.read_text()
         assert "Årsredovisning 2024" in text
         upload_protocol(
             user=user,
-            namnd=board,
+            namnd=namnd,
             meeting_date=datetime.date(2025, 4, 7),
             name=DRAFTED.name,
             data=text.replace(

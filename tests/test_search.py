@@ -104,9 +104,9 @@ class SearchTests(TestCase):
     def test_board_and_year_filters_combine(self) -> None:
         everything = self.titles(self.search(q="arkiv"))
         self.assertEqual(len(everything), 3)
-        by_board = self.titles(self.search(q="arkiv", namnd=str(self.kultur.pk)))
+        by_namnd = self.titles(self.search(q="arkiv", namnd=str(self.kultur.pk)))
         self.assertCountEqual(
-            by_board, ["Remissvar om smart stad", "Uppföljning av arkivet"]
+            by_namnd, ["Remissvar om smart stad", "Uppföljning av arkivet"]
         )
         by_year = self.titles(self.search(q="arkiv", ar="2016"))
         self.assertCountEqual(by_year, ["Remissvar om smart stad", "Arkivreglemente"])

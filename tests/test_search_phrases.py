@@ -18,7 +18,7 @@ from tests.factories import make_meeting, make_namnd, make_paragraf
 class PhraseData(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.board = make_namnd("Kulturnämnden")
+        cls.namnd = make_namnd("Kulturnämnden")
         # Newest first: two rows with the words out of order, then the phrase
         # twice, then once more out of order, then the phrase in an older year.
         texts = [
@@ -32,7 +32,7 @@ class PhraseData(TestCase):
         cls.rows = []
         for day, text in enumerate(texts):
             meeting = make_meeting(
-                namnd=cls.board, date=datetime.date(2020 - day // 5, 6, 28 - day)
+                namnd=cls.namnd, date=datetime.date(2020 - day // 5, 6, 28 - day)
             )
             cls.rows.append(make_paragraf(meeting=meeting, title="Ärende", text=text))
         make_paragraf(

@@ -149,10 +149,10 @@ class EnglishPagesTests(TestCase):
         self.assertContains(search, "Search words")
 
     def test_a_renamed_boards_english_address_redirects_in_english(self):
-        board = Namnd.objects.get(slug="kommunfullmaktige")
+        namnd = Namnd.objects.get(slug="kommunfullmaktige")
         namnd_rename(
-            namnd=board,
-            new_name=board.name,
+            namnd=namnd,
+            new_name=namnd.name,
             slug="fullmaktige",
             since=datetime.date.today(),
             user=None,

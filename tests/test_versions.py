@@ -50,8 +50,8 @@ def ingest_seeds() -> tuple[Paragraf, Paragraf]:
     return Paragraf.objects.get(number="7"), Paragraf.objects.get(number="13")
 
 
-def make_clerk(username: str, board: str) -> Any:
-    call_command("create_clerk", username, namnd=board, stdout=io.StringIO())
+def make_clerk(username: str, namnd: str) -> Any:
+    call_command("create_clerk", username, namnd=namnd, stdout=io.StringIO())
     return get_user_model().objects.get(username=username)
 
 
@@ -364,11 +364,11 @@ class WithdrawalTests(TestCase):
 
     def test_it_is_gone_from_every_public_surface(self):
         meeting = self.kultur.meeting
-        board = meeting.namnd
+        namnd = meeting.namnd
         search = f"/sok/?q={KULTUR_WORD}"
         self.assertContains(self.client.get(search), self.kultur.get_absolute_url())
         self.assertContains(
-            self.client.get(board.get_absolute_url() + "feed/"), "<entry>"
+            self.client.get(namnd.get_absolute_url() + "feed/"), "<entry>"
         )
         self.withdraw(self.clerk, self.kultur, self.REASON)
         self.client.logout()
@@ -383,14 +383,14 @@ class WithdrawalTests(TestCase):
         self.assertTrue(Word.objects.filter(word="uppkopplad").exists())
         listed = self.client.get(meeting.get_absolute_url())
         self.assertContains(listed, '§&nbsp;7 <span lang="sv">Återkallad</span>')
-        municipality = board.municipality.get_absolute_url()
+        municipality = namnd.municipality.get_absolute_url()
         for url in (
             meeting.get_absolute_url(),
-            board.get_absolute_url(),
+            namnd.get_absolute_url(),
             municipality,
             "/",
             self.social.get_absolute_url(),
-            board.get_absolute_url() + "feed/",
+            namnd.get_absolute_url() + "feed/",
             municipality + "feed/",
             "/sok/feed/?q=smart",
             meeting.get_absolute_url() + "?format=csv",
@@ -403,7 +403,7 @@ class WithdrawalTests(TestCase):
         ):
             with self.subTest(url=url):
                 self.assert_hidden(self.client.get(url), url)
-        feed = self.client.get(board.get_absolute_url() + "feed/").content.decode()
+        feed = self.client.get(namnd.get_absolute_url() + "feed/").content.decode()
         self.assertNotIn("<entry>", feed)
         sitemap = self.client.get("/sitemap-paragrafer.xml").content.decode()
         self.assertNotIn(self.kultur.get_absolute_url(), sitemap)

@@ -118,10 +118,10 @@ class WithdrawnForeverTests(TestCase):
     def test_its_board_renamed_afterwards_it_answers_410_at_both_addresses(self):
         self.withdraw(self.p40)
         self.delete_in_admin(self.p40)
-        board = self.meeting.namnd
+        namnd = self.meeting.namnd
         namnd_rename(
-            namnd=board,
-            new_name=board.name,
+            namnd=namnd,
+            new_name=namnd.name,
             slug="ks",
             since=datetime.date.today(),
             user=None,
@@ -277,11 +277,11 @@ class WithdrawnForeverTests(TestCase):
 
     def test_a_clerks_publish_writes_it_withdrawn_again(self):
         self.withdraw(self.p40)
-        board = self.meeting.namnd
+        namnd = self.meeting.namnd
         self.delete_in_admin(self.meeting)
         upload = publishing.upload_protocol(
             user=self.root,
-            namnd=board,
+            namnd=namnd,
             meeting_date=datetime.date(2024, 3, 11),
             name=KS.name,
             data=KS.read_bytes(),
@@ -294,7 +294,7 @@ class WithdrawnForeverTests(TestCase):
         shown = [str(m) for m in response.context["messages"]]
         self.assertIn(f"{KS.name} är publicerat", shown)
         self.assertTrue(any("40" in m and "återkallades" in m for m in shown), shown)
-        meeting = Meeting.objects.get(namnd=board, slug="2024-03-11")
+        meeting = Meeting.objects.get(namnd=namnd, slug="2024-03-11")
         self.assertTrue(meeting.paragrafer.get(number="40").confidential)
         self.assert_gone(self.url40)
         # Deleting the meeting withdrew its public paragraphs: they too stay.
@@ -341,12 +341,12 @@ class WithdrawnForeverTests(TestCase):
                 object_id=str(self.p42.pk), change_message=f"Återkallad: {reason}"
             ).exists()
         )
-        board = self.meeting.namnd
-        municipality = board.municipality.get_absolute_url()
+        namnd = self.meeting.namnd
+        municipality = namnd.municipality.get_absolute_url()
         for url in (
             f"/sok/?q={WORD_42}",
             f"/sok/feed/?q={WORD_42}",
-            board.get_absolute_url() + "feed/",
+            namnd.get_absolute_url() + "feed/",
             municipality + "feed/",
             "/sitemap-paragrafer.xml",
             f"/api/v1/paragrafer/?q={WORD_42}",

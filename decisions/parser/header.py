@@ -135,17 +135,17 @@ _TITLE_TAIL = re.compile(
     r"|\s+\d{4}-\d{2}-\d{2}$",
     re.IGNORECASE,
 )
-_BOARD_WORD = r"(?:nämnd|styrelse|fullmäktige|utskott)"
+_NAMND_WORD = r"(?:nämnd|styrelse|fullmäktige|utskott)"
 # A board's name as it stands in running text or a heading: "Kulturnämnden",
 # "Kultur- och fritidsnämnden", "Tekniska nämnden", "Södermalms stadsdelsnämnd",
 # "Kommunstyrelsens arbetsutskott"; any case, possibly in the genitive.
-BOARD_NAME = (
+NAMND_NAME = (
     r"(?:[A-ZÅÄÖa-zåäö][a-zåäö]*-\s(?:och|samt)\s[a-zåäö]*"
     r"|(?:[A-ZÅÄÖ][a-zåäö]+\s)?[A-ZÅÄÖ][a-zåäö]+[as]\s[a-zåäö]*"
     r"|[A-ZÅÄÖa-zåäö][a-zåäö-]*)"
-    rf"{_BOARD_WORD}(?:ens|ets|es|ns|en|et|e|n|s)?(?:\s(?:arbetsutskott|utskott)(?:et)?)?"
+    rf"{_NAMND_WORD}(?:ens|ets|es|ns|en|et|e|n|s)?(?:\s(?:arbetsutskott|utskott)(?:et)?)?"
 )
-_BOARD_NAME = re.compile(rf"(?<![\w-])({BOARD_NAME})(?![a-zåäö])")
+_NAMND_NAME = re.compile(rf"(?<![\w-])({NAMND_NAME})(?![a-zåäö])")
 # A line that is a body's name as printed: it ends in what the body is
 # ("Valnämnd", "Kommunstyrelsens arbetsutskott", "Kommunrevisionen",
 # "Individ- och familjeomsorgsutskottet", "De förtroendevalda revisorerna") or
@@ -163,7 +163,7 @@ _BODY_START = re.compile(
 _CONNECTORS = {"och", "&", "samt", "-", "–"}
 # What a board does in a sentence that opens with its name: "Nämnden för
 # Teknik antar taxan" is no title.
-_VERBS_OF_BOARDS = {
+_VERBS_OF_NAMNDER = {
     "antar",
     "avslår",
     "beslutar",
@@ -281,7 +281,7 @@ def parse_date(text: str) -> datetime.date | None:
     return None
 
 
-def board_base_name(phrase: str) -> str:
+def namnd_base_name(phrase: str) -> str:
     """Turn "Kulturnämndens"/"kulturnämnden" into the board's name, "Kulturnämnden"."""
     phrase = " ".join(phrase.split())
     if phrase.endswith(("ens", "ets", "es")):
@@ -289,12 +289,12 @@ def board_base_name(phrase: str) -> str:
     return phrase[:1].upper() + phrase[1:]
 
 
-def find_board(text: str) -> str | None:
-    match = _BOARD_NAME.search(text)
-    return board_base_name(match[1]) if match else None
+def find_namnd(text: str) -> str | None:
+    match = _NAMND_NAME.search(text)
+    return namnd_base_name(match[1]) if match else None
 
 
-def board_line(text: str) -> str | None:
+def namnd_line(text: str) -> str | None:
     """Return the body a title or running-header line names, as printed.
 
     The line must be nothing but the name: a body word at its end or a
@@ -312,7 +312,7 @@ def board_line(text: str) -> str | None:
     if any(c.isdigit() for c in text) or re.search(r"[.:;!?()§/]", text):
         return None
     if _BODY_START.match(text):
-        if any(word.lower() in _VERBS_OF_BOARDS for word in words):
+        if any(word.lower() in _VERBS_OF_NAMNDER for word in words):
             return None
         return text[:1].upper() + text[1:]
     if not _BODY_END.search(words[-1]) or not words[0][:1].isupper():
@@ -378,9 +378,9 @@ def read_front_matter(
         protocol.meeting_date = datum
     for text in running:
         # The running header prints the board as its clerk names it.
-        board = next(filter(None, map(board_line, text.split("  "))), None)
-        if board:
-            protocol.namnd = board
+        namnd = next(filter(None, map(namnd_line, text.split("  "))), None)
+        if namnd:
+            protocol.namnd = namnd
             break
     _title_block(
         protocol,
@@ -402,7 +402,7 @@ def read_front_matter(
             if match:
                 protocol.kommun = municipality(match[1])
         if protocol.namnd is None:
-            protocol.namnd = find_board(text)
+            protocol.namnd = find_namnd(text)
         if protocol.meeting_date is None and re.search(
             r"protokoll|^(?:datum:?\s*)?\d{4}-\d{2}-\d{2}$"
             r"|^(?:sammanträdesdatum|sammanträdesdag|mötesdatum)\b",
@@ -641,7 +641,7 @@ def _apply(protocol: ParsedProtocol, block: _Block) -> None:
             protocol.place = _place(values)
     elif kind == "organ":
         if protocol.namnd is None and joined:
-            protocol.namnd = board_line(joined) or find_board(joined) or joined.strip()
+            protocol.namnd = namnd_line(joined) or find_namnd(joined) or joined.strip()
     elif kind == "posting":
         if protocol.posting_date is None:
             protocol.posting_date = parse_date(joined)
@@ -693,13 +693,13 @@ def _title_block(protocol: ParsedProtocol, lines: list[Line]) -> None:
             protocol.kommun = found
             continue
         if protocol.namnd is None and len(text) < 80:
-            protocol.namnd = next(filter(None, map(board_line, cells)), None)
+            protocol.namnd = next(filter(None, map(namnd_line, cells)), None)
         if protocol.namnd is None and len(text) < 80:
-            board = find_board(text)
-            if board and re.fullmatch(
-                rf"[\w\s-]*{_BOARD_WORD}[\w\s-]*", text, re.IGNORECASE
+            namnd = find_namnd(text)
+            if namnd and re.fullmatch(
+                rf"[\w\s-]*{_NAMND_WORD}[\w\s-]*", text, re.IGNORECASE
             ):
-                protocol.namnd = board
+                protocol.namnd = namnd
         if protocol.protocol_number is None and re.search(
             r"protokoll", text, re.IGNORECASE
         ):
@@ -716,12 +716,12 @@ def _title_block(protocol: ParsedProtocol, lines: list[Line]) -> None:
         joined = " ".join(line.text for line in lines[:12])
         words = r"\b(?:sammanträde|protokoll)"
         match = re.search(
-            rf"{words}(?:(?!{words})[^.])*?\b(?:med|för|i)\s+({BOARD_NAME})",
+            rf"{words}(?:(?!{words})[^.])*?\b(?:med|för|i)\s+({NAMND_NAME})",
             joined,
             re.IGNORECASE,
         )
         if match:
-            protocol.namnd = board_base_name(match[1])
+            protocol.namnd = namnd_base_name(match[1])
     # A lone date in the title block is the meeting's ("Borås 4 mars 2015");
     # several dates there say nothing certain.
     if protocol.meeting_date is None and len(set(dates)) == 1:

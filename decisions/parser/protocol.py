@@ -6,15 +6,15 @@ import re
 
 from .contents import DECIDES, STUB, read_contents
 from .header import (
-    BOARD_NAME,
-    board_base_name,
-    find_board,
+    NAMND_NAME,
+    find_namnd,
+    namnd_base_name,
     parse_date,
     read_front_matter,
 )
 from .model import ParsedParagraph, ParsedProtocol, ParseError
 from .outline import Start, find_starts, listed_only
-from .sections import BOARD_DECISION, heading_kind, read_sections, split_heading
+from .sections import NAMND_DECISION, heading_kind, read_sections, split_heading
 from .text import Line, blank_after_every_line, blank_between, clean_text
 from .unflatten import lone_item, lone_item_note, unflatten
 
@@ -66,18 +66,18 @@ _TITLE_HEADING = re.compile(
     r"\s(?=(?:Ärendet|Ärendebeskrivning|Sammanfattning|Bakgrund|Beslutsunderlag)"
     r"\s+[A-ZÅÄÖ0-9])"
 )
-_BOARD_WORD = r"(?:nämnd|styrelse|fullmäktige|utskott)"
+_NAMND_WORD = r"(?:nämnd|styrelse|fullmäktige|utskott)"
 # "föreslår att kulturnämnden beslutar", "Socialnämnden beslutar".
-_BOARD_DECIDES = re.compile(
-    rf"(?<![\w-])({BOARD_NAME}) (?:beslutar|beslöt|beslutade)\b"
+_NAMND_DECIDES = re.compile(
+    rf"(?<![\w-])({NAMND_NAME}) (?:beslutar|beslöt|beslutade)\b"
 )
-_BOARD_OPENS = re.compile(rf"^(?:[-–•*]\s*)?({BOARD_NAME}) [a-zåäö]+r\b")
+_NAMND_OPENS = re.compile(rf"^(?:[-–•*]\s*)?({NAMND_NAME}) [a-zåäö]+r\b")
 _DATE_LABEL = re.compile(
     r"\b(?:sammanträdesdatum|sammanträdesdag|mötesdatum)\s*:?\s*\d{4}-\d{2}-\d{2}",
     re.IGNORECASE,
 )
-_BOARD_BEFORE_PROTOCOL = re.compile(
-    rf"(?:^|\(\d+\)\s)({BOARD_NAME})\s+(?:sammanträdes)?protokoll\s+nr\b",
+_NAMND_BEFORE_PROTOCOL = re.compile(
+    rf"(?:^|\(\d+\)\s)({NAMND_NAME})\s+(?:sammanträdes)?protokoll\s+nr\b",
     re.IGNORECASE,
 )
 _PROTOCOL_LABEL = re.compile(r"^(?:sammanträdes)?protokoll\b", re.IGNORECASE)
@@ -163,7 +163,7 @@ def parse_protocol(
     if protocol.namnd is None or protocol.meeting_date is None:
         _header_leftovers(protocol, lines)
     if protocol.namnd is None:
-        protocol.namnd = _board_from_paragraphs(protocol.paragraphs)
+        protocol.namnd = _namnd_from_paragraphs(protocol.paragraphs)
     if protocol.kommun is None:
         protocol.kommun_mentioned = _most_named(text, protocol.namnd or "")
     _drop_own_stage(protocol)
@@ -375,7 +375,7 @@ def _join_title(parts: list[str]) -> str:
     return title.strip()
 
 
-def _board_from_paragraphs(paragraphs: list[ParsedParagraph]) -> str | None:
+def _namnd_from_paragraphs(paragraphs: list[ParsedParagraph]) -> str | None:
     """Find the board where the minutes name it: "Socialnämndens beslut", or
 
     "föreslår att kulturnämnden beslutar". Only decision sections are read, since
@@ -385,26 +385,26 @@ def _board_from_paragraphs(paragraphs: list[ParsedParagraph]) -> str | None:
         for section in paragraph.sections:
             if section.kind != "decision" or section.stage:
                 continue
-            match = BOARD_DECISION.match(section.heading)
-            if match and re.search(_BOARD_WORD, match[1], re.IGNORECASE):
-                return board_base_name(match[1])
-            match = _BOARD_DECIDES.search(section.text)
+            match = NAMND_DECISION.match(section.heading)
+            if match and re.search(_NAMND_WORD, match[1], re.IGNORECASE):
+                return namnd_base_name(match[1])
+            match = _NAMND_DECIDES.search(section.text)
             if match:
-                return board_base_name(match[1])
+                return namnd_base_name(match[1])
             # "Kommunfullmäktige avslår motionen.": the decision opens with
             # who decides, unless it is a proposal to another body.
-            match = _BOARD_OPENS.match(section.text)
+            match = _NAMND_OPENS.match(section.text)
             if match and "förslag" not in section.heading.lower():
-                return board_base_name(match[1])
+                return namnd_base_name(match[1])
     return None
 
 
-def _most_named(text: str, board: str) -> str | None:
+def _most_named(text: str, namnd: str) -> str | None:
     """The organisation the text names most often, if one does."""
     pattern = _MUNICIPALITY_MENTION
-    if re.match(r"region", board, re.IGNORECASE):
+    if re.match(r"region", namnd, re.IGNORECASE):
         pattern = _REGION_MENTION
-    elif "förbund" in board.lower():
+    elif "förbund" in namnd.lower():
         pattern = _FEDERATION_MENTION
     counts: dict[str, int] = {}
     for match in pattern.finditer(text):
@@ -433,18 +433,18 @@ def _header_leftovers(protocol: ParsedProtocol, lines: list[Line]) -> None:
                 protocol.meeting_date = parse_date(labelled[0])
         if protocol.namnd is None:
             # Flattened: "… 5 (101) Kommunfullmäktige Protokoll nr 9 …".
-            inline = _BOARD_BEFORE_PROTOCOL.search(line.text)
+            inline = _NAMND_BEFORE_PROTOCOL.search(line.text)
             if inline:
-                protocol.namnd = board_base_name(inline[1])
+                protocol.namnd = namnd_base_name(inline[1])
         if protocol.namnd is None and _PROTOCOL_LABEL.match(line.text):
             for before in reversed(lines[max(0, index - 2) : index]):
-                board = find_board(before.text)
+                namnd = find_namnd(before.text)
                 if (
-                    board
+                    namnd
                     and len(before.text) < 60
-                    and board_base_name(before.text).startswith(board)
+                    and namnd_base_name(before.text).startswith(namnd)
                 ):
-                    protocol.namnd = board
+                    protocol.namnd = namnd
                     break
 
 
@@ -456,5 +456,5 @@ def _drop_own_stage(protocol: ParsedProtocol) -> None:
     own = protocol.namnd.casefold()
     for paragraph in protocol.paragraphs:
         for section in paragraph.sections:
-            if section.stage and board_base_name(section.stage).casefold() == own:
+            if section.stage and namnd_base_name(section.stage).casefold() == own:
                 section.stage = None

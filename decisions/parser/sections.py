@@ -59,10 +59,10 @@ _HEADINGS: dict[str, str] = {
     "för kännedom": "recipients",
 }
 # "Kulturnämndens beslut", "Kultur- och fritidsnämndens beslut".
-BOARD_DECISION = re.compile(r"^(.{3,80}?s) beslut$", re.IGNORECASE)
+NAMND_DECISION = re.compile(r"^(.{3,80}?s) beslut$", re.IGNORECASE)
 # "Kommunstyrelsens förslag till kommunfullmäktige": the decision put to the
 # council; in the council's own minutes it is the earlier stage.
-_BOARD_PROPOSAL = re.compile(r"^(.{3,80}?)s förslag till (\S+)$", re.IGNORECASE)
+_NAMND_PROPOSAL = re.compile(r"^(.{3,80}?)s förslag till (\S+)$", re.IGNORECASE)
 # "Förvaltningens förslag till beslut": what the officials proposed.
 _OFFICIALS_PROPOSAL = re.compile(r"^(.{3,60}?)s förslag till beslut$", re.IGNORECASE)
 # "Yrkanden i kommunstyrelsen": a heading scoped to an earlier body's handling.
@@ -109,7 +109,7 @@ def heading_kind(text: str) -> tuple[str, str | None] | None:
         kind = _kind_of(staged["heading"])
         if kind:
             return kind, staged["stage"]
-    proposal = _BOARD_PROPOSAL.match(key)
+    proposal = _NAMND_PROPOSAL.match(key)
     if proposal and not _OFFICIALS_PROPOSAL.match(key):
         return "decision", proposal[1].lower()
     return None
@@ -120,7 +120,7 @@ def _kind_of(key: str) -> str | None:
         return _HEADINGS[key]
     if _OFFICIALS_PROPOSAL.match(key):
         return "background"
-    if BOARD_DECISION.match(key):
+    if NAMND_DECISION.match(key):
         return "decision"
     return None
 

@@ -62,7 +62,7 @@ _DNR_LABEL = re.compile(
 )
 # A word of a case number: "KS", "2018/14", "KS-2025-00098", "BUN/2017:412", "/".
 _DNR_WORD = re.compile(r"^(?:[A-ZÅÄÖ]{1,8}[/.:-]?|[/:–-])$")
-_BOARD_WORD = re.compile(r"(?:nämnd|styrelse|fullmäktige|utskott)[a-zåäö]*$")
+_NAMND_WORD = re.compile(r"(?:nämnd|styrelse|fullmäktige|utskott)[a-zåäö]*$")
 # Words after which a capitalised heading word is still inside a sentence.
 _FUNCTION_WORDS = frozenset(
     "och eller samt i om till för av med på enligt att som en ett den det de "
@@ -561,7 +561,7 @@ def _section_heading(words: _Words, index: int) -> int | None:
     return end if _starts_content(words.at(end)) else None
 
 
-def _board_heading(words: _Words, index: int) -> tuple[int, int] | None:
+def _namnd_heading(words: _Words, index: int) -> tuple[int, int] | None:
     """(start, end) of a body's decision or proposal as a heading whose
     "beslut" or "förslag" stands at index: "Kulturnämndens beslut", "Nämnden
     för Vård & Omsorgs förslag till kommunfullmäktige", "Förvaltningens
@@ -571,7 +571,7 @@ def _board_heading(words: _Words, index: int) -> tuple[int, int] | None:
         end = index + 1
     elif word == "förslag" and words.at(index + 1) == "till":
         target = (words.at(index + 2) or "").casefold().rstrip(":")
-        if target != "beslut" and not _BOARD_WORD.search(target):
+        if target != "beslut" and not _NAMND_WORD.search(target):
             return None
         end = index + 3
     else:
@@ -608,10 +608,10 @@ def _heading_continues(words: _Words, end: int) -> int:
         part = words.text[stop]
         if stop > end + 1 and not part.islower():
             return end
-        if _BOARD_WORD.search(part.casefold().rstrip(":")):
+        if _NAMND_WORD.search(part.casefold().rstrip(":")):
             # "i kommunstyrelsens arbetsutskott": the body's name goes on.
             while (following := words.at(stop + 1) or "").islower() and (
-                _BOARD_WORD.search(following.rstrip(":"))
+                _NAMND_WORD.search(following.rstrip(":"))
             ):
                 stop += 1
             return stop + 1
@@ -723,9 +723,9 @@ def _cut_at(words: _Words, index: int, next_dnr: list[int], cut: _Cuts) -> None:
             cut(index)
             cut(end)
             return
-    board = _board_heading(words, index)
-    if board and _opens_section(words.at(board[0] - 1)):
-        start, end = board
+    namnd = _namnd_heading(words, index)
+    if namnd and _opens_section(words.at(namnd[0] - 1)):
+        start, end = namnd
         end = _heading_continues(words, end)
         if _starts_content(words.at(end)):
             cut(start)

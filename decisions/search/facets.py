@@ -48,11 +48,11 @@ def facets(filterset: ParagrafFilter, walk: Walk, limit: int) -> Facets:
             walks[key] = walk_matches(filterset, limit, without=key)
         return walks[key]
 
-    by_board, by_municipality = board_counts(among("namnd"), among("kommun"))
+    by_namnd, by_municipality = namnd_counts(among("namnd"), among("kommun"))
     years = among("ar").per_year
     parties = among("parti").per_party
     return Facets(
-        namnder=by_board[:15],
+        namnder=by_namnd[:15],
         kommuner=by_municipality,
         years=[FacetValue(y, str(y), years[y]) for y in sorted(years, reverse=True)],
         parties=most_first(FacetValue(p, p, n) for p, n in parties.items()),
@@ -60,15 +60,15 @@ def facets(filterset: ParagrafFilter, walk: Walk, limit: int) -> Facets:
     )
 
 
-def board_counts(
-    for_boards: Walk, for_municipalities: Walk
+def namnd_counts(
+    for_namnder: Walk, for_municipalities: Walk
 ) -> tuple[list[FacetValue], list[FacetValue]]:
     """Count matches per board and per municipality, most first."""
-    meetings = {*for_boards.per_meeting, *for_municipalities.per_meeting}
-    board_of: dict[int, int] = {}
+    meetings = {*for_namnder.per_meeting, *for_municipalities.per_meeting}
+    namnd_of: dict[int, int] = {}
     label: dict[int, str] = {}
     municipality_of: dict[int, tuple[str, str]] = {}
-    for meeting, board, name, slug, municipality in (
+    for meeting, namnd, name, slug, municipality in (
         Meeting.objects.filter(pk__any=sorted(meetings))
         .order_by()
         .values_list(
@@ -79,17 +79,17 @@ def board_counts(
             "namnd__municipality__name",
         )
     ):
-        board_of[meeting] = board
-        label[board] = f"{name}, {municipality}"
-        municipality_of[board] = (slug, municipality)
-    boards: Counter[int] = Counter()
-    for meeting, n in for_boards.per_meeting.items():
-        boards[board_of[meeting]] += n
+        namnd_of[meeting] = namnd
+        label[namnd] = f"{name}, {municipality}"
+        municipality_of[namnd] = (slug, municipality)
+    namnder: Counter[int] = Counter()
+    for meeting, n in for_namnder.per_meeting.items():
+        namnder[namnd_of[meeting]] += n
     municipalities: Counter[tuple[str, str]] = Counter()
     for meeting, n in for_municipalities.per_meeting.items():
-        municipalities[municipality_of[board_of[meeting]]] += n
+        municipalities[municipality_of[namnd_of[meeting]]] += n
     return (
-        most_first(FacetValue(board, label[board], n) for board, n in boards.items()),
+        most_first(FacetValue(namnd, label[namnd], n) for namnd, n in namnder.items()),
         most_first(
             FacetValue(slug, name, n) for (slug, name), n in municipalities.items()
         ),

@@ -67,39 +67,39 @@ def namnd_rename(
     the day since; keep the name it had until the day before."""
     slug = slug or slugify(new_name)
     with transaction.atomic():
-        board = Namnd.objects.select_for_update().get(pk=namnd.pk)
-        taken = Namnd.objects.filter(municipality_id=board.municipality_id).exclude(
-            pk=board.pk
+        locked = Namnd.objects.select_for_update().get(pk=namnd.pk)
+        taken = Namnd.objects.filter(municipality_id=locked.municipality_id).exclude(
+            pk=locked.pk
         )
         if taken.filter(Q(name=new_name) | Q(slug=slug)).exists():
             raise ValidationError(
                 {"name": f"En annan nämnd i kommunen heter redan {new_name}."}
             )
-        old_name, old_slug = board.name, board.slug
+        old_name, old_slug = locked.name, locked.slug
         if new_name != old_name:
-            check_since(board.earlier_names.all(), since)
+            check_since(locked.earlier_names.all(), since)
             _keep_earlier(
-                NamndName(namnd=board), board.earlier_names.all(), board, since
+                NamndName(namnd=locked), locked.earlier_names.all(), locked, since
             )
-        board.name, board.slug = new_name, slug
-        board.save(update_fields=["name", "slug"])
+        locked.name, locked.slug = new_name, slug
+        locked.save(update_fields=["name", "slug"])
         if old_slug != slug:
             # Old addresses follow the board (views.follows_old_names); one
             # that is the board's own again is no longer an alias.
             NamndAlias.objects.update_or_create(
-                municipality_id=board.municipality_id,
+                municipality_id=locked.municipality_id,
                 slug=old_slug,
-                defaults={"namnd": board},
+                defaults={"namnd": locked},
             )
             NamndAlias.objects.filter(
-                municipality_id=board.municipality_id, slug=slug, namnd=board
+                municipality_id=locked.municipality_id, slug=slug, namnd=locked
             ).delete()
         if new_name != old_name:
-            _meetings_from(since).filter(namnd=board).update(namnd_name=new_name)
-        _log(user, board, old_name, new_name, since)
+            _meetings_from(since).filter(namnd=locked).update(namnd_name=new_name)
+        _log(user, locked, old_name, new_name, since)
         ArchiveState.touch()
-    namnd.name, namnd.slug = board.name, board.slug
-    return board
+    namnd.name, namnd.slug = locked.name, locked.slug
+    return locked
 
 
 def municipality_rename(

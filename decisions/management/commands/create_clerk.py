@@ -24,7 +24,7 @@ GROUP = "Nämndsekreterare"
 # What the group may do, per model: edit the minutes and what hangs on them;
 # only look at boards, municipalities and aliases. Cases and members are
 # shared by a municipality's boards: only an editor of the municipality uses
-# these permissions on them, a clerk looks (decisions.admin.SharedBetweenBoards).
+# these permissions on them, a clerk looks (decisions.admin.SharedBetweenNamnder).
 EDITS = [
     "upload",
     "meeting",
@@ -74,9 +74,9 @@ class Command(BaseCommand):
         namnd: Namnd | None = None
         municipality: Municipality | None = None
         if options["namnd"]:
-            kommun, _, board = options["namnd"].partition("/")
+            kommun, _, name = options["namnd"].partition("/")
             namnd = Namnd.objects.filter(
-                municipality__name=kommun.strip(), name=board.strip()
+                municipality__name=kommun.strip(), name=name.strip()
             ).first()
             if namnd is None:
                 raise CommandError(f"ingen nämnd {options['namnd']!r} (Kommun/Nämnd)")
