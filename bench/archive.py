@@ -1,8 +1,8 @@
 """A generated archive of Swedish minutes, as table rows for COPY.
 
-    archive = Archive(paragraphs=1_000_000)
+    archive = Archive(paragrafer=1_000_000)
     for meeting in archive.plan(): ...                  # meetings, cases, statements
-    for row, statements in archive.paragraph_rows(share=0, shares=2): ...
+    for row, statements in archive.paragraf_rows(share=0, shares=2): ...
 
 10 municipalities with 5 boards each, 30 years (1995-2024), up to 10 meetings a
 board a year; paragraphs of 1-4 KB of text shaped like what the parser stores
@@ -295,7 +295,7 @@ class Statement:
 
 
 @dataclass(slots=True)
-class ParagraphPlan:
+class ParagrafPlan:
     id: int
     position: int
     number: str
@@ -315,7 +315,7 @@ class MeetingPlan:
     namnd: Namnd
     date: datetime.date
     protocol_number: str
-    paragraphs: list[ParagraphPlan]
+    paragrafer: list[ParagrafPlan]
 
 
 def _cumulative_zipf(count: int, exponent: float = 1.0) -> list[float]:
@@ -343,11 +343,11 @@ PLACE_WEIGHTS = _cumulative_zipf(len(PLACE_NAMES), 0.8)
 class Archive:
     """The generated archive of `paragraphs` paragraphs, row by row."""
 
-    def __init__(self, paragraphs: int, seed: int = 1) -> None:
-        self.paragraphs = paragraphs
+    def __init__(self, paragrafer: int, seed: int = 1) -> None:
+        self.paragrafer = paragrafer
         self.seed = seed
         self.namnder = self._namnder()
-        rounds = max(1, min(10, round(paragraphs / (len(self.namnder) * 30 * 20))))
+        rounds = max(1, min(10, round(paragrafer / (len(self.namnder) * 30 * 20))))
         self.meetings_per_year = rounds
         self.members = self._members()
 
@@ -431,7 +431,7 @@ class Archive:
         # Meetings differ in length; cumulative rounding makes the total exact.
         weights = list(itertools.accumulate(rng.uniform(0.4, 1.6) for _ in slots))
         total = weights[-1]
-        paragraph_id = reservation_id = arende_id = 0
+        paragraf_id = reservation_id = arende_id = 0
         seq: dict[tuple[int, int], int] = {}  # (board, year) -> last case number
         number: dict[tuple[int, int], int] = {}  # (board, year) -> last § number
         recent: dict[int, list[tuple[int, str]]] = {
@@ -439,18 +439,18 @@ class Archive:
         }  # open cases per municipality
         done = 0
         for index, (year, r, namnd) in enumerate(slots):
-            upto = round(self.paragraphs * weights[index] / total)
+            upto = round(self.paragrafer * weights[index] / total)
             count, done = upto - done, upto
             month = MEETING_MONTHS[r * len(MEETING_MONTHS) // rounds]
             day = 3 + (namnd.id * 7 + r * 5) % 24
             date = datetime.date(year, month, day)
-            paragraphs = []
+            paragrafer = []
             for position in range(1, count + 1):
-                paragraph_id += 1
+                paragraf_id += 1
                 key = (namnd.id, year)
                 number[key] = number.get(key, 0) + 1
-                plan = ParagraphPlan(
-                    id=paragraph_id,
+                plan = ParagrafPlan(
+                    id=paragraf_id,
                     position=position,
                     number=str(number[key]),
                     title="",
@@ -459,7 +459,7 @@ class Archive:
                 if namnd.confidential_items and rng.random() < 0.04:
                     plan.confidential = True
                     plan.title = "Sekretessärende enligt 26 kap. 1 § OSL"
-                    paragraphs.append(plan)
+                    paragrafer.append(plan)
                     continue
                 plan.topic = rng.choices(range(len(TOPICS)), cum_weights=TOPIC_WEIGHTS)[
                     0
@@ -493,18 +493,18 @@ class Archive:
                     reservation_id += 1
                     statement.id = reservation_id
                     plan.statements.append(statement)
-                paragraphs.append(plan)
+                paragrafer.append(plan)
             yield MeetingPlan(
                 id=index + 1,
                 index=index,
                 namnd=namnd,
                 date=date,
                 protocol_number=f"{r + 1}/{year}",
-                paragraphs=paragraphs,
+                paragrafer=paragrafer,
             )
 
     def _statements(
-        self, rng: random.Random, namnd: Namnd, plan: ParagraphPlan
+        self, rng: random.Random, namnd: Namnd, plan: ParagrafPlan
     ) -> list[Statement]:
         members = self.members[namnd.municipality_id]
         chance = rng.random()
@@ -602,7 +602,7 @@ class Archive:
         }
 
     def arende_rows(self, meeting: MeetingPlan) -> Iterator[dict]:
-        for plan in meeting.paragraphs:
+        for plan in meeting.paragrafer:
             if plan.new_case:
                 yield {
                     "id": plan.arende_id,
@@ -611,7 +611,7 @@ class Archive:
                     "title": plan.title,
                 }
 
-    def paragraph_rows(
+    def paragraf_rows(
         self, share: int = 0, shares: int = 1
     ) -> Iterator[tuple[dict, list[tuple[dict, list[dict]]]]]:
         """Paragraph rows of every shares-th meeting from share, with statements.
@@ -622,8 +622,8 @@ class Archive:
             if meeting.index % shares != share:
                 continue
             rng = random.Random(self.seed * 1_000_003 + meeting.id)
-            for plan in meeting.paragraphs:
-                row = self._paragraph_row(rng, meeting, plan)
+            for plan in meeting.paragrafer:
+                row = self._paragraf_row(rng, meeting, plan)
                 statements = [
                     (
                         {
@@ -648,8 +648,8 @@ class Archive:
                 ]
                 yield row, statements
 
-    def _paragraph_row(
-        self, rng: random.Random, meeting: MeetingPlan, plan: ParagraphPlan
+    def _paragraf_row(
+        self, rng: random.Random, meeting: MeetingPlan, plan: ParagrafPlan
     ) -> dict:
         namnd = meeting.namnd
         row: dict[str, Any] = {

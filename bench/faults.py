@@ -297,10 +297,10 @@ def free_port() -> int:
 class Minutes:
     """Generated minutes, each a new meeting of one of BOARDS."""
 
-    def __init__(self, work: Path, rng: random.Random, paragraphs: int) -> None:
+    def __init__(self, work: Path, rng: random.Random, paragrafer: int) -> None:
         self.work = work
         self.rng = rng
-        self.paragraphs = paragraphs
+        self.paragrafer = paragrafer
         self.count = 0
 
     def folder(self, files: int, name: str) -> tuple[Path, list[dict]]:
@@ -312,7 +312,7 @@ class Minutes:
             self.count += 1
             kommun, namnd = NAMNDER[self.count % len(NAMNDER)]
             date = datetime.date(2020, 1, 1) + datetime.timedelta(days=self.count)
-            size = self.rng.randint(max(1, self.paragraphs // 2), self.paragraphs)
+            size = self.rng.randint(max(1, self.paragrafer // 2), self.paragrafer)
             text = protocol_text(size, seed=self.count, namnd=namnd, date=date)
             text = kommun + text[text.index("\n") :]
             path = folder / f"protokoll-{self.count:04d}.txt"
@@ -435,7 +435,7 @@ def check_meetings() -> tuple[int, dict[int, str]]:
     for pk, name, sha256, text, stored in rows:
         if sha256 not in _parsed:
             try:
-                found = parse_protocol(text, source=name).paragraphs
+                found = parse_protocol(text, source=name).paragrafer
                 _parsed[sha256] = [p.number for p in found]
             except ParseError:
                 _parsed[sha256] = []
@@ -517,7 +517,7 @@ class Bench:
         self.rng = random.Random(args.seed)
         self.server = Server()
         self.work = Path(tempfile.mkdtemp(prefix="oppna-faults-"))
-        self.minutes = Minutes(self.work, self.rng, paragraphs=4)
+        self.minutes = Minutes(self.work, self.rng, paragrafer=4)
         # --quick (the suite's run): fewer files, shorter waits, same faults.
         self.files = 2 if args.quick else 4
         self.pace = 0.5 if args.quick else 1.0

@@ -57,7 +57,7 @@ def _person(rng: random.Random) -> str:
     return f"{rng.choice(FIRST)} {rng.choice(LAST)} ({rng.choice(PARTIES)})"
 
 
-def _paragraph(rng: random.Random, number: int, namnd: str, year: int) -> list[str]:
+def _paragraf(rng: random.Random, number: int, namnd: str, year: int) -> list[str]:
     subject = rng.choice(SUBJECTS).format(
         place=rng.choice(PLACES),
         n=rng.randint(1, 99),
@@ -99,7 +99,7 @@ def _paragraph(rng: random.Random, number: int, namnd: str, year: int) -> list[s
 
 
 def protocol_text(
-    paragraphs: int,
+    paragrafer: int,
     *,
     seed: int = 1,
     namnd: str | None = None,
@@ -127,8 +127,8 @@ def protocol_text(
         _person(rng),
         "",
     ]
-    for number in range(first, first + paragraphs):
-        lines += _paragraph(rng, number, namnd, date.year)
+    for number in range(first, first + paragrafer):
+        lines += _paragraf(rng, number, namnd, date.year)
     posted = date + datetime.timedelta(days=7)
     lines += [
         "ANSLAG/BEVIS",
@@ -139,6 +139,6 @@ def protocol_text(
     return "\n".join(lines) + "\n"
 
 
-def paragraphs_for_pages(pages: int, lines_per_page: int = 45) -> int:
+def paragrafer_for_pages(pages: int, lines_per_page: int = 45) -> int:
     """How many generated paragraphs fill about that many PDF pages."""
     return max(1, pages * lines_per_page // 28)

@@ -33,14 +33,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.databases import start_django_on_fresh  # noqa: E402
-from bench.generate import NAMNDER, paragraphs_for_pages, protocol_text  # noqa: E402
+from bench.generate import NAMNDER, paragrafer_for_pages, protocol_text  # noqa: E402
 
 
 def make_pdf_file(path: Path, pages: int) -> None:
     """Typeset the generated protocol (run in a child, so its memory is not ours)."""
     from tests.documents import make_pdf
 
-    text = protocol_text(paragraphs_for_pages(pages), seed=7)
+    text = protocol_text(paragrafer_for_pages(pages), seed=7)
     path.write_bytes(
         make_pdf(
             text,
@@ -165,8 +165,8 @@ def main() -> None:
         peak = peak_mb()
         total = t3 - t0
         # What the archive holds, not what the parser or the generator meant.
-        paragraphs = Paragraf.objects.filter(meeting=written.meeting).count()
-        expect("the PDF's paragraphs", paragraphs, len(protocol.paragraphs))
+        paragrafer = Paragraf.objects.filter(meeting=written.meeting).count()
+        expect("the PDF's paragraphs", paragrafer, len(protocol.paragrafer))
 
         folder = Path(scratch) / "protokoll"
         folder.mkdir()
@@ -199,8 +199,8 @@ def main() -> None:
     ):
         print(f"{step:10} {end - start:8.2f} {(end - start) / total:7.1%}")
     print(
-        f"{extracted.pages} pages, {paragraphs} paragraphs in {total:.2f} s: "
-        f"{paragraphs / total:.0f} paragraphs/s; peak memory {peak:.0f} MB"
+        f"{extracted.pages} pages, {paragrafer} paragraphs in {total:.2f} s: "
+        f"{paragrafer / total:.0f} paragraphs/s; peak memory {peak:.0f} MB"
     )
     print(
         f"folder: {args.files} files, {generated} paragraphs "
@@ -213,9 +213,9 @@ def main() -> None:
         json.dumps(
             {
                 "pages": extracted.pages,
-                "paragraphs": paragraphs,
+                "paragraphs": paragrafer,
                 "seconds": round(total, 3),
-                "paragraphs_per_s": round(paragraphs / total, 1),
+                "paragraphs_per_s": round(paragrafer / total, 1),
                 "parse_share": round(shares["parse"], 3),
                 "extract_share": round(shares["extract"], 3),
                 "db_share": round(shares["db"], 3),

@@ -73,7 +73,7 @@ def main() -> None:
     picked = Paragraf.objects.filter(
         pk__in=[rng.randint(1, top) for _ in range(400)], confidential=False
     ).select_related("meeting__namnd__municipality")[:200]
-    paragraphs = [p.get_absolute_url() for p in picked]
+    paragrafer = [p.get_absolute_url() for p in picked]
     meetings = [
         m.get_absolute_url()
         for m in Meeting.objects.filter(
@@ -89,10 +89,10 @@ def main() -> None:
         "/sok/feed/?" + urlencode(resolve(params)) for _, params in QUERIES[:10]
     ]
     api = ["/api/v1/paragrafer/?antal=20", "/api/v1/kommuner/"] + [
-        "/api/v1/paragrafer" + u for u in paragraphs[:40]
+        "/api/v1/paragrafer" + u for u in paragrafer[:40]
     ]
     pools = {
-        "paragraph": paragraphs,
+        "paragraph": paragrafer,
         "meeting": meetings,
         "board": namnder,
         "municipality": municipalities,

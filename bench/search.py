@@ -208,7 +208,7 @@ def _one(cursor: Any) -> Any:
 
 
 def reusable(
-    params: dict[str, Any], name: str, paragraphs: int
+    params: dict[str, Any], name: str, paragrafer: int
 ) -> tuple[float, dict] | None:
     """(fill seconds, phases) of a filled database to reuse, else None (says why)."""
     import psycopg
@@ -227,13 +227,13 @@ def reusable(
             db.execute(f"SELECT paragraphs, fingerprint FROM {MARKER}")
         )
         wanted = fingerprint()
-        if marker != paragraphs or stored != wanted:
+        if marker != paragrafer or stored != wanted:
             changed = [k for k in wanted if stored.get(k) != wanted[k]]
             print(f"{name} was filled otherwise ({', '.join(changed)}): filling again")
             return None
         count = _one(db.execute("SELECT count(*) FROM decisions_paragraf"))[0]
-        if count != paragraphs:
-            print(f"{name} holds {count} paragraphs, not {paragraphs}: filling again")
+        if count != paragrafer:
+            print(f"{name} holds {count} paragraphs, not {paragrafer}: filling again")
             return None
         return db.execute(f"SELECT fill_seconds, phases FROM {MARKER}").fetchone()
 
@@ -340,7 +340,7 @@ def _token_terms(token: str) -> tuple[str, ...]:
 
 
 class Derived:
-    """What ingest computes from a paragraph's text (services._write_paragraphs).
+    """What ingest computes from a paragraph's text (services._write_paragrafer).
 
     decisions.search.lexicon's search_terms(text) and words(text) are unions over the
     text's words (runs of \\w), so they are computed word by word and remembered:
@@ -380,14 +380,14 @@ def phase(phases: dict[str, float], name: str) -> Iterator[None]:
 
 
 def fill_share(
-    params: dict[str, Any], paragraphs: int, share: int, shares: int
+    params: dict[str, Any], paragrafer: int, share: int, shares: int
 ) -> dict:
     """COPY one share of the meetings' paragraphs, then their reservations."""
     import psycopg
 
     from decisions.models import Paragraf, Reservation, ReservationMember
 
-    archive = generated.Archive(paragraphs, seed=SEED)
+    archive = generated.Archive(paragrafer, seed=SEED)
     reservations: list[dict] = []
     members: list[dict] = []
     derive = Derived()
@@ -395,7 +395,7 @@ def fill_share(
     counted = {"paragraphs": 0, "text_bytes": 0}
 
     def rows() -> Iterator[dict]:
-        for row, statements in archive.paragraph_rows(share, shares):
+        for row, statements in archive.paragraf_rows(share, shares):
             for reservation, reservation_members in statements:
                 reservations.append(reservation)
                 members.extend(reservation_members)
@@ -413,7 +413,7 @@ def fill_share(
         db.execute("SET synchronous_commit = off")
         Copier(Paragraf).copy(db, rows())
         db.commit()
-        paragraphs_done = time.perf_counter()
+        paragrafer_done = time.perf_counter()
         Copier(Reservation).copy(db, reservations)
         Copier(ReservationMember).copy(db, members)
         db.commit()
@@ -421,13 +421,13 @@ def fill_share(
         **counted,
         "reservations": len(reservations),
         "reservation_members": len(members),
-        "paragraph_seconds": paragraphs_done - started,
-        "statement_seconds": time.perf_counter() - paragraphs_done,
+        "paragraph_seconds": paragrafer_done - started,
+        "statement_seconds": time.perf_counter() - paragrafer_done,
         "words": derive.words,
     }
 
 
-def fill(url: str, name: str, paragraphs: int, jobs: int) -> tuple[float, dict]:
+def fill(url: str, name: str, paragrafer: int, jobs: int) -> tuple[float, dict]:
     """Drop, create, migrate and fill the database; return seconds and phases."""
     import psycopg
     from django.core.management import call_command
@@ -437,12 +437,12 @@ def fill(url: str, name: str, paragraphs: int, jobs: int) -> tuple[float, dict]:
     from decisions.models import Paragraf
 
     params = server_params(url)
-    archive = generated.Archive(paragraphs, seed=SEED)
+    archive = generated.Archive(paragrafer, seed=SEED)
     filled_by = fingerprint()  # before: a migration may appear while this runs
     phases: dict[str, float] = {}
     started = time.perf_counter()
     print(
-        f"filling {name}: {paragraphs} paragraphs, {len(archive.namnder)} boards, "
+        f"filling {name}: {paragrafer} paragraphs, {len(archive.namnder)} boards, "
         f"{len(list(generated.YEARS))} years, {archive.meetings_per_year} "
         f"meetings a board a year, {jobs} COPY streams",
         flush=True,
@@ -486,7 +486,7 @@ def fill(url: str, name: str, paragraphs: int, jobs: int) -> tuple[float, dict]:
                 pool.map(
                     fill_share,
                     [params] * jobs,
-                    [paragraphs] * jobs,
+                    [paragrafer] * jobs,
                     range(jobs),
                     [jobs] * jobs,
                 )
@@ -530,7 +530,7 @@ def fill(url: str, name: str, paragraphs: int, jobs: int) -> tuple[float, dict]:
         db.execute(
             f"INSERT INTO {MARKER} (paragraphs, fingerprint, fill_seconds, phases) "
             "VALUES (%s, %s, %s, %s)",
-            [paragraphs, Jsonb(filled_by), seconds, Jsonb(phases)],
+            [paragrafer, Jsonb(filled_by), seconds, Jsonb(phases)],
         )
     print(f"filled in {seconds:.1f} s", flush=True)
     return seconds, phases

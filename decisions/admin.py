@@ -1123,10 +1123,10 @@ class UploadAdmin(ScopedToAssignments, admin.ModelAdmin):
         forms = [
             CorrectionForm(
                 request.POST if typed and f"p{index}-title" in request.POST else None,
-                paragraph=paragraph,
+                paragraf=paragraf,
                 prefix=f"p{index}",
             )
-            for index, paragraph in enumerate(protocol.paragraphs)
+            for index, paragraf in enumerate(protocol.paragrafer)
         ]
         hits = publishing.personal_data(upload) if editable else []
         if request.method == "POST":
@@ -1171,7 +1171,7 @@ class UploadAdmin(ScopedToAssignments, admin.ModelAdmin):
                 if any(form.has_changed() for form in sent):
                     publishing.correct(
                         upload,
-                        {f.paragraph.number: f.correction() for f in sent},
+                        {f.paragraf.number: f.correction() for f in sent},
                         user=user,
                     )
                     messages.success(request, "Rättelserna är sparade")

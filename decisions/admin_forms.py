@@ -12,10 +12,10 @@ from django.template.defaultfilters import filesizeformat
 from .forms import NamndChoiceField
 from .guard import ALL, Finding, PersonalDataError, guard
 from .models import Namnd
-from .parser import ParsedMember, ParsedParagraph
+from .parser import ParsedMember, ParsedParagraf
 from .parser.control import without_control
 from .parser.members import parse_members
-from .services.publishing import Correction, correction_texts, paragraph_texts
+from .services.publishing import Correction, correction_texts, paragraf_texts
 
 
 class UploadForm(forms.Form):
@@ -69,24 +69,24 @@ class CorrectionForm(forms.Form):
         help_text="En rad per reservation: Namn (parti), Namn (parti).",
     )
 
-    def __init__(self, *args: Any, paragraph: ParsedParagraph, **kwargs: Any) -> None:
-        self.paragraph = paragraph
-        texts = [s.text for s in paragraph.sections if s.text]
+    def __init__(self, *args: Any, paragraf: ParsedParagraf, **kwargs: Any) -> None:
+        self.paragraf = paragraf
+        texts = [s.text for s in paragraf.sections if s.text]
         choices = [(str(i), _label(text)) for i, text in enumerate(texts)]
         current = next(
-            (str(i) for i, text in enumerate(texts) if text == paragraph.decision), ""
+            (str(i) for i, text in enumerate(texts) if text == paragraf.decision), ""
         )
         if not current:
-            choices.insert(0, ("", f"Som tolkat: {_label(paragraph.decision)}"))
+            choices.insert(0, ("", f"Som tolkat: {_label(paragraf.decision)}"))
         kwargs.setdefault(
             "initial",
             {
-                "title": paragraph.title,
-                "dnr": paragraph.dnr or "",
+                "title": paragraf.title,
+                "dnr": paragraf.dnr or "",
                 "decision": current,
                 "reservations": "\n".join(
                     ", ".join(_member_text(m) for m in r.members)
-                    for r in paragraph.reservations
+                    for r in paragraf.reservations
                 ),
             },
         )
@@ -95,7 +95,7 @@ class CorrectionForm(forms.Form):
         assert isinstance(decision, forms.ChoiceField)
         decision.choices = choices
         self.texts = texts
-        if not paragraph.reservations:
+        if not paragraf.reservations:
             del self.fields["reservations"]
 
     def clean_title(self) -> str:
@@ -110,7 +110,7 @@ class CorrectionForm(forms.Form):
     def clean_reservations(self) -> list[list[ParsedMember]]:
         typed = without_control(self.cleaned_data["reservations"])
         lines = [line for line in typed.splitlines() if line]
-        wanted = len(self.paragraph.reservations)
+        wanted = len(self.paragraf.reservations)
         if len(lines) != wanted:
             raise forms.ValidationError(
                 f"{len(lines)} rader; {wanted} väntas, en per reservation"
@@ -135,8 +135,8 @@ class CorrectionForm(forms.Form):
             return data
         try:
             guard(
-                correction_texts(self.paragraph, self.correction()),
-                stored=paragraph_texts(self.paragraph),
+                correction_texts(self.paragraf, self.correction()),
+                stored=paragraf_texts(self.paragraf),
             )
         except PersonalDataError as error:
             for field, messages in error.message_dict.items():
@@ -149,7 +149,7 @@ class CorrectionForm(forms.Form):
         return Correction(
             title=data["title"],
             dnr=data["dnr"],
-            decision=self.texts[int(chosen)] if chosen else self.paragraph.decision,
+            decision=self.texts[int(chosen)] if chosen else self.paragraf.decision,
             reservations=data.get("reservations", []),
         )
 

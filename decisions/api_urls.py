@@ -25,11 +25,11 @@ urlpatterns = [
     ),
     path("sammantraden/", api.MeetingList.as_view(), name="meetings"),
     path("sammantraden/" + MEETING, api.MeetingDetail.as_view(), name="meeting"),
-    path("paragrafer/", api.ParagrafList.as_view(), name="paragraphs"),
+    path("paragrafer/", api.ParagrafList.as_view(), name="paragrafer"),
     path(
         "paragrafer/" + MEETING + "paragraf-<slug:number>/",
         api.ParagrafDetail.as_view(),
-        name="paragraph",
+        name="paragraf",
     ),
     path("arenden/", api.ArendeList.as_view(), name="cases"),
     path("arenden/<slug:kommun>/<path:dnr>/", api.ArendeDetail.as_view(), name="case"),

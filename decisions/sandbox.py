@@ -46,7 +46,7 @@ from .parser import ParsedProtocol, ParseError
 __all__ = [
     "LimitError",
     "check_file_size",
-    "check_paragraphs",
+    "check_paragrafer",
     "parse_protocol",
     "read",
 ]
@@ -78,7 +78,7 @@ def read(
     found = _run(_read, data, name, number)
     extracted = Extracted(**{**found["extracted"], "notes": tuple(found["notes"])})
     protocol = parser.protocol_from_data(found["protocol"])
-    check_paragraphs(protocol)
+    check_paragrafer(protocol)
     return extracted, protocol
 
 
@@ -95,29 +95,29 @@ def check_file_size(size: int) -> None:
         )
 
 
-def check_paragraphs(protocol: ParsedProtocol) -> None:
+def check_paragrafer(protocol: ParsedProtocol) -> None:
     """Refuse a protocol with more paragraphs than settings.INGEST_MAX_PARAGRAPHS,
     or one longer than settings.INGEST_MAX_PARAGRAPH_CHARS (its title and text),
     naming the line (LimitError)."""
     most = int(settings.INGEST_MAX_PARAGRAPHS)
-    paragraphs = protocol.paragraphs
-    if len(paragraphs) > most:
+    paragrafer = protocol.paragrafer
+    if len(paragrafer) > most:
         raise LimitError(
-            f"protokollet har {len(paragraphs)} paragrafer; högst {most} tas emot "
+            f"protokollet har {len(paragrafer)} paragrafer; högst {most} tas emot "
             "(INGEST_MAX_PARAGRAPHS): dela upp protokollet, eller höj gränsen med "
             "inställningen INGEST_MAX_PARAGRAPHS",
-            paragraphs[most].line,
+            paragrafer[most].line,
         )
     longest = int(settings.INGEST_MAX_PARAGRAPH_CHARS)
-    for paragraph in paragraphs:
-        size = len(paragraph.title) + len(paragraph.text)
+    for paragraf in paragrafer:
+        size = len(paragraf.title) + len(paragraf.text)
         if size > longest:
             raise LimitError(
-                f"§ {paragraph.number} har {size} tecken; högst {longest} tas emot "
+                f"§ {paragraf.number} har {size} tecken; högst {longest} tas emot "
                 "(INGEST_MAX_PARAGRAPH_CHARS): står flera paragrafer utan "
                 "§-rubrik i den? Höj annars gränsen med inställningen "
                 "INGEST_MAX_PARAGRAPH_CHARS",
-                paragraph.line,
+                paragraf.line,
             )
 
 

@@ -262,7 +262,7 @@ _PAGE_MARKER = re.compile(r"<!--\s*sida\s*\d+\s*-->")
 _PAGE_NUMBER = re.compile(r"\b\d+\s*\(\s*\d+\s*\)")
 _COLUMN_GAP = re.compile(r" {3,}")
 # "§ 130   Dnr KS-2025-00098", "§ 7" alone; OCR reads § as "$".
-_PARAGRAPH_LINE = re.compile(r"^[§$]\s*\d+(?:\s*$|\s+Dnr\b)")
+_PARAGRAF_LINE = re.compile(r"^[§$]\s*\d+(?:\s*$|\s+Dnr\b)")
 # "Årsredovisning 2024 ........ 4": a table of contents entry and its page.
 _CONTENTS_ENTRY = re.compile(r"^(.*?)\s*(?:\.{3,}|…)[.\s]*(\d+)$")
 _SECTION_HEADING = re.compile(
@@ -319,7 +319,7 @@ def make_template_docx(text: str) -> bytes:
         if number and (
             number == 1
             or not headed
-            or _PARAGRAPH_LINE.match(first)
+            or _PARAGRAF_LINE.match(first)
             or _FRONT_LABEL.match(first)
         ):
             blocks.append(("break", None))
@@ -484,12 +484,12 @@ def _typeset(
             flush()
             spaced = True
             continue
-        if _PARAGRAPH_LINE.match(stripped) or _SECTION_HEADING.match(stripped):
+        if _PARAGRAF_LINE.match(stripped) or _SECTION_HEADING.match(stripped):
             flush()
             _template_paragraph(document, stripped, heading=True, spaced=spaced)
             spaced = False
             # The title follows a "§ N  Dnr" line, up to the next blank line.
-            title = bool(_PARAGRAPH_LINE.match(stripped))
+            title = bool(_PARAGRAF_LINE.match(stripped))
             continue
         previous = paragraph[-1] if paragraph else ""
         # A line the PDF wrapped: its next word would not have fitted.

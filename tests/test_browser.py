@@ -182,16 +182,16 @@ def test_a_clerk_uploads_checks_corrects_and_publishes(
     page.get_by_role("button", name="Ladda upp och granska").click()
 
     page.wait_for_url("**/change/")
-    paragraph = page.locator("#p-58")
+    paragraf = page.locator("#p-58")
     assert (
         "Johan Sandell (L), Maria Lind (L)"
-        in paragraph.get_by_label("Reservanter").input_value()
+        in paragraf.get_by_label("Reservanter").input_value()
     )
-    assert "Förvaltningen vill samtidigt framhålla" in paragraph.inner_text()
+    assert "Förvaltningen vill samtidigt framhålla" in paragraf.inner_text()
     assert wcag_violations(page) == []
     page.screenshot(path=SCREENSHOTS / "clerk-2-preview.png")
-    paragraph.get_by_label("Rubrik").fill("Program för öppna data – remissvar")
-    paragraph.get_by_label("Rubrik").press("Enter")
+    paragraf.get_by_label("Rubrik").fill("Program för öppna data – remissvar")
+    paragraf.get_by_label("Rubrik").press("Enter")
     page.get_by_text("Rättelserna är sparade").wait_for()
     assert page.locator("#p-58-h").inner_text().endswith("– remissvar")
     page.locator("#p-58").get_by_label("Rubrik").fill(

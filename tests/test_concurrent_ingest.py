@@ -31,7 +31,7 @@ from tests.test_publishing import SOCIAL, SOCIAL_DATE, ClerkSetup, with_text
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = 40
-PARAGRAPHS = 3
+PARAGRAFER = 3
 # The command's line for each file it wrote or found: "PATH: STATUS, ...".
 REPORTED = re.compile(r"^(?P<path>.+): (?P<status>created|updated|unchanged), ", re.M)
 
@@ -49,7 +49,7 @@ class TwoIngestProcessesTests(TransactionTestCase):
     def test_two_ingests_of_one_folder_at_once_write_each_meeting_once(self):
         folder = Path(tempfile.mkdtemp(prefix="oppna-concurrent-"))
         for seed in range(1, FILES + 1):
-            text = protocol_text(PARAGRAPHS, seed=seed)
+            text = protocol_text(PARAGRAFER, seed=seed)
             (folder / f"protokoll-{seed:03d}.txt").write_text(text)
         # Not the test run's own: the browser tests need async-unsafe ORM calls.
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -84,7 +84,7 @@ class TwoIngestProcessesTests(TransactionTestCase):
         sizes = Meeting.objects.annotate(n=Count("paragrafer")).values_list(
             "n", flat=True
         )
-        self.assertEqual(set(sizes), {PARAGRAPHS})
+        self.assertEqual(set(sizes), {PARAGRAFER})
 
 
 def in_thread(work: Callable[[], Any], outcomes: list[Any]) -> threading.Thread:

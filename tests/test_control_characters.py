@@ -285,15 +285,15 @@ class ClerkTests(TestCase):
 
     def test_a_correction_is_cleaned(self):
         upload = self.upload()
-        paragraph = publishing.protocol_from_data(upload.parsed).paragraphs[0]
+        paragraf = publishing.protocol_from_data(upload.parsed).paragrafer[0]
         publishing.correct(
             upload,
             {
-                paragraph.number: publishing.Correction(
+                paragraf.number: publishing.Correction(
                     title="Bidrag\x1b till\x0bföreningen",
                     dnr="KN\x07 2024/4",
-                    decision=paragraph.decision,
-                    reservations=[r.members for r in paragraph.reservations],
+                    decision=paragraf.decision,
+                    reservations=[r.members for r in paragraf.reservations],
                 )
             },
             user=self.clerk,

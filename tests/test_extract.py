@@ -312,8 +312,8 @@ def test_the_seeds_keep_every_word_through_pdf_and_docx(seed, maker):
     # The parser finds the same paragraphs in either.
     parsed = parse_protocol(extracted.text, source=seed.name)
     expected = parse_protocol(original, source=seed.name)
-    assert [(p.number, p.title, p.dnr) for p in parsed.paragraphs] == [
-        (p.number, p.title, p.dnr) for p in expected.paragraphs
+    assert [(p.number, p.title, p.dnr) for p in parsed.paragrafer] == [
+        (p.number, p.title, p.dnr) for p in expected.paragrafer
     ]
 
 
@@ -467,8 +467,8 @@ class IngestTests(TestCase):
         )
         expected = parse_protocol(original, source=SEEDS[0].name)
         self.assertEqual(
-            [(p.number, p.title) for p in result.protocol.paragraphs],
-            [(p.number, p.title) for p in expected.paragraphs],
+            [(p.number, p.title) for p in result.protocol.paragrafer],
+            [(p.number, p.title) for p in expected.paragrafer],
         )
         # The archive keeps the text as extracted, page furniture and all.
         source = Meeting.objects.get().source_text

@@ -313,7 +313,7 @@ class BulkWriteTests(TestCase):
     def test_a_parsed_protocol_with_a_number_is_not_written(self):
         text = SOCIAL.read_text()
         protocol = parse_protocol(text, source=SOCIAL.name)
-        protocol.paragraphs[0].title = f"Ansökan från {NUMBER}"
+        protocol.paragrafer[0].title = f"Ansökan från {NUMBER}"
         with self.assertRaisesMessage(services.IngestError, SHOWN):
             services.protocol_write(protocol=protocol, text=text, sha256="a" * 64)
         self.assertFalse(Meeting.objects.exists())
@@ -393,15 +393,15 @@ class PreviewTests(TestCase):
     def test_the_service_refuses_a_correction_with_a_number_too(self):
         upload = self.upload(SOCIAL.read_bytes())
         forms, _ = self.corrections(upload)
-        paragraph = forms[0].paragraph
+        paragraf = forms[0].paragraf
         fix = publishing.Correction(
             title=f"Ansökan {NUMBER}",
-            dnr=paragraph.dnr or "",
-            decision=paragraph.decision,
-            reservations=[r.members for r in paragraph.reservations],
+            dnr=paragraf.dnr or "",
+            decision=paragraf.decision,
+            reservations=[r.members for r in paragraf.reservations],
         )
         with self.assertRaisesMessage(publishing.UploadError, SHOWN):
-            publishing.correct(upload, {paragraph.number: fix}, user=self.anna)
+            publishing.correct(upload, {paragraf.number: fix}, user=self.anna)
 
     def test_a_number_in_a_drafts_title_blocks_publishing(self):
         # As a draft corrected before the guard held: the number is in the

@@ -298,12 +298,12 @@ class ExplicitWriteTests(TestCase):
         self.assertEqual({str(d) for d in dates}, {"2024-11-26"})
 
 
-def _protocol(paragraphs: int, *, fee: str) -> bytes:
+def _protocol(paragrafer: int, *, fee: str) -> bytes:
     # A meeting of its own for each size.
-    date = f"2025-01-{10 + paragraphs % 20:02d}"
+    date = f"2025-01-{10 + paragrafer % 20:02d}"
     parts = ["Sjöbacka kommun", "Tekniska nämnden", f"Sammanträdesdatum {date}"]
     parts += ["Beslutande", "Anna Berg (S), ordförande", "Per Holm (M)"]
-    for number in range(1, paragraphs + 1):
+    for number in range(1, paragrafer + 1):
         parts += [
             f"§ {number}",
             f"Taxa nummer {number}",

@@ -33,7 +33,7 @@ from tests.factories import SAMPLES
 from tests.test_publishing import ADD, SOCIAL, ClerkSetup, change_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from generate import paragraphs_for_pages, protocol_text  # noqa: E402
+from generate import paragrafer_for_pages, protocol_text  # noqa: E402
 
 MIB = 1024 * 1024
 W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -75,7 +75,7 @@ def docx_bomb(runs: int = 10_000_000) -> bytes:
 
 def long_protocol(pages: int = 20_000) -> bytes:
     """A well-formed protocol of 20,000 pages: some 6 s of parsing."""
-    return protocol_text(paragraphs_for_pages(pages), seed=7).encode()
+    return protocol_text(paragrafer_for_pages(pages), seed=7).encode()
 
 
 def peak_rss_mb() -> float:

@@ -99,8 +99,8 @@ class HostTests(TestCase):
     def test_the_sitemap_and_feeds_give_site_url_addresses(self):
         _, index = self.get("/sitemap.xml", OTHER)
         self.assertIn(f"<loc>{SITE}/sitemap-paragrafer.xml</loc>".encode(), index)
-        _, paragraphs = self.get("/sitemap-paragrafer.xml", OTHER)
-        self.assertIn(f"<loc>{SITE}/sjobacka-kommun/".encode(), paragraphs)
+        _, paragrafer = self.get("/sitemap-paragrafer.xml", OTHER)
+        self.assertIn(f"<loc>{SITE}/sjobacka-kommun/".encode(), paragrafer)
         _, feed = self.get("/sjobacka-kommun/feed/", OTHER)
         self.assertIn(f"<id>{SITE}/sjobacka-kommun/".encode(), feed)
         self.assertIn(f'href="{SITE}/sjobacka-kommun/feed/"'.encode(), feed)

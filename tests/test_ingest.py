@@ -254,10 +254,10 @@ class ReparseTests(TestCase):
         self.assertEqual(result.meeting.slug, Meeting.objects.get().slug)
 
 
-def _protocol(paragraphs: int) -> bytes:
+def _protocol(paragrafer: int) -> bytes:
     parts = ["Sjöbacka kommun", "Tekniska nämnden", "Sammanträdesdatum 2025-01-14"]
     parts += ["Beslutande", "Anna Berg (S), ordförande", "Per Holm (M)"]
-    for number in range(1, paragraphs + 1):
+    for number in range(1, paragrafer + 1):
         parts += [
             f"§ {number}",
             f"Ärende nummer {number}",

@@ -127,10 +127,10 @@ class ParagraphNumberTests(TestCase):
     def test_five_digit_numbers_stay_distinct(self):
         protocol = parse_protocol(minutes(range(9998, 10003)), source="x.txt")
         self.assertEqual(
-            [p.number for p in protocol.paragraphs],
+            [p.number for p in protocol.paragrafer],
             ["9998", "9999", "10000", "10001", "10002"],
         )
-        self.assertNotIn("10000", protocol.paragraphs[1].text)
+        self.assertNotIn("10000", protocol.paragrafer[1].text)
 
     def test_they_get_distinct_addresses(self):
         protocol_ingest(

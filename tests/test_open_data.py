@@ -172,14 +172,14 @@ class SitemapTests(TestCase):
     def test_the_sitemap_lists_every_published_paragraph_over_id_pages(self):
         with mock.patch.object(ParagrafSitemap, "limit", 10):
             pages = self.locations("/sitemap.xml", "sitemap")
-            paragraph_pages = [p for p in pages if "sitemap-paragrafer.xml" in p]
-            self.assertGreater(len(paragraph_pages), 1)
+            paragraf_pages = [p for p in pages if "sitemap-paragrafer.xml" in p]
+            self.assertGreater(len(paragraf_pages), 1)
             listed = [
                 loc
-                for page in paragraph_pages
+                for page in paragraf_pages
                 for loc in self.locations(page.removeprefix("http://testserver"), "url")
             ]
-            past_the_end = f"/sitemap-paragrafer.xml?p={len(paragraph_pages) + 1}"
+            past_the_end = f"/sitemap-paragrafer.xml?p={len(paragraf_pages) + 1}"
             self.assertEqual(self.client.get(past_the_end).status_code, 404)
         # A confidential paragraph's page (its number, a neutral title, a
         # notice) has nothing to index.

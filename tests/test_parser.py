@@ -30,32 +30,32 @@ def test_it_reads_the_kulturnamnd_seed():
     result = parse(KULTUR)
     assert result["namnd"] == "Kulturnämnden"
     assert result["meeting_date"] is None
-    [paragraph] = result["paragraphs"]
-    assert paragraph["number"] == "7"
-    assert paragraph["title"].startswith(
+    [paragraf] = result["paragraphs"]
+    assert paragraf["number"] == "7"
+    assert paragraf["title"].startswith(
         "Strategi för Stockholm som smart och uppkopplad stad"
     )
-    assert paragraph["dnr"] == "1.1/2152/2016"
-    assert paragraph["decision"].endswith("Att remissvaret godkänns.")
-    [reservation] = paragraph["reservations"]
+    assert paragraf["dnr"] == "1.1/2152/2016"
+    assert paragraf["decision"].endswith("Att remissvaret godkänns.")
+    [reservation] = paragraf["reservations"]
     assert reservation["members"] == [{"name": "Rasmus Jonlund", "party": "L"}]
-    assert paragraph["confidential"] is False
+    assert paragraf["confidential"] is False
 
 
 def test_it_reads_the_socialnamnd_seed():
     result = parse(SOCIAL)
     assert result["namnd"] == "Socialnämnden"
-    [paragraph] = result["paragraphs"]
-    assert paragraph["number"] == "13"
-    assert paragraph["title"].startswith(
+    [paragraf] = result["paragraphs"]
+    assert paragraf["number"] == "13"
+    assert paragraf["title"].startswith(
         "Strategi för Stockholm som smart och uppkopplad stad"
     )
-    assert paragraph["dnr"] == "1.7.1-368/2016"
-    assert paragraph["decision"] == (
+    assert paragraf["dnr"] == "1.7.1-368/2016"
+    assert paragraf["decision"] == (
         "1. Socialnämnden hänvisar till tjänsteutlåtandet som svar på remissen.\n"
         "2. Socialnämnden överlämnar ärendet till kommunstyrelsen."
     )
-    [reservation] = paragraph["reservations"]
+    [reservation] = paragraf["reservations"]
     assert reservation["members"] == [
         {"name": "Frida Johansson Metso", "party": "L"},
         {"name": "Inga-Lill Persson", "party": "L"},
@@ -64,8 +64,8 @@ def test_it_reads_the_socialnamnd_seed():
 
 @pytest.mark.parametrize("path", [KULTUR, SOCIAL], ids=["kultur", "social"])
 def test_the_reservation_holds_the_liberals_proposal_and_nothing_after_it(path):
-    [paragraph] = parse(path)["paragraphs"]
-    text = paragraph["reservations"][0]["text"]
+    [paragraf] = parse(path)["paragraphs"]
+    text = paragraf["reservations"][0]["text"]
     assert PROPOSAL_START in text
     assert text.rstrip().endswith(PROPOSAL_END)
     assert text.index(PROPOSAL_START) < text.index(PROPOSAL_END)
@@ -81,10 +81,10 @@ def test_the_reservation_holds_the_liberals_proposal_and_nothing_after_it(path):
 
 
 def test_it_keeps_the_whole_paragraph_text():
-    [paragraph] = parse_protocol(KULTUR.read_text(), source="k").paragraphs
-    assert "Vision 2040" in paragraph.text
-    assert "Ordföranden ställer förslagen mot varandra" in paragraph.text
-    kinds = [s.kind for s in paragraph.sections]
+    [paragraf] = parse_protocol(KULTUR.read_text(), source="k").paragrafer
+    assert "Vision 2040" in paragraf.text
+    assert "Ordföranden ställer förslagen mot varandra" in paragraf.text
+    kinds = [s.kind for s in paragraf.sections]
     assert kinds[0] == "decision"
     assert {"documents", "background", "proposals", "procedure"} <= set(kinds)
 
@@ -154,40 +154,40 @@ def test_it_reads_a_whole_protocol_with_its_header():
     assert protocol.namnd == "Kultur- och fritidsnämnden"
     assert protocol.meeting_date == datetime.date(2024, 3, 12)
     assert protocol.protocol_number == "3/2024"
-    assert [p.number for p in protocol.paragraphs] == ["12", "13", "14"]
+    assert [p.number for p in protocol.paragrafer] == ["12", "13", "14"]
 
 
 def test_it_links_a_reservation_to_the_members_own_proposal():
-    paragraph = parse_protocol(WHOLE_PROTOCOL, source="kfn.txt").paragraphs[0]
-    [reservation] = paragraph.reservations
+    paragraf = parse_protocol(WHOLE_PROTOCOL, source="kfn.txt").paragrafer[0]
+    [reservation] = paragraf.reservations
     assert [(m.name, m.party) for m in reservation.members] == [
         ("Per Holm", "M"),
         ("Lena Ström", "M"),
     ]
     assert "meröppna bibliotek" in reservation.text
     assert "bifall till förvaltningens förslag" not in reservation.text
-    [statement] = paragraph.special_statements
+    [statement] = paragraf.special_statements
     assert [(m.name, m.party) for m in statement.members] == [("Eva Lind", "SjP")]
 
 
 def test_a_paragraph_without_headings_is_its_own_decision():
-    paragraph = parse_protocol(WHOLE_PROTOCOL, source="kfn.txt").paragraphs[1]
-    assert paragraph.title == "Val av justerare"
-    assert paragraph.decision == "Nämnden utser Per Holm (M) att justera protokollet."
+    paragraf = parse_protocol(WHOLE_PROTOCOL, source="kfn.txt").paragrafer[1]
+    assert paragraf.title == "Val av justerare"
+    assert paragraf.decision == "Nämnden utser Per Holm (M) att justera protokollet."
 
 
 def test_a_confidential_paragraph_keeps_only_number_and_title():
-    paragraph = parse_protocol(WHOLE_PROTOCOL, source="kfn.txt").paragraphs[2]
-    assert paragraph.confidential is True
-    assert paragraph.title == "Ansökan om bistånd"
-    assert paragraph.decision == paragraph.text == ""
-    assert paragraph.sections == []
+    paragraf = parse_protocol(WHOLE_PROTOCOL, source="kfn.txt").paragrafer[2]
+    assert paragraf.confidential is True
+    assert paragraf.title == "Ansökan om bistånd"
+    assert paragraf.decision == paragraf.text == ""
+    assert paragraf.sections == []
 
 
 def test_the_posting_block_is_not_part_of_the_last_paragraph():
     protocol = parse_protocol(WHOLE_PROTOCOL, source="kfn.txt")
-    assert "anslaget" not in protocol.paragraphs[-1].title
-    assert all("ANSLAG" not in p.text for p in protocol.paragraphs)
+    assert "anslaget" not in protocol.paragrafer[-1].title
+    assert all("ANSLAG" not in p.text for p in protocol.paragrafer)
 
 
 def test_it_warns_with_the_line_of_text_it_could_not_place():
@@ -196,8 +196,8 @@ def test_it_warns_with_the_line_of_text_it_could_not_place():
         "Förvaltningen informerar.\n\nBeslut\nNoteras.\n"
     )
     protocol = parse_protocol(text, source="x.txt")
-    assert protocol.paragraphs[0].decision == "Noteras."
-    assert "Förvaltningen informerar." in protocol.paragraphs[0].text
+    assert protocol.paragrafer[0].decision == "Noteras."
+    assert "Förvaltningen informerar." in protocol.paragrafer[0].text
     assert any(w.startswith("rad 5:") for w in protocol.warnings)
 
 
@@ -208,8 +208,8 @@ def test_a_text_without_paragraphs_is_an_error():
 
 def test_a_paragraph_number_out_of_order_stays_text_with_a_warning():
     protocol = parse_protocol("§ 1\nA\nBeslut\nJa.\n§ 1\nB\nBeslut\nNej.\n", source="x")
-    [paragraph] = protocol.paragraphs
-    assert "Nej." in paragraph.text
+    [paragraf] = protocol.paragrafer
+    assert "Nej." in paragraf.text
     assert any(w.startswith("rad 5:") for w in protocol.warnings)
 
 
@@ -219,7 +219,7 @@ def test_it_reads_written_dates_and_grouped_paragraphs():
     )
     protocol = parse_protocol(text, source="x")
     assert protocol.meeting_date == datetime.date(2016, 10, 3)
-    assert protocol.paragraphs[0].number == "14-16"
+    assert protocol.paragrafer[0].number == "14-16"
 
 
 @pytest.mark.parametrize(

@@ -81,7 +81,7 @@ def _sentence(words: list[str]) -> str:
     return " ".join(words).capitalize() + "."
 
 
-paragraph_strategy = st.tuples(
+paragraf_strategy = st.tuples(
     st.lists(WORD, min_size=2, max_size=6),  # title
     st.integers(min_value=1, max_value=9999),  # dnr number
     st.lists(st.lists(WORD, min_size=3, max_size=12), min_size=1, max_size=4),
@@ -108,21 +108,21 @@ def _mangle(text: str, data: st.DataObject) -> str:
 
 
 @SETTINGS
-@given(st.lists(paragraph_strategy, min_size=1, max_size=8), st.data())
-def test_no_line_of_a_paragraph_is_lost_when_lines_break(paragraphs, data):
+@given(st.lists(paragraf_strategy, min_size=1, max_size=8), st.data())
+def test_no_line_of_a_paragraph_is_lost_when_lines_break(paragrafer, data):
     blocks = []
-    for number, (title, dnr, sentences) in enumerate(paragraphs, start=1):
+    for number, (title, dnr, sentences) in enumerate(paragrafer, start=1):
         body = " ".join(_sentence(s) for s in sentences)
         blocks.append(
             f"§ {number}\n{' '.join(title).capitalize()}\nDnr KS 2024/{dnr}\n\n"
             f"Beslut\n{_mangle(body, data)}\n"
         )
     protocol = parse_protocol("\n".join(blocks), source="genererad.txt")
-    assert [p.number for p in protocol.paragraphs] == [
-        str(n) for n in range(1, len(paragraphs) + 1)
+    assert [p.number for p in protocol.paragrafer] == [
+        str(n) for n in range(1, len(paragrafer) + 1)
     ]
     for parsed, (title, dnr, sentences) in zip(
-        protocol.paragraphs, paragraphs, strict=True
+        protocol.paragrafer, paragrafer, strict=True
     ):
         assert parsed.title == " ".join(title).capitalize()
         assert parsed.dnr == f"KS 2024/{dnr}"
@@ -203,7 +203,7 @@ def _one_line(text: str, at: float, size: int) -> str:
     return (flat * (size // len(flat) + 1))[:size]
 
 
-def _paragraph_lines(text: str, at: float, size: int) -> str:
+def _paragraf_lines(text: str, at: float, size: int) -> str:
     count = size // 8
     numbers = [range(1, count + 1), range(count, 0, -1), [7] * count]
     chosen = numbers[int(at * 3)]
@@ -234,7 +234,7 @@ SHAPES = {
     "pages repeated": _pages,
     "a line repeated": _line_repeated,
     "one line": _one_line,
-    "'§ N' lines": _paragraph_lines,
+    "'§ N' lines": _paragraf_lines,
     "headings": _headings,
     "parties": _parties,
     "vote rows": _vote_rows,

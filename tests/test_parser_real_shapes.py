@@ -46,8 +46,8 @@ Ordförande prövar förslaget och finner att nämnden bifaller det.
 
 def test_the_contents_are_a_cross_check_never_the_paragraphs():
     protocol = parse_protocol(CONTENTS, source="x.txt")
-    assert [p.number for p in protocol.paragraphs] == ["21", "22", "23"]
-    first, secret, budget = protocol.paragraphs
+    assert [p.number for p in protocol.paragrafer] == ["21", "22", "23"]
+    first, secret, budget = protocol.paragrafer
     assert first.title == "Förändring av ärendelistan"
     assert first.decision == "Socialnämnden godkänner ärendelistan."
     # Listed in the contents only: kept as a secret placeholder with its title.
@@ -62,13 +62,13 @@ def test_the_contents_are_a_cross_check_never_the_paragraphs():
     )
     assert budget.dnr == "SN-2024-00007"
     assert budget.decision == "Kommunfullmäktige antar budgeten, daterad 2024-02-20."
-    assert "Transaktionsidentitet" not in " ".join(p.text for p in protocol.paragraphs)
+    assert "Transaktionsidentitet" not in " ".join(p.text for p in protocol.paragrafer)
 
 
 def test_ocr_dollar_signs_are_paragraph_signs_with_a_warning():
     text = CONTENTS.replace("§ 21  ", "$ 21  ").replace("§ 23  ", "$23  ")
     protocol = parse_protocol(text, source="x.txt")
-    assert [p.number for p in protocol.paragraphs] == ["21", "22", "23"]
+    assert [p.number for p in protocol.paragrafer] == ["21", "22", "23"]
     assert any("'$' eller '8' läst som '§'" in w for w in protocol.warnings)
 
 
@@ -100,7 +100,7 @@ Beslut
 Byggnadsnämnden avslår ansökan.
 """
     protocol = parse_protocol(text, source="x.txt")
-    assert [p.number for p in protocol.paragraphs] == ["31", "32"]
+    assert [p.number for p in protocol.paragrafer] == ["31", "32"]
 
 
 def test_a_cited_bylaw_section_opens_no_paragraph():
@@ -113,8 +113,8 @@ Nämnden antar taxan, med dessa ändringar:
 § 18 kompletteras med avgift för borttappad nyckel.
 """
     protocol = parse_protocol(text, source="x.txt")
-    assert [p.number for p in protocol.paragraphs] == ["64"]
-    assert "§ 14.1" in protocol.paragraphs[0].decision
+    assert [p.number for p in protocol.paragrafer] == ["64"]
+    assert "§ 14.1" in protocol.paragrafer[0].decision
 
 
 def test_an_item_decided_elsewhere_has_no_decision():
@@ -133,8 +133,8 @@ Avgifter
 Ärendet utgår.
 """
     protocol = parse_protocol(text, source="x.txt")
-    assert [p.decision for p in protocol.paragraphs] == ["", "", ""]
-    assert "Omedelbar justering" in protocol.paragraphs[0].text
+    assert [p.decision for p in protocol.paragrafer] == ["", "", ""]
+    assert "Omedelbar justering" in protocol.paragrafer[0].text
     assert any("beslutet står inte här" in w for w in protocol.warnings)
 
 
@@ -150,8 +150,8 @@ Nämnden har tagit del av informationen.
 Beslutsgång
 Ordförande prövar om utskottet kan notera informationen.
 """
-    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
-    assert paragraph.decision == "Nämnden har tagit del av informationen."
+    [paragraf] = parse_protocol(text, source="x.txt").paragrafer
+    assert paragraf.decision == "Nämnden har tagit del av informationen."
 
 
 def test_a_motions_proposal_is_not_the_decision():
@@ -163,8 +163,8 @@ Anna Berg (S) föreslår att motionen bifalls.
 Beslut
 Kommunfullmäktige avslår motionen.
 """
-    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
-    assert paragraph.decision == "Kommunfullmäktige avslår motionen."
+    [paragraf] = parse_protocol(text, source="x.txt").paragrafer
+    assert paragraf.decision == "Kommunfullmäktige avslår motionen."
 
 
 def test_a_title_with_a_report_number_keeps_it_when_the_heading_gave_the_dnr():
@@ -175,9 +175,9 @@ Svar på remiss av betänkandet Areella näringar vid vatten
 Beslut
 Nämnden lämnar yttrande.
 """
-    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
-    assert paragraph.dnr == "BN-2024-00031"
-    assert paragraph.title.endswith("vid vatten (SOU 2023:103)")
+    [paragraf] = parse_protocol(text, source="x.txt").paragrafer
+    assert paragraf.dnr == "BN-2024-00031"
+    assert paragraf.title.endswith("vid vatten (SOU 2023:103)")
 
 
 def test_first_sentence_follows_how_decisions_are_written():
@@ -227,8 +227,8 @@ Beslut
 
 Kommunstyrelsen avslår motionen.
 """
-    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
-    [reservation] = paragraph.reservations
+    [paragraf] = parse_protocol(text, source="x.txt").paragrafer
+    [reservation] = paragraf.reservations
     assert [m.name for m in reservation.members] == ["Hanna Öst", "Erik Wall"]
 
 
@@ -244,8 +244,8 @@ Anna Berg (C)        X
 Per Ek (S)                X
 6 5 0
 """
-    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
-    [vote] = paragraph.votes
+    [paragraf] = parse_protocol(text, source="x.txt").paragrafer
+    [vote] = paragraf.votes
     assert vote.counts == {"ja": 6, "nej": 5, "avstar": 0}
 
 
@@ -257,9 +257,9 @@ besparingar på skolan (Mål nr 5544-24)
 Beslut
 Nämnden antar yttrandet.
 """
-    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
-    assert paragraph.dnrs == ["FG-2024-00341"]
-    assert paragraph.title == (
+    [paragraf] = parse_protocol(text, source="x.txt").paragrafer
+    assert paragraf.dnrs == ["FG-2024-00341"]
+    assert paragraf.title == (
         "Överklagande av § 43/24 Dnr 2024-00239 - Konsekvensanalys av "
         "besparingar på skolan (Mål nr 5544-24)"
     )
@@ -274,8 +274,8 @@ Nämnden godkänner årsredovisningen.
 Reservation
 Klicka eller tryck här för att ange text.
 """
-    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
-    assert paragraph.reservations == []
+    [paragraf] = parse_protocol(text, source="x.txt").paragrafer
+    assert paragraf.reservations == []
 
 
 def test_a_heading_that_opens_every_page_is_content_not_a_running_header():
@@ -288,7 +288,7 @@ def test_a_heading_that_opens_every_page_is_content_not_a_running_header():
         for n, word in enumerate(words, start=1)
     ]
     protocol = parse_protocol("\f".join(pages), source="x.txt")
-    assert [p.decision for p in protocol.paragraphs] == [
+    assert [p.decision for p in protocol.paragrafer] == [
         f"Nämnden beslutar om {word}." for word in words
     ]
 
@@ -302,8 +302,8 @@ Kommunfullmäktige avslår motionen.
 Reservation
 Sverigedemokraterna och (V)-gruppen reserverar sig mot beslutet.
 """
-    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
-    [reservation] = paragraph.reservations
+    [paragraf] = parse_protocol(text, source="x.txt").paragrafer
+    [reservation] = paragraf.reservations
     assert reservation.members == [] and reservation.parties == ["SD", "V"]
 
 
@@ -316,8 +316,8 @@ Kommunfullmäktige avslår motionen.
 Beslutsgång
 Ordföranden finner bifall. Mot beslutet reserverar sig Anna Berg (M) och Per Ek (M).
 """
-    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
-    [reservation] = paragraph.reservations
+    [paragraf] = parse_protocol(text, source="x.txt").paragrafer
+    [reservation] = paragraf.reservations
     assert [(m.name, m.party) for m in reservation.members] == [
         ("Anna Berg", "M"),
         ("Per Ek", "M"),
@@ -336,7 +336,7 @@ Beslut
 Motionen avslås.
 """
     protocol = parse_protocol(text, source="x.txt")
-    assert [(p.dnr, p.title) for p in protocol.paragraphs] == [
+    assert [(p.dnr, p.title) for p in protocol.paragrafer] == [
         ("0123/19", "Yttrande över remiss om ny hamn"),
         ("N123-0456/19", "Motion om cykelbanor"),
     ]
@@ -355,12 +355,12 @@ att föreslå kommunfullmäktige att anta budgeten.
 Omröstning
 Med 7 ja-röster mot 4 nej-röster beslutar kommunstyrelsen enligt förslaget.
 """
-    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
-    assert paragraph.title == "Budget 2013"
-    assert paragraph.decision == (
+    [paragraf] = parse_protocol(text, source="x.txt").paragrafer
+    assert paragraf.title == "Budget 2013"
+    assert paragraf.decision == (
         "Kommunstyrelsen beslutar att föreslå kommunfullmäktige att anta budgeten."
     )
-    assert paragraph.votes[0].counts == {"ja": 7, "nej": 4, "avstar": 0}
+    assert paragraf.votes[0].counts == {"ja": 7, "nej": 4, "avstar": 0}
 
 
 def test_att_clauses_and_list_labels_end_a_lead_in():
@@ -380,7 +380,7 @@ december 2026:
 Ledamöter
 Tomas Berg (S)
 """
-    first, second = parse_protocol(text, source="x.txt").paragraphs
+    first, second = parse_protocol(text, source="x.txt").paragrafer
     assert first_sentence(first.decision) == "Kommunfullmäktige beslutar:"
     # The archive's filing code run into the case number is not the case's.
     assert first.dnr == "00545/2024"
@@ -402,9 +402,9 @@ Martin Wall (D) och Jörgen Fors (SD) röstar Nej (2).
 Reservation
 Ledamöterna från SD reserverar sig mot beslutet.
 """
-    [paragraph] = parse_protocol(text, source="x.txt").paragraphs
-    assert paragraph.votes[0].counts == {"ja": 11, "nej": 2, "avstar": 0}
-    assert paragraph.reservations[0].parties == ["SD"]
+    [paragraf] = parse_protocol(text, source="x.txt").paragrafer
+    assert paragraf.votes[0].counts == {"ja": 11, "nej": 2, "avstar": 0}
+    assert paragraf.reservations[0].parties == ["SD"]
 
 
 def test_a_title_wraps_over_lines_but_ends_before_the_body():
@@ -424,7 +424,7 @@ Länsstyrelsen har den 18 september 2024 beslutat utse en ny ersättare.
 Beslut
 Länsstyrelsens beslut antecknas.
 """
-    first, second = parse_protocol(text, source="x.txt").paragraphs
+    first, second = parse_protocol(text, source="x.txt").paragrafer
     assert first.title == (
         "Revidering av 9 § i det gemensamma och likalydande kapitel 3 i reglementena "
         "för kommunstyrelsen och övriga nämnder samt 9 § i fullmäktiges arbetsordning "
@@ -488,14 +488,14 @@ Räddningstjänstförbundet Storgöteborg har tagit fram taxan. Räddningstjäns
 Storgöteborg är ett kommunalförbund. Kungsbacka kommun är inte medlem.
 """
     protocol = parse_protocol(text, source="x.txt")
-    [paragraph] = protocol.paragraphs
+    [paragraf] = protocol.paragrafer
     assert protocol.namnd == "Förbundsstyrelsen"
     assert protocol.kommun_mentioned == "Räddningstjänstförbundet Storgöteborg"
     # Markdown's escaped "1\\." is a list number.
-    assert first_sentence(paragraph.decision) == (
+    assert first_sentence(paragraf.decision) == (
         "Förbundsstyrelsen överlämnar till medlemskommunerna att besluta:"
     )
-    [reservation] = paragraph.reservations
+    [reservation] = paragraf.reservations
     assert [(m.name, m.party) for m in reservation.members] == [
         ("Jörgen Berg", "SD"),
         ("Stefan Ås", "SD"),
@@ -513,7 +513,7 @@ def test_a_flattened_extract_names_its_board_and_date_in_a_header_mid_line():
     protocol = parse_protocol(text, source="x.txt")
     assert protocol.namnd == "Kommunfullmäktige"
     assert protocol.meeting_date.isoformat() == "2024-10-10"
-    assert protocol.paragraphs[0].decision.startswith(
+    assert protocol.paragrafer[0].decision.startswith(
         "Länsstyrelsens beslut antecknas."
     )
 
@@ -539,7 +539,7 @@ def test_a_stub_run_into_the_title_is_the_body():
         "Förvaltningen har tagit fram ett förslag till budget för år 2027. "
         "Beslutsgång Ordförande prövar förslaget och finner att nämnden bifaller det."
     )
-    first, second = parse_protocol(text, source="x.txt").paragraphs
+    first, second = parse_protocol(text, source="x.txt").paragrafer
     assert first.title == "Årsredovisning 2024 - Nämnden för Vård & Omsorg"
     assert first.decision == ""
     # "Budget 2027" has no separator a case number has: it is a title.
@@ -555,7 +555,7 @@ def test_ocr_paragraph_signs_mid_line_in_flattened_text():
     )
     text = "\n".join(page.format(n=n, p=50 + n) for n in range(1, 4))
     protocol = parse_protocol(text, source="x.txt")
-    assert [p.number for p in protocol.paragraphs] == ["51", "52", "53"]
-    assert protocol.paragraphs[1].decision.startswith(
+    assert [p.number for p in protocol.paragrafer] == ["51", "52", "53"]
+    assert protocol.paragrafer[1].decision.startswith(
         "Nämnden noterar informationen om ärende 52"
     )

@@ -110,11 +110,11 @@ class Archive:
             reverse("decisions:paragraf_version", args=[*secret, 1]): (404,),
             reverse("decisions:paragraf", args=withdrawn): (410,),
             reverse("decisions:paragraf_version", args=[*withdrawn, 1]): (410,),
-            reverse("api:paragraph", args=secret): (404,),
-            reverse("api:paragraph", args=withdrawn): (410,),
+            reverse("api:paragraf", args=secret): (404,),
+            reverse("api:paragraf", args=withdrawn): (410,),
         }
 
-    def paragraphs(self) -> list[Paragraf]:
+    def paragrafer(self) -> list[Paragraf]:
         return [self.public, self.secret, self.withdrawn, self.corrected]
 
     def searches(self) -> list[str]:
@@ -173,7 +173,7 @@ ARGS: dict[str, Callable[[Archive], list[list[Any]]]] = {
         # The draft's meeting, which is not there.
         [KOMMUN, "kommunstyrelsen", "2025-04-07"],
     ],
-    "decisions:paragraf": lambda a: [a.paragraf_args(p) for p in a.paragraphs()],
+    "decisions:paragraf": lambda a: [a.paragraf_args(p) for p in a.paragrafer()],
     "decisions:paragraf_version": lambda a: [
         [*a.paragraf_args(p), 1] for p in (a.corrected, a.secret, a.withdrawn)
     ],
@@ -186,7 +186,7 @@ ARGS: dict[str, Callable[[Archive], list[list[Any]]]] = {
     "api:municipality": lambda a: [[KOMMUN]],
     "api:namnd": lambda a: [[KOMMUN, a.namnd.slug]],
     "api:meeting": lambda a: [[KOMMUN, a.namnd.slug, a.meeting.slug]],
-    "api:paragraph": lambda a: [a.paragraf_args(p) for p in a.paragraphs()],
+    "api:paragraf": lambda a: [a.paragraf_args(p) for p in a.paragrafer()],
     "api:case": lambda a: [[KOMMUN, a.public.arende.dnr]],
     "api:member": lambda a: [[KOMMUN, a.member.slug]],
 }
@@ -229,8 +229,8 @@ URLS: dict[str, Callable[[Archive], list[str]]] = {
     "api:namnd": pages("api:namnd"),
     "api:meetings": paths("/api/v1/sammantraden/"),
     "api:meeting": pages("api:meeting"),
-    "api:paragraphs": searches("api:paragraphs"),
-    "api:paragraph": pages("api:paragraph"),
+    "api:paragrafer": searches("api:paragrafer"),
+    "api:paragraf": pages("api:paragraf"),
     "api:cases": paths("/api/v1/arenden/"),
     "api:case": pages("api:case"),
     "api:reservations": lambda a: [

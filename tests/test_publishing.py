@@ -154,13 +154,13 @@ class UploadAndPreviewTests(ClerkSetup, TestCase):
         response = self.client.post(change_url(upload), post)
         self.assertRedirects(response, change_url(upload))
         protocol = publishing.protocol_from_data(self.draft().parsed)
-        paragraph = protocol.paragraphs[0]
-        self.assertEqual(paragraph.title, "Program för öppna data (rättad rubrik)")
-        self.assertEqual(paragraph.dnr, "SN 2024/610")
+        paragraf = protocol.paragrafer[0]
+        self.assertEqual(paragraf.title, "Program för öppna data (rättad rubrik)")
+        self.assertEqual(paragraf.dnr, "SN 2024/610")
         self.assertEqual(
-            [m.name for m in paragraph.reservations[0].members], ["Johan Sandell"]
+            [m.name for m in paragraf.reservations[0].members], ["Johan Sandell"]
         )
-        self.assertEqual(paragraph.decision, first.texts[int(last)])
+        self.assertEqual(paragraf.decision, first.texts[int(last)])
         self.assertEqual(self.log()[-1], "Rättade § 58")
 
     def test_a_bad_correction_says_which_field_and_changes_nothing(self):

@@ -36,7 +36,7 @@ def test_every_paragraph_of_the_body_and_no_other(path: Path):
         expected, protocol = _read(path)
     except ParseError as error:
         pytest.fail(f"refused: {error}")
-    numbers = [p.number for p in protocol.paragraphs if not p.confidential]
+    numbers = [p.number for p in protocol.paragrafer if not p.confidential]
     wanted = [p["number"] for p in expected["paragraphs"]]
     assert [n for n in numbers if n in wanted] == wanted
     assert [n for n in numbers if n not in wanted] == []

@@ -84,7 +84,7 @@ def seed_reservations() -> list[str]:
     texts = []
     for path in SEEDS:
         protocol = parse_protocol(path.read_text(encoding="utf-8"), source=path.name)
-        texts += [r.text for p in protocol.paragraphs for r in p.reservations]
+        texts += [r.text for p in protocol.paragrafer for r in p.reservations]
     return texts
 
 

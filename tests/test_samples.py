@@ -29,21 +29,21 @@ def test_the_samples_parse_without_warnings(protocols):
 
 
 def test_the_samples_are_a_realistic_archive(protocols):
-    paragraphs = [p for protocol in protocols for p in protocol.paragraphs]
-    assert len(paragraphs) >= 30
+    paragrafer = [p for protocol in protocols for p in protocol.paragrafer]
+    assert len(paragrafer) >= 30
     assert len({protocol.namnd for protocol in protocols}) >= 5
-    reservations = [r for p in paragraphs for r in p.reservations]
+    reservations = [r for p in paragrafer for r in p.reservations]
     assert len(reservations) >= 8
     assert all(r.members for r in reservations)
-    assert sum(len(p.special_statements) for p in paragraphs) >= 2
-    assert [p.title for p in paragraphs if p.confidential] == ["Individärende"]
+    assert sum(len(p.special_statements) for p in paragrafer) >= 2
+    assert [p.title for p in paragrafer if p.confidential] == ["Individärende"]
 
 
 def test_one_referral_is_answered_by_several_boards(protocols):
     answers = Counter(
         protocol.namnd
         for protocol in protocols
-        for p in protocol.paragraphs
+        for p in protocol.paragrafer
         if p.title.startswith(REFERRAL)
     )
     assert len(answers) >= 3
@@ -51,15 +51,15 @@ def test_one_referral_is_answered_by_several_boards(protocols):
 
 def test_page_furniture_never_reaches_a_paragraph(protocols):
     for protocol in protocols:
-        for p in protocol.paragraphs:
+        for p in protocol.paragrafer:
             for furniture in ("Justerandes sign", "Utdragsbestyrkande", "Sida "):
                 assert furniture not in p.text, (protocol.source, p.number)
 
 
 def test_a_reservation_for_a_named_members_proposal_carries_it(protocols):
     kf = next(p for p in protocols if p.namnd == "Kommunfullmäktige")
-    paragraph = next(p for p in kf.paragraphs if p.number == "113")
-    [reservation] = paragraph.reservations
+    paragraf = next(p for p in kf.paragrafer if p.number == "113")
+    [reservation] = paragraf.reservations
     assert "till förmån för Peter Wiklunds tilläggsyrkande" in reservation.text
     assert "Peter Wiklund (L) yrkar" in reservation.text
 
@@ -68,7 +68,7 @@ def test_the_sent_referral_and_its_answers_share_one_address(protocols):
     slugs = Counter(
         referral_slug(p.title, protocol.kommun)
         for protocol in protocols
-        for p in protocol.paragraphs
+        for p in protocol.paragrafer
     )
     del slugs[""]
     # Kommunstyrelsen's "Remiss: ..." and the four boards' answers.

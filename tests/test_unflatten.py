@@ -95,9 +95,9 @@ def test_a_flattened_text_says_so_with_the_line():
 def test_running_headers_around_page_numbers_leave_the_paragraphs():
     text, _ = real("07")
     protocol = parse_protocol(flatten(text), source="flat.txt")
-    paragraph = next(p for p in protocol.paragraphs if p.number == "21")
-    assert "SAMMANTRÄDESPROTOKOLL" not in paragraph.text
-    assert "Transaktionsidentitet" not in paragraph.text
+    paragraf = next(p for p in protocol.paragrafer if p.number == "21")
+    assert "SAMMANTRÄDESPROTOKOLL" not in paragraf.text
+    assert "Transaktionsidentitet" not in paragraf.text
 
 
 def test_headings_in_a_flattened_page_open_their_sections():
@@ -110,11 +110,11 @@ def test_headings_in_a_flattened_page_open_their_sections():
         "Beslutet skickas till Kulturnämnden " * 3
     )
     protocol = parse_protocol(text, source="flat.txt")
-    [paragraph] = protocol.paragraphs
-    assert paragraph.number == "12"
-    assert paragraph.title == "Budget för kulturskolan 2020"
-    assert paragraph.dnrs == ["KS 2019/88"]
-    kinds = [section.kind for section in paragraph.sections]
+    [paragraf] = protocol.paragrafer
+    assert paragraf.number == "12"
+    assert paragraf.title == "Budget för kulturskolan 2020"
+    assert paragraf.dnrs == ["KS 2019/88"]
+    kinds = [section.kind for section in paragraf.sections]
     assert kinds[:6] == [
         "background",
         "proposals",
@@ -123,7 +123,7 @@ def test_headings_in_a_flattened_page_open_their_sections():
         "decision",
         "recipients",
     ]
-    assert paragraph.decision.startswith("Kommunstyrelsen godkänner budgeten")
+    assert paragraf.decision.startswith("Kommunstyrelsen godkänner budgeten")
 
 
 def test_references_to_other_minutes_stay_in_the_text():
@@ -135,7 +135,7 @@ def test_references_to_other_minutes_stay_in_the_text():
     )
     text = f"§ 40 Dnr KS 2019/1 Budget Beslut Nämnden godkänner. {body * 8}"
     protocol = parse_protocol(text, source="flat.txt")
-    assert [p.number for p in protocol.paragraphs] == ["40"]
+    assert [p.number for p in protocol.paragrafer] == ["40"]
     assert not [w for w in protocol.warnings if "bryter" in w]
 
 
@@ -183,7 +183,7 @@ def test_a_number_followed_by_its_case_number_is_a_paragraph():
         "27 Dnr KS 2018/20 Val av ombud\nBeslut\nKommunstyrelsen väljer Per Ek.\n"
     )
     protocol = parse_protocol(text, source="utan.txt")
-    assert [(p.number, p.title, p.dnrs) for p in protocol.paragraphs] == [
+    assert [(p.number, p.title, p.dnrs) for p in protocol.paragrafer] == [
         ("26", "Information om budgetläget", ["KS 2018/14"]),
         ("27", "Val av ombud", ["KS 2018/20"]),
     ]
@@ -199,7 +199,7 @@ def test_an_agenda_on_a_web_page_numbers_its_items_over_their_case_numbers():
         "Beskrivning av ärendet\nInga motioner har lämnats in.\n"
     )
     protocol = parse_protocol(text, source="agenda.txt")
-    assert [(p.number, p.title, p.dnrs) for p in protocol.paragraphs] == [
+    assert [(p.number, p.title, p.dnrs) for p in protocol.paragrafer] == [
         ("1", "Anmälan och besvarande av frågor", ["2018/KS 0041 001"]),
         ("2", "Anmälan av nya motioner", ["2018/KS 0043 001"]),
     ]
@@ -215,7 +215,7 @@ def test_page_numbers_list_items_and_dates_are_no_paragraphs():
         "§ 14\nÖvrigt\nBeslut\nNoteras.\n"
     )
     protocol = parse_protocol(text, source="brus.txt")
-    assert [p.number for p in protocol.paragraphs] == ["12", "13", "14"]
+    assert [p.number for p in protocol.paragrafer] == ["12", "13", "14"]
     assert not any("saknar §-tecken" in w for w in protocol.warnings)
 
 
@@ -226,7 +226,7 @@ def test_a_lost_sign_between_real_ones_is_read_in_its_place():
         "§ 14 Dnr SN 2019/3\nTaxor\nBeslut\nNämnden antar taxorna.\n"
     )
     protocol = parse_protocol(text, source="blandat.txt")
-    assert [(p.number, p.title, p.dnrs) for p in protocol.paragraphs] == [
+    assert [(p.number, p.title, p.dnrs) for p in protocol.paragrafer] == [
         ("12", "Budget", ["SN 2019/1"]),
         ("13", "Bidrag till föreningar", ["31/16"]),
         ("14", "Taxor", ["SN 2019/3"]),
@@ -243,26 +243,26 @@ def test_a_web_page_with_one_item_is_one_paragraph(flat):
     if flat:
         text = " ".join(text.split())
     protocol = parse_protocol(text, source="webbsida.html")
-    [paragraph] = protocol.paragraphs
-    assert paragraph.number == ""
-    assert paragraph.title == "Motion om gratis kollektivtrafik för pensionärer"
-    assert paragraph.dnrs == ["KS 2018/412"]
-    assert paragraph.decision == "Kommunfullmäktige avslår motionen."
-    [reservation] = paragraph.reservations
+    [paragraf] = protocol.paragrafer
+    assert paragraf.number == ""
+    assert paragraf.title == "Motion om gratis kollektivtrafik för pensionärer"
+    assert paragraf.dnrs == ["KS 2018/412"]
+    assert paragraf.decision == "Kommunfullmäktige avslår motionen."
+    [reservation] = paragraf.reservations
     assert [m.name for m in reservation.members] == ["Lena Holm"]
     assert reservation.text.endswith("till förmån för eget yrkande.")
     assert any("saknar paragrafnummer" in w for w in protocol.warnings)
     chrome = [w for w in protocol.warnings if "webbsidans meny" in w]
     assert chrome and all(re.match(r"rad \d+: ", w) for w in chrome)
     for leftover in ("Skriv ut", "Senast uppdaterad", "kakor", "Hoppa över", "Meny"):
-        assert leftover not in paragraph.text
-        assert all(leftover not in section.text for section in paragraph.sections)
+        assert leftover not in paragraf.text
+        assert all(leftover not in section.text for section in paragraf.sections)
 
 
 def test_a_web_page_item_takes_the_number_it_is_given():
     protocol = parse_protocol(WEB_PAGE.read_text(), source="webbsida.html", number="45")
-    [paragraph] = protocol.paragraphs
-    assert paragraph.number == "45"
+    [paragraf] = protocol.paragrafer
+    assert paragraf.number == "45"
     assert protocol.meeting_date.isoformat() == "2019-03-25"
     assert any("numret § 45" in w for w in protocol.warnings)
 
@@ -270,7 +270,7 @@ def test_a_web_page_item_takes_the_number_it_is_given():
 def test_a_lone_menu_word_in_minutes_is_kept():
     text = "§ 1\nKontakt\nBeslut\nNämnden noterar.\n"
     protocol = parse_protocol(text, source="kontakt.txt")
-    assert protocol.paragraphs[0].title == "Kontakt"
+    assert protocol.paragrafer[0].title == "Kontakt"
 
 
 # (d) Not minutes --------------------------------------------------------------

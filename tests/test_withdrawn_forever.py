@@ -42,7 +42,7 @@ WORD_42 = "Tallmon"
 OTHER_WORD_42 = "Lövstad"
 
 
-def without_paragraph(data: bytes, number: str) -> bytes:
+def without_paragraf(data: bytes, number: str) -> bytes:
     """The protocol as a changed source that leaves § number out."""
     text = data.decode()
     start = text.index(f"\n§ {number}\n")
@@ -311,7 +311,7 @@ class WithdrawnForeverTests(TestCase):
 
     def test_a_changed_source_that_drops_its_number_leaves_it_410(self):
         self.withdraw(self.p40)
-        changed = without_paragraph(KS.read_bytes(), "40")
+        changed = without_paragraf(KS.read_bytes(), "40")
         again = services.protocol_ingest(source_name=KS.name, data=changed)
         self.assertEqual(again.status, "updated")
         self.assertFalse(again.meeting.paragrafer.filter(number="40").exists())

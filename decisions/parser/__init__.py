@@ -5,7 +5,7 @@ protocol = parse_protocol(text, source="protokoll.txt")
 
 from .model import (
     ParsedMember,
-    ParsedParagraph,
+    ParsedParagraf,
     ParsedProtocol,
     ParsedStatement,
     ParseError,
@@ -18,7 +18,7 @@ from .protocol import parse_protocol
 __all__ = [
     "ParseError",
     "ParsedMember",
-    "ParsedParagraph",
+    "ParsedParagraf",
     "ParsedProtocol",
     "ParsedStatement",
     "parse_protocol",

@@ -12,7 +12,7 @@ import re
 from .members import parse_members
 from .model import (
     ParsedMember,
-    ParsedParagraph,
+    ParsedParagraf,
     ParsedProposal,
     ParsedProtocol,
     ParsedSection,
@@ -140,9 +140,9 @@ _VOTE_ROW = re.compile(
 _JAV_WORD = re.compile(r"\bjäv\b", re.IGNORECASE)
 
 
-def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
+def read_contents(protocol: ParsedProtocol, paragraf: ParsedParagraf) -> None:
     """Fill a paragraph's decision, proposals, votes and statements."""
-    sections = paragraph.sections
+    sections = paragraf.sections
     own = [s for s in sections if not s.stage]
     decisions = [s for s in own if s.kind == "decision"] or [
         s for s in sections if s.kind == "decision"
@@ -164,56 +164,56 @@ def read_contents(protocol: ParsedProtocol, paragraph: ParsedParagraph) -> None:
         # A short item with no headings at all: its text is the decision.
         sections[0].kind = "decision"
         decisions = sections
-    paragraph.decision = "\n\n".join(s.text for s in decisions if s.text)
-    if paragraph.decision and _is_stub(paragraph.decision):
+    paragraf.decision = "\n\n".join(s.text for s in decisions if s.text)
+    if paragraf.decision and _is_stub(paragraf.decision):
         # "Omedelbar justering. Se separat protokoll.", "Ärendet utgår": the
         # item is decided elsewhere or not at all; its text stays in full text.
         protocol.warn(
-            paragraph.line,
-            f"§ {paragraph.number}: beslutet står inte här ({paragraph.decision[:60]})",
+            paragraf.line,
+            f"§ {paragraf.number}: beslutet står inte här ({paragraf.decision[:60]})",
         )
-        paragraph.decision = ""
-    elif not paragraph.decision:
-        protocol.warn(paragraph.line, f"§ {paragraph.number}: inget beslut hittades")
+        paragraf.decision = ""
+    elif not paragraf.decision:
+        protocol.warn(paragraf.line, f"§ {paragraf.number}: inget beslut hittades")
     for section in sections:
         if section.kind == "other" and not section.heading and section.text:
             protocol.warn(
                 section.line,
-                f"§ {paragraph.number}: text före första rubriken finns bara i "
+                f"§ {paragraf.number}: text före första rubriken finns bara i "
                 "paragrafens fulltext",
             )
-    paragraph.text = "\n\n".join(
+    paragraf.text = "\n\n".join(
         f"{s.heading}\n\n{s.text}" if s.heading else s.text for s in sections
     ).strip()
     procedures = [s.text for s in own if s.kind == "procedure" and s.text]
-    paragraph.procedure = "\n\n".join(procedures) or None
+    paragraf.procedure = "\n\n".join(procedures) or None
     for section in own:
         if section.kind == "proposals":
-            paragraph.proposals.extend(_split_proposals(section.text))
-    paragraph.votes.extend(read_vote(text) for text in _vote_texts(own))
-    first_proposals = _first_proposals(paragraph.proposals)
+            paragraf.proposals.extend(_split_proposals(section.text))
+    paragraf.votes.extend(read_vote(text) for text in _vote_texts(own))
+    first_proposals = _first_proposals(paragraf.proposals)
     for section in own:
         if section.kind == "reservation":
-            paragraph.reservations.extend(
-                _read_reservations(protocol, paragraph, section, first_proposals)
+            paragraf.reservations.extend(
+                _read_reservations(protocol, paragraf, section, first_proposals)
             )
         elif section.kind == "special_statement" and section.text:
-            paragraph.special_statements.append(_statement(section))
+            paragraf.special_statements.append(_statement(section))
         elif section.kind == "protocol_note" and section.text:
-            paragraph.protocol_notes.append(_statement(section))
+            paragraf.protocol_notes.append(_statement(section))
         elif section.kind == "jav" and section.text:
-            paragraph.jav.append(_statement(section))
+            paragraf.jav.append(_statement(section))
         elif section.kind == "recipients":
-            paragraph.recipients.extend(_recipients(section.text))
+            paragraf.recipients.extend(_recipients(section.text))
     if not any(s.kind == "reservation" for s in own):
         # "Mot beslutet reserverar sig Anna Berg (M)." in the procedure or
         # after the decision, without a heading of its own.
         for section in _reservations_in_text(own):
-            paragraph.reservations.extend(
-                _read_reservations(protocol, paragraph, section, first_proposals)
+            paragraf.reservations.extend(
+                _read_reservations(protocol, paragraf, section, first_proposals)
             )
-    if not paragraph.jav:
-        paragraph.jav.extend(_jav_in_text(own))
+    if not paragraf.jav:
+        paragraf.jav.extend(_jav_in_text(own))
 
 
 # "Kommunstyrelsen beslutar", "Nämnden för Teknik föreslår kommunfullmäktige":
@@ -446,7 +446,7 @@ def _split_proposals(text: str) -> list[ParsedProposal]:
 
 def _read_reservations(
     protocol: ParsedProtocol,
-    paragraph: ParsedParagraph,
+    paragraf: ParsedParagraf,
     section: ParsedSection,
     first_proposals: dict[str, int],
 ) -> list[ParsedStatement]:
@@ -468,20 +468,20 @@ def _read_reservations(
         if not members and not parties:
             protocol.warn(
                 section.line,
-                f"§ {paragraph.number}: reservation utan namngivna ledamöter",
+                f"§ {paragraf.number}: reservation utan namngivna ledamöter",
             )
         text = chunk
         named = _NAMED_PROPOSAL.search(chunk)
         if named or _OWN_PROPOSAL.search(chunk):
             names = {named["whose"]} if named else {m.name for m in members}
             made = [first_proposals[name] for name in names if name in first_proposals]
-            proposal = paragraph.proposals[min(made)] if made else None
+            proposal = paragraf.proposals[min(made)] if made else None
             if proposal:
                 text = f"{chunk}\n\n{proposal.text}"
             else:
                 protocol.warn(
                     section.line,
-                    f"§ {paragraph.number}: de reserverandes förslag hittades inte",
+                    f"§ {paragraf.number}: de reserverandes förslag hittades inte",
                 )
         statements.append(
             ParsedStatement(

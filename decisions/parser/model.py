@@ -80,7 +80,7 @@ class ParsedProposal:
 
 
 @dataclass
-class ParsedParagraph:
+class ParsedParagraf:
     number: str
     title: str
     line: int
@@ -120,7 +120,7 @@ class ParsedProtocol:
     posting_date: datetime.date | None = None
     # What the bytes were ("text", "pdf", "docx"); the caller that extracted says.
     format: str = "text"
-    paragraphs: list[ParsedParagraph] = field(default_factory=list)
+    paragrafer: list[ParsedParagraf] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def warn(self, line: int | None, message: str) -> None:
@@ -152,7 +152,7 @@ def _reservations(statements: list[ParsedStatement]) -> list[dict]:
     ]
 
 
-def _paragraph(p: ParsedParagraph) -> dict:
+def _paragraf(p: ParsedParagraf) -> dict:
     return {
         "number": p.number,
         "line": p.line,
@@ -210,7 +210,7 @@ def protocol_as_json(protocol: ParsedProtocol) -> dict:
         ],
         "adjusters": _members(protocol.adjusters),
         "posting_date": _date(protocol.posting_date),
-        "paragraphs": [_paragraph(p) for p in protocol.paragraphs],
+        "paragraphs": [_paragraf(p) for p in protocol.paragrafer],
         "warnings": list(protocol.warnings),
     }
 
@@ -218,9 +218,17 @@ def protocol_as_json(protocol: ParsedProtocol) -> dict:
 def protocol_to_data(protocol: ParsedProtocol) -> dict:
     """Everything parsed, as JSON-ready data that protocol_from_data() reads
     back unchanged: a draft waits in the database between upload and publish."""
-    return msgspec.to_builtins(protocol)
+    data = msgspec.to_builtins(protocol)
+    # Stored drafts keep the key they were first written with.
+    return {_STORED.get(key, key): value for key, value in data.items()}
 
 
 def protocol_from_data(data: dict) -> ParsedProtocol:
     """The ParsedProtocol protocol_to_data() wrote."""
-    return msgspec.convert(data, ParsedProtocol)
+    named = {_FIELD.get(key, key): value for key, value in data.items()}
+    return msgspec.convert(named, ParsedProtocol)
+
+
+# A field's name in code and its key in a stored draft, where they differ.
+_STORED = {"paragrafer": "paragraphs"}
+_FIELD = {key: name for name, key in _STORED.items()}

@@ -24,7 +24,7 @@ from .text import Line
 # Up to six digits: a board that never restarts its numbering passes § 9999
 # (four digits once folded § 10000 into § 9999 as its text); a longer number
 # is no paragraph's, and is warned of (_TOO_LONG).
-_PARAGRAPH = re.compile(
+_PARAGRAF = re.compile(
     r"^(?:(?P<prefix>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,4})\s+)?§§?\s*(?P<start>\d{1,6})"
     r"(?:\s*/\s*\d{2,4})?(?:\s*[-–—]+\s*(?P<end>\d{1,6})(?:\s*/\s*\d{2,4})?)?"
     r"(?P<rest>(?:[\s.:]+.*)?)$"
@@ -85,7 +85,7 @@ def find_starts(
     # no section headings under it) is one of them.
     if contents:
         end = max(contents)
-        body = [c for c in body if c.index > end or _opens_paragraph(c)]
+        body = [c for c in body if c.index > end or _opens_paragraf(c)]
     chain = _longest_increasing(body)
     chosen = {candidate.index for candidate in chain}
     for candidate in body:
@@ -99,7 +99,7 @@ def find_starts(
     return chain, entries
 
 
-def _opens_paragraph(candidate: Start) -> bool:
+def _opens_paragraf(candidate: Start) -> bool:
     if _DNR.search(candidate.rest):
         return True
     return any(
@@ -115,7 +115,7 @@ def _candidates(protocol: ParsedProtocol, lines: list[Line]) -> list[Start]:
         if "§" not in line.text[:8] and line.text[:1] not in "$8":
             continue
         text, fixed = heading_text(line.text)
-        match = _PARAGRAPH.match(text)
+        match = _PARAGRAF.match(text)
         if not match:
             too_long = _TOO_LONG.match(text)
             if too_long:

@@ -12,7 +12,7 @@ from .header import (
     parse_date,
     read_front_matter,
 )
-from .model import ParsedParagraph, ParsedProtocol, ParseError
+from .model import ParsedParagraf, ParsedProtocol, ParseError
 from .outline import Start, find_starts, listed_only
 from .sections import NAMND_DECISION, heading_kind, read_sections, split_heading
 from .text import Line, blank_after_every_line, blank_between, clean_text
@@ -152,18 +152,18 @@ def parse_protocol(
         if body and stop != end and _dnr_values(body[-1].text):
             next_dnr = _dnr_values(body[-1].text)
             body = body[:-1]
-        paragraph = _read_paragraph(protocol, start, lines[start.index], body)
+        paragraf = _read_paragraf(protocol, start, lines[start.index], body)
         carried = set(carried_dnr)
-        paragraph.dnrs = carried_dnr + [d for d in paragraph.dnrs if d not in carried]
+        paragraf.dnrs = carried_dnr + [d for d in paragraf.dnrs if d not in carried]
         carried_dnr = next_dnr
-        if start.index > secret_from and not paragraph.confidential:
-            _make_confidential(paragraph)
-        protocol.paragraphs.append(paragraph)
+        if start.index > secret_from and not paragraf.confidential:
+            _make_confidential(paragraf)
+        protocol.paragrafer.append(paragraf)
     _add_listed_only(protocol, starts, contents, lines)
     if protocol.namnd is None or protocol.meeting_date is None:
         _header_leftovers(protocol, lines)
     if protocol.namnd is None:
-        protocol.namnd = _namnd_from_paragraphs(protocol.paragraphs)
+        protocol.namnd = _namnd_from_paragrafer(protocol.paragrafer)
     if protocol.kommun is None:
         protocol.kommun_mentioned = _most_named(text, protocol.namnd or "")
     _drop_own_stage(protocol)
@@ -181,32 +181,32 @@ def _split_dnrs(value: str) -> list[str]:
     return [_GLUED_CODE.sub(r"\1", p.strip()) for p in parts if p.strip()]
 
 
-def _read_paragraph(
+def _read_paragraf(
     protocol: ParsedProtocol, start: Start, first: Line, body: list[Line]
-) -> ParsedParagraph:
-    paragraph = ParsedParagraph(number=start.number, title="", line=first.number)
+) -> ParsedParagraf:
+    paragraf = ParsedParagraf(number=start.number, title="", line=first.number)
     title_parts: list[str] = []
     rest = start.rest
     leading = _LEADING_DNR.match(rest)
     if leading and not _ISO_DAY.match(leading["dnr"]):
         # "§ 5 0123/19 Yttrande över …": an unlabelled case number first.
-        paragraph.dnrs.append(leading["dnr"])
+        paragraf.dnrs.append(leading["dnr"])
         rest = rest[leading.end() :].strip()
     if rest:
         dnrs = _dnr_values(rest)
         if dnrs:
-            paragraph.dnrs.extend(dnrs)
+            paragraf.dnrs.extend(dnrs)
         elif (
-            not paragraph.dnrs
+            not paragraf.dnrs
             and _BARE_DNR.match(rest)
             # "Budget 2027" is a title: a case number has a separator.
             and re.search(r"\d[-/.:]\d|^[A-ZÅÄÖ]{2,5}\d{4,}$", rest)
         ):
-            paragraph.dnrs.append(rest)
+            paragraf.dnrs.append(rest)
         else:
             after = _DNR_AFTER.search(rest)
             if after:
-                paragraph.dnrs.extend(_split_dnrs(after["value"]))
+                paragraf.dnrs.extend(_split_dnrs(after["value"]))
                 rest = rest[: after.start()]
             title_parts.append(rest)
     body_start = 0
@@ -215,19 +215,19 @@ def _read_paragraph(
     spaced = blank_after_every_line(body[:12])
     # The dnrs as a set too: a page of dnr lines looked up in the list would
     # cost its square.
-    known = set(paragraph.dnrs)
+    known = set(paragraf.dnrs)
     for index, line in enumerate(body):
         dnrs = _dnr_values(line.text)
         if dnrs:
             added = [d for d in dict.fromkeys(dnrs) if d not in known]
-            paragraph.dnrs.extend(added)
+            paragraf.dnrs.extend(added)
             known.update(added)
             body_start = index + 1
             title_done = bool(title_parts)
             continue
-        if title_parts and not paragraph.dnrs and _BARE_DNR.match(line.text):
-            paragraph.dnrs.append(line.text.strip())
-            known.add(paragraph.dnrs[-1])
+        if title_parts and not paragraf.dnrs and _BARE_DNR.match(line.text):
+            paragraf.dnrs.append(line.text.strip())
+            known.add(paragraf.dnrs[-1])
             body_start = index + 1
             title_done = True
             continue
@@ -269,26 +269,26 @@ def _read_paragraph(
         # "(SOU 2024:98)" after a title whose heading gave the dnr is the title's.
         if (
             parens
-            and not paragraph.dnrs
+            and not paragraf.dnrs
             and re.search(r"[/.:-]\d|\d[/.:-]", parens["value"])
         ):
-            paragraph.dnrs.append(parens["value"].strip())
+            paragraf.dnrs.append(parens["value"].strip())
             title = title[: parens.start()].rstrip()
         after = _DNR_AFTER.search(title)
-        if after and not paragraph.dnrs:
+        if after and not paragraf.dnrs:
             # With the heading's dnr known, a "Dnr" in the title cites another
             # case ("Överklagande av § 43/24 Dnr 2024-00239 - …").
-            paragraph.dnrs.extend(_split_dnrs(after["value"]))
+            paragraf.dnrs.extend(_split_dnrs(after["value"]))
             title = title[: after.start()].rstrip()
-    paragraph.title = title
+    paragraf.title = title
     if not title:
         protocol.warn(first.number, f"§ {start.number} saknar rubrik")
-    paragraph.sections = read_sections(body)
+    paragraf.sections = read_sections(body)
     if any(_CONFIDENTIAL.match(line.text) for line in body):
-        _make_confidential(paragraph)
-        return paragraph
-    read_contents(protocol, paragraph)
-    return paragraph
+        _make_confidential(paragraf)
+        return paragraf
+    read_contents(protocol, paragraf)
+    return paragraf
 
 
 def _add_listed_only(
@@ -306,30 +306,30 @@ def _add_listed_only(
             f"§ {entry.number} står i innehållsförteckningen men inte i protokollet; "
             "den läses som sekretessbelagd",
         )
-        placeholder = ParsedParagraph(
+        placeholder = ParsedParagraf(
             number=entry.number, title=title or "Sekretess", line=line
         )
         _make_confidential(placeholder)
         after = next(
             (
                 i
-                for i, p in enumerate(protocol.paragraphs)
+                for i, p in enumerate(protocol.paragrafer)
                 if p.number[:1].isdigit() and int(p.number.split("-")[0]) > entry.first
             ),
-            len(protocol.paragraphs),
+            len(protocol.paragrafer),
         )
-        protocol.paragraphs.insert(after, placeholder)
+        protocol.paragrafer.insert(after, placeholder)
 
 
-def _make_confidential(paragraph: ParsedParagraph) -> None:
+def _make_confidential(paragraf: ParsedParagraf) -> None:
     """Keep only number and title: secret content is never kept for publication."""
-    paragraph.confidential = True
+    paragraf.confidential = True
     for name in ("sections", "proposals", "votes", "reservations", "recipients"):
-        setattr(paragraph, name, [])
+        setattr(paragraf, name, [])
     for name in ("special_statements", "protocol_notes", "jav"):
-        setattr(paragraph, name, [])
-    paragraph.decision = paragraph.text = ""
-    paragraph.procedure = None
+        setattr(paragraf, name, [])
+    paragraf.decision = paragraf.text = ""
+    paragraf.procedure = None
 
 
 def _is_title_line(title_parts: list[str], text: str) -> bool:
@@ -375,14 +375,14 @@ def _join_title(parts: list[str]) -> str:
     return title.strip()
 
 
-def _namnd_from_paragraphs(paragraphs: list[ParsedParagraph]) -> str | None:
+def _namnd_from_paragrafer(paragrafer: list[ParsedParagraf]) -> str | None:
     """Find the board where the minutes name it: "Socialnämndens beslut", or
 
     "föreslår att kulturnämnden beslutar". Only decision sections are read, since
     the background names many other boards.
     """
-    for paragraph in paragraphs:
-        for section in paragraph.sections:
+    for paragraf in paragrafer:
+        for section in paragraf.sections:
             if section.kind != "decision" or section.stage:
                 continue
             match = NAMND_DECISION.match(section.heading)
@@ -454,7 +454,7 @@ def _drop_own_stage(protocol: ParsedProtocol) -> None:
     if not protocol.namnd:
         return
     own = protocol.namnd.casefold()
-    for paragraph in protocol.paragraphs:
-        for section in paragraph.sections:
+    for paragraf in protocol.paragrafer:
+        for section in paragraf.sections:
             if section.stage and namnd_base_name(section.stage).casefold() == own:
                 section.stage = None

@@ -15,11 +15,11 @@ from __future__ import annotations
 from typing import Any
 
 from .compare import Check
-from .model import ParsedMember, ParsedParagraph, ParsedProtocol
+from .model import ParsedMember, ParsedParagraf, ParsedProtocol
 from .text import first_sentence
 
 # The checks of one paragraph, in the order the tables print them.
-PARAGRAPH_FIELDS = (
+PARAGRAF_FIELDS = (
     "found",
     "title",
     "dnr",
@@ -48,9 +48,9 @@ def _members(members: list[ParsedMember] | list[dict]) -> list[tuple[str, str | 
     return sorted(rows, key=lambda row: (row[0], row[1] or ""))
 
 
-def _reservations(paragraph: ParsedParagraph) -> list[dict]:
+def _reservations(paragraf: ParsedParagraf) -> list[dict]:
     out = []
-    for statement in paragraph.reservations:
+    for statement in paragraf.reservations:
         parties = list(dict.fromkeys(m.party for m in statement.members if m.party))
         for party in statement.parties:
             if party not in parties:
@@ -66,25 +66,25 @@ def _expected_reservations(rows: list[dict]) -> list[dict]:
     ]
 
 
-def _votes(paragraph: ParsedParagraph) -> list[dict]:
+def _votes(paragraf: ParsedParagraf) -> list[dict]:
     return [
         {
             "ja": vote.counts.get("ja", 0),
             "nej": vote.counts.get("nej", 0),
             "avstar": vote.counts.get("avstar", 0),
         }
-        for vote in paragraph.votes
+        for vote in paragraf.votes
         if vote.counts
     ]
 
 
-def _paragraph_checks(
-    expected: dict, actual: ParsedParagraph | None, path: str
+def _paragraf_checks(
+    expected: dict, actual: ParsedParagraf | None, path: str
 ) -> list[Check]:
     if actual is None:
         return [
             Check(f"{path}.{name}", expected.get(name), None, False)
-            for name in PARAGRAPH_FIELDS
+            for name in PARAGRAF_FIELDS
             if name != "jav" or "jav" in expected
         ]
     decision = first_sentence(actual.decision) or None
@@ -121,8 +121,8 @@ def score(expected: dict, actual: ParsedProtocol | None) -> list[Check]:
             Check(name, expected[name], None, False)
             for name in ("namnd", "organisation", "meeting_date")
         ]
-        for index, paragraph in enumerate(expected["paragraphs"]):
-            checks += _paragraph_checks(paragraph, None, f"paragraphs[{index}]")
+        for index, paragraf in enumerate(expected["paragraphs"]):
+            checks += _paragraf_checks(paragraf, None, f"paragraphs[{index}]")
         return checks
     kommun = actual.kommun or actual.kommun_mentioned
     date = actual.meeting_date.isoformat() if actual.meeting_date else None
@@ -146,21 +146,21 @@ def score(expected: dict, actual: ParsedProtocol | None) -> list[Check]:
             expected["meeting_date"] == date,
         ),
     ]
-    found: dict[str, list[ParsedParagraph]] = {}
-    for paragraph in actual.paragraphs:
-        found.setdefault(paragraph.number, []).append(paragraph)
-    for index, paragraph in enumerate(expected["paragraphs"]):
-        same = found.get(paragraph["number"])
+    found: dict[str, list[ParsedParagraf]] = {}
+    for paragraf in actual.paragrafer:
+        found.setdefault(paragraf.number, []).append(paragraf)
+    for index, paragraf in enumerate(expected["paragraphs"]):
+        same = found.get(paragraf["number"])
         first = same.pop(0) if same else None
-        checks += _paragraph_checks(paragraph, first, f"paragraphs[{index}]")
+        checks += _paragraf_checks(paragraf, first, f"paragraphs[{index}]")
     # What the expected paragraphs did not take is a paragraph the minutes lack.
     for number, rest in found.items():
-        for paragraph in rest:
+        for paragraf in rest:
             checks.append(
                 Check(
                     "paragraphs.extra",
                     None,
-                    f"§ {number} {paragraph.title}".strip(),
+                    f"§ {number} {paragraf.title}".strip(),
                     False,
                 )
             )

@@ -49,8 +49,8 @@ _PAGE_NUMBER = re.compile(r"^(\d{1,4})\((\d{1,4})\)$")
 _PAGE_TOTAL = re.compile(r"^\((\d{1,4})\)$")
 _NUMBER = re.compile(r"^\d{1,4}$")
 # The number after "§": "7", "7:", "41/21", "14-16".
-_PARAGRAPH_NUMBER = re.compile(r"^\d{1,4}(?:/\d{2,4})?(?:[-–]\d{1,4}(?:/\d{2,4})?)?:?$")
-_GLUED_PARAGRAPH = re.compile(r"^(?:§§?|\$\$?)\d{1,6}(?:/\d{2,4})?(?:[-–]\d{1,6})?:?$")
+_PARAGRAF_NUMBER = re.compile(r"^\d{1,4}(?:/\d{2,4})?(?:[-–]\d{1,4}(?:/\d{2,4})?)?:?$")
+_GLUED_PARAGRAF = re.compile(r"^(?:§§?|\$\$?)\d{1,6}(?:/\d{2,4})?(?:[-–]\d{1,6})?:?$")
 # A body's abbreviation in place of a lost "§": "KS 12", "SN 13", "BUN 4"; not
 # the words of a vote's count ("JA 7 NEJ 4").
 _ORGAN = re.compile(r"^[A-ZÅÄÖ]{2,6}$")
@@ -168,11 +168,11 @@ _BULLETS = {"•", "▪", "●", "◦", "–•"}
 _INITIALS = re.compile(r"^[A-ZÅÄÖ]{1,3}$")
 
 # A heading that opens a paragraph in the text already.
-_REAL_PARAGRAPH = re.compile(
+_REAL_PARAGRAF = re.compile(
     r"^(?:[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,4}\s+)?§§?\s*(\d{1,6})(?:\s*[-–]\s*(\d{1,6}))?"
 )
 # "SN 13 Bidrag till föreningar Dnr 31/16": a body's paragraph without its "§".
-_ORGAN_PARAGRAPH = re.compile(
+_ORGAN_PARAGRAF = re.compile(
     r"^(?P<organ>[A-ZÅÄÖ]{2,6})\s+(?P<number>\d{1,4})"
     r"\s+(?P<rest>[A-ZÅÄÖ].*)$"
 )
@@ -260,7 +260,7 @@ def unflatten(text: str) -> Unflattened:
         _cut_flattened(raw, rows, changed, notes)
     pieces = [piece for row in rows for piece in row]
     _drop_chrome(pieces, changed, notes)
-    _restore_paragraph_signs(rows, changed, notes)
+    _restore_paragraf_signs(rows, changed, notes)
     if not changed:
         return Unflattened(text, notes)
     out = []
@@ -629,11 +629,11 @@ def _cut_at(words: _Words, index: int, next_dnr: list[int], cut: _Cuts) -> None:
     # "§ 7", "§§ 14-16", "KS § 12", "§7": a paragraph heading.
     number_at = None
     # "$" is OCR's "§" (outline.py reads it so at a line's start).
-    if word in ("§", "§§", "$", "$$") and _PARAGRAPH_NUMBER.match(
+    if word in ("§", "§§", "$", "$$") and _PARAGRAF_NUMBER.match(
         words.at(index + 1) or ""
     ):
         number_at = index + 1
-    elif _GLUED_PARAGRAPH.match(word):
+    elif _GLUED_PARAGRAF.match(word):
         number_at = index
     if number_at is not None:
         after = number_at + 1
@@ -845,7 +845,7 @@ def _drop_chrome(
 # Paragraphs that lost their "§" --------------------------------------------
 
 
-def _restore_paragraph_signs(
+def _restore_paragraf_signs(
     rows: list[list[_Piece]], changed: set[int], notes: list[tuple[int, str]]
 ) -> None:
     """Read "SN 13 Titel Dnr ...", "26 Dnr KS 2018/14 Titel" and "5 Titel" over
@@ -865,7 +865,7 @@ def _restore_paragraph_signs(
     lost = []
     for place, (row_index, position) in enumerate(order):
         text = rows[row_index][position].text.strip()
-        match = _REAL_PARAGRAPH.match(text)
+        match = _REAL_PARAGRAF.match(text)
         if match:
             first = int(match[1])
             headings.append((first, max(first, int(match[2] or first)), True))
@@ -913,7 +913,7 @@ def _restore_paragraph_signs(
 
 def _lost_sign(text: str, following: str) -> tuple[str, str, str] | None:
     """(prefix, number, rest) of a heading that lost its "§", else None."""
-    match = _ORGAN_PARAGRAPH.match(text)
+    match = _ORGAN_PARAGRAF.match(text)
     if (
         match
         and match["organ"] not in _NOT_ORGANS

@@ -54,7 +54,7 @@ from ..models import (
 )
 from ..parser import (
     ParsedMember,
-    ParsedParagraph,
+    ParsedParagraf,
     ParsedProtocol,
     ParseError,
 )
@@ -194,11 +194,10 @@ def protocol_write(
         raise IngestError("kommunen framgår inte av texten; ange --kommun")
     if not protocol.namnd:
         raise IngestError("nämnden framgår inte av texten; ange --namnd")
-    for paragraph in protocol.paragraphs:
-        if not paragraph.number:
+    for paragraf in protocol.paragrafer:
+        if not paragraf.number:
             raise IngestError(
-                f"rad {paragraph.line}: punkten saknar paragrafnummer; "
-                "ange --paragraf N"
+                f"rad {paragraf.line}: punkten saknar paragrafnummer; ange --paragraf N"
             )
     with transaction.atomic():
         meeting, status = _write_meeting(
@@ -234,12 +233,12 @@ def protocol_texts(protocol: ParsedProtocol) -> dict[str, tuple[str, object]]:
     source = protocol.source
     texts: dict[str, tuple[str, object]] = {}
     for key, value in vars(protocol).items():
-        if key not in ("paragraphs", "warnings", "source"):
+        if key not in ("paragrafer", "warnings", "source"):
             texts[f"head.{key}"] = (f"{source}: {key}", value)
-    for index, paragraph in enumerate(protocol.paragraphs):
-        for key, value in vars(paragraph).items():
+    for index, paragraf in enumerate(protocol.paragrafer):
+        for key, value in vars(paragraf).items():
             label = _LABELS.get(key, key)
-            place = f"{source} § {paragraph.number}, {label}"
+            place = f"{source} § {paragraf.number}, {label}"
             texts[f"p{index}.{key}"] = (place, value)
     return texts
 
@@ -496,7 +495,7 @@ class _ProtocolWriter:
 
     def write(self) -> None:
         self._load_members()
-        rows = self._write_paragraphs()
+        rows = self._write_paragrafer()
         self._write_attendance()
         self._write_statements(rows)
         self._write_proposals(rows)
@@ -509,17 +508,17 @@ class _ProtocolWriter:
         protocol = self.protocol
         wanted = {(a.name, a.party or "") for a in protocol.attendance}
         wanted |= {(m.name, m.party or "") for m in protocol.adjusters}
-        for paragraph in protocol.paragraphs:
+        for paragraf in protocol.paragrafer:
             for group in (
-                paragraph.reservations,
-                paragraph.special_statements,
-                paragraph.protocol_notes,
-                paragraph.jav,
-                paragraph.proposals,
+                paragraf.reservations,
+                paragraf.special_statements,
+                paragraf.protocol_notes,
+                paragraf.jav,
+                paragraf.proposals,
             ):
                 for statement in group:
                     wanted |= {(m.name, m.party or "") for m in statement.members}
-            for vote in paragraph.votes:
+            for vote in paragraf.votes:
                 for members in (vote.ja, vote.nej, vote.avstar):
                     wanted |= {(m.name, m.party or "") for m in members}
         names = {name for name, _ in wanted}
@@ -541,14 +540,14 @@ class _ProtocolWriter:
 
     def _arenden(self) -> dict[str, Arende]:
         titles: dict[str, str] = {}
-        for paragraph in self.protocol.paragraphs:
-            if not paragraph.dnr:
+        for paragraf in self.protocol.paragrafer:
+            if not paragraf.dnr:
                 continue
             # A new case is titled after its first paragraph that is public.
-            if paragraph.number in self.tombstones:
-                titles.setdefault(paragraph.dnr, "")
-            elif not titles.get(paragraph.dnr):
-                titles[paragraph.dnr] = paragraph.title
+            if paragraf.number in self.tombstones:
+                titles.setdefault(paragraf.dnr, "")
+            elif not titles.get(paragraf.dnr):
+                titles[paragraf.dnr] = paragraf.title
         if not titles:
             return {}
         Arende.objects.bulk_create(
@@ -561,11 +560,11 @@ class _ProtocolWriter:
         found = Arende.objects.filter(municipality=self.municipality, dnr__in=titles)
         return {arende.dnr: arende for arende in found}
 
-    def _write_paragraphs(self) -> list[Paragraf]:
+    def _write_paragrafer(self) -> list[Paragraf]:
         meeting = self.meeting
         arenden = self._arenden()
         existing = {p.number: p for p in meeting.paragrafer.all()}
-        numbers = [p.number for p in self.protocol.paragraphs]
+        numbers = [p.number for p in self.protocol.paragrafer]
         dropped = meeting.paragrafer.exclude(number__in=numbers)
         # A withdrawn one keeps its tombstone, which answers at its address.
         keep_tombstones(dropped)
@@ -573,7 +572,7 @@ class _ProtocolWriter:
         # Positions are unique per meeting: move kept rows out of the way first.
         meeting.paragrafer.update(position=F("position") + 100_000)
         rows = []
-        for position, parsed in enumerate(self.protocol.paragraphs, start=1):
+        for position, parsed in enumerate(self.protocol.paragrafer, start=1):
             row = existing.get(parsed.number) or Paragraf(
                 meeting=meeting, number=parsed.number
             )
@@ -631,7 +630,7 @@ class _ProtocolWriter:
         words_add(rows)
         return rows
 
-    def _keep_withdrawn(self, row: Paragraf, parsed: ParsedParagraph) -> None:
+    def _keep_withdrawn(self, row: Paragraf, parsed: ParsedParagraf) -> None:
         """A paragraph once withdrawn is written withdrawn again, as its
         tombstone says, when its row was deleted since (the database refuses
         it public: trigger paragraf_withdrawn_forever); the protocol says so."""
@@ -674,7 +673,7 @@ class _ProtocolWriter:
     def _write_statements(self, rows: list[Paragraf]) -> None:
         Reservation.objects.filter(paragraf__meeting=self.meeting).delete()
         statements: list[tuple[Reservation, list[ParsedMember]]] = []
-        for row, parsed in zip(rows, self.protocol.paragraphs, strict=True):
+        for row, parsed in zip(rows, self.protocol.paragrafer, strict=True):
             kinds = (
                 (Reservation.Kind.RESERVATION, parsed.reservations),
                 (Reservation.Kind.SPECIAL_STATEMENT, parsed.special_statements),
@@ -705,7 +704,7 @@ class _ProtocolWriter:
     def _write_proposals(self, rows: list[Paragraf]) -> None:
         Proposal.objects.filter(paragraf__meeting=self.meeting).delete()
         proposals: list[tuple[Proposal, list[ParsedMember]]] = []
-        for row, parsed in zip(rows, self.protocol.paragraphs, strict=True):
+        for row, parsed in zip(rows, self.protocol.paragrafer, strict=True):
             for position, proposal in enumerate(parsed.proposals, start=1):
                 proposals.append(
                     (
@@ -723,7 +722,7 @@ class _ProtocolWriter:
     def _write_votes(self, rows: list[Paragraf]) -> None:
         Vote.objects.filter(paragraf__meeting=self.meeting).delete()
         votes = []
-        for row, parsed in zip(rows, self.protocol.paragraphs, strict=True):
+        for row, parsed in zip(rows, self.protocol.paragrafer, strict=True):
             for position, vote in enumerate(parsed.votes, start=1):
                 votes.append(
                     (

@@ -33,7 +33,7 @@ from ..guard import (
 from ..models import Meeting, Member, Namnd, Upload
 from ..parser import (
     ParsedMember,
-    ParsedParagraph,
+    ParsedParagraf,
     ParsedProtocol,
     ParseError,
     protocol_from_data,
@@ -177,14 +177,14 @@ def personal_data(upload: Upload) -> list[Hit]:
     texts = {**lines(upload.source_text, source=source), **protocol_texts(protocol)}
     found = _findings(texts, confirmed=upload.confirmed)
     if upload.namnd.handles_individual_cases:
-        start = min((p.line for p in protocol.paragraphs), default=1)
-        paragraphs = {
+        start = min((p.line for p in protocol.paragrafer), default=1)
+        paragrafer = {
             key: value
             for key, value in texts.items()
             if _line(key, protocol) >= start and _about_the_case(key)
         }
         names = _names(upload, protocol)
-        found |= _findings(paragraphs, confirmed=upload.confirmed, names=names)
+        found |= _findings(paragrafer, confirmed=upload.confirmed, names=names)
     hits: dict[str, Hit] = {}
     for key, findings in sorted(found.items(), key=lambda kv: _line(kv[0], protocol)):
         for finding in findings:
@@ -200,9 +200,9 @@ _CASE_PARTS = ("title", "decision", "text", "procedure", "sections", "recipients
 
 def _about_the_case(key: str) -> bool:
     """A line of the text, or a paragraph's part about its case."""
-    paragraph = _PARAGRAPH_KEY.fullmatch(key)
-    if paragraph:
-        return paragraph["part"] in _CASE_PARTS
+    paragraf = _PARAGRAF_KEY.fullmatch(key)
+    if paragraf:
+        return paragraf["part"] in _CASE_PARTS
     return not key.startswith("head.")
 
 
@@ -220,16 +220,16 @@ def _findings(
 
 
 # The keys of services.protocol_texts() and guard.lines().
-_PARAGRAPH_KEY = re.compile(r"p(?P<index>\d+)\.(?P<part>\w+)")
+_PARAGRAF_KEY = re.compile(r"p(?P<index>\d+)\.(?P<part>\w+)")
 _LINE_KEY = re.compile(r".*:(?P<line>\d+)")
 
 
 def _line(key: str, protocol: ParsedProtocol) -> int:
     """The line a guard() key stands for: a line of the text ("name:12"), a
     paragraph's part ("p3.title": its paragraph's line), or the head (1)."""
-    paragraph = _PARAGRAPH_KEY.fullmatch(key)
-    if paragraph:
-        return protocol.paragraphs[int(paragraph["index"])].line
+    paragraf = _PARAGRAF_KEY.fullmatch(key)
+    if paragraf:
+        return protocol.paragrafer[int(paragraf["index"])].line
     line = _LINE_KEY.fullmatch(key)
     return int(line["line"]) if line else 1
 
@@ -320,26 +320,26 @@ def correct(upload: Upload, corrections: dict[str, Correction], *, user: Any) ->
         upload = _draft(upload.pk)
         protocol = protocol_from_data(upload.parsed)
         changed = []
-        for paragraph in protocol.paragraphs:
-            fix = corrections.get(paragraph.number)
+        for paragraf in protocol.paragrafer:
+            fix = corrections.get(paragraf.number)
             if fix is None:
                 continue
-            before = (paragraph.title, paragraph.dnr, paragraph.decision)
+            before = (paragraf.title, paragraf.dnr, paragraf.decision)
             fix = _without_control(fix)
-            _check_correction(upload, paragraph, fix)
-            paragraph.title = fix.title
-            paragraph.decision = fix.decision
-            if fix.dnr != (paragraph.dnr or ""):
-                rest = [d for d in paragraph.dnrs if d != paragraph.dnr]
-                paragraph.dnrs = [fix.dnr, *rest] if fix.dnr else rest
-            members_before = [r.members for r in paragraph.reservations]
+            _check_correction(upload, paragraf, fix)
+            paragraf.title = fix.title
+            paragraf.decision = fix.decision
+            if fix.dnr != (paragraf.dnr or ""):
+                rest = [d for d in paragraf.dnrs if d != paragraf.dnr]
+                paragraf.dnrs = [fix.dnr, *rest] if fix.dnr else rest
+            members_before = [r.members for r in paragraf.reservations]
             for reservation, members in zip(
-                paragraph.reservations, fix.reservations, strict=True
+                paragraf.reservations, fix.reservations, strict=True
             ):
                 reservation.members = members
-            now = (paragraph.title, paragraph.dnr, paragraph.decision)
+            now = (paragraf.title, paragraf.dnr, paragraf.decision)
             if before != now or members_before != fix.reservations:
-                changed.append(f"§ {paragraph.number}")
+                changed.append(f"§ {paragraf.number}")
         if not changed:
             return
         upload.parsed = protocol_to_data(protocol)
@@ -367,10 +367,10 @@ def _without_control(fix: Correction) -> Correction:
 
 
 def correction_texts(
-    paragraph: ParsedParagraph, fix: Correction
+    paragraf: ParsedParagraf, fix: Correction
 ) -> dict[str, tuple[str, Any]]:
     """What a correction would newly write, as guard() texts by form field."""
-    where = f"§ {paragraph.number}"
+    where = f"§ {paragraf.number}"
     return {
         "title": (f"{where}, rubrik", fix.title),
         "dnr": (f"{where}, dnr", fix.dnr),
@@ -382,27 +382,27 @@ def correction_texts(
     }
 
 
-def paragraph_texts(paragraph: ParsedParagraph) -> list[Any]:
+def paragraf_texts(paragraf: ParsedParagraf) -> list[Any]:
     """A draft paragraph's texts as they are, before a correction."""
     return [
-        paragraph.title,
-        paragraph.dnrs,
-        paragraph.decision,
-        paragraph.text,
-        [m.name for r in paragraph.reservations for m in r.members],
+        paragraf.title,
+        paragraf.dnrs,
+        paragraf.decision,
+        paragraf.text,
+        [m.name for r in paragraf.reservations for m in r.members],
     ]
 
 
 def _check_correction(
-    upload: Upload, paragraph: ParsedParagraph, fix: Correction
+    upload: Upload, paragraf: ParsedParagraf, fix: Correction
 ) -> None:
     """A correction may not type an identity number in: refused, naming the
     field (names typed in show as the preview's hits, to mask or confirm)."""
     try:
         guard(
-            correction_texts(paragraph, fix),
+            correction_texts(paragraf, fix),
             confirmed=upload.confirmed,
-            stored=paragraph_texts(paragraph),
+            stored=paragraf_texts(paragraf),
         )
     except PersonalDataError as error:
         raise UploadError(f"{upload.source_name}: {error}") from error
@@ -451,7 +451,7 @@ def publish(upload: Upload, *, user: Any) -> Meeting:
             user,
             upload,
             CHANGE,
-            f"Publicerade {len(protocol.paragraphs)} paragrafer",
+            f"Publicerade {len(protocol.paragrafer)} paragrafer",
         )
         schedule_archive_rebuild()
     return result.meeting
@@ -503,7 +503,7 @@ class PreviewBlock:
     paragraph, the protocol's head), with the warnings that concern them.
     Each line is its number and its pieces as (text, is_hit) for marking."""
 
-    paragraph: ParsedParagraph | None
+    paragraf: ParsedParagraf | None
     form: Any
     warnings: list[str]
     lines: list[tuple[int, list[tuple[str, bool]]]]
@@ -526,12 +526,12 @@ def preview(
 ) -> list[PreviewBlock]:
     """The draft as the preview shows it: the head, then each paragraph."""
     lines = upload.source_text.split("\n")
-    starts = [p.line for p in protocol.paragraphs]
+    starts = [p.line for p in protocol.paragrafer]
     bounds = list(zip([1, *starts], [*starts, len(lines) + 1], strict=True))
     marked = re.compile("|".join(re.escape(h.text) for h in hits)) if hits else None
     blocks = [
         PreviewBlock(
-            paragraph=paragraph,
+            paragraf=paragraf,
             form=form,
             warnings=[],
             lines=[
@@ -539,8 +539,8 @@ def preview(
                 for number in range(start, end)
             ],
         )
-        for (start, end), paragraph, form in zip(
-            bounds, [None, *protocol.paragraphs], [None, *forms], strict=True
+        for (start, end), paragraf, form in zip(
+            bounds, [None, *protocol.paragrafer], [None, *forms], strict=True
         )
     ]
     for warning in protocol.warnings:

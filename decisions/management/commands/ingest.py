@@ -132,10 +132,10 @@ class Command(BaseCommand):
             if not options["json"] and result.meeting and not progress.live:
                 self.stdout.write(
                     f"{path}: {result.status}, "
-                    f"{len(result.protocol.paragraphs)} paragrafer, "
+                    f"{len(result.protocol.paragrafer)} paragrafer, "
                     f"{result.meeting.get_absolute_url()}"
                 )
-            progress.step(len(result.protocol.paragraphs))
+            progress.step(len(result.protocol.paragrafer))
         progress.clear()
         if options["json"]:
             self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2))
@@ -143,7 +143,7 @@ class Command(BaseCommand):
         summary = [f"{n} {status}" for status, n in counts.items() if n]
         summary.append(f"{len(rejected)} rejected")
         out.write(
-            f"{len(paths)} filer, {progress.paragraphs} paragrafer på "
+            f"{len(paths)} filer, {progress.paragrafer} paragrafer på "
             f"{progress.seconds:.1f} s: {', '.join(summary)}"
         )
         if rejected:
@@ -190,7 +190,7 @@ class _Progress:
         self.stream = stream
         self.total = total
         self.files = 0
-        self.paragraphs = 0
+        self.paragrafer = 0
         self.started = time.monotonic()
         self.live = stream.isatty()
 
@@ -198,13 +198,13 @@ class _Progress:
     def seconds(self) -> float:
         return time.monotonic() - self.started
 
-    def step(self, paragraphs: int) -> None:
+    def step(self, paragrafer: int) -> None:
         self.files += 1
-        self.paragraphs += paragraphs
+        self.paragrafer += paragrafer
         if self.live:
-            rate = self.paragraphs / max(self.seconds, 1e-9)
+            rate = self.paragrafer / max(self.seconds, 1e-9)
             self.stream.write(
-                f"\r{self.files}/{self.total} filer, {self.paragraphs} paragrafer, "
+                f"\r{self.files}/{self.total} filer, {self.paragrafer} paragrafer, "
                 f"{rate:.0f} paragrafer/s",
                 ending="",
             )
