@@ -28,6 +28,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from .lookups import Ids
 from .models import Arende, Municipality, Namnd, Paragraf, ParagrafQuerySet
 from .search import ParagrafFilter, newest_ids
 from .site import absolute
@@ -156,7 +157,7 @@ class SearchFeed(ParagrafFeed):
             return Paragraf.objects.none()
         # The newest matches as the search page finds them, by the same walk.
         ids = newest_ids(filterset, FEED_SIZE)
-        return Paragraf.objects.filter(pk__any=ids)
+        return Paragraf.objects.filter(pk__any=Ids(ids))
 
     def title(self, scope: Scope) -> str:
         filterset: ParagrafFilter = scope.owner

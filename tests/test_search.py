@@ -203,16 +203,17 @@ class SearchTests(TestCase):
         self.assertContains(response, "<mark>Katalog</mark>")
 
     def test_it_runs_a_fixed_number_of_queries(self) -> None:
-        # 1 the first and last meeting dates (the years) and 2 the reserving
-        # parties (the choices); 3 the chosen board, validated; 4 the
-        # archive's row count and 5 the planner's estimate for the words (is
-        # the word common?); 6 the newest matches; 7 the newest matches
-        # without the year filter and 8 without the board filter (every facet
-        # is counted from these); 9 the boards and municipalities of their
-        # meetings; 10 the boards for the select; 11 the page of matches
-        # joined with meeting, board, municipality and case, ranked, with
-        # snippets; 12 their reservations; 13 the reservations' members.
-        with self.assertNumQueries(STAMP + COUNTED + 13):
+        # 1 the first and last meeting dates (the years; the reserving
+        # parties are read only when one is chosen); 2 the chosen board,
+        # validated; 3 the archive's row count and 4 the planner's estimate
+        # for the words (is the word common?); 5 the newest matches; 6 the
+        # newest matches without the year filter and 7 without the board
+        # filter (every facet is counted from these); 8 the boards and
+        # municipalities of their meetings; 9 the boards for the select;
+        # 10 the page of matches joined with meeting, board, municipality and
+        # case, ranked, with snippets; 11 their reservations; 12 the
+        # reservations' members.
+        with self.assertNumQueries(STAMP + COUNTED + 12):
             self.search(q="arkiv", namnd=str(self.kultur.pk), ar="2016")
 
 
@@ -250,3 +251,69 @@ def test_facet_ties_sort_in_swedish_order() -> None:
     assert (
         most_first([FacetValue("a", "Östra", 5), FacetValue("b", "Ale", 1)])[0].n == 5
     )
+
+
+class SearchPageShortcutsTests(TestCase):
+    """What the search page writes out in Python instead of through Django's
+    templates (decisions.filters.Select, decisions.search.facets.choosing)
+    is what Django writes, byte for byte."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        town = make_municipality("Å & <stad>")
+        cls.namnd = make_namnd('Miljö- & "bygg"nämnden', municipality=town)
+        make_namnd("Kommunstyrelsen", municipality=town)
+        make_meeting(namnd=cls.namnd, date=datetime.date(2014, 2, 3))
+        make_meeting(namnd=cls.namnd, date=datetime.date(2016, 5, 6))
+
+    def test_the_selects_are_djangos_select(self) -> None:
+        from django import forms
+
+        from decisions.search import ParagrafFilter
+
+        for data in (None, {"namnd": str(self.namnd.pk), "ar": "2015"}, {"ar": "<x>"}):
+            filterset = ParagrafFilter(data)
+            filterset.form.is_valid()
+            for name in ("namnd", "ar"):
+                with self.subTest(data=data, name=name):
+                    ours = str(filterset.form[name])
+                    field = filterset.form.fields[name]
+                    field.widget = forms.Select(
+                        choices=field.widget.choices, attrs=field.widget.attrs
+                    )
+                    self.assertEqual(ours, str(filterset.form[name]))
+                    self.assertIn("<option", ours)
+
+    def test_facet_links_are_what_querystring_writes(self) -> None:
+        from django.template import RequestContext
+        from django.template.defaulttags import querystring
+        from django.test import RequestFactory
+
+        from decisions.search.facets import FacetValue, choosing
+
+        values = [FacetValue(7, "x", 1), FacetValue("Ö S&", "y", 2)]
+        for query in ("q=a+b&sida=2&ar=2016", "q=x&q=%C3%B6&parti=S", "sida=3", ""):
+            request = RequestFactory().get(f"/sok/?{query}")
+            for name in ("namnd", "ar", "parti", "kommun"):
+                with self.subTest(query=query, name=name):
+                    self.assertEqual(
+                        [v.query for v in choosing(request.GET, name, values)],
+                        [
+                            querystring(
+                                RequestContext(request), **{name: v.value, "sida": None}
+                            )
+                            for v in values
+                        ],
+                    )
+
+    def test_ids_as_one_array_find_the_same_rows_as_a_list(self) -> None:
+        from decisions.lookups import Ids
+        from decisions.models import Meeting
+
+        ids = list(Meeting.objects.values_list("pk", flat=True))
+        self.assertEqual(
+            set(Meeting.objects.filter(pk__any=Ids(ids))),
+            set(Meeting.objects.filter(pk__any=ids)),
+        )
+        self.assertEqual(len(Meeting.objects.filter(pk__any=Ids(ids))), 2)
+        self.assertFalse(Meeting.objects.filter(pk__any=Ids([])).exists())

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urlencode
 
+from ..lookups import Ids
 from ..models import Meeting
 from .filters import ParagrafFilter
 from .walk import Walk, walk_matches
@@ -14,11 +17,13 @@ from .walk import Walk, walk_matches
 
 @dataclass(frozen=True)
 class FacetValue:
-    """One value a facet offers: what goes in the URL, what is shown, how many."""
+    """One value a facet offers: what goes in the URL, what is shown, how many,
+    and the query string that chooses it."""
 
     value: str | int
     label: str
     n: int
+    query: str = ""
 
 
 @dataclass
@@ -51,13 +56,43 @@ def facets(filterset: ParagrafFilter, walk: Walk, limit: int) -> Facets:
     by_namnd, by_municipality = namnd_counts(among("namnd"), among("kommun"))
     years = among("ar").per_year
     parties = among("parti").per_party
+    data = filterset.data or {}
     return Facets(
-        namnder=by_namnd[:15],
-        kommuner=by_municipality,
-        years=[FacetValue(y, str(y), years[y]) for y in sorted(years, reverse=True)],
-        parties=most_first(FacetValue(p, p, n) for p, n in parties.items()),
+        namnder=choosing(data, "namnd", by_namnd[:15]),
+        kommuner=choosing(data, "kommun", by_municipality),
+        years=choosing(
+            data,
+            "ar",
+            [FacetValue(y, str(y), years[y]) for y in sorted(years, reverse=True)],
+        ),
+        parties=choosing(
+            data, "parti", most_first(FacetValue(p, p, n) for p, n in parties.items())
+        ),
         with_reservation=among("reservation").reserved,
     )
+
+
+def choosing(data: Any, name: str, values: list[FacetValue]) -> list[FacetValue]:
+    """The values with the query string that chooses each: the search's own
+    with `name` set and the page number left out, as {% querystring %} writes
+    it (in place where `name` was, else last), but one urlencode each: the
+    tag copied the query for each of the page's ≈60 facet links."""
+    lists = data.lists() if hasattr(data, "lists") else data.items()
+    pairs = [(k, vs if isinstance(vs, list) else [vs]) for k, vs in lists]
+    if name not in data:
+        pairs.append((name, []))
+    out = []
+    for value in values:
+        query = urlencode(
+            [
+                (key, str(v))
+                for key, vs in pairs
+                if key != "sida"
+                for v in ([value.value] if key == name else vs)
+            ]
+        )
+        out.append(replace(value, query=f"?{query}"))
+    return out
 
 
 def namnd_counts(
@@ -69,7 +104,7 @@ def namnd_counts(
     label: dict[int, str] = {}
     municipality_of: dict[int, tuple[str, str]] = {}
     for meeting, namnd, name, slug, municipality in (
-        Meeting.objects.filter(pk__any=sorted(meetings))
+        Meeting.objects.filter(pk__any=Ids(sorted(meetings)))
         .order_by()
         .values_list(
             "pk",

@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from ..filters import NamndFilter, StrictBooleanFilter, namnd_choices
+from ..filters import NamndFilter, Select, StrictBooleanFilter, namnd_choices
 from ..models import (
     Meeting,
     Member,
@@ -56,9 +56,14 @@ class ParagrafFilter(django_filters.FilterSet):
         # A callable, as django-filter allows; its stubs take a QuerySet only.
         queryset=namnd_choices,  # type: ignore[arg-type]
         empty_label=_("Alla nämnder"),
+        widget=Select,
     )
     ar = django_filters.ChoiceFilter(
-        label=_("År"), method="filter_ar", empty_label=_("Alla år"), choices=[]
+        label=_("År"),
+        method="filter_ar",
+        empty_label=_("Alla år"),
+        choices=[],
+        widget=Select,
     )
     fran = django_filters.DateFilter(
         label=_("Från och med"), field_name="meeting_date", lookup_expr="gte"
@@ -112,16 +117,9 @@ class ParagrafFilter(django_filters.FilterSet):
         cast(forms.ChoiceField, fields["ar"]).choices = [
             (str(y), str(y)) for y in years
         ]
-        # Exists, not a join: a party's members have thousands of reservations.
-        reserved = ReservationMember.objects.filter(member=OuterRef("pk"))
-        parties = (
-            Member.objects.filter(Exists(reserved))
-            .exclude(party="")
-            .values_list("party", flat=True)
-            .distinct()
-            .order_by("party")
-        )
-        cast(forms.ChoiceField, fields["parti"]).choices = [(p, p) for p in parties]
+        # Read only when a party is asked for (a callable's choices are
+        # evaluated when used): the page lists none.
+        cast(forms.ChoiceField, fields["parti"]).choices = reserving_parties
 
     @property
     def chosen(self) -> dict[str, Any]:
@@ -211,3 +209,17 @@ class ParagrafFilter(django_filters.FilterSet):
         """The search's scope(), as DjangoFilterBackend hands it to the API's
         list: django-filter's own would apply the words among the filters."""
         return self.scope()
+
+
+def reserving_parties() -> list[tuple[str, str]]:
+    """The `parti` filter's values: the parties whose members reserved."""
+    # Exists, not a join: a party's members have thousands of reservations.
+    reserved = ReservationMember.objects.filter(member=OuterRef("pk"))
+    parties = (
+        Member.objects.filter(Exists(reserved))
+        .exclude(party="")
+        .values_list("party", flat=True)
+        .distinct()
+        .order_by("party")
+    )
+    return [(p, p) for p in parties]

@@ -20,6 +20,7 @@ from django.contrib.postgres.search import (
 )
 from django.db.models import BooleanField, F, Func, Q
 
+from ..lookups import Ids
 from ..models import NEWEST, SEARCH_CONFIG, Arende, Paragraf, ParagrafQuerySet
 from .lexicon import base_form, known_word
 
@@ -248,4 +249,4 @@ class Reference:
                 "pk", flat=True
             ),
         }
-        return rows.filter(pk__any=sorted(ids))
+        return rows.filter(pk__any=Ids(sorted(ids)))
