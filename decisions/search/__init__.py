@@ -8,7 +8,9 @@ The door is one queryset method, as djangoproject.com's docs search has it:
 It takes the search already parsed, because the models may not import this
 package (pyproject.toml's import contracts: search reads the models, never
 the other way). A `Query` or `Reference` knows how to filter and order rows
-(its `apply()`); the door hands it the queryset. So models.py keeps the data
+(its `apply()`); the door hands it the queryset. What may be found is the
+caller's start, Paragraf.objects.published() (ParagrafFilter applies it to
+whatever queryset it is handed). So models.py keeps the data
 and its stored vector (SEARCH_VECTOR, the indexes), and everything that reads
 a search lives here:
 
