@@ -23,7 +23,13 @@
 # p99_mixed_kept_ms, rps_paragraph_kept, p99_paragraph_kept_ms, rps_static,
 # p99_static_ms, paragraph_static_ratio (kept), paragraph_rendered_static_ratio,
 # cached_mixed_ratio (rendered: honoured / not), errors, workers, connections,
-# seconds.
+# seconds, load_before, load_after (1-minute load averages), cpus.
+#
+# The machine may be shared: before anything starts and after the last run it
+# prints the 1/5/15-minute load averages, the CPU count and the processes that
+# used most CPU over one second, so a figure taken beside someone else's work
+# says so. The load after includes this benchmark's own runs (they keep every
+# CPU busy); the process list, taken once its servers are stopped, does not.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/common.sh"
 cd "$REPO"
@@ -39,6 +45,19 @@ while [ $# -gt 0 ]; do
 done
 : "${DATABASE_URL:?run through scripts/with-db.sh, or set DATABASE_URL}"
 command -v wrk >/dev/null || apt_install wrk
+
+machine_load() { # WHEN: print the load; its 1-minute average on stdout
+    local one five fifteen
+    read -r one five fifteen _ </proc/loadavg
+    say "Machine load $1: $one $five $fifteen (1, 5, 15 min) on $(nproc) CPUs;" \
+        "busiest processes over 1 s:"
+    # top's second sample: CPU share over the last second, not since start.
+    top -b -n 2 -d 1 -o %CPU -w 200 |
+        awk '/^top -/ { sample++ } sample == 2 && $1 == "PID" { list = 1; next }
+             list && shown++ < 5 { printf "  %6s %%  %s (pid %s)\n", $9, $12, $1 }' >&2
+    echo "$one"
+}
+load_before="$(machine_load "before")"
 
 work="$(mktemp -d /tmp/oppna-load-XXXXXX)"
 port=8765
@@ -107,13 +126,17 @@ for mode in mixed paragraph static; do
     results+=("$(run kept "$mode" "$seconds" "$connections")")
 done
 stop_server
+load_after="$(machine_load "after (this benchmark's runs included)")"
 
-.venv/bin/python - "$workers" "$connections" "$seconds" "${results[@]}" <<'PY'
+.venv/bin/python - "$workers" "$connections" "$seconds" "$load_before" \
+    "$load_after" "$(nproc)" "${results[@]}" <<'PY'
 import json
 import sys
 
 workers, connections, seconds = map(int, sys.argv[1:4])
-results = [json.loads(arg) for arg in sys.argv[4:]]
+load_before, load_after = map(float, sys.argv[4:6])
+cpus = int(sys.argv[6])
+results = [json.loads(arg) for arg in sys.argv[7:]]
 print(
     f"{'server':<10}{'run':<13}{'conns':>6}{'req/s':>10}{'p50 ms':>9}"
     f"{'p99 ms':>9}{'max ms':>9}{'errors':>8}"
@@ -155,6 +178,9 @@ figures = {
     "workers": workers,
     "connections": connections,
     "seconds": seconds,
+    "load_before": load_before,
+    "load_after": load_after,
+    "cpus": cpus,
 }
 print(f"rendered mixed load, highest rate with p99 under 250 ms: {best:.1f} req/s")
 print(
@@ -165,6 +191,10 @@ print(
 print(
     "rendered mixed load, cache headers honoured / not: "
     f"{figures['cached_mixed_ratio']:.2f}"
+)
+print(
+    f"machine load (1 min): {load_before:.2f} before, {load_after:.2f} after, "
+    f"on {cpus} CPUs"
 )
 print(json.dumps(figures))
 PY

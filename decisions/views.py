@@ -233,17 +233,18 @@ def _paragraf_or_tombstone(
 ) -> Paragraf | Tombstone:
     """The paragraph at the address; once withdrawn, its tombstone, which
     outlives the row (decisions.services.withdrawal); 404 when neither is there."""
-    found = (
-        Paragraf.objects.detail()
-        .filter(
+    try:
+        # get(), not first(): a number is unique in its meeting, so nothing
+        # to order by (an ORDER BY costs compiling and a sort on every page).
+        found = Paragraf.objects.detail().get(
             meeting__namnd__municipality__slug=kommun,
             meeting__namnd__slug=namnd,
             meeting__slug=meeting,
             number=number,
         )
-        .first()
-    )
-    if found is not None:
+    except Paragraf.DoesNotExist:
+        pass
+    else:
         return Tombstone.of(found) if found.withdrawn_at else found
     gone = Tombstone.objects.at(kommun, namnd, meeting, number, old_slugs=False)
     if gone is None:
@@ -281,6 +282,7 @@ def paragraf(
         {
             "paragraf": found,
             "meeting": found.meeting,
+            "statements": found.statements() if public else [],
             "same_case": Paragraf.objects.published().same_case(found)
             if public
             else [],

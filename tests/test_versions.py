@@ -273,10 +273,10 @@ class CorrectionTests(TestCase):
         # their records; 5 the other paragraphs of its case.
         with self.assertNumQueries(STAMP + 5):
             self.client.get(page)
-        # 1-3 the paragraph as above; 4 the version asked for and 5 the next
-        # one (none); the current record: 6 reservations, 7 their members,
-        # 8 proposals, 9 their members, 10 votes, 11 casts.
-        with self.assertNumQueries(STAMP + 11):
+        # 1 the paragraph as above; 2 the version asked for and 3 the next
+        # one (none); the current record: 4 reservations, 5 their members,
+        # 6 proposals, 7 their members, 8 votes, 9 casts.
+        with self.assertNumQueries(STAMP + 9):
             self.client.get(version)
 
     def test_the_english_version_page_is_translated(self):

@@ -9,7 +9,8 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.html import escape, format_html, format_html_join, json_script
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy
@@ -71,14 +72,32 @@ def parties(reservation: Reservation) -> list[str]:
     )
 
 
+def _path_in(request: HttpRequest, code: str) -> str | None:
+    """This page's path in the language `code`, without its query string;
+    None where no pattern matched (a 404's address stays as it is).
+
+    What translate_url() does, from the match the request was routed by
+    rather than by resolving its path again: a page asks for its addresses
+    in every language, and resolving cost more than reversing."""
+    match = request.resolver_match
+    if match is None:
+        return None
+    with translation.override(code):
+        try:
+            return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return None
+
+
 @register.simple_tag(takes_context=True)
 def canonical_url(context: template.Context) -> str:
     """This page's permanent address: absolute, without its query string, and
-    Swedish (no language prefix), the one address cited in every language."""
+    Swedish (no language prefix), the one address cited in every language.
+    base.html asks once, as `permalink`."""
     request: HttpRequest | None = context.get("request")
     if request is None:
         return ""
-    return _permanent(request.path)
+    return absolute(_path_in(request, settings.LANGUAGE_CODE) or request.path)
 
 
 # The language the minutes are written in, whatever the page's language.
@@ -112,9 +131,12 @@ def language_versions(context: template.Context) -> list[LanguageVersion]:
     if request is None:
         return []
     current = get_language()
+    full_path = request.get_full_path()
+    _, mark, query = full_path.partition("?")
     versions = []
     for code, name in settings.LANGUAGES:
-        url = translate_url(request.get_full_path(), code)
+        path = _path_in(request, code)
+        url = full_path if path is None else path + mark + query
         versions.append(
             LanguageVersion(code, name, url, absolute(url), code == current)
         )
@@ -174,14 +196,14 @@ def _section(raw: Any) -> Section | None:
 
 
 @register.simple_tag
-def paragraf_layout(paragraf: Paragraf) -> Layout:
+def paragraf_layout(paragraf: Paragraf, statements: list[Reservation]) -> Layout:
     """Arrange a paragraph's sections: the decision set apart, the rest in order.
 
     Reservation and special statement sections are left out where the paragraph
-    has those rows: the page shows them once, with members, parties and the
-    proposal they stand on.
+    has those rows (statements, Paragraf.statements()): the page shows them
+    once, with members, parties and the proposal they stand on.
     """
-    kinds = {r.kind for r in paragraf.reservations.all()}
+    kinds = {r.kind for r in statements}
     return _layout(paragraf.sections, kinds, paragraf.decision)
 
 
@@ -253,22 +275,23 @@ def chart(counts: dict[int, int], title: str, unit: str) -> SafeString:
     )
 
 
-def _permanent(url: str) -> str:
-    """The permanent (Swedish) address of a path, from a page in any language."""
-    return absolute(translate_url(url, settings.LANGUAGE_CODE))
-
-
 @register.simple_tag
 def paragraf_jsonld(paragraf: Paragraf) -> SafeString:
     """schema.org metadata for a paragraph: a Legislation (the nearest type for
     a public body's decision) passed by its board, a GovernmentOrganization."""
     meeting = paragraf.meeting
     namnd = meeting.namnd
+    # The permanent (Swedish) addresses, whatever the page's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        paragraf_url, namnd_url, municipality_url = (
+            absolute(owner.get_absolute_url())
+            for owner in (paragraf, namnd, namnd.municipality)
+        )
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Legislation",
         "name": f"§ {paragraf.number} {paragraf.title}",
-        "url": _permanent(paragraf.get_absolute_url()),
+        "url": paragraf_url,
         "inLanguage": MINUTES_LANGUAGE,
         "legislationIdentifier": (
             f"{meeting.namnd_name} {meeting.date_label} § {paragraf.number}"
@@ -276,11 +299,11 @@ def paragraf_jsonld(paragraf: Paragraf) -> SafeString:
         "legislationPassedBy": {
             "@type": "GovernmentOrganization",
             "name": meeting.namnd_name,
-            "url": _permanent(namnd.get_absolute_url()),
+            "url": namnd_url,
             "parentOrganization": {
                 "@type": "GovernmentOrganization",
                 "name": meeting.municipality_name,
-                "url": _permanent(namnd.municipality.get_absolute_url()),
+                "url": municipality_url,
             },
         },
     }
