@@ -982,7 +982,7 @@ class Paragraf(GuardsPersonalData, models.Model):
         order: one query when it has none, as most paragraphs have, two when
         it has some (a prefetch from the paragraph's query costs more to set
         up than its one query)."""
-        statements = list(self.reservations.all())
+        statements = list(Reservation.objects.filter(paragraf_id=self.pk))
         if statements:
             prefetch_related_objects(
                 statements,

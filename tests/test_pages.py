@@ -440,6 +440,12 @@ class ConfidentialParagrafTests(PagesTestCase):
         self.assertNotContains(response, "KS 2017/99")
         self.assertNotContains(response, "Citera")
 
+    def test_its_page_asks_for_nothing_it_does_not_show(self) -> None:
+        # 1 the paragraph joined with meeting, board, municipality and case;
+        # not its statements nor the other paragraphs of its case.
+        with self.assertNumQueries(STAMP + 1):
+            self.client.get(self.secret.get_absolute_url())
+
     def test_lists_show_no_case_number_or_content(self) -> None:
         for url in (
             "/",

@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, ResolverMatch, reverse
 from django.utils import translation
 from django.utils.html import escape, format_html, format_html_join, json_script
 from django.utils.safestring import SafeString, mark_safe
@@ -77,9 +77,16 @@ def _path_in(request: HttpRequest, code: str) -> str | None:
     None where no pattern matched (a 404's address stays as it is).
 
     What translate_url() does, from the match the request was routed by
-    rather than by resolving its path again: a page asks for its addresses
-    in every language, and resolving cost more than reversing."""
-    match = request.resolver_match
+    rather than by resolving its path again (resolving cost more than
+    reversing), and once a request: the language links and the canonical
+    address both ask."""
+    paths = request.__dict__.setdefault("_paths_by_language", {})
+    if code not in paths:
+        paths[code] = _reversed_in(request.resolver_match, code)
+    return paths[code]
+
+
+def _reversed_in(match: ResolverMatch | None, code: str) -> str | None:
     if match is None:
         return None
     with translation.override(code):
