@@ -581,6 +581,22 @@ def label(params: dict[str, Any]) -> str:
 _DECLARE = re.compile(r"DECLARE \S+ NO SCROLL CURSOR WITH(OUT)? HOLD FOR ", re.I)
 
 
+@contextlib.contextmanager
+def raw_connection(params: dict[str, Any]) -> Iterator[Any]:
+    """A psycopg connection with the session settings of the view's.
+
+    jit off and the statement timeout (portal/settings.py) and UTC, as Django
+    sets them: the ratio compares Python's share, not two configurations.
+    """
+    import psycopg
+    from django.conf import settings
+
+    options = settings.DATABASES["default"]["OPTIONS"].get("options", "")
+    with psycopg.connect(**params, autocommit=True, options=options) as db:
+        db.execute("SET TIME ZONE 'UTC'")
+        yield db
+
+
 def run_raw(db: Any, sql: str) -> tuple[float, list]:
     """Run one statement and fetch its rows; return milliseconds and rows."""
     sql = _DECLARE.sub("", sql, count=1)
@@ -658,7 +674,6 @@ def check_queries() -> None:
 
 
 def benchmark(params: dict[str, Any]) -> list[Result]:
-    import psycopg
     from django.test import Client, override_settings
 
     storages = {
@@ -668,11 +683,7 @@ def benchmark(params: dict[str, Any]) -> list[Result]:
         },
     }
     results = []
-    with (
-        override_settings(STORAGES=storages),
-        psycopg.connect(**params, autocommit=True) as db,
-    ):
-        db.execute("SET TIME ZONE 'UTC'")  # as Django's connections
+    with override_settings(STORAGES=storages), raw_connection(params) as db:
         check_queries()
         client = Client()
         client.get("/sok/")  # templates, connection
@@ -693,7 +704,6 @@ def benchmark(params: dict[str, Any]) -> list[Result]:
 
 
 def report(results: list[Result], params: dict[str, Any]) -> dict[str, float]:
-    import psycopg
 
     def row(name: str, group: list[Result]) -> dict[str, float]:
         view = [r.view_ms for r in group]
@@ -730,8 +740,7 @@ def report(results: list[Result], params: dict[str, Any]) -> dict[str, float]:
         f"({slowest_query.raw_ms:.1f} ms); its slowest statement ({ms:.1f} ms):\n"
         f"{sql}\n"
     )
-    with psycopg.connect(**params, autocommit=True) as db:
-        db.execute("SET TIME ZONE 'UTC'")
+    with raw_connection(params) as db:
         plan = db.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}").fetchall()
     print("\n".join(line for (line,) in plan))
     return overall
