@@ -32,6 +32,7 @@ from django.db.models import (
     Value,
     prefetch_related_objects,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractYear, Upper
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -670,6 +671,28 @@ def published_condition(path: str = "") -> Q:
     return Q(**{f"{path}confidential": False})
 
 
+# What the paragraph page asks along with its paragraph, so that it runs the
+# queries of its statements and of the same case's list only when there is
+# something to list (most paragraphs have neither). Written as SQL: compiling
+# the same EXISTS from querysets costs more on every page than the query it
+# saves. The second is a superset of what the list shows (it counts
+# confidential handlings too, which published() then leaves out), so it can
+# only cost a query, never hide a row.
+_HAS_STATEMENTS = (
+    "EXISTS (SELECT 1 FROM decisions_reservation AS statement"
+    " WHERE statement.paragraf_id = decisions_paragraf.id)"
+)
+_HAS_OTHER_HANDLINGS = (
+    "EXISTS (SELECT 1 FROM decisions_paragraf AS other"
+    " WHERE other.arende_id = decisions_paragraf.arende_id"
+    " AND other.id <> decisions_paragraf.id)"
+)
+
+
+def _exists(sql: str) -> RawSQL:
+    return RawSQL(sql, (), output_field=models.BooleanField())
+
+
 class ParagrafQuerySet(models.QuerySet):
     # What a list prints with each paragraph, and the largest values a row
     # carries, which no list prints: the stored vectors and search texts,
@@ -756,14 +779,13 @@ class ParagrafQuerySet(models.QuerySet):
         Not the search vectors, about 4 kB of text a row, nor the meeting's
         source text, which may be megabytes: no page prints them.
         """
-        return self.select_related(
-            "meeting__namnd__municipality", "arende__municipality"
-        ).defer(
-            "search",
-            "lexemes",
-            "search_terms",
-            "reservation_text",
-            "meeting__source_text",
+        return (
+            self.select_related(*self._LISTED)
+            .defer(*self._NOT_LISTED)
+            .annotate(
+                has_statements=_exists(_HAS_STATEMENTS),
+                has_other_handlings=_exists(_HAS_OTHER_HANDLINGS),
+            )
         )
 
     def same_case(self, paragraf: Paragraf) -> ParagrafQuerySet:
@@ -979,9 +1001,11 @@ class Paragraf(GuardsPersonalData, models.Model):
 
     def statements(self) -> list[Reservation]:
         """Its reservations and statements, each with its members in printed
-        order: one query when it has none, as most paragraphs have, two when
-        it has some (a prefetch from the paragraph's query costs more to set
-        up than its one query)."""
+        order: two queries when it has some (a prefetch from the paragraph's
+        query costs more to set up), none when a paragraph read by detail()
+        has none, as most have, and one otherwise."""
+        if getattr(self, "has_statements", True) is False:
+            return []
         statements = list(Reservation.objects.filter(paragraf_id=self.pk))
         if statements:
             prefetch_related_objects(
@@ -992,6 +1016,26 @@ class Paragraf(GuardsPersonalData, models.Model):
                 ),
             )
         return statements
+
+    def other_handlings(self) -> ParagrafQuerySet:
+        """The published paragraphs that handled its case too, oldest first,
+        with only what a list of them prints (not their texts, nor the search
+        vectors and source texts a whole row carries). No query is run when
+        a paragraph read by detail() has none."""
+        if getattr(self, "has_other_handlings", True) is False:
+            return Paragraf.objects.none()
+        # published() joins the case, which this list does not print.
+        rows = Paragraf.objects.published().select_related(None)
+        return rows.same_case(self).only(
+            "number",
+            "title",
+            "withdrawn_at",
+            "meeting__slug",
+            "meeting__date",
+            "meeting__namnd_name",
+            "meeting__namnd__slug",
+            "meeting__namnd__municipality__slug",
+        )
 
     def get_referral_url(self) -> str:
         """The page of every answer to the referral this paragraph is part of."""

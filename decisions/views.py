@@ -30,7 +30,6 @@ from .models import (
     Municipality,
     Namnd,
     Paragraf,
-    ParagrafQuerySet,
     Proposal,
     Reservation,
     Tombstone,
@@ -284,30 +283,12 @@ def paragraf(
             "paragraf": found,
             "meeting": found.meeting,
             "statements": found.statements() if public else [],
-            "same_case": _same_case(found) if public else [],
+            "same_case": found.other_handlings() if public else [],
             # Only a corrected paragraph has earlier versions to ask for.
             "earlier_versions": found.versions.defer("record")
             if public and found.corrected_at
             else [],
         },
-    )
-
-
-def _same_case(paragraf: Paragraf) -> ParagrafQuerySet:
-    """The other paragraphs of its case, with only what the list prints (not
-    their texts, nor the search vectors and source texts that come with a
-    whole row)."""
-    # published() joins the case, which this list does not print.
-    rows = Paragraf.objects.published().select_related(None)
-    return rows.same_case(paragraf).only(
-        "number",
-        "title",
-        "withdrawn_at",
-        "meeting__slug",
-        "meeting__date",
-        "meeting__namnd_name",
-        "meeting__namnd__slug",
-        "meeting__namnd__municipality__slug",
     )
 
 

@@ -429,6 +429,24 @@ class ParagrafPageTests(PagesTestCase):
         with self.assertNumQueries(STAMP + 4):
             self.client.get(self.url)
 
+    def test_it_asks_only_for_what_there_is_to_list(self) -> None:
+        # The paragraph's own query says whether it has statements and other
+        # handlings of its case. p8: neither; p12: another handling (p7).
+        with self.assertNumQueries(STAMP + 1):
+            self.client.get(self.p8.get_absolute_url())
+        with self.assertNumQueries(STAMP + 2):
+            response = self.client.get(self.p12.get_absolute_url())
+        self.assertContains(response, self.p7.get_absolute_url())
+
+    def test_a_case_handled_elsewhere_only_in_secret_lists_nothing(self) -> None:
+        paragraf = make_paragraf(
+            meeting=self.meeting, number="9", title="Uppföljning", dnr="KS 2017/99"
+        )
+        response = self.client.get(paragraf.get_absolute_url())
+        self.assertNotContains(response, "Samma ärende")
+        self.assertNotContains(response, "Individärende")
+        self.assertNotContains(response, self.secret.get_absolute_url())
+
 
 class ConfidentialParagrafTests(PagesTestCase):
     def test_its_page_shows_only_number_title_and_secrecy_notice(self) -> None:

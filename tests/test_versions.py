@@ -270,8 +270,8 @@ class CorrectionTests(TestCase):
         page, version = self.kultur.get_absolute_url(), self.version_url(1)
         # 1 the paragraph with meeting, board, municipality and case; 2 its
         # reservations and 3 their members; 4 its earlier versions, without
-        # their records; 5 the other paragraphs of its case.
-        with self.assertNumQueries(STAMP + 5):
+        # their records (its case has no other paragraph: not asked for).
+        with self.assertNumQueries(STAMP + 4):
             self.client.get(page)
         # 1 the paragraph as above; 2 the version asked for and 3 the next
         # one (none); the current record: 4 reservations, 5 their members,
