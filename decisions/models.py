@@ -8,6 +8,7 @@ those keys (see urls.py) rather than from database ids.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Collection
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
@@ -34,10 +35,10 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractYear, Upper
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from .dates import appeal_deadline
@@ -76,6 +77,23 @@ if TYPE_CHECKING:
     _GuardedBase = models.Model
 else:
     _GuardedBase = object
+
+
+@functools.lru_cache(maxsize=4096)
+def _reversed(
+    name: str, args: tuple[str | int, ...], language: str, prefix: str, urlconf: str
+) -> str:
+    return reverse(name, urlconf=urlconf, args=args)
+
+
+def _address(name: str, *args: str | int) -> str:
+    """A record's page address: reverse(), remembered by name, arguments,
+    language, script prefix and URL configuration (all it depends on). A
+    page names the same records several times (breadcrumbs, its permalink,
+    JSON-LD, the back link) and every page its municipality and board; each
+    reverse() costs more than rendering the link."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _reversed(name, args, get_language(), get_script_prefix(), urlconf)
 
 
 class GuardsPersonalData(_GuardedBase):
@@ -219,7 +237,7 @@ class Municipality(GuardsPersonalData, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("decisions:municipality", args=[self.slug])
+        return _address("decisions:municipality", self.slug)
 
     def name_on(self, day: date | None) -> str:
         """The name the municipality had on day (without one: its name now)."""
@@ -260,7 +278,7 @@ class Namnd(GuardsPersonalData, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("decisions:namnd", args=[self.municipality.slug, self.slug])
+        return _address("decisions:namnd", self.municipality.slug, self.slug)
 
     def name_on(self, day: date | None) -> str:
         """The name the board had on day (without one: its name now).
@@ -552,9 +570,8 @@ class Meeting(GuardsPersonalData, models.Model):
 
     def get_absolute_url(self) -> str:
         namnd = self.namnd
-        return reverse(
-            "decisions:meeting",
-            args=[namnd.municipality.slug, namnd.slug, self.slug],
+        return _address(
+            "decisions:meeting", namnd.municipality.slug, namnd.slug, self.slug
         )
 
 
@@ -615,7 +632,7 @@ class Member(GuardsPersonalData, models.Model):
         return slugify(f"{self.name} {self.party}")
 
     def get_absolute_url(self) -> str:
-        return reverse("decisions:person", args=[self.municipality.slug, self.slug])
+        return _address("decisions:person", self.municipality.slug, self.slug)
 
 
 class Arende(GuardsPersonalData, models.Model):
@@ -648,7 +665,7 @@ class Arende(GuardsPersonalData, models.Model):
     def get_absolute_url(self) -> str:
         # The diarienummer as printed, slashes and all: "/stockholms-stad/
         # arende/1.1/2152/2016/" is the case's own, readable address.
-        return reverse("decisions:arende", args=[self.municipality.slug, self.dnr])
+        return _address("decisions:arende", self.municipality.slug, self.dnr)
 
 
 # Newest first, in the order of the index paragraf_newest_first, so that "the
@@ -976,9 +993,12 @@ class Paragraf(GuardsPersonalData, models.Model):
     def get_absolute_url(self) -> str:
         meeting = self.meeting
         namnd = meeting.namnd
-        return reverse(
+        return _address(
             "decisions:paragraf",
-            args=[namnd.municipality.slug, namnd.slug, meeting.slug, self.number],
+            namnd.municipality.slug,
+            namnd.slug,
+            meeting.slug,
+            self.number,
         )
 
     def sync_reservation_summary(self) -> None:
@@ -1042,7 +1062,7 @@ class Paragraf(GuardsPersonalData, models.Model):
         if not self.referral:
             return ""
         municipality = self.meeting.namnd.municipality
-        return reverse("decisions:referral", args=[municipality.slug, self.referral])
+        return _address("decisions:referral", municipality.slug, self.referral)
 
 
 class ReservationKind(models.TextChoices):
@@ -1385,15 +1405,13 @@ class ParagrafVersion(GuardsPersonalData, models.Model):
         paragraf = self.paragraf
         meeting = paragraf.meeting
         namnd = meeting.namnd
-        return reverse(
+        return _address(
             "decisions:paragraf_version",
-            args=[
-                namnd.municipality.slug,
-                namnd.slug,
-                meeting.slug,
-                paragraf.number,
-                self.number,
-            ],
+            namnd.municipality.slug,
+            namnd.slug,
+            meeting.slug,
+            paragraf.number,
+            self.number,
         )
 
 
@@ -1516,16 +1534,18 @@ class Tombstone(GuardsPersonalData, models.Model):
 
     def get_absolute_url(self) -> str:
         namnd = self.namnd
-        return reverse(
+        return _address(
             "decisions:paragraf",
-            args=[namnd.municipality.slug, namnd.slug, self.meeting_slug, self.number],
+            namnd.municipality.slug,
+            namnd.slug,
+            self.meeting_slug,
+            self.number,
         )
 
     def get_meeting_url(self) -> str:
         namnd = self.namnd
-        return reverse(
-            "decisions:meeting",
-            args=[namnd.municipality.slug, namnd.slug, self.meeting_slug],
+        return _address(
+            "decisions:meeting", namnd.municipality.slug, namnd.slug, self.meeting_slug
         )
 
 
