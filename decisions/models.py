@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
@@ -749,9 +750,20 @@ class ParagrafQuerySet(models.QuerySet):
         return self.select_related(*self._LISTED).defer(*self._NOT_LISTED)
 
     def with_badges(self) -> ParagrafQuerySet:
-        """Fetch what a list's badges print: each paragraph's statements and
-        their members (includes/reservation_badges.html)."""
-        return self.prefetch_related("reservations__members")
+        """Fetch what a list's badges print (includes/reservation_badges.html)
+        in one query: each paragraph's statements in order, as `badges`, each
+        with its members' parties, alphabetical, as `member_parties`."""
+        statements = Reservation.objects.only("paragraf_id", "kind").annotate(
+            member_parties=ArrayAgg(
+                "members__party",
+                distinct=True,
+                order_by="members__party",
+                filter=Q(members__party__gt=""),
+            )
+        )
+        return self.prefetch_related(
+            Prefetch("reservations", queryset=statements, to_attr="badges")
+        )
 
     def reservations_per_party_and_year(self, since: int) -> dict[str, dict[int, int]]:
         """Count the paragraphs with a dissent per reserving party and year,

@@ -349,6 +349,8 @@ def referral(request: HttpRequest, kommun: str, referral: str) -> HttpResponse:
     paragrafer = list(
         Paragraf.objects.published()
         .with_badges()
+        # The statements whole, with their members: shared_positions().
+        .prefetch_related("reservations__members")
         .of_referral(municipality, referral)
         .oldest_first()
     )

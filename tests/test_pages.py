@@ -130,9 +130,9 @@ class StartPageTests(PagesTestCase):
     def test_it_runs_a_fixed_number_of_queries(self) -> None:
         # 1 the latest meeting date and 2 the reservations per party and year
         # since ten years before it (the chart); 3 latest paragraphs joined
-        # with meeting, board, municipality and case; 4 their reservations;
-        # 5 the reservations' members; 6 municipalities; 7 their boards.
-        with self.assertNumQueries(STAMP + 7):
+        # with meeting, board, municipality and case; 4 their statements
+        # with their members' parties; 5 municipalities; 6 their boards.
+        with self.assertNumQueries(STAMP + 6):
             self.client.get("/")
 
     def test_it_charts_reservations_per_party_and_year(self) -> None:
@@ -172,9 +172,9 @@ class MunicipalityPageTests(PagesTestCase):
     def test_it_runs_a_fixed_number_of_queries(self) -> None:
         # 1 the municipality; 2 its boards with meeting counts and latest date;
         # 3 the count of its paragraphs (to 10,000); 4 the page of paragraphs
-        # with meeting, board, municipality and case; 5 their reservations;
-        # 6 the reservations' members.
-        with self.assertNumQueries(STAMP + 6):
+        # with meeting, board, municipality and case; 5 their statements
+        # with their members' parties.
+        with self.assertNumQueries(STAMP + 5):
             self.client.get("/stockholm/")
 
     def test_a_page_number_that_is_not_there_is_404(self) -> None:
@@ -217,9 +217,9 @@ class NamndPageTests(PagesTestCase):
         # 1 the board with its municipality; 2 its meetings with paragraph
         # counts; 3 its members; 4 its reservations with paragraph, meeting,
         # board, municipality and 5 their members; 6 the latest paragraphs
-        # with meeting, board, municipality and case, 7 their reservations and
-        # 8 those reservations' members; 9 its earlier names.
-        with self.assertNumQueries(STAMP + 9):
+        # with meeting, board, municipality and case, 7 their statements with
+        # their members' parties; 8 its earlier names.
+        with self.assertNumQueries(STAMP + 8):
             self.client.get("/stockholm/kulturnamnden/")
 
     def test_it_lists_a_meeting_without_date_under_its_own_heading(self) -> None:
@@ -320,8 +320,8 @@ class MeetingPageTests(PagesTestCase):
         # 1 the meeting joined with board and municipality; 2 its public
         # paragraphs counted (the page's pagination); 3 its adjusters; 4 its
         # attendance joined with members; 5 one page of its paragraphs with
-        # their case; 6 their reservations; 7 the reservations' members.
-        with self.assertNumQueries(STAMP + 7):
+        # their case; 6 their statements with their members' parties.
+        with self.assertNumQueries(STAMP + 6):
             self.client.get(self.url)
 
 

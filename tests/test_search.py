@@ -211,9 +211,9 @@ class SearchTests(TestCase):
         # filter (every facet is counted from these); 8 the boards and
         # municipalities of their meetings; 9 the boards for the select;
         # 10 the page of matches joined with meeting, board, municipality and
-        # case, ranked, with snippets; 11 their reservations; 12 the
-        # reservations' members.
-        with self.assertNumQueries(STAMP + COUNTED + 12):
+        # case, ranked, with snippets; 11 their statements with their
+        # members' parties.
+        with self.assertNumQueries(STAMP + COUNTED + 11):
             self.search(q="arkiv", namnd=str(self.kultur.pk), ar="2016")
 
 

@@ -77,8 +77,9 @@ class SeedPagesTests(TestCase):
             self.kultur.get_absolute_url(), f'href="{url}"', "Alla nämnders beslut"
         )
         # 1 the municipality; 2 the paragraphs with meeting, board and case;
-        # 3 their reservations; 4 the reservations' members.
-        with self.assertNumQueries(STAMP + 4):
+        # 3 their statements with their members' parties (the badges); 4 the
+        # statements whole and 5 their members (shared positions).
+        with self.assertNumQueries(STAMP + 5):
             response = self.client.get(url)
         self.assertContains(
             response, "<h1><span>Strategi för Stockholm som smart och uppkopplad stad"
@@ -103,8 +104,8 @@ class SeedPagesTests(TestCase):
         self.assertEqual(url, "/stockholms-stad/arende/1.1/2152/2016/")
         self.assertPageShows(self.kultur.get_absolute_url(), f'href="{url}"')
         # 1 the case with its municipality; 2 its paragraphs with meeting,
-        # board and case; 3 their reservations; 4 the reservations' members.
-        with self.assertNumQueries(STAMP + 4):
+        # board and case; 3 their statements with their members' parties.
+        with self.assertNumQueries(STAMP + 3):
             response = self.client.get(url)
         self.assertContains(response, "Dnr 1.1/2152/2016")
         self.assertEqual(
@@ -189,9 +190,9 @@ class PartyAndPersonPageTests(TestCase):
     def test_a_party_page_counts_its_reservations_per_year_in_a_chart(self):
         # 1 the municipality; 2 whether the party has members; 3 reservations
         # and 4 proposals per year; 5 the latest paragraphs with meeting,
-        # board, municipality and case, 6 their reservations and 7 those
-        # reservations' members; 8 the party's members with their counts.
-        with self.assertNumQueries(STAMP + 8):
+        # board, municipality and case, 6 their statements with their
+        # members' parties; 7 the party's members with their counts.
+        with self.assertNumQueries(STAMP + 7):
             response = self.client.get("/sjobacka-kommun/parti/SD/")
         self.assertEqual(response.status_code, 200)
         per_year = response.context["reservations_per_year"]

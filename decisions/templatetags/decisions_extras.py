@@ -64,14 +64,6 @@ def snippet(value: str | None) -> SafeString:
     return mark_safe("".join(out))
 
 
-@register.filter
-def parties(reservation: Reservation) -> list[str]:
-    """List the parties behind a reservation, each once, alphabetically."""
-    return sorted(
-        {member.party for member in reservation.members.all() if member.party}
-    )
-
-
 def _path_in(request: HttpRequest, code: str) -> str | None:
     """This page's path in the language `code`, without its query string;
     None where no pattern matched (a 404's address stays as it is).
