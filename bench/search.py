@@ -27,9 +27,12 @@ and the raw SQL, the view/raw ratio, and EXPLAIN (ANALYZE, BUFFERS) of the slowe
 statement of the slowest raw query; the last line is one JSON object:
 paragraphs, p50_ms, p95_ms, raw_p50_ms, raw_p95_ms, ratio_p95, fill_seconds (of
 the fill that made the database, also when reused), fill_reused, queries,
-redirects. An error answer (4xx, 5xx) stops it without figures; a redirect (a
-case number sent on to its case page) is counted. The kept-page cache and the
-rate limits are off (PAGE_CACHE, RATELIMIT_*): it measures search.
+redirects, cpu_reference_ms (this machine's time for a fixed Python loop: the
+same run on another machine scales by about its ratio). An error answer (4xx,
+5xx) stops it without figures; a redirect (a case number sent on to its case
+page) is counted. The kept-page cache and the rate limits are off (PAGE_CACHE,
+RATELIMIT_*): it measures search. The raw statements run under the view's
+session settings (jit off, the statement timeout).
 
 Static URLs are rendered without whitenoise's manifest, so no collectstatic is
 needed; CONN_MAX_AGE defaults to an hour so the view keeps one connection, as a
@@ -763,6 +766,18 @@ def exclusive(params: dict[str, Any], name: str) -> Iterator[None]:
         yield
 
 
+def cpu_reference_ms() -> float:
+    """Milliseconds this machine takes for a fixed pure-Python loop (median
+    of five): the same code and data measured on two machines differ by
+    about this ratio, so figures from different machines can be compared."""
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(range(10_000_000))
+        runs.append((time.perf_counter() - started) * 1000)
+    return statistics.median(runs)
+
+
 def code_state() -> str:
     """The commit measured, and which tracked files differ from it."""
     import subprocess
@@ -798,6 +813,8 @@ def main() -> None:
     url, name = use_archive(parser, args)
 
     print(f"code: {code_state()}")
+    reference_ms = cpu_reference_ms()
+    print(f"this machine's CPU: {reference_ms:.1f} ms for sum(range(10**7))")
     params = server_params(url)
     with exclusive(params, name):
         marker = None if args.refill else reusable(params, name, args.paragraphs)
@@ -819,6 +836,7 @@ def main() -> None:
                 "fill_seconds": fill_seconds,
                 "fill_reused": marker is not None,
                 "queries": len(results),
+                "cpu_reference_ms": round(reference_ms, 1),
                 # A case number the view sends on to its case page (302): its
                 # time is the redirect's, not a result list's.
                 "redirects": sum(r.status == 302 for r in results),
