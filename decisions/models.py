@@ -691,9 +691,9 @@ def published_condition(path: str = "") -> Q:
 
 # What the paragraph page asks along with its paragraph, so that it runs the
 # queries of its statements and of the same case's list only when there is
-# something to list (most paragraphs have neither). Written as SQL: compiling
-# the same EXISTS from querysets costs more on every page than the query it
-# saves. The second is a superset of what the list shows (it counts
+# something to list (most paragraphs have neither). Written as SQL, as
+# ArchiveState.changed() is: an Exists() of querysets is compiled anew on
+# every page. The second is a superset of what the list shows (it counts
 # confidential handlings too, which published() then leaves out), so it can
 # only cost a query, never hide a row.
 _HAS_STATEMENTS = (
