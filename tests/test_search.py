@@ -139,6 +139,31 @@ class SearchTests(TestCase):
         )
         self.assertContains(response, 'href="?q=arkiv"')
 
+    def test_a_new_word_searches_within_the_filters_the_form_has_no_field_for(
+        self,
+    ) -> None:
+        chosen = {
+            "kommun": "stockholm",
+            "parti": "M",
+            "reservation": "true",
+            "fran": "2016-01-01",
+            "till": "2017-12-31",
+            "ordning": "nyast",
+        }
+        response = self.search(
+            q="arkiv", namnd=str(self.kultur.pk), ar="2016", **chosen
+        )
+        self.assertEqual(response.status_code, 200)
+        form = response.content.decode().split('<form action="/sok/"')[1]
+        form = form.split("</form>")[0]
+        for name, value in chosen.items():
+            self.assertIn(f'<input type="hidden" name="{name}" value="{value}">', form)
+        # Those it shows as fields are not carried twice.
+        for name in ("q", "namnd", "ar"):
+            self.assertNotIn(f'type="hidden" name="{name}"', form)
+        # Nothing is carried when nothing is chosen.
+        self.assertNotIn('type="hidden"', self.search(q="arkiv").content.decode())
+
     def test_pages_link_on_with_the_query_kept(self) -> None:
         with self.settings(PAGE_SIZE=1):
             response = self.search(q="arkiv", ar="2016")

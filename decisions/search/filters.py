@@ -145,6 +145,22 @@ class ParagrafFilter(django_filters.FilterSet):
             return ""
         return self.form.cleaned_data.get("q") or ""
 
+    # The filters the search page's form shows as fields; it carries the rest
+    # as they came, so that a new word keeps them (kept_filters()).
+    SHOWN = ("q", "namnd", "ar")
+
+    def kept_filters(self) -> list[tuple[str, str]]:
+        """The chosen filters the form has no field for, as (name, value)
+        as they came: hidden in the form, a new word searches within them."""
+        data = self.data
+        if data is None:  # unbound
+            return []
+        return [
+            (name, str(value))
+            for name in self.filters
+            if name not in self.SHOWN and (value := data.get(name)) not in (None, "")
+        ]
+
     @property
     def newest_first(self) -> bool:
         return self.chosen.get("ordning") == "nyast"
