@@ -120,6 +120,20 @@ class SearchTests(TestCase):
         # The confidential "Individärende" is never listed by search.
         self.assertEqual(self.titles(response), ["Arkivreglemente", "Budget"])
 
+    def test_a_filter_without_words_shows_its_count_feed_and_csv(self) -> None:
+        response = self.search(namnd=str(self.ks.pk), ordning="nyast", sida="1")
+        self.assertContains(response, "2 paragrafer matchar filtren.")
+        self.assertContains(response, f'href="/sok/feed/?namnd={self.ks.pk}"')
+        self.assertContains(response, f'href="?namnd={self.ks.pk}&amp;format=csv"')
+        csv = self.client.get("/sok/", {"namnd": self.ks.pk, "format": "csv"})
+        self.assertEqual(csv.status_code, 200)
+        lines = b"".join(csv.streaming_content).decode().strip().splitlines()
+        self.assertEqual(len(lines), 1 + 2)
+        english = self.client.get("/en/sok/", {"namnd": self.ks.pk})
+        self.assertContains(english, "2 sections match the filters.")
+        # Without any filter the page lists the latest paragraphs, uncounted.
+        self.assertNotContains(self.search(), "matchar filtren")
+
     def test_an_empty_query_shows_the_form_and_the_latest_paragraphs(self) -> None:
         for params in ({}, {"q": ""}, {"q": "   "}):
             with self.subTest(params=params):

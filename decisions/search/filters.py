@@ -162,6 +162,15 @@ class ParagrafFilter(django_filters.FilterSet):
         ]
 
     @property
+    def filtered(self) -> bool:
+        """Whether a valid search chose any filter besides its words and order."""
+        return any(
+            value not in (None, "")
+            for name, value in self.chosen.items()
+            if name not in ("q", "ordning")
+        )
+
+    @property
     def newest_first(self) -> bool:
         return self.chosen.get("ordning") == "nyast"
 
