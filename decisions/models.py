@@ -700,6 +700,10 @@ _HAS_STATEMENTS = (
     "EXISTS (SELECT 1 FROM decisions_reservation AS statement"
     " WHERE statement.paragraf_id = decisions_paragraf.id)"
 )
+_HAS_VOTES = (
+    "EXISTS (SELECT 1 FROM decisions_vote AS vote"
+    " WHERE vote.paragraf_id = decisions_paragraf.id)"
+)
 _HAS_OTHER_HANDLINGS = (
     "EXISTS (SELECT 1 FROM decisions_paragraf AS other"
     " WHERE other.arende_id = decisions_paragraf.arende_id"
@@ -813,6 +817,7 @@ class ParagrafQuerySet(models.QuerySet):
             .defer(*self._NOT_LISTED)
             .annotate(
                 has_statements=_exists(_HAS_STATEMENTS),
+                has_votes=_exists(_HAS_VOTES),
                 has_other_handlings=_exists(_HAS_OTHER_HANDLINGS),
             )
         )
@@ -1048,6 +1053,22 @@ class Paragraf(GuardsPersonalData, models.Model):
                 ),
             )
         return statements
+
+    def vote_rows(self) -> list[Vote]:
+        """Its votes, each with who voted how (casts, members in printed
+        order): no query when a paragraph read by detail() has none."""
+        if getattr(self, "has_votes", True) is False:
+            return []
+        votes = list(Vote.objects.filter(paragraf_id=self.pk))
+        if votes:
+            prefetch_related_objects(
+                votes,
+                Prefetch(
+                    "casts",
+                    queryset=VoteCast.objects.select_related("member").order_by("pk"),
+                ),
+            )
+        return votes
 
     def other_handlings(self) -> ParagrafQuerySet:
         """The published paragraphs that handled its case too, oldest first,

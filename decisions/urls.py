@@ -10,6 +10,7 @@ urlpatterns = [
     path("sok/", views.search, name="search"),
     path("sok/feed/", SearchFeed(), name="search_feed"),
     path("oppna-data/", views.open_data, name="open_data"),
+    path("ordlista/", views.glossary, name="glossary"),
     path("<slug:kommun>/", views.municipality, name="municipality"),
     # Each page that lists paragraphs has their Atom feed at its address + feed/.
     path(

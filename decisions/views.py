@@ -283,6 +283,7 @@ def paragraf(
             "paragraf": found,
             "meeting": found.meeting,
             "statements": found.statements() if public else [],
+            "votes": found.vote_rows() if public else [],
             "same_case": found.other_handlings() if public else [],
             # Only a corrected paragraph has earlier versions to ask for.
             "earlier_versions": found.versions.defer("record")
@@ -487,6 +488,12 @@ def search(request: HttpRequest) -> HttpResponseBase:
         suggestion=result.suggestion,
     )
     return render(request, "decisions/search.html", context)
+
+
+def glossary(request: HttpRequest) -> HttpResponse:
+    """The words of the minutes a reader meets on every § page, explained;
+    the outcome strip and the section headings link here."""
+    return render(request, "decisions/glossary.html")
 
 
 def open_data(request: HttpRequest) -> HttpResponse:

@@ -114,12 +114,14 @@ PAGE_KINDS = {
     "board": "/sjobacka-kommun/kommunfullmaktige/",
     "meeting": "/sjobacka-kommun/kommunfullmaktige/2024-11-25/",
     "paragraph": "/sjobacka-kommun/kommunfullmaktige/2024-11-25/paragraf-113/",
+    "paragraph-vote": "/sjobacka-kommun/miljo-och-byggnadsnamnden/2024-06-11/paragraf-80/",
     "search": "/sok/?q=budget",
     "case": "/sjobacka-kommun/arende/KS 2024/112/",
     "referral": "/sjobacka-kommun/remiss/program-for-oppna-data-och-digital-insyn/",
     "party": "/sjobacka-kommun/parti/SD/",
     "person": "/sjobacka-kommun/person/jonas-frisk-mp/",
     "open-data": "/oppna-data/",
+    "glossary": "/ordlista/",
 }
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artefacts" / "screenshots"
 

@@ -154,7 +154,7 @@ class StartPageTests(PagesTestCase):
         self.assertContains(response, '<label for="site-search-q">')
         self.assertContains(response, '<form action="/sok/" method="get">')
         self.assertContains(response, "offentliga handlingar")
-        self.assertContains(response, 'aria-current="page">Start</a>')
+        self.assertContains(response, 'href="/" aria-current="page">Öppna beslut</a>')
         self.assertContains(
             response, '<link rel="canonical" href="http://testserver/">'
         )

@@ -208,6 +208,7 @@ URLS: dict[str, Callable[[Archive], list[str]]] = {
     "decisions:search": searches("decisions:search"),
     "decisions:search_feed": searches("decisions:search_feed"),
     "decisions:open_data": paths("/oppna-data/"),
+    "decisions:glossary": paths("/ordlista/"),
     "decisions:municipality": pages("decisions:municipality", CSV),
     "decisions:municipality_feed": pages("decisions:municipality_feed"),
     "decisions:arende_feed": pages("decisions:arende_feed"),

@@ -116,7 +116,7 @@ class SearchTests(TestCase):
     def test_filters_without_words_list_the_latest_paragraphs(self) -> None:
         response = self.search(namnd=str(self.ks.pk))
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "Senaste paragraferna")
+        self.assertContains(response, "2 paragrafer matchar filtren.")
         # The confidential "Individärende" is never listed by search.
         self.assertEqual(self.titles(response), ["Arkivreglemente", "Budget"])
 
@@ -168,15 +168,32 @@ class SearchTests(TestCase):
             q="arkiv", namnd=str(self.kultur.pk), ar="2016", **chosen
         )
         self.assertEqual(response.status_code, 200)
-        form = response.content.decode().split('<form action="/sok/"')[1]
-        form = form.split("</form>")[0]
-        for name, value in chosen.items():
-            self.assertIn(f'<input type="hidden" name="{name}" value="{value}">', form)
-        # Those it shows as fields are not carried twice.
-        for name in ("q", "namnd", "ar"):
-            self.assertNotIn(f'type="hidden" name="{name}"', form)
+        forms = response.content.decode().split("<form ")[1:]
+        word_form = forms[0].split("</form>")[0]
+        # The word form carries every filter: a new word searches within them.
+        for name, value in {
+            **chosen,
+            "namnd": str(self.kultur.pk),
+            "ar": "2016",
+        }.items():
+            self.assertIn(
+                f'<input type="hidden" name="{name}" value="{value}">', word_form
+            )
+        self.assertNotIn('type="hidden" name="q"', word_form)
+        # The filter forms (beside the results and folded on a phone) carry
+        # the words and the rest, and show the board and the year as fields.
+        filter_forms = [f.split("</form>")[0] for f in forms[1:]]
+        self.assertEqual(len(filter_forms), 2)
+        for form in filter_forms:
+            for name, value in {**chosen, "q": "arkiv"}.items():
+                self.assertIn(
+                    f'<input type="hidden" name="{name}" value="{value}">', form
+                )
+            for name in ("namnd", "ar"):
+                self.assertNotIn(f'type="hidden" name="{name}"', form)
+                self.assertIn(f'<select name="{name}"', form)
         # Nothing is carried when nothing is chosen.
-        self.assertNotIn('type="hidden"', self.search(q="arkiv").content.decode())
+        self.assertNotIn('type="hidden"', self.search(q="").content.decode())
 
     def test_pages_link_on_with_the_query_kept(self) -> None:
         with self.settings(PAGE_SIZE=1):

@@ -144,7 +144,7 @@ class CorrectionTests(TestCase):
         self.assertEqual(self.kultur.corrected_at, version.replaced_at)
 
         page = self.client.get(self.kultur.get_absolute_url())
-        self.assertContains(page, "Rättad <time datetime=")
+        self.assertContains(page, "<dt>Rättad</dt>\n    <dd><time datetime=")
         self.assertContains(page, f'href="{self.version_url(1)}"')
 
         old = self.client.get(self.version_url(1))

@@ -25,12 +25,21 @@ from ..models import (
     ParagrafQuerySet,
     ReservationMember,
 )
+from ..parties import full_name
 from . import plan
 from .query import Query
 
 # Longer input is no search a person typed; refusing it keeps ts_headline cheap.
 MAX_QUERY_LENGTH = 200
 ORDERS = [("relevans", _("Relevans")), ("nyast", _("Nyast först"))]
+
+
+def _query_without(data: Any, name: str) -> str:
+    """The query string of data without name (and without a page number)."""
+    kept = data.copy()
+    for gone in (name, "sida"):
+        kept.pop(gone, None)
+    return "?" + kept.urlencode()
 
 
 class ParagrafFilter(django_filters.FilterSet):
@@ -145,21 +154,64 @@ class ParagrafFilter(django_filters.FilterSet):
             return ""
         return self.form.cleaned_data.get("q") or ""
 
-    # The filters the search page's form shows as fields; it carries the rest
-    # as they came, so that a new word keeps them (kept_filters()).
-    SHOWN = ("q", "namnd", "ar")
-
-    def kept_filters(self) -> list[tuple[str, str]]:
-        """The chosen filters the form has no field for, as (name, value)
-        as they came: hidden in the form, a new word searches within them."""
+    def _kept(self, shown: tuple[str, ...]) -> list[tuple[str, str]]:
         data = self.data
         if data is None:  # unbound
             return []
         return [
             (name, str(value))
             for name in self.filters
-            if name not in self.SHOWN and (value := data.get(name)) not in (None, "")
+            if name not in shown and (value := data.get(name)) not in (None, "")
         ]
+
+    def kept_with_words(self) -> list[tuple[str, str]]:
+        """The chosen filters as they came, for the word form's hidden inputs:
+        a new word searches within them."""
+        return self._kept(("q",))
+
+    def kept_with_fields(self) -> list[tuple[str, str]]:
+        """The words and other filters as they came, for the filter form
+        (its fields: namnd and ar): choosing a board keeps the rest."""
+        return self._kept(("namnd", "ar"))
+
+    def invalid_hidden_fields(self) -> list[dict[str, Any]]:
+        """The invalid values the page has no input for (all but q, namnd
+        and ar): each with its field's label, name, value as given, errors
+        and the query string without it, for the page to say where the
+        search went wrong and how to go on."""
+        if self.data is None:  # unbound
+            return []
+        return [
+            {
+                "label": self.form.fields[name].label,
+                "name": name,
+                "value": self.data.get(name),
+                "errors": errors,
+                "without": _query_without(self.data, name),
+            }
+            for name, errors in self.form.errors.items()
+            if name in self.form.fields and name not in ("q", "namnd", "ar")
+        ]
+
+    def chosen_labels(self) -> list[str]:
+        """The chosen filters in words, for the line above the results."""
+        chosen = self.chosen
+        labels: list[str] = []
+        if kommun := chosen.get("kommun"):
+            labels.append(kommun.name)
+        if namnd := chosen.get("namnd"):
+            labels.append(f"{namnd.name} ({namnd.municipality.name})")
+        if ar := chosen.get("ar"):
+            labels.append(ar)
+        if fran := chosen.get("fran"):
+            labels.append(_("från och med %(date)s") % {"date": fran.isoformat()})
+        if till := chosen.get("till"):
+            labels.append(_("till och med %(date)s") % {"date": till.isoformat()})
+        if parti := chosen.get("parti"):
+            labels.append(_("reservation av %(party)s") % {"party": full_name(parti)})
+        elif chosen.get("reservation"):
+            labels.append(str(_("med reservation")))
+        return labels
 
     @property
     def filtered(self) -> bool:

@@ -16,7 +16,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy
 
 from decisions.charts import bars
-from decisions.models import Paragraf, Reservation
+from decisions.models import Paragraf, Reservation, Vote
+from decisions.outcome import Outcome, outcome
+from decisions.parties import full_name
 from decisions.search.query import SNIPPET_START, SNIPPET_STOP
 from decisions.site import absolute
 
@@ -231,6 +233,62 @@ def _layout(sections: Any, statement_kinds: set[Any], decision: str) -> Layout:
             Section(heading=str(SECTION_LABELS["decision"]), text=decision)
         )
     return layout
+
+
+@register.simple_tag
+def paragraf_outcome(
+    paragraf: Paragraf, statements: list[Reservation], votes: list[Vote]
+) -> Outcome:
+    """What the § page's outcome strip says (decisions.outcome)."""
+    return outcome(paragraf.decision, paragraf.sections, statements, votes)
+
+
+@register.simple_tag
+def field_with_id(field: Any, prefix: str) -> SafeString:
+    """A form field's input with the id `<prefix>-<name>`, for a form the
+    page writes twice (includes/search_refine.html), tied to its errors."""
+    attrs = {"id": f"{prefix}-{field.name}"}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{prefix}-{field.name}-error"
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def party_name(code: str) -> str:
+    """A party's full name ("Sverigedemokraterna" for "SD"), or its code."""
+    return full_name(code)
+
+
+# The glossary's entry (templates/decisions/glossary.html) for each section
+# kind and statement kind whose heading uses a word of the minutes.
+GLOSSARY_ANCHORS = {
+    "proposals": "yrkande",
+    "procedure": "propositionsordning",
+    "vote": "omrostning",
+    "reservation": "reservation",
+    "special_statement": "sarskilt-uttalande",
+    "protocol_note": "protokollsanteckning",
+    "sarskilt_uttalande": "sarskilt-uttalande",
+    "protokollsanteckning": "protokollsanteckning",
+    "jav": "jav",
+    "recipients": "expedieras",
+}
+
+
+@register.simple_tag
+def glossary_link(kind: str) -> SafeString:
+    """A small "what does it mean?" link after a heading whose word the
+    glossary explains; nothing for other kinds."""
+    anchor = GLOSSARY_ANCHORS.get(kind)
+    if anchor is None:
+        return SafeString("")
+    return format_html(
+        ' <a class="term-help" href="{}#{}">{}</a>',
+        reverse("decisions:glossary"),
+        anchor,
+        gettext("Vad betyder det?"),
+    )
 
 
 @register.filter

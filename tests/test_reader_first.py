@@ -1,0 +1,192 @@
+"""Reader first: the answers a citizen comes for, at the top of the page.
+
+The outcome strip on a § page, votes as a table, the glossary it links to,
+the search's results before its filters, the meeting's agenda before its
+attendance; and, in Chromium, that they sit within the first screen.
+"""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import TestCase
+from playwright.sync_api import Browser
+
+from bench.reader import ANSWERS, FIRST_RESULT, SEARCH_PAGE, VOTE_PAGES, tabs_to, top
+from decisions.models import Paragraf
+from decisions.outcome import basis, decision_line
+from decisions.templatetags.decisions_extras import GLOSSARY_ANCHORS
+from tests.factories import SJOBACKA
+
+BUDGET = VOTE_PAGES["budget"]
+DISPENS = VOTE_PAGES["dispens"]
+
+
+class OutcomeTextTests(TestCase):
+    """decisions.outcome reads only what the minutes say."""
+
+    def test_the_decision_line_is_its_first_point_and_counts_the_rest(self) -> None:
+        line, more = decision_line("1. Skattesatsen fastställs.\n2. Budgeten antas.")
+        self.assertEqual((line, more), ("Skattesatsen fastställs.", 1))
+        self.assertEqual(
+            decision_line("Nämnden antar yttrandet."), ("Nämnden antar yttrandet.", 0)
+        )
+        self.assertEqual(decision_line("  "), ("", 0))
+        long, _ = decision_line("ord " * 200)
+        self.assertLessEqual(len(long), 222)
+        self.assertTrue(long.endswith(" …"))
+
+    def test_the_basis_is_the_proposal_the_board_decided_on(self) -> None:
+        cases = {
+            "Ordföranden ställer proposition på förvaltningens förslag och Gunnar "
+            "Ekholms yrkande och finner att nämnden beslutar enligt förvaltningens "
+            "förslag.": "förvaltningens förslag",
+            "Kommunfullmäktige har därmed beslutat enligt kommunstyrelsens "
+            "förslag.": "kommunstyrelsens förslag",
+            "Ordföranden finner att nämnden bifaller Anna Berglunds yrkande.": (
+                "Anna Berglunds yrkande"
+            ),
+            # A member's motion is not the board's decision.
+            "Anna Berg (S) yrkar bifall till förvaltningens förslag.": "",
+            "Ordföranden redovisar att det finns fyra förslag till budget.": "",
+            "Ordföranden finner att fullmäktige avslår det.": "",
+        }
+        for text, expected in cases.items():
+            with self.subTest(text=text):
+                self.assertEqual(basis([text]), expected)
+
+
+class ReaderPagesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        call_command("ingest", *map(str, SJOBACKA), stdout=None, stderr=None)
+
+    def strip(self, path: str) -> str:
+        html = self.client.get(path).content.decode()
+        found = re.search(r'<dl class="outcome".*?</dl>', html, re.S)
+        assert found, path
+        return " ".join(re.sub(r"<[^>]+>", " ", found[0]).split())
+
+    def test_the_outcome_strip_answers_under_the_title(self) -> None:
+        budget = self.strip(BUDGET)
+        self.assertIn(
+            "Beslut Skattesatsen för 2025 fastställs till 21,84 kronor", budget
+        )
+        self.assertIn("och 5 punkter till", budget)
+        self.assertIn("Enligt kommunstyrelsens förslag", budget)
+        self.assertIn("Omröstning 21 ja, 18 nej, 2 avstår", budget)
+        self.assertIn("Reservation M , KD , L , SD , MP", budget)
+        self.assertIn("Överklaga Senast 23 december 2024", budget)
+        self.assertIn("laglighetsprövning", budget)
+        html = self.client.get(BUDGET).content.decode()
+        self.assertIn('<abbr title="Sverigedemokraterna">SD</abbr>', html)
+        # The strip comes before the full decision, right under the title.
+        self.assertLess(
+            html.index('class="outcome"'), html.index('id="decision-heading"')
+        )
+
+    def test_a_paragraph_without_vote_or_dissent_says_so(self) -> None:
+        quiet = next(
+            p
+            for p in Paragraf.objects.published().filter(has_reservation=False)
+            if not p.votes.exists() and p.decision
+        )
+        strip = self.strip(quiet.get_absolute_url())
+        self.assertIn("Omröstning Ingen omröstning", strip)
+        self.assertIn("Reservation Ingen", strip)
+
+    def test_jav_is_in_the_strip(self) -> None:
+        with_jav = Paragraf.objects.published().filter(reservations__kind="jav").first()
+        assert with_jav is not None, "the samples declare jäv somewhere"
+        self.assertIn("Jäv ", self.strip(with_jav.get_absolute_url()))
+
+    def test_votes_are_a_table_of_names_parties_and_choices(self) -> None:
+        html = self.client.get(DISPENS).content.decode()
+        table = re.search(r'<table class="vote-table">.*?</table>', html, re.S)
+        assert table, "the dispens vote names every member's vote"
+        rows = re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", table[0], re.S)
+        self.assertEqual(len(rows), 9)
+        text = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+        self.assertIn("Roland Svensson C Ja", text)
+        self.assertIn("Gunnar Ekholm M Nej", text)
+        self.assertIn("Per Ahlin KD Avstår", text)
+        self.assertIn('href="/sjobacka-kommun/person/gunnar-ekholm-m/"', table[0])
+        self.assertIn("5 ja, 3 nej, 1 avstår", table[0])
+        # A vote the minutes count but do not name is its tally, said plainly.
+        budget = self.client.get(BUDGET).content.decode()
+        self.assertIn(
+            "21 ja, 18 nej, 2 avstår. Protokollet anger inte hur var och en röstade.",
+            budget,
+        )
+
+    def test_the_glossary_explains_every_word_the_pages_link(self) -> None:
+        response = self.client.get("/ordlista/")
+        self.assertEqual(response.status_code, 200)
+        html = response.content.decode()
+        for anchor in {*GLOSSARY_ANCHORS.values(), "laglighetsprovning", "omrostning"}:
+            self.assertIn(f'id="{anchor}"', html)
+        english = self.client.get("/en/ordlista/").content.decode()
+        self.assertIn("Glossary", english)
+        page = self.client.get(BUDGET).content.decode()
+        linked = set(re.findall(r'href="/ordlista/#([a-z-]+)"', page))
+        self.assertLessEqual(linked, {*GLOSSARY_ANCHORS.values(), "laglighetsprovning"})
+        self.assertTrue(
+            {"reservation", "yrkande", "protokollsanteckning", "expedieras"} <= linked
+        )
+
+    def test_the_meeting_page_leads_with_its_agenda(self) -> None:
+        html = self.client.get(
+            "/sjobacka-kommun/kommunfullmaktige/2024-11-25/"
+        ).content.decode()
+        self.assertLess(
+            html.index('id="paragrafer-heading"'),
+            html.index('class="attendance-details"'),
+        )
+        attendance = html[html.index('class="attendance-details"') :]
+        self.assertRegex(attendance, r"<summary>Närvarande: \d+ personer</summary>")
+        self.assertIn('<a href="/sjobacka-kommun/person/', attendance)
+
+    def test_an_invalid_filter_is_named_with_a_way_on(self) -> None:
+        response = self.client.get(
+            "/sok/", {"q": "budget", "fran": "igår", "parti": "M"}
+        )
+        self.assertEqual(response.status_code, 400)
+        html = response.content.decode()
+        self.assertIn(
+            "Från och med (<code>fran=igår</code>): Fyll i ett giltigt datum.", html
+        )
+        self.assertIn('href="?q=budget&amp;parti=M">Ta bort från och med</a>', html)
+        # A field the page shows is marked at the field itself, in both forms.
+        response = self.client.get("/sok/", {"q": "budget", "ar": "1066"})
+        html = response.content.decode()
+        self.assertEqual(html.count('aria-invalid="true"'), 2)
+        self.assertIn('id="wide-ar-error"', html)
+
+
+@pytest.fixture
+def archive(transactional_db) -> None:
+    call_command("ingest", *map(str, SJOBACKA), stdout=None, stderr=None)
+
+
+@pytest.mark.parametrize("width,height", [(1280, 900), (375, 800)])
+def test_the_answers_are_on_the_first_screen(
+    live_server, archive, browser: Browser, width: int, height: int
+) -> None:
+    """The decision, the tally and the dissent of a § page, and the first
+    search result, show without scrolling; the keyboard reaches the first
+    result in at most 8 Tab presses on a wide screen."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, java_script_enabled=False
+    )
+    page = context.new_page()
+    for path in VOTE_PAGES.values():
+        page.goto(live_server.url + path)
+        for answer, selectors in ANSWERS.items():
+            y = top(page, selectors[:1])
+            assert y is not None and y + 24 <= height, (path, answer, y)
+    page.goto(live_server.url + SEARCH_PAGE)
+    y = top(page, [FIRST_RESULT])
+    assert y is not None and y + 24 <= height, y
+    if width > 1000:
+        assert tabs_to(page, FIRST_RESULT) <= 8
+    context.close()
