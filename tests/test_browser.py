@@ -114,7 +114,9 @@ PAGE_KINDS = {
     "board": "/sjobacka-kommun/kommunfullmaktige/",
     "meeting": "/sjobacka-kommun/kommunfullmaktige/2024-11-25/",
     "paragraph": "/sjobacka-kommun/kommunfullmaktige/2024-11-25/paragraf-113/",
-    "paragraph-vote": "/sjobacka-kommun/miljo-och-byggnadsnamnden/2024-06-11/paragraf-80/",
+    "paragraph-vote": (
+        "/sjobacka-kommun/miljo-och-byggnadsnamnden/2024-06-11/paragraf-80/"
+    ),
     "search": "/sok/?q=budget",
     "case": "/sjobacka-kommun/arende/KS 2024/112/",
     "referral": "/sjobacka-kommun/remiss/program-for-oppna-data-och-digital-insyn/",
