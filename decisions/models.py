@@ -27,6 +27,8 @@ from django.db.models import (
     Count,
     F,
     Func,
+    Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -588,6 +590,29 @@ class MemberQuerySet(models.QuerySet):
                 return member
         return None
 
+    def index(self, municipality: Municipality) -> MemberQuerySet:
+        """The municipality's people by name, each with the published
+        reservations and proposals they stand behind and the meetings they
+        attended (the people index)."""
+        return (
+            self.filter(municipality=municipality)
+            .annotate(
+                reservation_count=Count(
+                    "reservations",
+                    filter=published_condition("reservations__paragraf__")
+                    & Q(reservations__kind=ReservationKind.RESERVATION),
+                    distinct=True,
+                ),
+                proposal_count=Count(
+                    "proposals",
+                    filter=published_condition("proposals__paragraf__"),
+                    distinct=True,
+                ),
+                meeting_count=Count("attendance__meeting", distinct=True),
+            )
+            .order_by("name", "party")
+        )
+
     def of_namnd(self, namnd: Namnd) -> MemberQuerySet:
         """Keep who sat on board (deciding or substitute), with `meetings`
         attended, by name."""
@@ -635,6 +660,77 @@ class Member(GuardsPersonalData, models.Model):
     def get_absolute_url(self) -> str:
         return _address("decisions:person", self.municipality.slug, self.slug)
 
+    def memberships(self) -> list[dict[str, Any]]:
+        """The boards the minutes show them at, from attendance: per board,
+        the capacities and roles, the meetings attended, the first and last
+        of them, and the share of the board's meetings in that span they
+        attended. Two queries, whatever the number of boards."""
+        rows = list(
+            Attendance.objects.filter(member=self)
+            .values("meeting__namnd_id", "meeting__namnd__name", "meeting__namnd__slug")
+            .annotate(
+                attended=Count("meeting", distinct=True),
+                first=Min("meeting__date"),
+                last=Max("meeting__date"),
+                groups=ArrayAgg("group", distinct=True),
+                roles=ArrayAgg("role", distinct=True, filter=~Q(role="")),
+            )
+            .order_by("-last", "meeting__namnd__name")
+        )
+        spans = Q()
+        for row in rows:
+            if row["first"] and row["last"]:
+                spans |= Q(
+                    namnd_id=row["meeting__namnd_id"],
+                    date__range=(row["first"], row["last"]),
+                )
+        held: dict[int, int] = {}
+        if spans:
+            held = dict(
+                Meeting.objects.filter(spans)
+                .values_list("namnd_id")
+                .annotate(n=Count("id"))
+                .values_list("namnd_id", "n")
+            )
+        labels = dict(AttendanceGroup.choices)
+        for row in rows:
+            row["capacities"] = [str(labels.get(g, g)) for g in sorted(row["groups"])]
+            total = held.get(row["meeting__namnd_id"])
+            row["share"] = round(100 * row["attended"] / total) if total else None
+            row["held"] = total
+        return rows
+
+    def votes_cast(self) -> models.QuerySet[VoteCast]:
+        """How they voted in the published paragraphs, newest first."""
+        return (
+            VoteCast.objects.filter(member=self)
+            .filter(published_condition("vote__paragraf__"))
+            .select_related("vote__paragraf__meeting__namnd__municipality")
+            .order_by(
+                F("vote__paragraf__meeting_date").desc(nulls_last=True),
+                "vote__paragraf_id",
+            )
+        )
+
+
+class ArendeQuerySet(models.QuerySet):
+    def index(self, municipality: Municipality) -> ArendeQuerySet:
+        """The municipality's cases that have a published handling, the most
+        recently handled first, with the count and the last date (the cases
+        index). A case only confidential paragraphs name is not listed: its
+        dnr is not shown on theirs either."""
+        handled = published_condition("paragrafer__")
+        return (
+            self.filter(municipality=municipality)
+            .annotate(
+                handlings=Count("paragrafer", filter=handled),
+                latest=Max("paragrafer__meeting_date", filter=handled),
+            )
+            .filter(handlings__gt=0)
+            .select_related("municipality")
+            .order_by(F("latest").desc(nulls_last=True), "dnr")
+        )
+
 
 class Arende(GuardsPersonalData, models.Model):
     """A case in a municipality's registry, identified by its diarienummer."""
@@ -644,6 +740,8 @@ class Arende(GuardsPersonalData, models.Model):
     )
     dnr = models.CharField("diarienummer", max_length=100)
     title = models.TextField(blank=True)
+
+    objects = ArendeQuerySet.as_manager()
 
     class Meta:
         ordering = ["dnr"]
@@ -768,6 +866,54 @@ class ParagrafQuerySet(models.QuerySet):
         return self.prefetch_related(
             Prefetch("reservations", queryset=statements, to_attr="badges")
         )
+
+    def of_member(self, member: Member) -> ParagrafQuerySet:
+        """Keep the paragraphs where member reserved, proposed or voted by name."""
+        return self.filter(
+            Q(reservations__members=member)
+            | Q(proposals__members=member)
+            | Q(votes__casts__member=member)
+        ).distinct()
+
+    def led_to(self, referral: list[Paragraf]) -> ParagrafQuerySet:
+        """Keep the decisions a referral's answers led to: the later
+        handlings of the cases the referral's paragraphs name (the sender's
+        case, "KS 2024/112", decided by the council after the answers),
+        outside the referral itself, oldest first."""
+        cases = {p.arende_id for p in referral if p.arende_id}
+        dates = [p.meeting_date for p in referral if p.meeting_date]
+        if not cases or not dates:
+            return self.none()
+        return (
+            self.filter(arende_id__in=cases, meeting_date__gt=max(dates))
+            .exclude(pk__in=[p.pk for p in referral])
+            .oldest_first()
+        )
+
+    def referral_index(self, municipality: Municipality) -> list[dict[str, Any]]:
+        """The municipality's referrals (remisser) as the published paragraphs
+        that send or answer them show them: slug, a title, how many
+        paragraphs, the first and last date; the newest first."""
+        return list(
+            self.filter(meeting__namnd__municipality=municipality)
+            .exclude(referral="")
+            .order_by()
+            .values("referral")
+            .annotate(
+                n=Count("id"),
+                title=Min("title"),
+                first=Min("meeting_date"),
+                last=Max("meeting_date"),
+            )
+            .order_by(F("last").desc(nulls_last=True), "referral")
+        )
+
+    def reservations_per_party(self) -> dict[str, int]:
+        """Count the paragraphs with a dissent per reserving party."""
+        return {
+            party: sum(years.values())
+            for party, years in self.reservations_per_party_and_year(1).items()
+        }
 
     def reservations_per_party_and_year(self, since: int) -> dict[str, dict[int, int]]:
         """Count the paragraphs with a dissent per reserving party and year,

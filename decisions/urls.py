@@ -18,6 +18,11 @@ urlpatterns = [
         views.follows_old_names(MunicipalityFeed()),
         name="municipality_feed",
     ),
+    # The indexes: before the board's pattern, which would take them for boards.
+    path("<slug:kommun>/parti/", views.parties, name="parties"),
+    path("<slug:kommun>/person/", views.people, name="people"),
+    path("<slug:kommun>/arende/", views.arenden, name="arenden"),
+    path("<slug:kommun>/remiss/", views.referrals, name="referrals"),
     # Before the board's patterns, which would take "arende" for a board.
     # A dnr may hold slashes: its feed is a separate prefix, not a suffix.
     path(

@@ -22,7 +22,7 @@ from django.views.decorators.http import condition
 
 from . import version_diff
 from .download import ARCHIVE_NAME, MANIFEST_NAME, outdated, rebuild_pending
-from .exports import csv_response, wants_csv
+from .exports import csv_response, table_response, wants_csv
 from .models import (
     Arende,
     Meeting,
@@ -37,6 +37,7 @@ from .models import (
     current_slugs,
     published_condition,
 )
+from .parties import full_name
 from .referrals import referral_subject, same_positions
 from .search import COUNT_LIMIT, ParagrafFilter, Reference, search_archive
 from .site import absolute
@@ -364,8 +365,141 @@ def referral(request: HttpRequest, kommun: str, referral: str) -> HttpResponse:
             "municipality": municipality,
             "subject": referral_subject(paragrafer[0].title) or paragrafer[0].title,
             "paragrafer": paragrafer,
+            "led_to": Paragraf.objects.published().with_badges().led_to(paragrafer),
             "positions": shared_positions(paragrafer),
         },
+    )
+
+
+@follows_old_names
+def parties(request: HttpRequest, kommun: str) -> HttpResponseBase:
+    """The municipality's parties: full name, people, paragraphs reserved."""
+    municipality = get_object_or_404(Municipality, slug=kommun)
+    people = dict(
+        Member.objects.filter(municipality=municipality)
+        .exclude(party="")
+        .values_list("party")
+        .annotate(n=Count("id"))
+        .values_list("party", "n")
+    )
+    reserved = (
+        Paragraf.objects.published()
+        .filter(meeting__namnd__municipality=municipality)
+        .reservations_per_party()
+    )
+    rows = [
+        {
+            "code": code,
+            "name": full_name(code),
+            "people": people.get(code, 0),
+            "reserved": reserved.get(code, 0),
+        }
+        for code in sorted(people.keys() | reserved.keys())
+    ]
+    if wants_csv(request):
+        return table_response(
+            ["adress", "parti", "namn", "personer", "paragrafer med reservation"],
+            (
+                [
+                    absolute(reverse("decisions:party", args=[kommun, r["code"]])),
+                    r["code"],
+                    r["name"],
+                    r["people"],
+                    r["reserved"],
+                ]
+                for r in rows
+            ),
+            f"{kommun}-partier",
+        )
+    return render(
+        request,
+        "decisions/parties.html",
+        {"municipality": municipality, "parties": rows},
+    )
+
+
+@follows_old_names
+def people(request: HttpRequest, kommun: str) -> HttpResponseBase:
+    """The municipality's people as the minutes name them."""
+    municipality = get_object_or_404(Municipality, slug=kommun)
+    members = Member.objects.index(municipality)
+    if wants_csv(request):
+        return table_response(
+            ["adress", "namn", "parti", "sammanträden", "reservationer", "yrkanden"],
+            (
+                [
+                    absolute(reverse("decisions:person", args=[kommun, m.slug])),
+                    m.name,
+                    m.party,
+                    m.meeting_count,
+                    m.reservation_count,
+                    m.proposal_count,
+                ]
+                for m in members.iterator()
+            ),
+            f"{kommun}-personer",
+        )
+    return render(
+        request,
+        "decisions/people.html",
+        {"municipality": municipality, "page": paginate(request, members)},
+    )
+
+
+@follows_old_names
+def arenden(request: HttpRequest, kommun: str) -> HttpResponseBase:
+    """The municipality's cases, the most recently handled first."""
+    municipality = get_object_or_404(Municipality, slug=kommun)
+    cases = Arende.objects.index(municipality)
+    if wants_csv(request):
+        return table_response(
+            ["adress", "dnr", "rubrik", "paragrafer", "senast"],
+            (
+                [
+                    absolute(case.get_absolute_url()),
+                    case.dnr,
+                    case.title,
+                    case.handlings,
+                    case.latest.isoformat() if case.latest else "",
+                ]
+                for case in cases.iterator()
+            ),
+            f"{kommun}-arenden",
+        )
+    return render(
+        request,
+        "decisions/arenden.html",
+        {"municipality": municipality, "page": paginate(request, cases)},
+    )
+
+
+@follows_old_names
+def referrals(request: HttpRequest, kommun: str) -> HttpResponseBase:
+    """The municipality's referrals and how many paragraphs answered each."""
+    municipality = get_object_or_404(Municipality, slug=kommun)
+    rows = Paragraf.objects.published().referral_index(municipality)
+    for row in rows:
+        row["subject"] = referral_subject(row["title"]) or row["title"]
+        row["url"] = reverse("decisions:referral", args=[kommun, row["referral"]])
+    if wants_csv(request):
+        return table_response(
+            ["adress", "remiss", "paragrafer", "först", "senast"],
+            (
+                [
+                    absolute(r["url"]),
+                    r["subject"],
+                    r["n"],
+                    r["first"].isoformat() if r["first"] else "",
+                    r["last"].isoformat() if r["last"] else "",
+                ]
+                for r in rows
+            ),
+            f"{kommun}-remisser",
+        )
+    return render(
+        request,
+        "decisions/referrals.html",
+        {"municipality": municipality, "referrals": rows},
     )
 
 
@@ -425,7 +559,7 @@ def party(request: HttpRequest, kommun: str, party: str) -> HttpResponseBase:
 
 
 @follows_old_names
-def person(request: HttpRequest, kommun: str, person: str) -> HttpResponse:
+def person(request: HttpRequest, kommun: str, person: str) -> HttpResponseBase:
     municipality = get_object_or_404(Municipality, slug=kommun)
     member = Member.objects.by_slug(municipality, person)
     if member is None:
@@ -436,6 +570,12 @@ def person(request: HttpRequest, kommun: str, person: str) -> HttpResponse:
         .select_related("paragraf__meeting__namnd__municipality")
     )
     proposals = Proposal.objects.published().filter(members=member)
+    if wants_csv(request):
+        return csv_response(
+            request,
+            Paragraf.objects.published().of_member(member).newest(),
+            f"{kommun}-{person}",
+        )
     newest = (F("paragraf__meeting_date").desc(nulls_last=True), "paragraf_id")
     return render(
         request,
@@ -443,6 +583,8 @@ def person(request: HttpRequest, kommun: str, person: str) -> HttpResponse:
         {
             "municipality": municipality,
             "member": member,
+            "memberships": member.memberships(),
+            "votes": member.votes_cast()[:LATEST_COUNT],
             "reservations_per_year": count_per_year(
                 reservations.filter(kind=Reservation.Kind.RESERVATION),
                 "paragraf__meeting_date",

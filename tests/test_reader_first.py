@@ -5,6 +5,8 @@ the search's results before its filters, the meeting's agenda before its
 attendance; and, in Chromium, that they sit within the first screen.
 """
 
+import csv
+import io
 import re
 
 import pytest
@@ -161,6 +163,93 @@ class ReaderPagesTests(TestCase):
         html = response.content.decode()
         self.assertEqual(html.count('aria-invalid="true"'), 2)
         self.assertIn('id="wide-ar-error"', html)
+
+
+class IndexPagesTests(TestCase):
+    """Parties, people, cases and referrals each have an index page, with its
+    feed and its CSV, and the pages they lead to say more than before."""
+
+    KOMMUN = "/sjobacka-kommun/"
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        call_command("ingest", *map(str, SJOBACKA), stdout=None, stderr=None)
+
+    def csv_rows(self, path: str) -> list[list[str]]:
+        response = self.client.get(path, {"format": "csv"})
+        self.assertEqual(response.status_code, 200)
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+    def test_every_index_answers_with_feed_csv_and_rows(self) -> None:
+        for index in ("parti", "person", "arende", "remiss"):
+            with self.subTest(index=index):
+                path = f"{self.KOMMUN}{index}/"
+                html = self.client.get(path).content.decode()
+                self.assertIn('type="application/atom+xml"', html)
+                self.assertIn("format=csv", html)
+                rows = self.csv_rows(path)
+                self.assertGreater(len(rows), 1)
+                # Every row leads to a page that answers.
+                for row in rows[1:4]:
+                    address = row[0].removeprefix("http://testserver")
+                    self.assertEqual(self.client.get(address).status_code, 200, row)
+        municipality = self.client.get(self.KOMMUN).content.decode()
+        for index in ("parti", "person", "arende", "remiss"):
+            self.assertIn(f'href="{self.KOMMUN}{index}/"', municipality)
+
+    def test_parties_are_named_in_full_and_counted(self) -> None:
+        rows = {row[1]: row for row in self.csv_rows(f"{self.KOMMUN}parti/")[1:]}
+        self.assertEqual(rows["SD"][2], "Sverigedemokraterna")
+        reserved_m = Paragraf.objects.published().filter(
+            meeting__namnd__municipality__slug="sjobacka-kommun",
+            reserving_parties__contains=["M"],
+        )
+        self.assertEqual(int(rows["M"][4]), reserved_m.count())
+        html = self.client.get(f"{self.KOMMUN}parti/M/").content.decode()
+        self.assertIn("<h1>Moderaterna (M)", html)
+
+    def test_a_case_only_confidential_paragraphs_name_is_not_listed(self) -> None:
+        listed = {row[1] for row in self.csv_rows(f"{self.KOMMUN}arende/")[1:]}
+        public = set(
+            Paragraf.objects.published()
+            .filter(arende__isnull=False)
+            .values_list("arende__dnr", flat=True)
+        )
+        self.assertEqual(listed, public)
+
+    def test_a_person_page_shows_memberships_attendance_and_votes(self) -> None:
+        path = f"{self.KOMMUN}person/gunnar-ekholm-m/"
+        html = self.client.get(path).content.decode()
+        text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+        self.assertIn("Miljö- och byggnadsnämnden Beslutande (vice ordförande)", text)
+        self.assertRegex(text, r"\d+ av \d+ \(\d+ %\)")
+        self.assertIn("Röster i omröstningar", text)
+        self.assertIn('vote-choice--nej">Nej<', html)
+        titles = [row[5] for row in self.csv_rows(path)[1:]]
+        self.assertIn(
+            "Ansökan om dispens från strandskyddet för nybyggnad av bastu och "
+            "brygga, Björkås 1:17",
+            titles,
+        )
+
+    def test_a_case_page_is_a_timeline_with_the_latest_decision_marked(self) -> None:
+        html = self.client.get(f"{self.KOMMUN}arende/KS 2024/112/").content.decode()
+        items = re.findall(r'<li class="timeline__item[^"]*">(.*?)</li>', html, re.S)
+        self.assertEqual(len(items), 3)
+        dates = [re.search(r'datetime="([\d-]+)"', item)[1] for item in items]
+        self.assertEqual(dates, sorted(dates))
+        self.assertIn("Senaste beslutet i ärendet", items[-1])
+        self.assertNotIn("Senaste beslutet i ärendet", "".join(items[:-1]))
+
+    def test_a_referral_shows_the_decision_its_answers_led_to(self) -> None:
+        path = f"{self.KOMMUN}remiss/program-for-oppna-data-och-digital-insyn/"
+        html = self.client.get(path).content.decode()
+        led_to = html[
+            html.index('id="led-to-heading"') : html.index('id="answers-heading"')
+        ]
+        self.assertIn("paragraf-113/", led_to)
+        self.assertIn("Kommunfullmäktige antar Program", led_to)
 
 
 @pytest.fixture

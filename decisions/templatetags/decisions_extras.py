@@ -17,7 +17,7 @@ from django.utils.translation import get_language, gettext, gettext_lazy
 
 from decisions.charts import bars
 from decisions.models import Paragraf, Reservation, Vote
-from decisions.outcome import Outcome, outcome
+from decisions.outcome import Outcome, decision_line, outcome
 from decisions.parties import full_name
 from decisions.search.query import SNIPPET_START, SNIPPET_STOP
 from decisions.site import absolute
@@ -252,6 +252,14 @@ def field_with_id(field: Any, prefix: str) -> SafeString:
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{prefix}-{field.name}-error"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def decision_summary(decision: str) -> str:
+    """A decision in one line (decisions.outcome.decision_line), for lists;
+    "…" says more points follow on the paragraph's page."""
+    line, more = decision_line(decision or "")
+    return f"{line} …" if more and not line.endswith("…") else line
 
 
 @register.filter
