@@ -228,8 +228,14 @@ def _names_of(namnd: Namnd) -> Names:
 class Municipality(GuardsPersonalData, models.Model):
     """A municipality or region whose boards publish minutes."""
 
-    name = models.CharField(max_length=200, unique=True, db_collation=SWEDISH)
-    slug = models.SlugField(max_length=200, unique=True)
+    name = models.CharField("namn", max_length=200, unique=True, db_collation=SWEDISH)
+    slug = models.SlugField(
+        "adress",
+        max_length=200,
+        unique=True,
+        help_text="Kommunens del av webbadressen: små bokstäver och bindestreck, "
+        "till exempel sjobacka-kommun.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -251,15 +257,27 @@ class Namnd(GuardsPersonalData, models.Model):
     """A board (nämnd, styrelse, utskott, fullmäktige) of a municipality."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="namnder"
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="namnder",
+        verbose_name="kommun",
     )
-    name = models.CharField(max_length=200, db_collation=SWEDISH)
-    slug = models.SlugField(max_length=200)
+    name = models.CharField("namn", max_length=200, db_collation=SWEDISH)
+    slug = models.SlugField(
+        "adress",
+        max_length=200,
+        help_text="Nämndens del av webbadressen, efter kommunens: små bokstäver "
+        "och bindestreck, till exempel tekniska-namnden.",
+    )
     # A board deciding on individuals (socialnämnd, individutskott): names in
     # its minutes are personal data until a clerk says otherwise, and stop
     # publishing (decisions.services.publishing).
     handles_individual_cases = models.BooleanField(
-        "handlägger individärenden", default=False
+        "handlägger individärenden",
+        default=False,
+        help_text="För en nämnd som beslutar om enskilda personer (socialnämnd, "
+        "individutskott): namn i dess protokoll publiceras inte förrän du har "
+        "maskerat dem eller bekräftat att de inte är personuppgifter.",
     )
 
     class Meta:
@@ -327,7 +345,7 @@ class EarlierName(models.Model):
     """
 
     name = models.CharField("namn", max_length=200, db_collation=SWEDISH)
-    slug = models.SlugField(max_length=200)
+    slug = models.SlugField("adress", max_length=200)
     # Null: held from before the archive knows (the first name, its start
     # unrecorded).
     valid_from = models.DateField("gällde från", null=True, blank=True)
@@ -445,9 +463,23 @@ class NamndAlias(GuardsPersonalData, models.Model):
     the old board's alias at the board it merged into.
     """
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE)
-    slug = models.SlugField(max_length=200)
-    namnd = models.ForeignKey(Namnd, on_delete=models.CASCADE, related_name="aliases")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, verbose_name="kommun"
+    )
+    slug = models.SlugField(
+        "tidigare adress",
+        max_length=200,
+        help_text="Nämndens gamla del av webbadressen. Sidor där skickas vidare "
+        "till nämndens adress i dag.",
+    )
+    namnd = models.ForeignKey(
+        Namnd,
+        on_delete=models.CASCADE,
+        related_name="aliases",
+        verbose_name="nämnd",
+        help_text="Nämnden adressen leder till; efter en sammanslagning den "
+        "nämnd som finns kvar.",
+    )
 
     class Meta:
         verbose_name = "tidigare adress för nämnd"
@@ -466,29 +498,51 @@ class NamndAlias(GuardsPersonalData, models.Model):
 class Meeting(GuardsPersonalData, models.Model):
     """One meeting of a board, as recorded in one protocol."""
 
-    namnd = models.ForeignKey(Namnd, on_delete=models.PROTECT, related_name="meetings")
-    date = models.DateField(null=True, blank=True)
-    protocol_number = models.CharField(max_length=50, blank=True)
+    namnd = models.ForeignKey(
+        Namnd, on_delete=models.PROTECT, related_name="meetings", verbose_name="nämnd"
+    )
+    date = models.DateField("datum", null=True, blank=True)
+    protocol_number = models.CharField("protokollnummer", max_length=50, blank=True)
     # The address part: the meeting date ("2016-09-20"), or for minutes that state no
     # date "utan-datum-" and the start of the source's SHA-256, which is as stable.
-    slug = models.SlugField(max_length=100)
-    source_name = models.CharField(max_length=255)
-    source_sha256 = models.CharField(max_length=64)
+    slug = models.SlugField(
+        "adress",
+        max_length=100,
+        help_text="Sammanträdets del av webbadressen: datumet, till exempel "
+        "2024-05-21.",
+    )
+    source_name = models.CharField(
+        "filnamn", max_length=255, help_text="Protokollfilens namn när den lästes in."
+    )
+    source_sha256 = models.CharField("filens kontrollsumma (SHA-256)", max_length=64)
     # The text as ingested, so that a parser fix can be applied to the whole archive
     # without the original files.
-    source_text = models.TextField()
+    source_text = models.TextField(
+        "protokollets text",
+        help_text="Texten som lästes ur protokollfilen. Arkivet läser om "
+        "protokollet från den när tolkningen förbättras.",
+    )
     # What the source was: "text", "pdf" or "docx".
-    source_format = models.CharField(max_length=10, default="text")
-    ingested_at = models.DateTimeField(auto_now=True)
-    place = models.CharField(max_length=300, blank=True)
-    time = models.CharField(max_length=100, blank=True)
+    source_format = models.CharField("filformat", max_length=10, default="text")
+    ingested_at = models.DateTimeField("inläst", auto_now=True)
+    place = models.CharField("plats", max_length=300, blank=True)
+    time = models.CharField("tid", max_length=100, blank=True)
     # When the adjusted minutes were posted on the notice board (anslag): the
     # three weeks for appeal (laglighetsprövning) run from this date.
-    posting_date = models.DateField(null=True, blank=True)
+    posting_date = models.DateField(
+        "anslaget",
+        null=True,
+        blank=True,
+        help_text="Dagen protokollet anslogs på kommunens anslagstavla. Tiden för "
+        "att överklaga, tre veckor, räknas från den.",
+    )
     # Member is defined below, so the field is typed by hand; its through
     # table is Django's own.
     adjusters: models.ManyToManyField[Member, Any] = models.ManyToManyField(
-        "Member", blank=True, related_name="adjusted_meetings"
+        "Member",
+        blank=True,
+        related_name="adjusted_meetings",
+        verbose_name="justerare",
     )
     # The board's and the municipality's names on the meeting's date (their
     # name_on()), which its pages, citations, feeds and records show: kept
@@ -502,7 +556,9 @@ class Meeting(GuardsPersonalData, models.Model):
     )
     # The meeting's address when it was first written: its paragraphs' Atom
     # entry ids extend it (decisions.feeds), so that a rename changes no id.
-    first_path = models.CharField(max_length=500, blank=True, editable=False)
+    first_path = models.CharField(
+        "första adress", max_length=500, blank=True, editable=False
+    )
 
     # A hash of the source file, not text: its hex digits may spell a number.
     # The names are copies of names guarded where they were set; the path
@@ -629,11 +685,20 @@ class Member(GuardsPersonalData, models.Model):
     """A person as named in minutes, with the party they sat for."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="members"
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name="kommun",
     )
-    name = models.CharField(max_length=200, db_collation=SWEDISH)
+    name = models.CharField("namn", max_length=200, db_collation=SWEDISH)
     # The party's abbreviation as printed ("L", "MP", a local party's code), or "".
-    party = models.CharField(max_length=12, blank=True)
+    party = models.CharField(
+        "parti",
+        max_length=12,
+        blank=True,
+        help_text="Partiets förkortning som i protokollet, till exempel S eller "
+        "MP. Tomt om inget parti står.",
+    )
 
     objects = MemberQuerySet.as_manager()
 
@@ -736,10 +801,13 @@ class Arende(GuardsPersonalData, models.Model):
     """A case in a municipality's registry, identified by its diarienummer."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="arenden"
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="arenden",
+        verbose_name="kommun",
     )
     dnr = models.CharField("diarienummer", max_length=100)
-    title = models.TextField(blank=True)
+    title = models.TextField("rubrik", blank=True)
 
     objects = ArendeQuerySet.as_manager()
 
@@ -996,7 +1064,10 @@ class Paragraf(GuardsPersonalData, models.Model):
     """A numbered section of a meeting's minutes."""
 
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="paragrafer"
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="paragrafer",
+        verbose_name="sammanträde",
     )
     arende = models.ForeignKey(
         Arende,
@@ -1004,60 +1075,103 @@ class Paragraf(GuardsPersonalData, models.Model):
         null=True,
         blank=True,
         related_name="paragrafer",
+        verbose_name="ärende",
     )
     # As printed: "7", or "14-16" for a group of items handled together.
-    number = models.CharField(max_length=20)
+    number = models.CharField(
+        "paragrafnummer",
+        max_length=20,
+        help_text="Som i protokollet: 7, eller 14-16 för ärenden som behandlades "
+        "tillsammans.",
+    )
     # Order within the minutes.
-    position = models.PositiveIntegerField()
-    title = models.TextField()
-    decision = models.TextField(blank=True)
+    position = models.PositiveIntegerField("ordning i protokollet")
+    title = models.TextField("rubrik")
+    decision = models.TextField("beslut", blank=True)
     # The paragraph's whole text: nothing the parser could not place is lost.
-    text = models.TextField(blank=True)
+    text = models.TextField(
+        "text", blank=True, help_text="Paragrafens hela text som i protokollet."
+    )
     # The meeting's date, copied here so that search can order and filter by it
     # without a join.
-    meeting_date = models.DateField(null=True, blank=True)
+    meeting_date = models.DateField("sammanträdesdatum", null=True, blank=True)
     # The texts of the paragraph's reservations and statements, for search.
-    reservation_text = models.TextField(blank=True)
+    reservation_text = models.TextField("reservationernas text", blank=True)
     # Base forms and compound parts the stemmer misses (decisions.search.lexicon).
-    search_terms = models.TextField(blank=True)
+    search_terms = models.TextField("sökord", blank=True)
     # The paragraph's parts in order, as {"kind", "heading", "text"} objects.
-    sections = models.JSONField(default=list, blank=True)
+    sections = models.JSONField("avsnitt", default=list, blank=True)
     # Every case number as printed; `arende` is the first.
     case_numbers = ArrayField(
-        models.CharField(max_length=100), default=list, blank=True
+        models.CharField(max_length=100),
+        default=list,
+        blank=True,
+        verbose_name="diarienummer",
+        help_text="Alla diarienummer som står i paragrafen, åtskilda med "
+        "kommatecken. Ärendet ovan är det första.",
     )
-    procedure = models.TextField(blank=True)
-    recipients = ArrayField(models.CharField(max_length=300), default=list, blank=True)
+    procedure = models.TextField("beslutsgång", blank=True)
+    recipients = ArrayField(
+        models.CharField(max_length=300),
+        default=list,
+        blank=True,
+        verbose_name="expedieras till",
+        help_text="Vilka beslutet skickas till, åtskilda med kommatecken.",
+    )
     # Covered by secrecy (OSL): only the number and a neutral title are published.
-    confidential = models.BooleanField(default=False)
+    confidential = models.BooleanField(
+        "sekretess",
+        default=False,
+        help_text="Omfattas av sekretess enligt OSL: bara paragrafens nummer och "
+        "en neutral rubrik publiceras.",
+    )
+    # The law a confidential paragraph is withheld under, as the minutes print
+    # it ("26 kap. 1 § OSL"): public, so a reader can ask for the document.
+    secrecy_ground = models.CharField("sekretessgrund", max_length=200, blank=True)
     # Whether a dissent (kind reservation) is recorded, and the parties of the
     # members behind any, sorted: copies of the Reservation rows, kept in step
     # by the writer and by the admin (KeepsReservationSummary), so that search
     # filters and counts them from the paragraph's own row.
-    has_reservation = models.BooleanField(default=False)
+    has_reservation = models.BooleanField("har reservation", default=False)
     reserving_parties = ArrayField(
-        models.CharField(max_length=12), default=list, blank=True
+        models.CharField(max_length=12),
+        default=list,
+        blank=True,
+        verbose_name="reserverande partier",
     )
     # When the paragraph's public record last changed after it was first
     # written: a re-ingest or reparse that changed it, or a clerk's edit in the
     # admin; null when never. Feeds show it as the entry's `updated`.
-    corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    corrected_at = models.DateTimeField("rättad", null=True, blank=True, editable=False)
     # The fields a clerk corrected, each {"value": the clerk's, "minutes":
     # what the minutes said then}: a re-read of the minutes keeps the
     # clerk's value (decisions.services.corrections).
-    corrections = models.JSONField(default=dict, blank=True, editable=False)
+    corrections = models.JSONField(
+        "rättelser", default=dict, blank=True, editable=False
+    )
     # What a new version of the minutes says in a field the clerk corrected,
     # differently from the minutes they corrected: the clerk's value stays
     # public until they take the minutes' or keep theirs (the admin).
-    conflicts = models.JSONField(default=dict, blank=True, editable=False)
+    conflicts = models.JSONField(
+        "konflikter med nytt protokoll", default=dict, blank=True, editable=False
+    )
     # A paragraph taken down after publishing (say, secret content published
     # by mistake): it is also made confidential, so no public surface shows
     # its content, and its address answers with a tombstone giving the reason.
-    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(
+        "återkallad", null=True, blank=True, editable=False
+    )
     withdrawal_reason = models.TextField("skäl för återkallelse", blank=True)
     # The referral (remiss) the paragraph sends or answers, as a slug of its
     # subject (decisions.referrals): the answers of several boards share it.
-    referral = models.SlugField(max_length=200, blank=True, db_index=False)
+    referral = models.SlugField(
+        "remiss",
+        max_length=200,
+        blank=True,
+        db_index=False,
+        help_text="Remissen paragrafen skickar eller besvarar, läst ur rubriken "
+        "när protokollet lästes in. Svaren från flera nämnder delar den.",
+    )
     # The weighted vector with word positions: ranking and phrases read it.
     search = models.GeneratedField(
         expression=SEARCH_VECTOR,
@@ -1288,22 +1402,48 @@ class Reservation(GuardsPersonalData, models.Model):
     Kind = ReservationKind
 
     paragraf = models.ForeignKey(
-        Paragraf, on_delete=models.CASCADE, related_name="reservations"
+        Paragraf,
+        on_delete=models.CASCADE,
+        related_name="reservations",
+        verbose_name="paragraf",
     )
     kind = models.CharField(
-        max_length=20, choices=Kind.choices, default=Kind.RESERVATION
+        "typ", max_length=20, choices=Kind.choices, default=Kind.RESERVATION
     )
-    position = models.PositiveIntegerField()
-    text = models.TextField()
+    position = models.PositiveIntegerField("ordning i paragrafen")
+    text = models.TextField("text")
     # A reservation against only some points of the decision: their numbers.
-    points = ArrayField(models.PositiveSmallIntegerField(), null=True, blank=True)
+    points = ArrayField(
+        models.PositiveSmallIntegerField(),
+        null=True,
+        blank=True,
+        verbose_name="beslutspunkter",
+        help_text="Bara mot vissa punkter i beslutet: deras nummer, åtskilda med "
+        "kommatecken.",
+    )
     # A written reservation given as an attachment: "bilaga 2".
-    attachment = models.CharField(max_length=50, blank=True)
+    attachment = models.CharField(
+        "bilaga",
+        max_length=50,
+        blank=True,
+        help_text="Om reservationen lämnades skriftligt som bilaga, till exempel "
+        "bilaga 2.",
+    )
     # Parties that stood behind it as groups ("Sverigedemokraterna reserverar
     # sig"), beside the named members' own parties.
-    parties = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    parties = ArrayField(
+        models.CharField(max_length=20),
+        default=list,
+        blank=True,
+        verbose_name="partier",
+        help_text="Partier som står bakom den som grupp, utöver de namngivna "
+        "ledamöternas partier; åtskilda med kommatecken.",
+    )
     members: models.ManyToManyField[Member, ReservationMember] = models.ManyToManyField(
-        Member, through="ReservationMember", related_name="reservations"
+        Member,
+        through="ReservationMember",
+        related_name="reservations",
+        verbose_name="ledamöter",
     )
 
     objects = ReservationQuerySet.as_manager()
@@ -1335,9 +1475,11 @@ class Reservation(GuardsPersonalData, models.Model):
 class ReservationMember(models.Model):
     """One member standing behind a reservation."""
 
-    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE)
-    member = models.ForeignKey(Member, on_delete=models.PROTECT)
-    position = models.PositiveIntegerField()
+    reservation = models.ForeignKey(
+        Reservation, on_delete=models.CASCADE, verbose_name="reservation"
+    )
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, verbose_name="ledamot")
+    position = models.PositiveIntegerField("ordning")
 
     class Meta:
         ordering = ["reservation_id", "position"]
@@ -1367,16 +1509,33 @@ class Attendance(GuardsPersonalData, models.Model):
     personal_data_parent = "meeting"
 
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="attendance"
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="attendance",
+        verbose_name="sammanträde",
     )
-    member = models.ForeignKey(Member, on_delete=models.PROTECT)
-    group = models.CharField(max_length=30, choices=Group.choices)
-    role = models.CharField(max_length=100, blank=True)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, verbose_name="ledamot")
+    group = models.CharField("närvarande som", max_length=30, choices=Group.choices)
+    role = models.CharField(
+        "roll", max_length=100, blank=True, help_text="Till exempel ordförande."
+    )
     # For a serving substitute: the member they served for, as printed.
-    replaces = models.CharField(max_length=200, blank=True)
+    replaces = models.CharField(
+        "ersätter",
+        max_length=200,
+        blank=True,
+        help_text="För en tjänstgörande ersättare: den ledamot som ersattes, som "
+        "i protokollet.",
+    )
     # Partial presence as printed: "§§ 12-18", "ej § 14".
-    note = models.CharField(max_length=100, blank=True)
-    position = models.PositiveIntegerField()
+    note = models.CharField(
+        "anteckning",
+        max_length=100,
+        blank=True,
+        help_text="Om närvaron bara gällde en del av mötet, som i protokollet: "
+        "§§ 12-18 eller ej § 14.",
+    )
+    position = models.PositiveIntegerField("ordning i närvarolistan")
 
     class Meta:
         ordering = ["meeting_id", "position"]
@@ -1400,12 +1559,18 @@ class Proposal(GuardsPersonalData, models.Model):
     """A proposal (yrkande) put at a paragraph, by named members or a role."""
 
     paragraf = models.ForeignKey(
-        Paragraf, on_delete=models.CASCADE, related_name="proposals"
+        Paragraf,
+        on_delete=models.CASCADE,
+        related_name="proposals",
+        verbose_name="paragraf",
     )
-    position = models.PositiveIntegerField()
-    text = models.TextField()
+    position = models.PositiveIntegerField("ordning i paragrafen")
+    text = models.TextField("text")
     members: models.ManyToManyField[Member, ProposalMember] = models.ManyToManyField(
-        Member, through="ProposalMember", related_name="proposals"
+        Member,
+        through="ProposalMember",
+        related_name="proposals",
+        verbose_name="ledamöter",
     )
 
     objects = OfParagrafQuerySet.as_manager()
@@ -1433,12 +1598,16 @@ class Proposal(GuardsPersonalData, models.Model):
 class ProposalMember(models.Model):
     """One member behind a proposal."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE)
-    member = models.ForeignKey(Member, on_delete=models.PROTECT)
-    position = models.PositiveIntegerField()
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, verbose_name="yrkande"
+    )
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, verbose_name="ledamot")
+    position = models.PositiveIntegerField("ordning")
 
     class Meta:
         ordering = ["proposal_id", "position"]
+        verbose_name = "yrkande ledamot"
+        verbose_name_plural = "yrkande ledamöter"
         constraints = [
             models.UniqueConstraint(
                 fields=["proposal", "member"], name="member_once_per_proposal"
@@ -1450,12 +1619,15 @@ class Vote(models.Model):
     """One omröstning at a paragraph: the counts as printed and who voted how."""
 
     paragraf = models.ForeignKey(
-        Paragraf, on_delete=models.CASCADE, related_name="votes"
+        Paragraf,
+        on_delete=models.CASCADE,
+        related_name="votes",
+        verbose_name="paragraf",
     )
-    position = models.PositiveIntegerField()
-    ja = models.PositiveIntegerField(null=True, blank=True)
-    nej = models.PositiveIntegerField(null=True, blank=True)
-    avstar = models.PositiveIntegerField("avstår", null=True, blank=True)
+    position = models.PositiveIntegerField("ordning i paragrafen")
+    ja = models.PositiveIntegerField("ja-röster", null=True, blank=True)
+    nej = models.PositiveIntegerField("nej-röster", null=True, blank=True)
+    avstar = models.PositiveIntegerField("avstående", null=True, blank=True)
 
     objects = OfParagrafQuerySet.as_manager()
 
@@ -1485,9 +1657,11 @@ class VoteCast(models.Model):
 
     Choice = VoteChoice
 
-    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="casts")
-    member = models.ForeignKey(Member, on_delete=models.PROTECT)
-    choice = models.CharField(max_length=10, choices=Choice.choices)
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, related_name="casts", verbose_name="omröstning"
+    )
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, verbose_name="ledamot")
+    choice = models.CharField("röst", max_length=10, choices=Choice.choices)
 
     class Meta:
         verbose_name = "röst"
@@ -1509,7 +1683,7 @@ class Word(models.Model):
     any.
     """
 
-    word = models.CharField(max_length=60, unique=True)
+    word = models.CharField("ord", max_length=60, unique=True)
 
     class Meta:
         verbose_name = "ord"
@@ -1745,32 +1919,42 @@ class Upload(models.Model):
 
     Status = UploadStatus
 
-    namnd = models.ForeignKey(Namnd, on_delete=models.PROTECT, related_name="uploads")
+    namnd = models.ForeignKey(
+        Namnd, on_delete=models.PROTECT, related_name="uploads", verbose_name="nämnd"
+    )
     meeting_date = models.DateField("sammanträdesdatum")
     file = models.FileField("protokollfil", upload_to="protokoll/%Y/")
-    source_name = models.CharField(max_length=255)
-    source_sha256 = models.CharField(max_length=64)
-    source_format = models.CharField(max_length=10)
+    source_name = models.CharField("filnamn", max_length=255)
+    source_sha256 = models.CharField("filens kontrollsumma (SHA-256)", max_length=64)
+    source_format = models.CharField("filformat", max_length=10)
     # The text as extracted, masked where the clerk masked.
-    source_text = models.TextField()
+    source_text = models.TextField("protokollets text")
     # The parsed protocol with the clerk's corrections
     # (decisions.parser.protocol_to_data).
-    parsed = models.JSONField()
+    parsed = models.JSONField("tolkat protokoll")
     # Personal data hits the clerk confirmed are none, as the text found.
-    confirmed = models.JSONField(default=list, blank=True)
+    confirmed = models.JSONField(
+        "bekräftat inte personuppgifter", default=list, blank=True
+    )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT
+        "status", max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         related_name="uploads",
+        verbose_name="uppladdat av",
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    uploaded_at = models.DateTimeField("uppladdat", auto_now_add=True)
+    published_at = models.DateTimeField("publicerat", null=True, blank=True)
     meeting = models.OneToOneField(
-        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="upload"
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="upload",
+        verbose_name="sammanträde",
     )
 
     class Meta:
@@ -1830,11 +2014,28 @@ class Assignment(models.Model):
     staff user sees nothing in the admin without one (decisions.admin)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name="användare",
     )
-    namnd = models.ForeignKey(Namnd, on_delete=models.CASCADE, null=True, blank=True)
+    namnd = models.ForeignKey(
+        Namnd,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name="nämnd",
+        help_text="Som nämndsekreterare: nämnden vars protokoll användaren sköter. "
+        "Fyll i nämnd eller kommun, inte båda.",
+    )
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, null=True, blank=True
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name="kommun",
+        help_text="Som redaktör: kommunen vars alla nämnder användaren sköter, "
+        "och dess ledamöter och ärenden.",
     )
 
     objects = AssignmentQuerySet.as_manager()

@@ -182,6 +182,26 @@ def test_a_confidential_paragraph_keeps_only_number_and_title():
     assert paragraf.title == "Ansökan om bistånd"
     assert paragraf.decision == paragraf.text == ""
     assert paragraf.sections == []
+    # The law it is withheld under is public, as printed: a reader cites it.
+    assert paragraf.secrecy_ground == "26 kap. 1 § OSL"
+
+
+@pytest.mark.parametrize(
+    "marker,ground",
+    [
+        ("Sekretess enligt 26 kap. 1 § OSL", "26 kap. 1 § OSL"),
+        (
+            "Sekretess jämlikt 39 kap. 1 §  offentlighets- och sekretesslagen.",
+            "39 kap. 1 § offentlighets- och sekretesslagen",
+        ),
+        ("Sekretessärende", ""),
+    ],
+)
+def test_a_secrecy_marker_gives_its_ground(marker: str, ground: str) -> None:
+    text = WHOLE_PROTOCOL.replace("Sekretess enligt 26 kap. 1 § OSL", marker)
+    paragraf = parse_protocol(text, source="kfn.txt").paragrafer[2]
+    assert paragraf.confidential is True
+    assert paragraf.secrecy_ground == ground
 
 
 def test_the_posting_block_is_not_part_of_the_last_paragraph():

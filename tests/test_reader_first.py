@@ -148,6 +148,15 @@ class ReaderPagesTests(TestCase):
         self.assertRegex(attendance, r"<summary>Närvarande: \d+ personer</summary>")
         self.assertIn('<a href="/sjobacka-kommun/person/', attendance)
 
+    def test_a_confidential_paragraph_says_its_ground_and_how_to_ask(self) -> None:
+        secret = Paragraf.objects.get(confidential=True, title="Individärende")
+        html = self.client.get(secret.get_absolute_url()).content.decode()
+        self.assertIn('enligt <span lang="sv">26 kap. 1 § OSL</span>', html)
+        self.assertIn("Du kan begära ut handlingen från Sjöbacka kommun", html)
+        self.assertIn('href="/ordlista/#sekretess"', html)
+        english = self.client.get("/en" + secret.get_absolute_url()).content.decode()
+        self.assertIn("26 kap. 1 § OSL", english)
+
     def test_an_invalid_filter_is_named_with_a_way_on(self) -> None:
         response = self.client.get(
             "/sok/", {"q": "budget", "fran": "igår", "parti": "M"}

@@ -97,6 +97,9 @@ class ParsedParagraf:
     jav: list[ParsedStatement] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
     confidential: bool = False
+    # The law a secret item is withheld under, as its marker line prints it
+    # ("26 kap. 1 § OSL"): public, and what a reader cites to ask for it.
+    secrecy_ground: str = ""
 
     @property
     def dnr(self) -> str | None:

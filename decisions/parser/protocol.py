@@ -56,7 +56,7 @@ _TRAILER = re.compile(
 # running text about secrecy ("... omfattas av sekretess enligt 26 kap.").
 _CONFIDENTIAL = re.compile(
     r"^(?:Sekretess(?:ärende)?|Sekretessbelagt(?: ärende)?|SEKRETESS)"
-    r"(?:\s+(?:enligt|jämlikt)\b.*)?$",
+    r"(?:\s+(?:enligt|jämlikt)\b\s*(?P<ground>.*))?$",
     re.MULTILINE,
 )
 # A section of secret items: every paragraph under it is confidential.
@@ -284,8 +284,12 @@ def _read_paragraf(
     if not title:
         protocol.warn(first.number, f"§ {start.number} saknar rubrik")
     paragraf.sections = read_sections(body)
-    if any(_CONFIDENTIAL.match(line.text) for line in body):
+    markers = [m for line in body if (m := _CONFIDENTIAL.match(line.text))]
+    if markers:
         _make_confidential(paragraf)
+        paragraf.secrecy_ground = next(
+            (_ground(m["ground"]) for m in markers if m["ground"]), ""
+        )
         return paragraf
     read_contents(protocol, paragraf)
     return paragraf
@@ -319,6 +323,12 @@ def _add_listed_only(
             len(protocol.paragrafer),
         )
         protocol.paragrafer.insert(after, placeholder)
+
+
+def _ground(text: str) -> str:
+    """The law a secrecy marker cites, as printed, without a closing period:
+    "26 kap. 1 § OSL", "26 kap. 1 § offentlighets- och sekretesslagen"."""
+    return " ".join(text.split()).rstrip(".")[:200]
 
 
 def _make_confidential(paragraf: ParsedParagraf) -> None:

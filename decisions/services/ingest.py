@@ -467,6 +467,7 @@ _PARAGRAF_FIELDS = [
     "procedure",
     "recipients",
     "confidential",
+    "secrecy_ground",
     "withdrawn_at",
     "withdrawal_reason",
     "corrections",
@@ -613,6 +614,7 @@ class _ProtocolWriter:
             row.recipients = list(parsed.recipients)
             self._keep_withdrawn(row, parsed)
             row.confidential = parsed.confidential
+            row.secrecy_ground = parsed.secrecy_ground
             if row.corrections:
                 keep_corrections(
                     row,
