@@ -2,13 +2,17 @@
 or a party's dissents as a feed of new paragraphs.
 
 Every feed is the same kind of entry: a published paragraph, newest meeting
-first, titled with its board's name on the meeting's date. Its id is the
+first, titled with its number and title, then its board's and municipality's
+names on the meeting's date and the date. Its id is the
 paragraph's (Swedish) address as first published, the same in the English
 feed, whose links lead to the English pages, and the same after its board or
 municipality is renamed (Meeting.first_path): a feed reader never sees an
 entry twice, and the id still leads to the paragraph. Its `updated` is the
 paragraph's last correction, else its meeting's ingest, so a corrected
 paragraph comes back to a reader as updated.
+
+Opened in a browser, a feed is a page: static/feed.xsl turns it into a list
+of its entries with a word on what a feed is.
 """
 
 from __future__ import annotations
@@ -20,11 +24,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.cache import patch_vary_headers
+from django.utils.feedgenerator import Atom1Feed, Stylesheet
 from django.utils.translation import gettext
 from django.utils.xmlutils import SimplerXMLGenerator
 
@@ -54,18 +60,33 @@ class _XMLGenerator(SimplerXMLGenerator):
 
 
 class AtomFeed(Atom1Feed):
-    """Atom1Feed written by _XMLGenerator."""
+    """Atom1Feed written by _XMLGenerator, with its stylesheets (Django writes
+    them into RSS feeds only)."""
 
     def write(self, outfile: Any, encoding: str) -> None:
         # As Atom1Feed.write, with the generator that drops what XML refuses.
         handler = _XMLGenerator(outfile, encoding, short_empty_elements=True)
         handler.startDocument()
+        # After the XML declaration, before the first element, as RssFeed.
+        self.add_stylesheets(handler)
         # typeshed asks for an AttributesImpl; XMLGenerator reads only its
         # items(), and Django's own Atom1Feed.write passes this dict too.
         handler.startElement("feed", self.root_attributes())  # type: ignore[arg-type]
         self.add_root_elements(handler)
         self.write_items(handler)
         handler.endElement("feed")
+
+    def add_stylesheets(self, handler: SimplerXMLGenerator) -> None:
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", str(stylesheet))
+
+
+def _browser(request: HttpRequest) -> bool:
+    """Whether a person opened the feed in a browser, which asks for a page
+    (text/html) and names no feed type, where a feed reader names Atom or
+    takes anything (*/*)."""
+    accept = request.headers.get("Accept", "")
+    return "text/html" in accept and "atom" not in accept
 
 
 @dataclass
@@ -85,6 +106,22 @@ class ParagrafFeed(Feed):
     feed_type = AtomFeed
     # RFC 4287: a feed names an author unless every entry does.
     author_name = "Öppna beslut"
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().__call__(request, *args, **kwargs)
+        # Browsers offer application/atom+xml as a download (Firefox) or show
+        # its source (Chromium); as XML they apply the feed's stylesheet. The
+        # bytes are the same, and a feed reader still gets its own type.
+        if _browser(request):
+            response["Content-Type"] = "application/xml; charset=utf-8"
+        patch_vary_headers(response, ["Accept"])
+        return response
+
+    def stylesheets(self) -> list[Stylesheet]:
+        # The feed as a page in a browser (static/feed.xsl), from the site's
+        # own origin: browsers apply no XSLT from another, and the CSP's
+        # script-src 'self' holds for it.
+        return [Stylesheet(static("feed.xsl"), mimetype="text/xsl")]
 
     def get_object(self, request: HttpRequest, **kwargs: Any) -> Scope:
         return Scope(
@@ -116,10 +153,20 @@ class ParagrafFeed(Feed):
         return list(rows[:FEED_SIZE])
 
     def item_title(self, item: Paragraf) -> str:
+        # Whose decision it is, as a feed of many boards and a reader's list
+        # of many feeds need it: the board's and municipality's names of the
+        # meeting's day (as its page shows them).
         meeting = item.meeting
-        return (
-            f"{meeting.namnd_name} {meeting.date_label}, § {item.number} {item.title}"
+        whose = ", ".join(
+            name
+            for name in (
+                meeting.namnd_name,
+                meeting.municipality_name,
+                meeting.date_label,
+            )
+            if name
         )
+        return f"§ {item.number} {item.title} – {whose}"
 
     def item_description(self, item: Paragraf) -> str:
         return item.decision or item.title
@@ -160,10 +207,16 @@ class SearchFeed(ParagrafFeed):
         return Paragraf.objects.filter(pk__any=Ids(ids))
 
     def title(self, scope: Scope) -> str:
+        # The words and the filters, as the search page says them: a reader
+        # following several searches tells them apart by name.
         filterset: ParagrafFilter = scope.owner
-        query = filterset.query
-        if query:
-            return gettext("Öppna beslut: %(query)s") % {"query": query}
+        said = " – ".join(
+            part
+            for part in (filterset.query, ", ".join(filterset.chosen_labels()))
+            if part
+        )
+        if said:
+            return gettext("Öppna beslut: %(query)s") % {"query": said}
         return gettext("Öppna beslut: nya paragrafer")
 
     def subtitle(self, scope: Scope) -> str:

@@ -1,6 +1,6 @@
 """Middleware for running in public: a log line per request, the
-Permissions-Policy header Django does not send itself, and a limit on request
-bodies that holds before anything reads one."""
+Permissions-Policy header Django does not send itself, a limit on request
+bodies that holds before anything reads one, and gzip for public text."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
@@ -144,3 +146,45 @@ def body_limit(path: str) -> int:
     if path == reverse("admin:decisions_upload_add"):
         return settings.UPLOAD_MAX_BYTES + UPLOAD_FORM_BYTES
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def _text(content_type: str) -> bool:
+    """Whether a response of this type is text that gzip shrinks: pages,
+    feeds, JSON, CSV. Static files never come here (whitenoise, further out,
+    serves them compressed already), and the archive download is gzip."""
+    kind = content_type.partition(";")[0].strip().lower()
+    return kind.startswith("text/") or kind.endswith(("json", "xml"))
+
+
+class CompressPublic(GZipMiddleware):
+    """gzip what the public reads (pages, feeds, the API, CSV), and nothing
+    that may carry a secret.
+
+    BREACH recovers a secret from the size of compressed responses that also
+    echo what an attacker sends; a public page holds no secret to recover.
+    The admin's pages carry CSRF tokens and a signed-in clerk's data, so
+    nothing under /admin/ is compressed, nor any response that sets a cookie
+    (a CSRF or session cookie means a token or a session on the page) or
+    varies on one (a page for one signed-in user). Django's gzip adds up to
+    100 random bytes besides.
+
+    In MIDDLEWARE outside decisions.caching.ArchiveCaching and
+    ConditionalGetMiddleware: a kept page is stored as rendered and
+    compressed on its way out, for each client that asks, so a client that
+    sends no Accept-Encoding never gets a kept gzip; and an ETag is the
+    rendered page's. Inside SessionMiddleware's reach it would compress a
+    page before the session cookie is set, so it sits outside it too.
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        varies = response.get("Vary", "").lower()
+        if (
+            request.path.startswith("/admin/")
+            or response.cookies
+            or "cookie" in varies
+            or not _text(response.get("Content-Type", ""))
+        ):
+            return response
+        return super().process_response(request, response)

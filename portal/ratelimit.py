@@ -21,11 +21,20 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from decisions.exports import wants_csv
 
 _RATE = re.compile(r"(\d+)/([smh])")
 _SECONDS = {"s": 1, "m": 60, "h": 3600}
+# A window in words, for the page a refused reader gets (templates/429.html).
+_PER = {
+    1: gettext_lazy("per sekund"),
+    60: gettext_lazy("per minut"),
+    3600: gettext_lazy("per timme"),
+}
 
 
 @dataclass(frozen=True)
@@ -123,9 +132,20 @@ class RateLimit:
         if bucket == "api":
             response = JsonResponse({"detail": message}, status=429)
         else:
-            response = HttpResponse(
-                message, status=429, content_type="text/plain; charset=utf-8"
-            )
+            response = HttpResponse(_page(request, rate, left), status=429)
         response["Retry-After"] = str(left)
         response["Cache-Control"] = "no-store"
         return response
+
+
+def _page(request: HttpRequest, rate: Rate, left: int) -> str:
+    """The 429 page, in the language of the address (English under /en/):
+    LocaleMiddleware, inside this one, has not chosen it yet."""
+    language = (
+        translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    )
+    with translation.override(language):
+        return loader.render_to_string(
+            "429.html",
+            {"hits": rate.hits, "per": _PER[rate.seconds], "left": left},
+        )

@@ -77,6 +77,11 @@ MIDDLEWARE = [
     "portal.middleware.RefuseNul",
     "portal.routers.ReadersOnReplicas",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip for public pages, feeds, JSON and CSV; never the admin, nor a
+    # response with a cookie (BREACH). Outside the kept pages and the ETags
+    # (ArchiveCaching, ConditionalGetMiddleware), which see the page as
+    # rendered, and outside the sessions, whose cookie it must see.
+    "portal.middleware.CompressPublic",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # ETag from the body, and 304 for If-None-Match / If-Modified-Since, for
     # what decisions.caching leaves alone (the admin).
@@ -206,6 +211,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The feeds' stylesheet (static/feed.xsl) as the type browsers expect of XSLT.
+WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,7 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.cache import patch_cache_control
 
 from decisions import views
 from decisions.sitemaps import SITEMAPS
@@ -12,11 +15,22 @@ from . import health
 # A database out of reach is a 503 (portal/outage.py), anything else the 500.
 handler500 = "portal.outage.server_error"
 
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever a page's <link rel="icon"> says
+    (and for a feed or a file, which say nothing): send them to the icon."""
+    response = HttpResponseRedirect(static("favicon.svg"))
+    # Not permanent: the static address carries the file's hash.
+    patch_cache_control(response, public=True, max_age=24 * 3600)
+    return response
+
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "sitemap.xml",
         sitemap_index,

@@ -39,12 +39,22 @@ alive() {
     echo "$pid"
 }
 
+# running PID -- whether the process still runs. A zombie does not: it has
+# ended, and waits only for its parent to read its status, which for a
+# server left behind by a killed serve.sh is init, and never, where init
+# reads none (a container's first process may not).
+running() {
+    local state
+    state="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)"
+    [ -n "$state" ] && [ "$state" != Z ]
+}
+
 # halt PIDFILE WORD NAME -- send TERM and wait until the process is gone.
 halt() {
     local pid waited=0
     pid="$(alive "$1" "$2")" || { rm -f "$1"; return 0; }
     kill -TERM "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null; do
+    while running "$pid"; do
         if [ "$waited" -ge $((STOP_SECONDS * 10)) ]; then
             say "$3 (pid $pid) did not stop in $STOP_SECONDS s; killing it"
             kill -KILL "$pid" 2>/dev/null || true

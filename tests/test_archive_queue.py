@@ -321,8 +321,24 @@ def port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def group_alive(pgid: int) -> bool:
+    """Whether any process of the group is still running (a zombie, which
+    only waits for its parent to read its status, is not)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        # After the name: state, ppid, pgrp.
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
+
+
 class StopTests(TransactionTestCase):
-    def test_make_stop_stops_the_web_server_and_the_worker(self):
+    def serve(self) -> tuple[subprocess.Popen[bytes], dict[str, str], int, Path]:
+        """scripts/serve.sh as `make run` starts it, in a process group of its
+        own, once gunicorn listens and the worker runs."""
         state = Path(self.enterContext(tempfile.TemporaryDirectory()))
         port = free_port()
         url = urlsplit(os.environ["DATABASE_URL"])
@@ -330,7 +346,7 @@ class StopTests(TransactionTestCase):
         env.update(
             SERVE_STATE=str(state),
             BIND=f"127.0.0.1:{port}",
-            WEB_CONCURRENCY="1",
+            WEB_CONCURRENCY="2",
             DATABASE_URL=urlunsplit(
                 url._replace(path="/" + connection.settings_dict["NAME"])
             ),
@@ -344,32 +360,55 @@ class StopTests(TransactionTestCase):
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        try:
-            deadline = time.monotonic() + 60
-            while not port_open(port) or not (state / "worker.pid").exists():
-                self.assertIsNone(server.poll(), "serve.sh stopped by itself")
-                self.assertLess(time.monotonic(), deadline, "gunicorn never listened")
-                time.sleep(0.2)
-            worker_pid = int((state / "worker.pid").read_text())
-            gunicorn_pid = int((state / "gunicorn.pid").read_text())
+        self.addCleanup(self.kill_group, server.pid)
+        deadline = time.monotonic() + 60
+        while not port_open(port) or not (state / "worker.pid").exists():
+            self.assertIsNone(server.poll(), "serve.sh stopped by itself")
+            self.assertLess(time.monotonic(), deadline, "gunicorn never listened")
+            time.sleep(0.2)
+        return server, env, port, state
 
-            stop = subprocess.run(
-                ["scripts/serve.sh", "stop"],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=90,
-            )
-            self.assertEqual(stop.returncode, 0, stop.stderr)
-            self.assertFalse(port_open(port))
-            for pid in (worker_pid, gunicorn_pid):
-                with self.assertRaises(ProcessLookupError):
-                    os.kill(pid, 0)
-            self.assertIsNotNone(server.wait(timeout=30))
-        finally:
-            if server.poll() is None:
-                os.killpg(server.pid, signal.SIGKILL)
+    def kill_group(self, pgid: int) -> None:
+        if group_alive(pgid):
+            os.killpg(pgid, signal.SIGKILL)
+
+    def stop(self, env: dict[str, str]) -> None:
+        stop = subprocess.run(
+            ["scripts/serve.sh", "stop"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+        self.assertEqual(stop.returncode, 0, stop.stderr)
+
+    def test_make_stop_stops_the_web_server_and_the_worker(self):
+        server, env, port, state = self.serve()
+        worker_pid = int((state / "worker.pid").read_text())
+        gunicorn_pid = int((state / "gunicorn.pid").read_text())
+        self.stop(env)
+        self.assertFalse(port_open(port))
+        for pid in (worker_pid, gunicorn_pid):
+            with self.assertRaises(ProcessLookupError):
+                os.kill(pid, 0)
+        self.assertIsNotNone(server.wait(timeout=30))
+        # gunicorn's own workers too: nothing `make run` started is left.
+        self.assertFalse(group_alive(server.pid))
+        self.assertEqual(sorted(state.iterdir()), [])
+
+    def test_make_stop_stops_a_server_whose_terminal_went_away(self):
+        # serve.sh itself killed outright (its terminal closed, `make run`
+        # killed): gunicorn and the worker run on without it, and only their
+        # pid files lead `make stop` to them.
+        server, env, port, state = self.serve()
+        server.kill()
+        server.wait(timeout=10)
+        self.assertTrue(port_open(port))
+        self.assertTrue(group_alive(server.pid))
+        self.stop(env)
+        self.assertFalse(port_open(port))
+        self.assertFalse(group_alive(server.pid))
 
     def test_make_stop_stops_the_web_server_before_the_database(self):
         dry = subprocess.run(

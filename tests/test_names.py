@@ -267,9 +267,16 @@ class NameInForceTests(NamesTestCase):
     def test_feed_entries_are_titled_with_the_name_of_the_day(self):
         feed = ET.fromstring(self.client.get(NEW + "feed/").content)
         titles = [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")]
-        self.assertIn("Stadsbyggnadsnämnden 2026-03-02, § 1 Budget för parker", titles)
+        self.assertIn(
+            "§ 1 Budget för parker – Stadsbyggnadsnämnden, Sjöbacka kommun, 2026-03-02",
+            titles,
+        )
         self.assertTrue(
-            any(t.startswith("Tekniska nämnden 2025-02-18, § 9 ") for t in titles)
+            any(
+                t.startswith("§ 9 ")
+                and t.endswith(" – Tekniska nämnden, Sjöbacka kommun, 2025-02-18")
+                for t in titles
+            )
         )
 
     def test_records_carry_the_name_of_the_day_and_the_current_board(self):

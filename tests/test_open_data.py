@@ -12,8 +12,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from unittest import mock
 
+import lxml.html
+from django.conf import settings
 from django.core.management import call_command
 from django.test import TestCase, override_settings
+from lxml import etree
 
 from decisions.download import ARCHIVE_NAME, MANIFEST_NAME
 from decisions.exports import FORMULA_STARTS
@@ -123,6 +126,107 @@ class FeedTests(TestCase):
             response,
             f'<meta property="og:description" content="{self.kultur.decision[:20]}',
         )
+
+    def test_each_entry_names_its_board_and_municipality(self):
+        entries = atom_entries(self, "/stockholms-stad/feed/")
+        titles = {entry.findtext(f"{ATOM}title") for entry in entries}
+        kultur = self.kultur
+        self.assertIn(
+            f"§ 7 {kultur.title} – Kulturnämnden, Stockholms stad, "
+            f"{kultur.meeting.date_label}",
+            titles,
+        )
+
+    def test_a_search_feed_is_titled_with_its_words_and_filters(self):
+        namnd = self.kultur.meeting.namnd
+        for url, title in [
+            (
+                f"/sok/feed/?q=smart+stad&namnd={namnd.pk}&parti=L",
+                "Öppna beslut: smart stad – Kulturnämnden (Stockholms stad), "
+                "reservation av Liberalerna",
+            ),
+            ("/sok/feed/?parti=L", "Öppna beslut: reservation av Liberalerna"),
+            ("/sok/feed/?q=budget", "Öppna beslut: budget"),
+            ("/sok/feed/", "Öppna beslut: nya paragrafer"),
+        ]:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                feed = ET.fromstring(response.content)
+                self.assertEqual(feed.findtext(f"{ATOM}title"), title)
+
+    def test_every_feed_names_its_stylesheet_for_browsers(self):
+        for url in [
+            "/stockholms-stad/feed/",
+            "/stockholms-stad/kulturnamnden/feed/",
+            "/stockholms-stad/arende-feed/1.1/2152/2016/",
+            "/stockholms-stad/parti/L/feed/",
+            "/sok/feed/?q=smart+stad",
+            "/en/stockholms-stad/feed/",
+        ]:
+            with self.subTest(url=url):
+                content = self.client.get(url).content
+                self.assertTrue(
+                    content.startswith(
+                        b'<?xml version="1.0" encoding="utf-8"?>\n<?xml-stylesheet '
+                    )
+                )
+                # Before the feed's element, as a processing instruction must be.
+                pi = etree.fromstring(content).getprevious()
+                self.assertEqual(pi.target, "xml-stylesheet")
+                self.assertEqual(pi.get("href"), "/static/feed.xsl")
+                self.assertEqual(pi.get("type"), "text/xsl")
+
+    def test_a_browser_gets_the_feed_as_xml_and_a_feed_reader_as_atom(self):
+        url = "/stockholms-stad/feed/"
+        browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        reader = "application/atom+xml, application/rss+xml;q=0.9, */*;q=0.1"
+        for _ in range(2):  # rendered, then kept (decisions.caching)
+            page = self.client.get(url, headers={"Accept": browser})
+            feed = self.client.get(url, headers={"Accept": reader})
+            anything = self.client.get(url, headers={"Accept": "*/*"})
+            self.assertEqual(page["Content-Type"], "application/xml; charset=utf-8")
+            self.assertEqual(
+                feed["Content-Type"], "application/atom+xml; charset=utf-8"
+            )
+            self.assertEqual(anything["Content-Type"], feed["Content-Type"])
+            self.assertEqual(page.content, feed.content)
+            for response in (page, feed):
+                self.assertIn("Accept", response["Vary"])
+
+    def test_the_stylesheet_makes_a_page_of_the_feed(self):
+        xslt = etree.XSLT(etree.parse(str(settings.BASE_DIR / "static" / "feed.xsl")))
+        for url, lang, what in [
+            ("/stockholms-stad/kulturnamnden/feed/", "sv", "Det här är ett flöde"),
+            ("/en/stockholms-stad/kulturnamnden/feed/", "en", "This is a feed"),
+        ]:
+            with self.subTest(url=url):
+                feed = etree.fromstring(self.client.get(url).content)
+                page = etree.tostring(xslt(feed), method="html", encoding="unicode")
+                html = lxml.html.fromstring(page)
+                self.assertEqual(html.get("lang"), lang)
+                self.assertEqual(html.findtext(".//h1"), feed.findtext(f"{ATOM}title"))
+                self.assertIn(what, page)
+                # The address to copy into a feed reader.
+                self.assertEqual(html.findtext(".//code"), "http://testserver" + url)
+                links = html.xpath("//ol[@class='paragraf-list']/li//a")
+                self.assertEqual(
+                    [(a.get("href"), a.text) for a in links],
+                    [
+                        (
+                            entry.find(f"{ATOM}link").get("href"),
+                            entry.findtext(f"{ATOM}title"),
+                        )
+                        for entry in feed.findall(f"{ATOM}entry")
+                    ],
+                )
+                self.assertTrue(links)
+                self.assertEqual(
+                    html.xpath("//link[@rel='stylesheet']/@href"),
+                    ["/static/css/site.css"],
+                )
+                # Nothing the Content-Security-Policy refuses: no script, no
+                # inline style.
+                self.assertFalse(html.xpath("//script | //style | //*[@style]"))
 
     def test_confidential_paragraphs_are_in_no_feed(self):
         Paragraf.objects.filter(pk=self.social.pk).update(confidential=True)

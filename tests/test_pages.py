@@ -6,6 +6,7 @@ import datetime
 import json
 import re
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import TestCase
 
@@ -158,6 +159,20 @@ class StartPageTests(PagesTestCase):
         self.assertContains(
             response, '<link rel="canonical" href="http://testserver/">'
         )
+
+    def test_it_has_an_icon_and_answers_the_browsers_own_request_for_one(self) -> None:
+        self.assertContains(
+            self.client.get("/"),
+            '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">',
+        )
+        # Browsers ask /favicon.ico of every site, whatever its pages say.
+        response = self.client.get("/favicon.ico")
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response["Location"], "/static/favicon.svg")
+        self.assertIn("max-age=86400", response["Cache-Control"])
+        icon = (settings.BASE_DIR / "static" / "favicon.svg").read_text()
+        self.assertIn("§", icon)
+        self.assertIn('fill="#0f5c4d"', icon)
 
 
 class MunicipalityPageTests(PagesTestCase):
@@ -498,3 +513,24 @@ class MissingPageTests(PagesTestCase):
         html = render_to_string("500.html")
         self.assertIn('<html lang="sv">', html)
         self.assertIn("Ett fel uppstod", html)
+        self.assertNotIn('rel="canonical"', html)
+        self.assertNotIn("og:url", html)
+
+    def test_a_missing_page_gives_no_address_of_its_own(self) -> None:
+        # An address no pattern matches, one whose view finds nothing, and
+        # one in English: none is the permanent address of anything.
+        for url in (
+            "/okand/",
+            "/stockholm/kulturnamnden/2016-09-20/paragraf-99/",
+            "/en/stockholm/okand/",
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 404)
+                self.assertNotContains(response, 'rel="canonical"', status_code=404)
+                self.assertNotContains(response, "og:url", status_code=404)
+                self.assertNotContains(
+                    response, '<link rel="alternate"', status_code=404
+                )
+                # Still a page of the site, with its icon.
+                self.assertContains(response, 'rel="icon"', status_code=404)

@@ -203,6 +203,7 @@ URLS: dict[str, Callable[[Archive], list[str]]] = {
     "healthz": paths("/healthz"),
     "readyz": paths("/readyz"),
     "robots_txt": paths("/robots.txt"),
+    "favicon": paths("/favicon.ico"),
     "sitemap_index": paths("/sitemap.xml"),
     "sitemap_section": paths(*(f"/sitemap-{section}.xml" for section in SITEMAPS)),
     "open_data_file": paths(

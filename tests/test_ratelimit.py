@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.test import SimpleTestCase, TestCase, override_settings
+from django.utils import translation
+from django.utils.translation import gettext
 
 from portal.ratelimit import Rate, RateLimit
 
@@ -19,7 +21,7 @@ class RateLimitTests(TestCase):
             self.assertEqual(self.get("/sok/?q=budget").status_code, 200)
         refused = self.get("/sok/?q=skola")
         self.assertEqual(refused.status_code, 429)
-        self.assertIn("högst 3 per 3600 s", refused.content.decode())
+        self.assertContains(refused, "högst 3 sökningar per timme", status_code=429)
         self.assertLessEqual(int(refused["Retry-After"]), 3600)
         self.assertEqual(refused["Cache-Control"], "no-store")
         # The same client's CSV of any list counts as search too.
@@ -27,6 +29,30 @@ class RateLimitTests(TestCase):
         # Another address, and the pages that are no search, are not limited.
         self.assertEqual(self.get("/sok/?q=budget", "192.0.2.11").status_code, 200)
         self.assertEqual(self.get("/").status_code, 200)
+
+    def test_a_refused_reader_gets_a_page_in_the_language_of_the_address(self):
+        for _ in range(3):
+            self.get("/sok/?q=budget")
+        for url, lang, start in [
+            ("/sok/?q=a", "sv", "/"),
+            ("/en/sok/?q=a", "en", "/en/"),
+        ]:
+            with self.subTest(url=url):
+                refused = self.get(url)
+                self.assertEqual(refused.status_code, 429)
+                self.assertTrue(refused["Content-Type"].startswith("text/html"))
+                left = int(refused["Retry-After"])
+                self.assertGreater(left, 0)
+                self.assertEqual(refused["Cache-Control"], "no-store")
+                with translation.override(lang):
+                    heading = gettext("För många sökningar på kort tid")
+                page = refused.content.decode()
+                self.assertIn(f'<html lang="{lang}">', page)
+                self.assertIn(f"<h1>{heading}</h1>", page)
+                self.assertIn(f'<a href="{start}">Öppna beslut</a>', page)
+                self.assertIn(f'href="{start}oppna-data/"', page)
+                # When to come back, as Retry-After says (sekunder, seconds).
+                self.assertRegex(page, rf"\b{left} (sekund|second)")
 
     def test_the_api_has_its_own_rate_and_answers_in_json(self):
         for _ in range(2):
