@@ -85,7 +85,7 @@ def _browser(request: HttpRequest) -> bool:
     """Whether a person opened the feed in a browser, which asks for a page
     (text/html) and names no feed type, where a feed reader names Atom or
     takes anything (*/*)."""
-    accept = request.headers.get("Accept", "")
+    accept = request.headers.get("Accept", "").lower()
     return "text/html" in accept and "atom" not in accept
 
 
