@@ -9,13 +9,20 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
+
+# The admin is Swedish only, its strings in no catalogue: ngettext, finding
+# none, takes the first form for 1 and the second for any other count, as
+# Swedish wants. Imported under another name, so that makemessages leaves
+# these strings out of the English catalogue.
+from django.utils.translation import ngettext as swedish_plural
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from .admin_forms import (
@@ -52,6 +59,7 @@ from .models import (
 from .parser import protocol_from_data
 from .services import corrections, publishing, rename
 from .services.withdrawal import meeting_delete, paragraf_delete, paragraf_withdraw
+from .templatetags.decisions_extras import SECTION_LABELS
 
 admin.site.site_header = "Öppna beslut – administration"
 admin.site.site_title = "Öppna beslut"
@@ -62,13 +70,14 @@ if TYPE_CHECKING:
     # admin's bases: typed as one, so their super() calls are checked.
     _AnyAdmin = admin.options.BaseModelAdmin[Any]
     _ModelAdmin = admin.ModelAdmin[Any]
+    _Inline = admin.options.InlineModelAdmin[Any, Any]
     from django.contrib.admin.options import _FieldGroups
     from django_stubs_ext import WithAnnotations
 
     class _NamndCount(TypedDict):
         namnd_count: int
 else:
-    _AnyAdmin = _ModelAdmin = object
+    _AnyAdmin = _ModelAdmin = _Inline = object
 
 
 class ScopedChoices(_AnyAdmin):
@@ -257,6 +266,64 @@ class CorrectsPublished(_ModelAdmin):
         corrections.paragrafer_corrected(before, user=request.user)
 
 
+def _next_position(rows: QuerySet) -> int:
+    """The position after the last of rows (1 for none)."""
+    return (rows.aggregate(last=Max("position"))["last"] or 0) + 1
+
+
+class PlacesNewRowLast(_ModelAdmin):
+    """For the admins of rows kept in the order the minutes print them
+    (paragraphs, statements, proposals, votes, attendance): the position is
+    the archive's, set by ingest, and read-only here; a row added here goes
+    after the last of its parent's."""
+
+    # The foreign key to the row whose rows the position orders.
+    position_within: str
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [*super().get_readonly_fields(request, obj), "position"]
+
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: Any, change: bool
+    ) -> None:
+        if obj.position is None:
+            parent = getattr(obj, f"{self.position_within}_id")
+            obj.position = _next_position(
+                type(obj)._default_manager.filter(
+                    **{f"{self.position_within}_id": parent}
+                )
+            )
+        super().save_model(request, obj, form, change)
+
+
+class PlacesNewRowsLast(forms.BaseInlineFormSet):
+    """An inline's rows as PlacesNewRowLast places them: each added row after
+    the last of the parent's."""
+
+    _next: int | None = None
+
+    def save_new(self, form: Any, commit: bool = True) -> Any:
+        self.place(form.instance)
+        return super().save_new(form, commit)
+
+    def place(self, obj: Any) -> None:
+        if obj.position is not None:
+            return
+        if self._next is None:
+            rows = self.model._default_manager.filter(**{self.fk.name: self.instance})
+            self._next = _next_position(rows)
+        obj.position = self._next
+        self._next += 1
+
+
+class PositionedInline(_Inline):
+    """For the inlines of rows in the minutes' order (before the inline class
+    in their bases): position read-only, added rows last (PlacesNewRowsLast)."""
+
+    formset = PlacesNewRowsLast
+    readonly_fields = ["position"]
+
+
 class RenameForm(CleanTextForm):
     """A board's or municipality's change form: a new name takes effect on a
     day (decisions.services.rename), which the clerk gives."""
@@ -289,6 +356,7 @@ class EarlierNameInline(admin.TabularInline):
     """The names held before, with their days: written by renames only."""
 
     fields = readonly_fields = ("name", "slug", "valid_from", "valid_until")
+    verbose_name_plural = "tidigare namn"
     extra = 0
     can_delete = False
 
@@ -319,8 +387,10 @@ class RenamesThroughService(_ModelAdmin):
     rename_service: Any
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> _FieldGroups:
+        # The day a new name takes effect: for a rename, by whoever may make one.
         fields = super().get_fields(request, obj)
-        return [f for f in fields if f != "since" or obj is not None]
+        renames = obj is not None and self.has_change_permission(request, obj)
+        return [f for f in fields if f != "since" or renames]
 
     def save_model(
         self, request: HttpRequest, obj: Any, form: Any, change: bool
@@ -444,7 +514,7 @@ class ParagrafForm(ConfirmsPersonalData):
         return cleaned
 
 
-class ParagrafInlineFormSet(forms.BaseInlineFormSet):
+class ParagrafInlineFormSet(PlacesNewRowsLast):
     """A meeting's paragraphs: one deleted here is deleted as on its own page,
     withdrawn first when public (decisions.services.withdrawal.paragraf_delete)."""
 
@@ -460,6 +530,7 @@ class ParagrafInlineFormSet(forms.BaseInlineFormSet):
     # Added and changed as on its own page (decisions.services.corrections).
     def save_new(self, form: Any, commit: bool = True) -> Paragraf:
         setattr(form.instance, self.fk.name, self.instance)
+        self.place(form.instance)
         if not commit:
             return form.save(commit=False)
         corrections.paragraf_save(paragraf=form.instance, user=self.user)
@@ -474,7 +545,7 @@ class ParagrafInlineFormSet(forms.BaseInlineFormSet):
         return form.instance
 
 
-class ParagrafInline(ScopedChoices, admin.TabularInline):
+class ParagrafInline(ScopedChoices, PositionedInline, admin.TabularInline):
     model = Paragraf
     form = ParagrafForm
     formset = ParagrafInlineFormSet
@@ -495,7 +566,7 @@ class ParagrafInline(ScopedChoices, admin.TabularInline):
         return request.user.is_superuser
 
 
-class AttendanceInline(ScopedChoices, admin.TabularInline):
+class AttendanceInline(ScopedChoices, PositionedInline, admin.TabularInline):
     model = Attendance
     fields = ["position", "member", "group", "role", "replaces", "note"]
     autocomplete_fields = ["member"]
@@ -656,7 +727,7 @@ class ArendeAdmin(SharedBetweenNamnder, CorrectsPublished, admin.ModelAdmin):
         return Paragraf.objects.filter(arende=obj)
 
 
-class ReservationInline(admin.StackedInline):
+class ReservationInline(PositionedInline, admin.StackedInline):
     model = Reservation
     form = CleanTextForm
     fields = ["kind", "position", "text", "points", "attachment", "parties"]
@@ -664,7 +735,7 @@ class ReservationInline(admin.StackedInline):
     show_change_link = True
 
 
-class ProposalInline(admin.StackedInline):
+class ProposalInline(PositionedInline, admin.StackedInline):
     model = Proposal
     form = CleanTextForm
     fields = ["position", "text"]
@@ -672,7 +743,7 @@ class ProposalInline(admin.StackedInline):
     show_change_link = True
 
 
-class VoteInline(admin.TabularInline):
+class VoteInline(PositionedInline, admin.TabularInline):
     model = Vote
     fields = ["position", "ja", "nej", "avstar"]
     extra = 0
@@ -713,8 +784,11 @@ class ConflictFilter(admin.SimpleListFilter):
 
 
 @admin.register(Paragraf)
-class ParagrafAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
+class ParagrafAdmin(
+    ScopedToAssignments, PlacesNewRowLast, CorrectsPublished, admin.ModelAdmin
+):
     namnd_path = "meeting__namnd"
+    position_within = "meeting"
     form = ParagrafForm
     list_display = ["__str__", "meeting", "arende", "confidential", "withdrawn_at"]
     list_filter = [
@@ -729,20 +803,66 @@ class ParagrafAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
     inlines = [ProposalInline, VoteInline, ReservationInline]
     # Copies of the reservations and the meeting date, and the search terms:
     # derived on every write (decisions.services.corrections), never typed.
+    # The sections are the parser's, shown as text (sections_shown): a
+    # corrected decision is written into them by the write.
     exclude = [
         "has_reservation",
         "reserving_parties",
         "reservation_text",
         "meeting_date",
         "search_terms",
+        "sections",
     ]
-    # Set by a correction and by the withdraw action, never by hand.
     readonly_fields = [
+        # Read from the minutes by ingest.
+        "sections_shown",
+        "referral",
+        # Set by a correction and by the withdraw action, never by hand.
         "conflicts_shown",
         "versions_shown",
         "corrected_at",
         "withdrawn_at",
         "withdrawal_reason",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "meeting",
+                    "number",
+                    "title",
+                    "arende",
+                    "case_numbers",
+                    "decision",
+                    "procedure",
+                    "recipients",
+                    "text",
+                    "confidential",
+                    "confirm_personal_data",
+                ]
+            },
+        ),
+        (
+            "Från inläsningen av protokollet",
+            {
+                "fields": ["position", "sections_shown", "referral"],
+                "description": "Arkivet läser de här ur protokollet; de ändras "
+                "inte här. Rättar du beslutet ovan rättas avsnittet Beslut med.",
+            },
+        ),
+        (
+            "Rättelser och återkallelse",
+            {
+                "fields": [
+                    "conflicts_shown",
+                    "versions_shown",
+                    "corrected_at",
+                    "withdrawn_at",
+                    "withdrawal_reason",
+                ]
+            },
+        ),
     ]
     actions = ["withdraw", "use_minutes", "keep_correction"]
 
@@ -767,6 +887,28 @@ class ParagrafAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
                     read,
                 )
                 for field, read in obj.conflicts.items()
+            ),
+        )
+
+    @admin.display(description="avsnitt")
+    def sections_shown(self, obj: Paragraf) -> str:
+        # As the paragraph's page heads them: the minutes' own heading, or
+        # the kind's name.
+        if not obj.sections:
+            return "–"
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong><br>{}</p>",
+            (
+                (
+                    section.get("heading")
+                    or SECTION_LABELS.get(
+                        str(section.get("kind")), SECTION_LABELS["other"]
+                    ),
+                    linebreaksbr(section.get("text", "")),
+                )
+                for section in obj.sections
+                if isinstance(section, dict)
             ),
         )
 
@@ -839,7 +981,19 @@ class ParagrafAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
             )
             return
         corrections.paragraf_resolve(paragrafer=queryset, take=take, user=request.user)
-        self.message_user(request, f"{waiting} paragrafer klara.", messages.SUCCESS)
+        if take == "minutes":
+            said = swedish_plural(
+                "%(count)d paragraf visar nu det nya protokollets text.",
+                "%(count)d paragrafer visar nu det nya protokollets text.",
+                waiting,
+            )
+        else:
+            said = swedish_plural(
+                "%(count)d paragraf behåller din rättelse.",
+                "%(count)d paragrafer behåller din rättelse.",
+                waiting,
+            )
+        self.message_user(request, said % {"count": waiting}, messages.SUCCESS)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Published: withdrawn (the action below), never deleted, but by a
@@ -877,11 +1031,15 @@ class ParagrafAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
                 reason=form.cleaned_data["reason"],
                 user=request.user,
             )
+            said = swedish_plural(
+                "%(count)d paragraf återkallad.",
+                "%(count)d paragrafer återkallade.",
+                len(done),
+            ) % {"count": len(done)}
             self.message_user(
                 request,
-                f"{len(done)} paragrafer återkallade. Nedladdningen av hela "
-                "arkivet är stängd tills arkivfilen skrivits om "
-                "(manage.py dump_archive).",
+                f"{said} Nedladdningen av hela arkivet är stängd tills "
+                "arkivfilen skrivits om (manage.py dump_archive).",
                 messages.SUCCESS,
             )
             return None
@@ -903,17 +1061,22 @@ def _say_withdrawn(
     modeladmin: admin.ModelAdmin, request: HttpRequest, withdrawn: int
 ) -> None:
     if withdrawn:
+        said = swedish_plural(
+            "%(count)d publicerad paragraf återkallades innan den raderades: "
+            "dess adress svarar att den är återkallad",
+            "%(count)d publicerade paragrafer återkallades innan de raderades: "
+            "deras adresser svarar att de är återkallade",
+            withdrawn,
+        ) % {"count": withdrawn}
         modeladmin.message_user(
             request,
-            f"{withdrawn} publicerade paragrafer återkallades innan de raderades: "
-            "deras adresser svarar att de är återkallade, och nedladdningen av "
-            "hela arkivet är stängd tills arkivfilen skrivits om "
-            "(manage.py dump_archive).",
+            f"{said}, och nedladdningen av hela arkivet är stängd tills "
+            "arkivfilen skrivits om (manage.py dump_archive).",
             messages.WARNING,
         )
 
 
-class ReservationMemberInline(ScopedChoices, admin.TabularInline):
+class ReservationMemberInline(ScopedChoices, PositionedInline, admin.TabularInline):
     model = ReservationMember
     fields = ["position", "member"]
     autocomplete_fields = ["member"]
@@ -921,8 +1084,11 @@ class ReservationMemberInline(ScopedChoices, admin.TabularInline):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
+class ReservationAdmin(
+    ScopedToAssignments, PlacesNewRowLast, CorrectsPublished, admin.ModelAdmin
+):
     namnd_path = "paragraf__meeting__namnd"
+    position_within = "paragraf"
     form = ConfirmsPersonalData
     list_display = ["__str__", "kind", "paragraf", "position"]
     list_filter = ["kind", "paragraf__meeting__namnd__municipality"]
@@ -936,8 +1102,11 @@ class ReservationAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin)
 
 
 @admin.register(ReservationMember)
-class ReservationMemberAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
+class ReservationMemberAdmin(
+    ScopedToAssignments, PlacesNewRowLast, CorrectsPublished, admin.ModelAdmin
+):
     namnd_path = "reservation__paragraf__meeting__namnd"
+    position_within = "reservation"
     list_display = ["member", "reservation", "position"]
     list_filter = ["member__party"]
     list_select_related = ["member", "reservation__paragraf__meeting__namnd"]
@@ -948,7 +1117,7 @@ class ReservationMemberAdmin(ScopedToAssignments, CorrectsPublished, admin.Model
         return Paragraf.objects.filter(pk=obj.reservation.paragraf_id)
 
 
-class ProposalMemberInline(ScopedChoices, admin.TabularInline):
+class ProposalMemberInline(ScopedChoices, PositionedInline, admin.TabularInline):
     model = ProposalMember
     fields = ["position", "member"]
     autocomplete_fields = ["member"]
@@ -956,8 +1125,11 @@ class ProposalMemberInline(ScopedChoices, admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
+class ProposalAdmin(
+    ScopedToAssignments, PlacesNewRowLast, CorrectsPublished, admin.ModelAdmin
+):
     namnd_path = "paragraf__meeting__namnd"
+    position_within = "paragraf"
     form = ConfirmsPersonalData
     list_display = ["__str__", "paragraf", "position"]
     list_filter = ["paragraf__meeting__namnd__municipality"]
@@ -978,8 +1150,11 @@ class VoteCastInline(ScopedChoices, admin.TabularInline):
 
 
 @admin.register(Vote)
-class VoteAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
+class VoteAdmin(
+    ScopedToAssignments, PlacesNewRowLast, CorrectsPublished, admin.ModelAdmin
+):
     namnd_path = "paragraf__meeting__namnd"
+    position_within = "paragraf"
     list_display = ["__str__", "paragraf", "ja", "nej", "avstar"]
     list_filter = ["paragraf__meeting__namnd__municipality"]
     list_select_related = ["paragraf__meeting__namnd__municipality"]
@@ -992,8 +1167,9 @@ class VoteAdmin(ScopedToAssignments, CorrectsPublished, admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ScopedToAssignments, admin.ModelAdmin):
+class AttendanceAdmin(ScopedToAssignments, PlacesNewRowLast, admin.ModelAdmin):
     namnd_path = "meeting__namnd"
+    position_within = "meeting"
     list_display = ["member", "meeting", "group", "role"]
     list_filter = ["group", "meeting__namnd__municipality"]
     list_select_related = ["member", "meeting__namnd__municipality"]
@@ -1181,9 +1357,21 @@ class UploadAdmin(ScopedToAssignments, admin.ModelAdmin):
                 if not chosen:
                     messages.error(request, "Välj vad som ska maskeras eller bekräftas")
                     return None
-                act = publishing.mask if "_mask" in request.POST else publishing.confirm
-                act(upload, chosen, user=user)
-                messages.success(request, "Klart")
+                if "_mask" in request.POST:
+                    publishing.mask(upload, chosen, user=user)
+                    said = swedish_plural(
+                        "%(count)d möjlig personuppgift maskerad",
+                        "%(count)d möjliga personuppgifter maskerade",
+                        len(chosen),
+                    )
+                else:
+                    publishing.confirm(upload, chosen, user=user)
+                    said = swedish_plural(
+                        "%(count)d markering bekräftad: inte personuppgifter",
+                        "%(count)d markeringar bekräftade: inte personuppgifter",
+                        len(chosen),
+                    )
+                messages.success(request, said % {"count": len(chosen)})
             elif "_publish" in request.POST:
                 meeting = publishing.publish(upload, user=user)
                 messages.success(request, f"{upload.source_name} är publicerat")

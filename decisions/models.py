@@ -368,7 +368,10 @@ class NamndName(EarlierName):
     """A name a board held before its current one, with the days it held."""
 
     namnd = models.ForeignKey(
-        Namnd, on_delete=models.CASCADE, related_name="earlier_names"
+        Namnd,
+        on_delete=models.CASCADE,
+        related_name="earlier_names",
+        verbose_name="nämnd",
     )
 
     class Meta(EarlierName.Meta):
@@ -394,7 +397,10 @@ class MunicipalityName(EarlierName):
     held; its slug keeps answering with a 301 (views.follows_old_names)."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="earlier_names"
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="earlier_names",
+        verbose_name="kommun",
     )
 
     class Meta(EarlierName.Meta):

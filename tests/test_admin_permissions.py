@@ -269,24 +269,25 @@ WRITES: dict[str, dict[str, dict[str, Any]]] = {
     },
     "decisions.paragraf": {
         "change": {"title": "Ändrad rubrik"},
-        "add": {"number": "99", "position": 99, "title": "Ny paragraf"},
+        "add": {"number": "99", "title": "Ny paragraf"},
     },
     "decisions.reservation": {
         "change": {"text": "Ändrad reservation."},
-        "add": {"position": 9, "text": "Ny reservation."},
+        "add": {"text": "Ny reservation."},
     },
     "decisions.reservationmember": {
-        "change": {"position": 7},
-        "add": {"position": 9, "member": lambda world, label: world.spare[label].pk},
+        # Its position is the minutes' order, read-only: another member.
+        "change": {"member": lambda world, label: world.spare[label].pk},
+        "add": {"member": lambda world, label: world.spare[label].pk},
     },
     "decisions.proposal": {
         "change": {"text": "Ändrat yrkande."},
-        "add": {"position": 9, "text": "Nytt yrkande."},
+        "add": {"text": "Nytt yrkande."},
     },
-    "decisions.vote": {"change": {"ja": 11}, "add": {"position": 9}},
+    "decisions.vote": {"change": {"ja": 11}, "add": {}},
     "decisions.attendance": {
         "change": {"role": "justerare"},
-        "add": {"position": 9, "member": lambda world, label: world.spare[label].pk},
+        "add": {"member": lambda world, label: world.spare[label].pk},
     },
     "decisions.upload": {
         # The preview's own buttons: discard a draft; upload a file.

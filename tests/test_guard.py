@@ -184,7 +184,6 @@ class AdminFieldTests(ArchiveRows, TestCase):
         for name in (
             "Paragraf.title",
             "Paragraf.text",
-            "Paragraf.sections",
             "Reservation.text",
             "Meeting.source_text",
             "Arende.title",
