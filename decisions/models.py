@@ -61,6 +61,36 @@ SEARCH_VECTOR = (
 )
 
 
+def dnr_key(dnr: Any) -> Func:
+    """A diarienummer as search compares it: in capitals, each run of other
+    characters than letters and digits one space, a space between two
+    digits a slash, and then no spaces: "ks 2024-112" and "KS2024/112" have
+    the same key. The index arende_dnr_key serves it."""
+    if isinstance(dnr, str):
+        dnr = F(dnr)
+    spaced = Func(
+        Upper(dnr),
+        Value("[^[:alnum:]]+"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+    )
+    numbered = Func(
+        spaced,
+        Value("([0-9]) (?=[0-9])"),
+        Value("\\1/"),
+        Value("g"),
+        function="regexp_replace",
+    )
+    return Func(
+        numbered,
+        Value(" "),
+        Value(""),
+        function="replace",
+        output_field=models.CharField(),
+    )
+
+
 def count_per_year(rows: models.QuerySet, field: str) -> dict[int, int]:
     """Count rows per year of their date `field` (a lookup path); undated
     rows are left out."""
@@ -828,8 +858,11 @@ class Arende(GuardsPersonalData, models.Model):
             ),
         ]
         indexes = [
-            # decisions.search.Reference: a typed dnr, in any municipality.
+            # The API's `dnr` filter (decisions.api.ArendeFilter): a dnr as
+            # printed, in any case.
             models.Index(Upper("dnr"), name="arende_dnr_upper"),
+            # decisions.search.Reference.cases(): a typed dnr by its key.
+            models.Index(dnr_key("dnr"), name="arende_dnr_key"),
         ]
 
     def __str__(self) -> str:

@@ -39,7 +39,13 @@ from .models import (
 )
 from .parties import full_name
 from .referrals import referral_subject, same_positions
-from .search import COUNT_LIMIT, ParagrafFilter, Reference, search_archive
+from .search import (
+    COUNT_LIMIT,
+    ParagrafFilter,
+    Reference,
+    find_reference,
+    search_archive,
+)
 from .site import absolute
 
 # Paragraphs on the start, municipality and board pages.
@@ -608,14 +614,13 @@ def search(request: HttpRequest) -> HttpResponseBase:
     query = filterset.query
     context["query"] = query
     reference = Reference.parse(query) if query else None
-    if reference is not None:
-        found = Paragraf.objects.published().with_badges().search(reference)
-        if hits := list(found[:2]):
-            if len(hits) == 1:
-                return redirect(hits[0])
-            context["reference"] = query
-            context["page"] = paginate(request, found.newest())
-            return render(request, "decisions/search.html", context)
+    if reference is not None and (named := find_reference(reference)):
+        if named.destination:
+            return redirect(named.destination)
+        context["reference"] = query
+        context["cases"] = named.cases
+        context["page"] = paginate(request, named.paragrafer)
+        return render(request, "decisions/search.html", context)
     try:
         result = search_archive(filterset, request.GET.get(PAGE_PARAM))
     except InvalidPage:

@@ -153,15 +153,24 @@ class SwedishSearchTests(TestCase):
         self.assertNotIn(self.secret.pk, self.found(ar="2024"))
         self.assertNotIn(self.secret.pk, self.found())
 
-    def test_a_diarienummer_goes_straight_to_its_paragraph(self):
+    def test_a_diarienummer_goes_straight_to_its_case(self):
         response = self.client.get("/sok/", {"q": "Dnr BUN 2024:97"})
-        self.assertRedirects(response, self.grundskola.get_absolute_url())
+        self.assertRedirects(response, self.grundskola.arende.get_absolute_url())
 
-    def test_a_case_with_several_paragraphs_lists_them(self):
-        response = self.client.get("/sok/", {"q": "KS 2024/112"})
+    def test_a_case_with_several_paragraphs_goes_to_the_case_that_lists_them(self):
+        response = self.client.get("/sok/", {"q": "KS 2024/112"}, follow=True)
+        self.assertRedirects(response, self.bygglov.arende.get_absolute_url())
+        self.assertContains(response, self.bygglov.get_absolute_url())
+        self.assertContains(response, self.same_case.get_absolute_url())
+
+    def test_a_dnr_cited_by_other_cases_lists_them_below_the_case(self):
+        self.beslutade.case_numbers = ["KFN 2023/12", "KS 2024/112"]
+        self.beslutade.save(update_fields=["case_numbers"])
+        response = self.client.get("/sok/", {"q": "KS2024/112"})
         self.assertContains(response, "Paragrafer som hänvisar till")
+        self.assertContains(response, self.bygglov.arende.get_absolute_url())
         pks = {p.pk for p in response.context["page"].object_list}
-        self.assertEqual(pks, {self.bygglov.pk, self.same_case.pk})
+        self.assertEqual(pks, {self.bygglov.pk, self.same_case.pk, self.beslutade.pk})
 
     def test_a_paragraph_reference_lists_that_number(self):
         response = self.client.get("/sok/", {"q": "§ 988"})

@@ -25,14 +25,14 @@ a search lives here:
 - lexicon.py: Swedish base forms and compound parts, indexed at write time
   (decisions.services) and applied to the words typed.
 
-Pages use search_archive() and Reference; the search feed newest_ids(); the
+Pages use search_archive() and find_reference(); the search feed newest_ids(); the
 API and the CSV ParagrafFilter.scope().
 """
 
 from .facets import Facets, FacetValue
 from .filters import ParagrafFilter
 from .query import Query, Reference
-from .results import SearchResult, search_archive
+from .results import ReferenceResult, SearchResult, find_reference, search_archive
 from .walk import COUNT_LIMIT, newest_ids
 
 __all__ = [
@@ -42,7 +42,9 @@ __all__ = [
     "ParagrafFilter",
     "Query",
     "Reference",
+    "ReferenceResult",
     "SearchResult",
+    "find_reference",
     "newest_ids",
     "search_archive",
 ]

@@ -8,6 +8,7 @@ search to filter and order the rows (see decisions.search).
 
 from __future__ import annotations
 
+import datetime
 import re
 from functools import cached_property
 
@@ -18,11 +19,20 @@ from django.contrib.postgres.search import (
     SearchQueryField,
     SearchRank,
 )
-from django.db.models import BooleanField, F, Func, Q
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 
 from ..lookups import Ids
-from ..models import NEWEST, SEARCH_CONFIG, Arende, Paragraf, ParagrafQuerySet
-from .lexicon import base_form, known_word
+from ..models import (
+    NEWEST,
+    SEARCH_CONFIG,
+    Arende,
+    Namnd,
+    NamndName,
+    Paragraf,
+    ParagrafQuerySet,
+    dnr_key,
+)
+from .lexicon import base_form, initials, known_word
 
 # How many of the newest matches a search ranks by relevance.
 RANKED = 1000
@@ -36,6 +46,16 @@ SNIPPET_STOP = "\ue001"
 # A diarienummer as typed: letters, digits and separators, with a digit and a
 # separator ("1.1/2152/2016", "KS 2016/123", "KS.2019.14", "22/17").
 _DNR_SHAPE = re.compile(r"(?=.*\d)(?=.*[/.:-])[A-Za-zÅÄÖåäö0-9][\w ./:-]*")
+# A paragraph as minutes cite it: "§ 13", "KS § 39", "KS 2024-03-11 § 39",
+# "kommunfullmäktige 2021-11-22, § 98", "KS § 187, 2016-12-06"; the board by
+# initials or name (letters, spaces and hyphens), the meeting's date before or
+# after the number.
+_PARAGRAF_REFERENCE = re.compile(
+    r"(?:(?P<namnd>[^\W\d_][^\W\d_ -]*(?:[ -]+[^\W\d_]+)*)[ ,]*)?"
+    r"(?:(?P<date>\d{4}-\d{2}-\d{2})[ ,]*)?"
+    r"§+ ?(?P<number>\d{1,4})"
+    r"(?:[ ,]+(?P<later>\d{4}-\d{2}-\d{2}))?"
+)
 # What websearch_to_tsquery may turn into a phrase: quotes, and words with
 # inner punctuation ("e-post", "gång-"); a leading minus is negation.
 _NEEDS_POSITIONS = re.compile(r"[^\w\s-]|\w-")
@@ -216,37 +236,107 @@ class Query:
 
 
 class Reference:
-    """A diarienummer ("1.1/2152/2016", "KS 2016/123") or "§ 13" typed into
-    the search box, which names paragraphs rather than words."""
+    """A diarienummer ("1.1/2152/2016", "KS 2016/123", "KS2016/123") or a
+    paragraph ("§ 13", "KS § 39", "KS 2024-03-11 § 39", "kommunfullmäktige
+    2021-11-22, § 98") typed into the search box, which names paragraphs
+    rather than words.
 
-    def __init__(self, *, number: str | None = None, dnr: str | None = None) -> None:
+    A dnr is compared by its key (models.dnr_key()), so spaces, case and the
+    separators between its numbers do not matter. A paragraph may be cited
+    with its board, by name or by initials ("KS", "Kf", "BUN": lexicon.
+    initials()), and its meeting's date; without a date, every meeting's
+    paragraph of that number is a candidate, the newest first.
+    """
+
+    def __init__(
+        self,
+        *,
+        number: str | None = None,
+        dnr: str | None = None,
+        namnd: str | None = None,
+        date: datetime.date | None = None,
+    ) -> None:
         self.number = number
         self.dnr = dnr
+        self.namnd = namnd
+        self.date = date
+
+    def __repr__(self) -> str:
+        return (
+            f"Reference(number={self.number!r}, dnr={self.dnr!r}, "
+            f"namnd={self.namnd!r}, date={self.date!r})"
+        )
 
     @classmethod
     def parse(cls, q: str) -> Reference | None:
         """The reference q names, or None when q is no reference."""
         text = " ".join(q.split())
-        number = re.fullmatch(r"§+\s*(\d{1,4})", text)
-        if number:
-            return cls(number=number[1])
+        paragraf = _PARAGRAF_REFERENCE.fullmatch(text)
+        if paragraf:
+            day = paragraf["date"] or paragraf["later"]
+            try:
+                date = datetime.date.fromisoformat(day) if day else None
+            except ValueError:
+                return None
+            namnd = (paragraf["namnd"] or "").strip(" -") or None
+            return cls(number=paragraf["number"], namnd=namnd, date=date)
         dnr = re.fullmatch(r"(?i:dnr\.?:?\s*)?(\S.{2,60})", text)
         if not dnr or not _DNR_SHAPE.fullmatch(dnr[1]):
             return None
         return cls(dnr=dnr[1])
 
+    def cases(self) -> QuerySet[Arende]:
+        """The cases whose dnr has the typed dnr's key, in any municipality
+        (through the index arende_dnr_key); none for a paragraph."""
+        if self.dnr is None:
+            return Arende.objects.none()
+        return Arende.objects.alias(key=dnr_key("dnr")).filter(
+            key=dnr_key(Value(self.dnr))
+        )
+
     def apply(self, rows: ParagrafQuerySet) -> ParagrafQuerySet:
         """Keep the rows that carry the reference (none when nothing does)."""
         if self.number is not None:
-            return rows.filter(number=self.number)
-        # Two index lookups, each on its own (an OR across them defeats both
-        # indexes): the case by its dnr (arende_dnr_upper), and paragraphs
-        # printing it among others (paragraf_case_numbers_gin).
-        cases = Arende.objects.filter(dnr__iexact=self.dnr).values("pk")
+            rows = rows.filter(number=self.number)
+            if self.date is not None:
+                rows = rows.filter(meeting_date=self.date)
+            if self.namnd is not None:
+                rows = rows.filter(meeting__namnd__in=boards_named(self.namnd))
+            return rows
+        # Index lookups, each on its own (an OR across them defeats both
+        # indexes): the cases by their dnr's key (arende_dnr_key), then the
+        # paragraphs filed under them, and those printing the dnr among others
+        # (paragraf_case_numbers_gin), as typed or as a matching case prints it.
+        cases = dict(self.cases().values_list("pk", "dnr"))
+        printed = sorted({self.dnr or "", *cases.values()})
         ids = {
-            *Paragraf.objects.filter(arende__in=cases).values_list("pk", flat=True),
-            *Paragraf.objects.filter(case_numbers__contains=[self.dnr]).values_list(
+            *Paragraf.objects.filter(arende__in=list(cases)).values_list(
+                "pk", flat=True
+            ),
+            *Paragraf.objects.filter(case_numbers__overlap=printed).values_list(
                 "pk", flat=True
             ),
         }
         return rows.filter(pk__any=Ids(sorted(ids)))
+
+
+def boards_named(name: str) -> list[int]:
+    """The boards a citation names: by name ("Kommunstyrelsen", also in the
+    genitive, "Kommunstyrelsens"), earlier names included, or by initials
+    ("KS"), in any case and any municipality."""
+    wanted = name.casefold()
+    # A name's initials begin with its first letter, as the name does.
+    named = [
+        *Namnd.objects.filter(name__istartswith=name[:1]).values_list("pk", "name"),
+        *NamndName.objects.filter(name__istartswith=name[:1]).values_list(
+            "namnd_id", "name"
+        ),
+    ]
+    return sorted(
+        {
+            pk
+            for pk, board in named
+            if wanted
+            in (board.casefold(), f"{board.casefold()}s", initials(board).casefold())
+        }
+    )

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 
 from ..lookups import Ids
-from ..models import Paragraf
+from ..models import Arende, Paragraf, ParagrafQuerySet
 from .facets import Facets, facets
 from .filters import ParagrafFilter
-from .query import RANKED
+from .query import RANKED, Reference
 from .suggest import suggest
 from .walk import walk_limit, walk_matches
 
@@ -72,4 +72,49 @@ def search_archive(filterset: ParagrafFilter, page_number: str | None) -> Search
         capped=capped,
         facets=facets(filterset, walk, limit),
         suggestion=suggest(query) if query and not total else None,
+    )
+
+
+@dataclass
+class ReferenceResult:
+    # The paragraphs the reference names, newest first.
+    paragrafer: ParagrafQuerySet
+    # For a dnr: the cases it names that have a published paragraph, each
+    # with its municipality, for the line above the paragraphs.
+    cases: list[Arende]
+    # The one page the reference names, to go straight to; None for a list.
+    destination: str | None
+
+
+def find_reference(reference: Reference) -> ReferenceResult | None:
+    """Find what a typed dnr or paragraph names; None when no published
+    paragraph carries it (the words are then searched as words).
+
+    Where it goes: a dnr that names one case, and no paragraph outside that
+    case, goes to the case's page, which lists every paragraph of the case
+    in order with its decision: the case is what the reader named, and the
+    list of search results would show the same paragraphs with less. When
+    the dnr names several cases (the same number in several municipalities)
+    or other paragraphs also cite it, the results list them, with a link to
+    each case above. A paragraph cited alone ("KS 2024-03-11 § 39") goes to
+    that paragraph; several candidates ("KS § 39" in every year) are listed,
+    the newest first.
+    """
+    found = Paragraf.objects.published().with_badges().search(reference)
+    hits = list(found[:2])
+    if not hits:
+        return None
+    cases = list(
+        reference.cases()
+        .filter(pk__in=found.values("arende"))
+        .select_related("municipality")
+        .order_by("municipality__name", "dnr")
+    )
+    destination = None
+    if len(cases) == 1 and not found.exclude(arende=cases[0]).exists():
+        destination = cases[0].get_absolute_url()
+    elif reference.dnr is None and len(hits) == 1:
+        destination = hits[0].get_absolute_url()
+    return ReferenceResult(
+        paragrafer=found.newest(), cases=cases, destination=destination
     )
