@@ -121,7 +121,11 @@ def screenshots(browser: Any, base: str, directory: Path) -> int:
             response = page.goto(base + path)
             if response is None or response.status != 200:
                 raise SystemExit(f"{path}: {response and response.status}")
-            page.screenshot(path=directory / f"{kind}-{label}.png")
+            # JPEG, the first screen only: what a reader sees on arrival, at
+            # a size the repository can carry (about 60 kB a page).
+            page.screenshot(
+                path=directory / f"{kind}-{label}.jpg", type="jpeg", quality=70
+            )
             taken += 1
         context.close()
     return taken

@@ -35,7 +35,7 @@ from django.utils.translation import gettext
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from .lookups import Ids
-from .models import Arende, Municipality, Namnd, Paragraf, ParagrafQuerySet
+from .models import Arende, Member, Municipality, Namnd, Paragraf, ParagrafQuerySet
 from .search import ParagrafFilter, newest_ids
 from .site import absolute
 
@@ -317,3 +317,29 @@ class PartyFeed(ParagrafFeed):
         owner: tuple[Municipality, str] = scope.owner
         municipality, party = owner
         return reverse("decisions:party", args=[municipality.slug, party])
+
+
+class PersonFeed(ParagrafFeed):
+    """The paragraphs where a person reserved, proposed or voted by name."""
+
+    def owner(self, request: HttpRequest, kommun: str, person: str) -> Member:
+        municipality = get_object_or_404(Municipality, slug=kommun)
+        member = Member.objects.by_slug(municipality, person)
+        if member is None:
+            raise Http404("Ingen person med den adressen.")
+        member.municipality = municipality
+        return member
+
+    def paragrafer(self, owner: Member) -> ParagrafQuerySet:
+        return Paragraf.objects.of_member(owner)
+
+    def title(self, scope: Scope) -> str:
+        member: Member = scope.owner
+        return gettext("Öppna beslut: %(person)s i %(place)s") % {
+            "person": str(member),
+            "place": member.municipality.name,
+        }
+
+    def page(self, scope: Scope) -> str:
+        member: Member = scope.owner
+        return reverse("decisions:person", args=[member.municipality.slug, member.slug])

@@ -531,6 +531,20 @@ class NamndAlias(GuardsPersonalData, models.Model):
         return f"{self.slug} → {self.namnd}"
 
 
+class MeetingQuerySet(models.QuerySet):
+    def with_withheld(self) -> MeetingQuerySet:
+        """Annotate `withheld`: whether a paragraph of the meeting is
+        confidential or withdrawn (decisions.originals: its download is then
+        a public version)."""
+        return self.annotate(
+            withheld=_exists(
+                "EXISTS (SELECT 1 FROM decisions_paragraf AS withheld"
+                " WHERE withheld.meeting_id = decisions_meeting.id"
+                " AND withheld.confidential)"
+            )
+        )
+
+
 class Meeting(GuardsPersonalData, models.Model):
     """One meeting of a board, as recorded in one protocol."""
 
@@ -560,6 +574,10 @@ class Meeting(GuardsPersonalData, models.Model):
     )
     # What the source was: "text", "pdf" or "docx".
     source_format = models.CharField("filformat", max_length=10, default="text")
+    # The file as ingested or published, for download (decisions.originals).
+    source_file = models.FileField(
+        "originalfil", max_length=300, upload_to="original/", blank=True
+    )
     ingested_at = models.DateTimeField("inläst", auto_now=True)
     place = models.CharField("plats", max_length=300, blank=True)
     time = models.CharField("tid", max_length=100, blank=True)
@@ -605,6 +623,8 @@ class Meeting(GuardsPersonalData, models.Model):
         "municipality_name",
         "first_path",
     )
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = [F("date").desc(nulls_last=True), "namnd__name"]
@@ -905,6 +925,11 @@ _HAS_STATEMENTS = (
     "EXISTS (SELECT 1 FROM decisions_reservation AS statement"
     " WHERE statement.paragraf_id = decisions_paragraf.id)"
 )
+_HAS_WITHHELD_SIBLING = (
+    "EXISTS (SELECT 1 FROM decisions_paragraf AS sibling"
+    " WHERE sibling.meeting_id = decisions_paragraf.meeting_id"
+    " AND sibling.confidential)"
+)
 _HAS_VOTES = (
     "EXISTS (SELECT 1 FROM decisions_vote AS vote"
     " WHERE vote.paragraf_id = decisions_paragraf.id)"
@@ -1071,6 +1096,9 @@ class ParagrafQuerySet(models.QuerySet):
             .annotate(
                 has_statements=_exists(_HAS_STATEMENTS),
                 has_votes=_exists(_HAS_VOTES),
+                # decisions.originals: whether the meeting's download is the
+                # original file or a public version.
+                meeting_withheld=_exists(_HAS_WITHHELD_SIBLING),
                 has_other_handlings=_exists(_HAS_OTHER_HANDLINGS),
             )
         )

@@ -67,7 +67,9 @@ def decision_line(decision: str) -> tuple[str, int]:
     if not text:
         return "", 0
     points = _POINT.findall(text)
-    first = _POINT.sub("", text.split("\n")[0] if points else text, count=1)
+    # The first point whole, over the lines the minutes broke it on; or the
+    # text, where it has no numbered points.
+    first = _POINT.split(text)[1] if points else text
     first = " ".join(first.split())
     if len(first) > DECISION_CHARS:
         cut = first[:DECISION_CHARS].rsplit(" ", 1)[0].rstrip(",;:")

@@ -1,7 +1,14 @@
 from django.urls import path
 
 from . import views
-from .feeds import ArendeFeed, MunicipalityFeed, NamndFeed, PartyFeed, SearchFeed
+from .feeds import (
+    ArendeFeed,
+    MunicipalityFeed,
+    NamndFeed,
+    PartyFeed,
+    PersonFeed,
+    SearchFeed,
+)
 
 app_name = "decisions"
 
@@ -39,6 +46,11 @@ urlpatterns = [
         name="party_feed",
     ),
     path("<slug:kommun>/person/<slug:person>/", views.person, name="person"),
+    path(
+        "<slug:kommun>/person/<slug:person>/feed/",
+        views.follows_old_names(PersonFeed()),
+        name="person_feed",
+    ),
     path("<slug:kommun>/<slug:namnd>/", views.namnd, name="namnd"),
     path(
         "<slug:kommun>/<slug:namnd>/feed/",
@@ -46,6 +58,11 @@ urlpatterns = [
         name="namnd_feed",
     ),
     path("<slug:kommun>/<slug:namnd>/<slug:meeting>/", views.meeting, name="meeting"),
+    path(
+        "<slug:kommun>/<slug:namnd>/<slug:meeting>/protokoll/",
+        views.meeting_download,
+        name="meeting_download",
+    ),
     path(
         "<slug:kommun>/<slug:namnd>/<slug:meeting>/paragraf-<slug:number>/",
         views.paragraf,

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import condition
 
 from . import version_diff
+from .charts import Scale
 from .download import ARCHIVE_NAME, MANIFEST_NAME, outdated, rebuild_pending
 from .exports import csv_response, table_response, wants_csv
 from .models import (
@@ -37,6 +38,7 @@ from .models import (
     current_slugs,
     published_condition,
 )
+from .originals import download_of, download_response
 from .parties import full_name
 from .referrals import referral_subject, same_positions
 from .search import (
@@ -111,6 +113,8 @@ def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
 # of the archive, for the CHART_PARTIES parties that reserved most.
 CHART_YEARS = 10
 CHART_PARTIES = 8
+# Each party's chart, drawn at the width the start page's grid gives it.
+CHART_WIDTH = 280
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -132,6 +136,10 @@ def start(request: HttpRequest) -> HttpResponse:
             .newest()[:LATEST_COUNT],
             "municipalities": Municipality.objects.prefetch_related("namnder"),
             "party_charts": [(p, per_party[p]) for p in parties[:CHART_PARTIES]],
+            # One scale for all: a party's bars can be read against another's.
+            "party_scale": Scale.of(
+                [per_party[p] for p in parties[:CHART_PARTIES]], width=CHART_WIDTH
+            ),
         },
     )
 
@@ -201,7 +209,9 @@ def meeting(
 ) -> HttpResponseBase:
     found = get_object_or_404(
         # The source text is not shown, and may be megabytes.
-        Meeting.objects.select_related("namnd__municipality").defer("source_text"),
+        Meeting.objects.select_related("namnd__municipality")
+        .defer("source_text")
+        .with_withheld(),
         namnd__municipality__slug=kommun,
         namnd__slug=namnd,
         slug=meeting,
@@ -231,8 +241,23 @@ def meeting(
             "paragrafer": page.object_list,
             "attendance": attendance,
             "adjusters": found.adjusters.all(),
+            "download": download_of(found, found.withheld),
         },
     )
+
+
+@follows_old_names
+def meeting_download(
+    request: HttpRequest, kommun: str, namnd: str, meeting: str
+) -> HttpResponseBase:
+    """The protocol as published, or its public version (decisions.originals)."""
+    found = get_object_or_404(
+        Meeting.objects.select_related("namnd__municipality"),
+        namnd__municipality__slug=kommun,
+        namnd__slug=namnd,
+        slug=meeting,
+    )
+    return download_response(found)
 
 
 def _paragraf_or_tombstone(
@@ -291,6 +316,9 @@ def paragraf(
             "meeting": found.meeting,
             "statements": found.statements() if public else [],
             "votes": found.vote_rows() if public else [],
+            "download": download_of(
+                found.meeting, getattr(found, "meeting_withheld", None)
+            ),
             "same_case": found.other_handlings() if public else [],
             # Only a corrected paragraph has earlier versions to ask for.
             "earlier_versions": found.versions.defer("record")

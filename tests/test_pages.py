@@ -226,7 +226,10 @@ class NamndPageTests(PagesTestCase):
         # Dissents only, not special statements.
         [reservation] = response.context["reservations"]
         self.assertEqual(reservation.paragraf, self.p7)
-        self.assertContains(response, "Anna Berg (M), Bo Ek (KD)")
+        # Each name leads to the person's page.
+        text = " ".join(re.sub(r"<[^>]+>", "", response.content.decode()).split())
+        self.assertIn("Anna Berg (M), Bo Ek (KD)", text)
+        self.assertContains(response, 'href="/stockholm/person/anna-berg-m/"')
 
     def test_it_runs_a_fixed_number_of_queries(self) -> None:
         # 1 the board with its municipality; 2 its meetings with paragraph

@@ -173,6 +173,7 @@ ARGS: dict[str, Callable[[Archive], list[list[Any]]]] = {
         # The draft's meeting, which is not there.
         [KOMMUN, "kommunstyrelsen", "2025-04-07"],
     ],
+    "decisions:meeting_download": lambda a: [[KOMMUN, a.namnd.slug, a.meeting.slug]],
     "decisions:paragraf": lambda a: [a.paragraf_args(p) for p in a.paragrafer()],
     "decisions:paragraf_version": lambda a: [
         [*a.paragraf_args(p), 1] for p in (a.corrected, a.secret, a.withdrawn)
@@ -183,6 +184,7 @@ ARGS: dict[str, Callable[[Archive], list[list[Any]]]] = {
     "decisions:party": lambda a: [[KOMMUN, a.member.party]],
     "decisions:party_feed": lambda a: [[KOMMUN, a.member.party]],
     "decisions:person": lambda a: [[KOMMUN, a.member.slug]],
+    "decisions:person_feed": lambda a: [[KOMMUN, a.member.slug]],
     "decisions:parties": lambda a: [[KOMMUN]],
     "decisions:people": lambda a: [[KOMMUN]],
     "decisions:arenden": lambda a: [[KOMMUN]],
@@ -222,6 +224,7 @@ URLS: dict[str, Callable[[Archive], list[str]]] = {
     "decisions:party": pages("decisions:party", CSV),
     "decisions:party_feed": pages("decisions:party_feed"),
     "decisions:person": pages("decisions:person", CSV),
+    "decisions:person_feed": pages("decisions:person_feed"),
     "decisions:parties": pages("decisions:parties", CSV),
     "decisions:people": pages("decisions:people", CSV),
     "decisions:arenden": pages("decisions:arenden", CSV),
@@ -229,6 +232,7 @@ URLS: dict[str, Callable[[Archive], list[str]]] = {
     "decisions:namnd": pages("decisions:namnd", CSV),
     "decisions:namnd_feed": pages("decisions:namnd_feed"),
     "decisions:meeting": pages("decisions:meeting", CSV),
+    "decisions:meeting_download": pages("decisions:meeting_download"),
     "decisions:paragraf": pages("decisions:paragraf"),
     "decisions:paragraf_version": pages("decisions:paragraf_version"),
     "api:schema": paths("/api/v1/schema/"),

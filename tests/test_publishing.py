@@ -261,6 +261,13 @@ class UploadAndPreviewTests(ClerkSetup, TestCase):
             Paragraf.objects.filter(number="58", has_reservation=True).exists()
         )
         self.assertEqual(self.log()[-1], "Publicerade 7 paragrafer")
+        # The file as uploaded is kept as the meeting's; with § 62 secret,
+        # its download is the public version, never the file itself.
+        self.assertEqual(meeting.source_file.name, upload.file.name)
+        download = self.client.get(meeting.get_absolute_url() + "protokoll/")
+        public = download.content.decode()
+        self.assertIn("§ 62 Individärende\nSekretess enligt 26 kap. 1 § OSL.", public)
+        self.assertIn("offentlig-version.txt", download["Content-Disposition"])
         page = self.client.get("/sok/?q=avidentifiering")
         self.assertContains(page, "Program för öppna data")
         # Published is no longer a draft: a second publish changes nothing.
@@ -326,6 +333,11 @@ class PersonalDataTests(ClerkSetup, TestCase):
         self.assertNotIn(NUMBER, stored)
         self.assertNotContains(self.client.get("/sok/?q=8112189876"), NUMBER)
         self.assertIn("Maskerade 811218-XXXX", self.log())
+        # The download holds the masked text, never the number.
+        download = self.client.get(meeting.get_absolute_url() + "protokoll/")
+        content = download.content.decode()
+        self.assertIn("Sökande XXXXXX-XXXX har ansökt", content)
+        self.assertNotIn(NUMBER, content)
 
     def test_a_confirmed_hit_is_logged_and_publishes(self):
         upload = self.upload_with_number()

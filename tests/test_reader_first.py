@@ -11,12 +11,15 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.http.response import HttpResponseBase
 from django.test import TestCase
+from django.urls import reverse
 from playwright.sync_api import Browser
 
 from bench.reader import ANSWERS, FIRST_RESULT, SEARCH_PAGE, VOTE_PAGES, tabs_to, top
-from decisions.models import Paragraf
+from decisions.models import Meeting, Paragraf
 from decisions.outcome import basis, decision_line
+from decisions.services.ingest import protocol_ingest
 from decisions.templatetags.decisions_extras import GLOSSARY_ANCHORS
 from tests.factories import SJOBACKA
 
@@ -259,6 +262,89 @@ class IndexPagesTests(TestCase):
         ]
         self.assertIn("paragraf-113/", led_to)
         self.assertIn("Kommunfullmäktige antar Program", led_to)
+
+
+SECRET_MINUTES = """\
+Sjöbacka kommun
+Socialnämnden
+SAMMANTRÄDESPROTOKOLL
+Sammanträdesdatum 2024-09-10
+
+§ 90
+Budgetuppföljning
+Dnr SN 2024/7
+
+Socialnämndens beslut
+Nämnden godkänner uppföljningen.
+
+§ 91
+Ansökan om bistånd
+Sekretess enligt 26 kap. 1 § OSL
+Nämnden beviljar Hemligholm bistånd enligt 4 kap. 1 § SoL.
+"""
+
+
+class OriginalProtocolTests(TestCase):
+    """The protocol as published, on every meeting and § page; never the
+    secret text of a protocol with withheld paragraphs."""
+
+    def download(self, meeting: Meeting) -> tuple[HttpResponseBase, bytes]:
+        response = self.client.get(
+            reverse(
+                "decisions:meeting_download",
+                args=[
+                    meeting.namnd.municipality.slug,
+                    meeting.namnd.slug,
+                    meeting.slug,
+                ],
+            )
+        )
+        self.assertEqual(response.status_code, 200)
+        content = (
+            b"".join(response.streaming_content)
+            if response.streaming
+            else response.content
+        )
+        return response, content
+
+    def test_the_original_file_is_offered_as_published(self) -> None:
+        path = next(p for p in SJOBACKA if "kommunfullmaktige" in p.name)
+        call_command("ingest", str(path), stdout=None, stderr=None)
+        meeting = Meeting.objects.get()
+        response, content = self.download(meeting)
+        self.assertEqual(content, path.read_bytes())
+        self.assertIn(path.name, response["Content-Disposition"])
+        for page in (meeting, meeting.paragrafer.first()):
+            html = self.client.get(page.get_absolute_url()).content.decode()
+            self.assertIn("Ladda ner protokollet som det publicerades (text)", html)
+        # The same bytes again keep one file.
+        call_command("ingest", str(path), stdout=None, stderr=None)
+        self.assertEqual(Meeting.objects.get().source_file, meeting.source_file)
+
+    def test_a_protocol_with_a_secret_paragraph_is_downloaded_as_its_public_version(
+        self,
+    ) -> None:
+        result = protocol_ingest(
+            source_name="sn-2024-09-10.txt", data=SECRET_MINUTES.encode()
+        )
+        meeting = result.meeting
+        assert meeting is not None
+        self.assertTrue(meeting.source_file)
+        response, content = self.download(meeting)
+        text = content.decode()
+        self.assertNotIn("Hemligholm", text)
+        self.assertNotIn("beviljar", text)
+        self.assertIn("§ 91 Ansökan om bistånd", text)
+        self.assertIn(
+            "Sekretess enligt 26 kap. 1 § OSL. Innehållet publiceras inte.", text
+        )
+        self.assertIn("Nämnden godkänner uppföljningen.", text)
+        self.assertIn("offentlig-version.txt", response["Content-Disposition"])
+        public = meeting.paragrafer.get(number="90")
+        for url in (meeting.get_absolute_url(), public.get_absolute_url()):
+            html = self.client.get(url).content.decode()
+            self.assertIn("offentlig version", html)
+            self.assertIn("omfattas av sekretess eller har återkallats", html)
 
 
 @pytest.fixture

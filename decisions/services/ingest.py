@@ -14,6 +14,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     BooleanField,
@@ -139,8 +141,27 @@ def protocol_ingest(
     sha256 = hashlib.sha256(data).hexdigest()
     confirmed = ALL if identity_numbers == "keep" else ()
     return protocol_write(
-        protocol=protocol, text=text, sha256=sha256, confirmed=confirmed
+        protocol=protocol,
+        text=text,
+        sha256=sha256,
+        confirmed=confirmed,
+        # A file whose identity numbers were masked is never kept: its
+        # masked text is what the meeting offers for download.
+        source_file=None if masked else keep_original(data, source_name, sha256),
     )
+
+
+def keep_original(data: bytes, source_name: str, sha256: str) -> str:
+    """Store the protocol file as published, under its checksum (the same
+    bytes are one file, however often ingested), and return its name in
+    storage. A file is written before the transaction that refers to it:
+    one left by a rolled-back ingest is the same bytes the next one keeps."""
+    stem, dot, suffix = source_name.rpartition(".")
+    safe = f"{slugify(stem or suffix)[:80]}{dot}{slugify(suffix)[:8] if dot else ''}"
+    name = f"original/{sha256[:2]}/{sha256[:16]}-{safe}"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(data))
+    return name
 
 
 def guard_identity_numbers(
@@ -181,6 +202,7 @@ def protocol_write(
     text: str,
     sha256: str,
     confirmed: Collection[str] | str = (),
+    source_file: str | None = None,
 ) -> IngestResult:
     """Write a parsed protocol in one transaction; the same source twice is a no-op.
 
@@ -201,7 +223,11 @@ def protocol_write(
             )
     with transaction.atomic():
         meeting, status = _write_meeting(
-            protocol, text=text, sha256=sha256, confirmed=confirmed
+            protocol,
+            text=text,
+            sha256=sha256,
+            confirmed=confirmed,
+            source_file=source_file,
         )
         if status != "unchanged":
             schedule_archive_rebuild()
@@ -296,6 +322,7 @@ def _write_meeting(
     text: str,
     sha256: str,
     confirmed: Collection[str] | str,
+    source_file: str | None = None,
 ) -> tuple[Meeting, Literal["created", "updated", "unchanged"]]:
     assert protocol.kommun and protocol.namnd
     day = protocol.meeting_date
@@ -326,6 +353,8 @@ def _write_meeting(
         return meeting, "unchanged"
     status: Literal["created", "updated"] = "updated" if meeting else "created"
     meeting = meeting or Meeting(namnd=namnd, slug=slug)
+    if source_file is not None:
+        meeting.source_file.name = source_file
     store_protocol(meeting, protocol, text=text, sha256=sha256, confirmed=confirmed)
     return meeting, status
 

@@ -439,6 +439,8 @@ def publish(upload: Upload, *, user: Any) -> Meeting:
                 text=upload.source_text,
                 sha256=upload.source_sha256,
                 confirmed=upload.confirmed,
+                # The file as uploaded (or as masked: mask() replaced it).
+                source_file=upload.file.name,
             )
         except IngestError as error:
             raise UploadError(f"{upload.source_name}: {error}") from error
@@ -451,7 +453,9 @@ def publish(upload: Upload, *, user: Any) -> Meeting:
             user,
             upload,
             CHANGE,
-            f"Publicerade {len(protocol.paragrafer)} paragrafer",
+            "Publicerade 1 paragraf"
+            if len(protocol.paragrafer) == 1
+            else f"Publicerade {len(protocol.paragrafer)} paragrafer",
         )
         schedule_archive_rebuild()
     return result.meeting

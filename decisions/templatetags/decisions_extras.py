@@ -15,7 +15,7 @@ from django.utils.html import escape, format_html, format_html_join, json_script
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy
 
-from decisions.charts import bars
+from decisions.charts import Scale, bars
 from decisions.models import Paragraf, Reservation, Vote
 from decisions.outcome import Outcome, decision_line, outcome
 from decisions.parties import full_name
@@ -318,8 +318,11 @@ SECTION_KIND_OF = {
 
 
 @register.simple_tag
-def chart(counts: dict[int, int], title: str, unit: str) -> SafeString:
-    """A bar chart of counts per year, with its numbers as a table after it."""
+def chart(
+    counts: dict[int, int], title: str, unit: str, scale: Scale | None = None
+) -> SafeString:
+    """A bar chart of counts per year, with its numbers as a table after it;
+    `scale` shared by charts to be compared (decisions.charts.Scale)."""
     if not counts:
         return SafeString("")
     rows = format_html_join(
@@ -332,7 +335,7 @@ def chart(counts: dict[int, int], title: str, unit: str) -> SafeString:
         '</summary><table class="chart-table"><thead><tr><th scope="col">{}</th>'
         '<th scope="col">{}</th></tr></thead><tbody>{}</tbody></table></details>'
         "</figure>",
-        bars(counts, title=title, unit=unit),
+        bars(counts, title=title, unit=unit, scale=scale),
         gettext("%(unit)s per år som tabell") % {"unit": unit},
         gettext("År"),
         unit,
