@@ -301,7 +301,7 @@ class Reference:
             if self.date is not None:
                 rows = rows.filter(meeting_date=self.date)
             if self.namnd is not None:
-                rows = rows.filter(meeting__namnd__in=boards_named(self.namnd))
+                rows = rows.filter(meeting__namnd__in=namnder_named(self.namnd))
             return rows
         # Index lookups, each on its own (an OR across them defeats both
         # indexes): the cases by their dnr's key (arende_dnr_key), then the
@@ -320,7 +320,7 @@ class Reference:
         return rows.filter(pk__any=Ids(sorted(ids)))
 
 
-def boards_named(name: str) -> list[int]:
+def namnder_named(name: str) -> list[int]:
     """The boards a citation names: by name ("Kommunstyrelsen", also in the
     genitive, "Kommunstyrelsens"), earlier names included, or by initials
     ("KS"), in any case and any municipality."""
@@ -335,8 +335,12 @@ def boards_named(name: str) -> list[int]:
     return sorted(
         {
             pk
-            for pk, board in named
+            for pk, namnd_name in named
             if wanted
-            in (board.casefold(), f"{board.casefold()}s", initials(board).casefold())
+            in (
+                namnd_name.casefold(),
+                f"{namnd_name.casefold()}s",
+                initials(namnd_name).casefold(),
+            )
         }
     )
