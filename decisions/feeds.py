@@ -11,8 +11,9 @@ entry twice, and the id still leads to the paragraph. Its `updated` is the
 paragraph's last correction, else its meeting's ingest, so a corrected
 paragraph comes back to a reader as updated.
 
-Opened in a browser, a feed is a page: static/feed.xsl turns it into a list
-of its entries with a word on what a feed is.
+Opened in a browser, a feed is a page: its HTML twin (the same entries, with
+a word on what a feed is), since browsers are dropping XSLT; the feed itself
+still names static/feed.xsl for a client that applies it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
@@ -108,14 +109,42 @@ class ParagrafFeed(Feed):
     author_name = "Öppna beslut"
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = super().__call__(request, *args, **kwargs)
-        # Browsers offer application/atom+xml as a download (Firefox) or show
-        # its source (Chromium); as XML they apply the feed's stylesheet. The
-        # bytes are the same, and a feed reader still gets its own type.
+        # A person who opens the feed in a browser gets its HTML twin: browsers
+        # offer application/atom+xml as a download (Firefox) or show its
+        # source (Chromium), and are dropping the XSLT that static/feed.xsl
+        # would apply (chromestatus.com/feature/4709671889534976). A feed
+        # reader gets the feed, which still names the stylesheet for any
+        # client that applies one.
         if _browser(request):
-            response["Content-Type"] = "application/xml; charset=utf-8"
+            response = self.as_page(request, **kwargs)
+        else:
+            response = super().__call__(request, *args, **kwargs)
         patch_vary_headers(response, ["Accept"])
         return response
+
+    def as_page(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        """The feed as a page: its title, its address to copy into a feed
+        reader, a word on what a feed is, and the same entries."""
+        scope = self.get_object(request, **kwargs)
+        entries = [
+            {
+                "title": self.item_title(item),
+                "link": self.item_link(item),
+                "updated": self.item_updateddate(item),
+                "summary": item.decision,
+            }
+            for item in self.items(scope)
+        ]
+        return render(
+            request,
+            "decisions/feed_page.html",
+            {
+                "feed_title": self.title(scope),
+                "feed_url": self.feed_url(scope),
+                "page_url": self.page(scope),
+                "entries": entries,
+            },
+        )
 
     def stylesheets(self) -> list[Stylesheet]:
         # The feed as a page in a browser (static/feed.xsl), from the site's

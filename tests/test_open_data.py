@@ -176,7 +176,7 @@ class FeedTests(TestCase):
                 self.assertEqual(pi.get("href"), "/static/feed.xsl")
                 self.assertEqual(pi.get("type"), "text/xsl")
 
-    def test_a_browser_gets_the_feed_as_xml_and_a_feed_reader_as_atom(self):
+    def test_a_browser_gets_the_feeds_page_and_a_feed_reader_the_feed(self):
         url = "/stockholms-stad/feed/"
         browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
         reader = "application/atom+xml, application/rss+xml;q=0.9, */*;q=0.1"
@@ -184,14 +184,32 @@ class FeedTests(TestCase):
             page = self.client.get(url, headers={"Accept": browser})
             feed = self.client.get(url, headers={"Accept": reader})
             anything = self.client.get(url, headers={"Accept": "*/*"})
-            self.assertEqual(page["Content-Type"], "application/xml; charset=utf-8")
+            self.assertEqual(page["Content-Type"], "text/html; charset=utf-8")
             self.assertEqual(
                 feed["Content-Type"], "application/atom+xml; charset=utf-8"
             )
             self.assertEqual(anything["Content-Type"], feed["Content-Type"])
-            self.assertEqual(page.content, feed.content)
+            self.assertEqual(anything.content, feed.content)
             for response in (page, feed):
                 self.assertIn("Accept", response["Vary"])
+            # The page is the feed's twin: its title, its address to copy,
+            # and the same entries, linked in the same order.
+            atom = ET.fromstring(feed.content)
+            html = lxml.html.fromstring(page.content)
+            self.assertEqual(html.findtext(".//h1"), atom.findtext(f"{ATOM}title"))
+            self.assertEqual(html.findtext(".//code"), "http://testserver" + url)
+            links = html.xpath("//ol[@class='paragraf-list']/li//h3/a")
+            self.assertEqual(
+                [(a.get("href"), a.text) for a in links],
+                [
+                    (
+                        entry.find(f"{ATOM}link").get("href"),
+                        entry.findtext(f"{ATOM}title"),
+                    )
+                    for entry in atom.findall(f"{ATOM}entry")
+                ],
+            )
+            self.assertTrue(links)
 
     def test_the_stylesheet_makes_a_page_of_the_feed(self):
         xslt = etree.XSLT(etree.parse(str(settings.BASE_DIR / "static" / "feed.xsl")))
