@@ -151,14 +151,18 @@ def protocol_ingest(
     )
 
 
+def safe_file_name(name: str) -> str:
+    """A file's name for storage: its stem and suffix as slugs."""
+    stem, dot, suffix = name.rpartition(".")
+    return f"{slugify(stem or suffix)[:80]}{dot}{slugify(suffix)[:8] if dot else ''}"
+
+
 def keep_original(data: bytes, source_name: str, sha256: str) -> str:
     """Store the protocol file as published, under its checksum (the same
     bytes are one file, however often ingested), and return its name in
     storage. A file is written before the transaction that refers to it:
     one left by a rolled-back ingest is the same bytes the next one keeps."""
-    stem, dot, suffix = source_name.rpartition(".")
-    safe = f"{slugify(stem or suffix)[:80]}{dot}{slugify(suffix)[:8] if dot else ''}"
-    name = f"original/{sha256[:2]}/{sha256[:16]}-{safe}"
+    name = f"original/{sha256[:2]}/{sha256[:16]}-{safe_file_name(source_name)}"
     if not default_storage.exists(name):
         name = default_storage.save(name, ContentFile(data))
     return name

@@ -48,6 +48,7 @@ from .ingest import (
     meeting_slug,
     protocol_texts,
     protocol_write,
+    safe_file_name,
 )
 
 # What a masked name reads as, everywhere it was.
@@ -90,7 +91,9 @@ def upload_protocol(
         parsed=protocol_to_data(protocol),
         uploaded_by=user,
     )
-    upload.file.save(f"{sha256[:16]}-{_safe_name(name)}", ContentFile(data), save=False)
+    upload.file.save(
+        f"{sha256[:16]}-{safe_file_name(name)}", ContentFile(data), save=False
+    )
     try:
         with transaction.atomic():
             upload.save()
@@ -103,11 +106,6 @@ def upload_protocol(
             "upp, eller har laddats upp nyss; se listan över uppladdade protokoll"
         ) from error
     return upload
-
-
-def _safe_name(name: str) -> str:
-    stem, dot, suffix = name.rpartition(".")
-    return f"{slugify(stem or suffix)[:80]}{dot}{slugify(suffix)[:8] if dot else ''}"
 
 
 def _check_matches(
@@ -278,7 +276,7 @@ def mask(upload: Upload, hits: list[Hit], *, user: Any) -> None:
         original = upload.file.name
         stem = upload.source_name.rpartition(".")[0] or upload.source_name
         upload.file.save(
-            f"{upload.source_sha256[:16]}-{_safe_name(stem)}-maskerad.txt",
+            f"{upload.source_sha256[:16]}-{safe_file_name(stem)}-maskerad.txt",
             ContentFile(upload.source_text.encode()),
             save=False,
         )
