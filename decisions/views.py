@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -100,9 +101,15 @@ def follows_old_names(
     return wrapper
 
 
-def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
-    """Return the requested page; a page that is not a number or not there is 404."""
-    paginator = CappedPaginator(queryset, settings.PAGE_SIZE)
+def paginate(
+    request: HttpRequest,
+    queryset: QuerySet,
+    paginator_class: type[Paginator] = CappedPaginator,
+) -> Page:
+    """Return the requested page; a page that is not a number or not there is 404.
+    A list of groups (the cases index) takes Paginator: CappedPaginator counts
+    rows by their pk, which would count the rows grouped, not the groups."""
+    paginator = paginator_class(queryset, settings.PAGE_SIZE)
     try:
         return paginator.page(request.GET.get(PAGE_PARAM) or 1)
     except InvalidPage as exc:
@@ -484,27 +491,40 @@ def people(request: HttpRequest, kommun: str) -> HttpResponseBase:
 def arenden(request: HttpRequest, kommun: str) -> HttpResponseBase:
     """The municipality's cases, the most recently handled first."""
     municipality = get_object_or_404(Municipality, slug=kommun)
-    cases = Arende.objects.index(municipality)
+    handled = Arende.objects.index(municipality)
     if wants_csv(request):
         return table_response(
             ["adress", "dnr", "rubrik", "paragrafer", "senast"],
             (
                 [
-                    absolute(case.get_absolute_url()),
-                    case.dnr,
-                    case.title,
-                    case.handlings,
-                    case.latest.isoformat() if case.latest else "",
+                    absolute(row["case"].get_absolute_url()),
+                    row["case"].dnr,
+                    row["case"].title,
+                    row["handlings"],
+                    row["latest"].isoformat() if row["latest"] else "",
                 ]
-                for case in cases.iterator()
+                for row in _with_cases(handled.iterator(), municipality)
             ),
             f"{kommun}-arenden",
         )
+    page = paginate(request, handled, Paginator)
+    page.object_list = list(_with_cases(page.object_list, municipality))
     return render(
-        request,
-        "decisions/arenden.html",
-        {"municipality": municipality, "page": paginate(request, cases)},
+        request, "decisions/arenden.html", {"municipality": municipality, "page": page}
     )
+
+
+def _with_cases(
+    rows: Iterable[dict[str, Any]], municipality: Municipality, chunk: int = 500
+) -> Iterator[dict[str, Any]]:
+    """The index's rows, each with its case (`case`), read a chunk at a time."""
+    it = iter(rows)
+    while part := list(itertools.islice(it, chunk)):
+        cases = Arende.objects.in_bulk([row["arende_id"] for row in part])
+        for row in part:
+            case = cases[row["arende_id"]]
+            case.municipality = municipality
+            yield {**row, "case": case}
 
 
 @follows_old_names

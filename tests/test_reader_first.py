@@ -230,6 +230,18 @@ class IndexPagesTests(TestCase):
         )
         self.assertEqual(listed, public)
 
+    def test_the_cases_index_pages_through_cases_not_paragraphs(self) -> None:
+        cases = len(self.csv_rows(f"{self.KOMMUN}arende/")) - 1
+        with self.settings(PAGE_SIZE=2):
+            response = self.client.get(f"{self.KOMMUN}arende/")
+            page = response.context["page"]
+            self.assertEqual(page.paginator.count, cases)
+            last = self.client.get(
+                f"{self.KOMMUN}arende/", {"sida": page.paginator.num_pages}
+            )
+        self.assertEqual(last.status_code, 200)
+        self.assertTrue(last.context["page"].object_list)
+
     def test_a_person_page_shows_memberships_attendance_and_votes(self) -> None:
         path = f"{self.KOMMUN}person/gunnar-ekholm-m/"
         html = self.client.get(path).content.decode()
