@@ -46,6 +46,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .dates import appeal_deadline
 from .guard import ALL, Finding, Names, PersonalDataError, guard
+from .lookups import Ids
 
 # Swedish alphabetical order (Å, Ä, Ö after Z) for names people sort by.
 SWEDISH = "sv-SE-x-icu"
@@ -1004,12 +1005,24 @@ class ParagrafQuerySet(models.QuerySet):
         )
 
     def of_member(self, member: Member) -> ParagrafQuerySet:
-        """Keep the paragraphs where member reserved, proposed or voted by name."""
-        return self.filter(
-            Q(reservations__members=member)
-            | Q(proposals__members=member)
-            | Q(votes__casts__member=member)
-        ).distinct()
+        """Keep the paragraphs where member reserved, proposed or voted by name.
+
+        The ids come first, in one query (a member's rows, through their
+        member indexes): a filter of three IN subqueries, or of three joins
+        and DISTINCT, read every paragraph of the archive newest first."""
+        ids = (
+            ReservationMember.objects.filter(member=member)
+            .values_list("reservation__paragraf_id", flat=True)
+            .union(
+                ProposalMember.objects.filter(member=member).values_list(
+                    "proposal__paragraf_id", flat=True
+                ),
+                VoteCast.objects.filter(member=member).values_list(
+                    "vote__paragraf_id", flat=True
+                ),
+            )
+        )
+        return self.filter(pk__any=Ids(sorted(ids)))
 
     def led_to(self, referral: list[Paragraf]) -> ParagrafQuerySet:
         """Keep the decisions a referral's answers led to: the later
