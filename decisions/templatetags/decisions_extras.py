@@ -246,12 +246,46 @@ def paragraf_outcome(
 @register.simple_tag
 def field_with_id(field: Any, prefix: str) -> SafeString:
     """A form field's input with the id `<prefix>-<name>`, for a form the
-    page writes twice (includes/search_refine.html), tied to its errors."""
-    attrs = {"id": f"{prefix}-{field.name}"}
-    if field.errors:
-        attrs["aria-invalid"] = "true"
-        attrs["aria-describedby"] = f"{prefix}-{field.name}-error"
-    return field.as_widget(attrs=attrs)
+    page writes twice (includes/search_refine.html), tied to its errors.
+    Rendered once per field and given each id after: a select of every
+    board is most of the form's rendering time."""
+    rendered = getattr(field, "_rendered_with_placeholder", None)
+    if rendered is None:
+        attrs = {"id": f"{_ID_PLACEHOLDER}-{field.name}"}
+        if field.errors:
+            attrs["aria-invalid"] = "true"
+            attrs["aria-describedby"] = f"{_ID_PLACEHOLDER}-{field.name}-error"
+        rendered = str(field.as_widget(attrs=attrs))
+        field._rendered_with_placeholder = rendered
+    return mark_safe(rendered.replace(_ID_PLACEHOLDER, escape(prefix)))
+
+
+# What field_with_id() writes where the id's prefix goes: no form's own
+# markup holds it.
+_ID_PLACEHOLDER = "__field_prefix__"
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, name: str) -> None:
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context: template.Context) -> str:
+        context[self.name] = mark_safe(self.nodelist.render(context))
+        return ""
+
+
+@register.tag
+def capture(parser: template.base.Parser, token: template.base.Token) -> CaptureNode:
+    """{% capture name %}...{% endcapture %}: render once, print as {{ name }}
+    as often as needed (the search's facets, beside the results and folded)."""
+    try:
+        _, name = token.split_contents()
+    except ValueError as error:
+        raise template.TemplateSyntaxError("{% capture name %}") from error
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, name)
 
 
 @register.filter
