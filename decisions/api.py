@@ -37,6 +37,7 @@ from rest_framework.pagination import BasePagination, Cursor, CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from .download import MANIFEST_NAME
 from .models import (
     Arende,
     Meeting,
@@ -640,3 +641,48 @@ class PartyList(FilteredList):
             for row in rows
         ]
         return Response(PartySerializer(data, many=True).data)
+
+
+class IndexSerializer(serializers.Serializer):
+    lists = serializers.DictField(child=serializers.URLField())
+    schema = serializers.URLField()
+    docs = serializers.URLField()
+    download = serializers.URLField()
+    feed = serializers.URLField()
+
+
+# The lists the index names, by their URL names (decisions/api_urls.py).
+INDEX_LISTS = {
+    "kommuner": "api:municipalities",
+    "namnder": "api:namnder",
+    "sammantraden": "api:meetings",
+    "paragrafer": "api:paragrafer",
+    "arenden": "api:cases",
+    "reservationer": "api:reservations",
+    "ledamoter": "api:members",
+    "partier": "api:parties",
+}
+
+
+class ApiIndex(generics.GenericAPIView):
+    """/api/v1/ itself: where everything is, so a client starts from one
+    address and follows links (each list's address, the OpenAPI
+    description, its documentation, the archive download, the site's feed)."""
+
+    serializer_class = IndexSerializer
+    pagination_class = None
+
+    @extend_schema(responses=IndexSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(
+            {
+                "lists": {
+                    name: absolute(reverse(url_name))
+                    for name, url_name in INDEX_LISTS.items()
+                },
+                "schema": absolute(reverse("api:schema")),
+                "docs": absolute(reverse("api:docs")),
+                "download": absolute(reverse("open_data_file", args=[MANIFEST_NAME])),
+                "feed": absolute(reverse("decisions:site_feed")),
+            }
+        )

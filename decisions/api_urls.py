@@ -11,6 +11,7 @@ app_name = "api"
 MEETING = "<slug:kommun>/<slug:namnd>/<slug:meeting>/"
 
 urlpatterns = [
+    path("", api.ApiIndex.as_view(), name="index"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"

@@ -258,6 +258,23 @@ class SearchFeed(ParagrafFeed):
         return reverse("decisions:search") + (f"?{query}" if query else "")
 
 
+class SiteFeed(ParagrafFeed):
+    """Every municipality's newest published paragraphs: the archive's own
+    feed, named in every page's head."""
+
+    def owner(self, request: HttpRequest) -> None:
+        return None
+
+    def paragrafer(self, owner: None) -> ParagrafQuerySet:
+        return Paragraf.objects.all()
+
+    def title(self, scope: Scope) -> str:
+        return gettext("Öppna beslut: nya paragrafer i hela arkivet")
+
+    def page(self, scope: Scope) -> str:
+        return reverse("decisions:start")
+
+
 class MunicipalityFeed(ParagrafFeed):
     def owner(self, request: HttpRequest, kommun: str) -> Municipality:
         return get_object_or_404(Municipality, slug=kommun)

@@ -8,6 +8,7 @@ from .feeds import (
     PartyFeed,
     PersonFeed,
     SearchFeed,
+    SiteFeed,
 )
 
 app_name = "decisions"
@@ -18,6 +19,8 @@ urlpatterns = [
     path("sok/feed/", SearchFeed(), name="search_feed"),
     path("oppna-data/", views.open_data, name="open_data"),
     path("ordlista/", views.glossary, name="glossary"),
+    # Before the municipality's pattern, which would take "feed" for one.
+    path("feed/", SiteFeed(), name="site_feed"),
     path("<slug:kommun>/", views.municipality, name="municipality"),
     # Each page that lists paragraphs has their Atom feed at its address + feed/.
     path(

@@ -387,8 +387,13 @@ def arende(request: HttpRequest, kommun: str, dnr: str) -> HttpResponseBase:
 
 
 @follows_old_names
-def referral(request: HttpRequest, kommun: str, referral: str) -> HttpResponse:
+def referral(request: HttpRequest, kommun: str, referral: str) -> HttpResponseBase:
     municipality = get_object_or_404(Municipality, slug=kommun)
+    if wants_csv(request):
+        rows = Paragraf.objects.published().of_referral(municipality, referral)
+        if not rows.exists():
+            raise Http404("Ingen remiss med den adressen.")
+        return csv_response(request, rows.oldest_first(), f"{kommun}-{referral}")
     paragrafer = list(
         Paragraf.objects.published()
         .with_badges()

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "corsheaders",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -77,6 +78,9 @@ MIDDLEWARE = [
     "portal.middleware.RefuseNul",
     "portal.routers.ReadersOnReplicas",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CORS headers (and the answer to a preflight) for the API and the feeds
+    # only, before the kept pages and the rate limits answer (CORS_* below).
+    "corsheaders.middleware.CorsMiddleware",
     # gzip for public pages, feeds, JSON and CSV; never the admin, nor a
     # response with a cookie (BREACH). Outside the kept pages and the ETags
     # (ArchiveCaching, ConditionalGetMiddleware), which see the page as
@@ -447,3 +451,15 @@ CACHE_SHARED_MAX_AGE = int(os.getenv("CACHE_SHARED_MAX_AGE", "60"))
 PAGE_SIZE = int(os.getenv("PAGE_SIZE", "20"))
 # Paragraphs on one page of a meeting's page (the rest on ?sida=2 and on).
 MEETING_PAGE_SIZE = int(os.getenv("MEETING_PAGE_SIZE", "200"))
+
+# CORS: a newsroom's page may GET the API and the feeds from the browser.
+# Anything, from anywhere, without credentials (no cookie is sent or read);
+# pages, the admin and the download answer no CORS at all.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_URLS_REGEX = (
+    r"^/api/v1/"
+    r"|^/(?:en/)?(?:[^?#]+/)?feed/$"
+    r"|^/(?:en/)?[^/]+/arende-feed/"
+)

@@ -252,6 +252,7 @@ def _page_addresses() -> list[str]:
         "arenden": [kommun],
         "referrals": [kommun],
         "glossary": [],
+        "site_feed": [],
         "namnd": [kommun, namnd.slug],
         "namnd_feed": [kommun, namnd.slug],
         "meeting": [kommun, namnd.slug, meeting.slug],

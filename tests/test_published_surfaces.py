@@ -216,6 +216,8 @@ URLS: dict[str, Callable[[Archive], list[str]]] = {
     "decisions:search_feed": searches("decisions:search_feed"),
     "decisions:open_data": paths("/oppna-data/"),
     "decisions:glossary": paths("/ordlista/"),
+    "decisions:site_feed": paths("/feed/"),
+    "api:index": paths("/api/v1/"),
     "decisions:municipality": pages("decisions:municipality", CSV),
     "decisions:municipality_feed": pages("decisions:municipality_feed"),
     "decisions:arende_feed": pages("decisions:arende_feed"),

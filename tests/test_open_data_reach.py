@@ -1,0 +1,114 @@
+"""Every record reachable (issue 20, in part): the API's own index, the
+archive's feed named in every page's head, CSV on the referral and start
+pages, and CORS for GET on the API and the feeds, nothing else."""
+
+import io
+import xml.etree.ElementTree as ET
+from csv import reader
+
+from django.core.management import call_command
+from django.test import TestCase
+
+from decisions.api import INDEX_LISTS
+from decisions.models import Paragraf
+from tests.factories import SJOBACKA
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+ORIGIN = "https://redaktionen.example"
+
+
+class ReachTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        call_command("ingest", *map(str, SJOBACKA), stdout=None, stderr=None)
+
+    def test_the_api_starts_at_its_own_address(self) -> None:
+        response = self.client.get("/api/v1/", headers={"Accept": "application/json"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "application/json")
+        index = response.json()
+        self.assertEqual(set(index["lists"]), set(INDEX_LISTS))
+        for name, address in [*index["lists"].items(), ("schema", index["schema"])]:
+            with self.subTest(name=name):
+                answer = self.client.get(address.removeprefix("http://testserver"))
+                self.assertEqual(answer.status_code, 200)
+        for name in ("docs", "download", "feed"):
+            self.assertTrue(index[name].startswith("http://testserver/"), name)
+
+    def test_the_archive_has_a_feed_named_in_every_pages_head(self) -> None:
+        feed = ET.fromstring(self.client.get("/feed/").content)
+        ids = [e.findtext(f"{ATOM}id") for e in feed.findall(f"{ATOM}entry")]
+        published = Paragraf.objects.published().count()
+        self.assertEqual(len(ids), min(published, 50))
+        secret = Paragraf.objects.get(confidential=True)
+        self.assertNotIn(secret.title, self.client.get("/feed/").content.decode())
+        link = '<link rel="alternate" type="application/atom+xml"'
+        for path in (
+            "/",
+            "/sok/?q=budget",
+            "/ordlista/",
+            Paragraf.objects.published().first().get_absolute_url(),
+            "/en/",
+        ):
+            with self.subTest(path=path):
+                html = self.client.get(path).content.decode()
+                self.assertIn(link, html)
+                # The English pages name the English feed (/en/feed/).
+                prefix = "/en" if path.startswith("/en/") else ""
+                self.assertIn(f'href="{prefix}/feed/"', html)
+
+    def test_the_referral_and_start_pages_offer_csv(self) -> None:
+        path = "/sjobacka-kommun/remiss/program-for-oppna-data-och-digital-insyn/"
+        csv = self.client.get(path, {"format": "csv"})
+        self.assertEqual(csv["Content-Type"], "text/csv; charset=utf-8")
+        text = b"".join(csv.streaming_content).decode("utf-8-sig")
+        rows = list(reader(io.StringIO(text), delimiter=";"))
+        self.assertEqual(len(rows), 1 + 5)
+        self.assertIn('href="?format=csv"', self.client.get(path).content.decode())
+        self.assertEqual(
+            self.client.get(
+                "/sjobacka-kommun/remiss/ingen-sadan/", {"format": "csv"}
+            ).status_code,
+            404,
+        )
+        start = self.client.get("/").content.decode()
+        self.assertIn('href="/sok/?format=csv"', start)
+        self.assertIn('href="/api/v1/"', start)
+
+    def test_cors_for_get_on_the_api_and_the_feeds_only(self) -> None:
+        shared = [
+            "/api/v1/",
+            "/api/v1/paragrafer/",
+            "/feed/",
+            "/sok/feed/?q=budget",
+            "/sjobacka-kommun/feed/",
+            "/en/sjobacka-kommun/kommunstyrelsen/feed/",
+            "/sjobacka-kommun/arende-feed/KS 2024/112/",
+            "/sjobacka-kommun/person/jonas-frisk-mp/feed/",
+        ]
+        for path in shared:
+            with self.subTest(path=path):
+                response = self.client.get(path, headers={"Origin": ORIGIN})
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response["Access-Control-Allow-Origin"], "*")
+                self.assertNotIn("Access-Control-Allow-Credentials", response)
+                preflight = self.client.options(
+                    path,
+                    headers={
+                        "Origin": ORIGIN,
+                        "Access-Control-Request-Method": "GET",
+                    },
+                )
+                self.assertEqual(preflight.status_code, 200)
+                allowed = preflight["Access-Control-Allow-Methods"].split(", ")
+                self.assertEqual(set(allowed), {"GET", "HEAD", "OPTIONS"})
+        for path in (
+            "/",
+            "/sok/?q=budget",
+            "/sjobacka-kommun/",
+            "/oppna-data/",
+            "/admin/login/",
+        ):
+            with self.subTest(path=path):
+                response = self.client.get(path, headers={"Origin": ORIGIN})
+                self.assertNotIn("Access-Control-Allow-Origin", response)
