@@ -29,3 +29,18 @@ class NamndChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: Namnd) -> str:
         return f"{obj.name} ({obj.municipality.name})"
+
+    def to_python(self, value: Any) -> Namnd | None:
+        """A board by its addresses' slugs, "sjobacka-kommun/kommunstyrelsen"
+        (as every other filter names things by slug), or by id, as the
+        form's select and older links send it."""
+        if isinstance(value, str) and "/" in value:
+            kommun, _, slug = value.strip().strip("/").partition("/")
+            boards = self.queryset if self.queryset is not None else Namnd.objects
+            found = boards.filter(municipality__slug=kommun, slug=slug).first()
+            if found is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+            return found
+        return super().to_python(value)

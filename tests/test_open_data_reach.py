@@ -112,3 +112,45 @@ class ReachTests(TestCase):
             with self.subTest(path=path):
                 response = self.client.get(path, headers={"Origin": ORIGIN})
                 self.assertNotIn("Access-Control-Allow-Origin", response)
+
+
+class FilterValueTests(TestCase):
+    """A board by its slugs, as every other filter names things, and dates
+    the wrong way round refused, not ignored."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        call_command("ingest", *map(str, SJOBACKA), stdout=None, stderr=None)
+
+    def test_a_board_is_named_by_its_slugs_or_by_id(self) -> None:
+        board = Paragraf.objects.published().first().meeting.namnd
+        by_id = self.client.get("/api/v1/paragrafer/", {"namnd": board.pk})
+        for value in (
+            f"{board.municipality.slug}/{board.slug}",
+            f"/{board.municipality.slug}/{board.slug}/",
+        ):
+            with self.subTest(value=value):
+                by_slug = self.client.get("/api/v1/paragrafer/", {"namnd": value})
+                self.assertEqual(by_slug.status_code, 200)
+                self.assertEqual(
+                    [r["id"] for r in by_slug.json()["results"]],
+                    [r["id"] for r in by_id.json()["results"]],
+                )
+                page = self.client.get("/sok/", {"namnd": value})
+                self.assertEqual(page.status_code, 200)
+        refused = self.client.get("/api/v1/paragrafer/", {"namnd": "ingen/sadan"})
+        self.assertEqual(refused.status_code, 400)
+        self.assertIn("namnd", refused.json())
+
+    def test_dates_the_wrong_way_round_are_refused_naming_till(self) -> None:
+        wrong = {"fran": "2024-12-01", "till": "2024-01-01"}
+        api = self.client.get("/api/v1/paragrafer/", wrong)
+        self.assertEqual(api.status_code, 400)
+        self.assertIn("ligger före från och med", api.json()["till"][0])
+        page = self.client.get("/sok/", {"q": "budget", **wrong})
+        self.assertContains(page, "ligger före från och med", status_code=400)
+        same_day = self.client.get(
+            "/api/v1/paragrafer/", {"fran": "2024-11-25", "till": "2024-11-25"}
+        )
+        self.assertEqual(same_day.status_code, 200)
+        self.assertTrue(same_day.json()["results"])

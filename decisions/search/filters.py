@@ -42,6 +42,21 @@ def _query_without(data: Any, name: str) -> str:
     return "?" + kept.urlencode()
 
 
+class SearchForm(forms.Form):
+    """The search's fields, and the one check that needs two of them."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        fran, till = cleaned.get("fran"), cleaned.get("till")
+        if fran and till and fran > till:
+            self.add_error(
+                "till",
+                _("Till och med (%(till)s) ligger före från och med (%(fran)s).")
+                % {"till": till.isoformat(), "fran": fran.isoformat()},
+            )
+        return cleaned
+
+
 class ParagrafFilter(django_filters.FilterSet):
     """Search words and facets for /sok/; every value checked by its field.
 
@@ -61,6 +76,10 @@ class ParagrafFilter(django_filters.FilterSet):
     )
     namnd = NamndFilter(
         label=_("Nämnd"),
+        help_text=_(
+            "Nämnden som kommun/nämnd ur adressen "
+            "(sjobacka-kommun/kommunstyrelsen), eller dess id."
+        ),
         field_name="meeting__namnd",
         # A callable, as django-filter allows; its stubs take a QuerySet only.
         queryset=namnd_choices,  # type: ignore[arg-type]
@@ -107,6 +126,7 @@ class ParagrafFilter(django_filters.FilterSet):
     class Meta:
         model = Paragraf
         fields: list[str] = []
+        form = SearchForm
 
     def __init__(
         self, data: Any = None, queryset: ParagrafQuerySet | None = None, **kwargs: Any
