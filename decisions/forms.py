@@ -36,8 +36,8 @@ class NamndChoiceField(forms.ModelChoiceField):
         form's select and older links send it."""
         if isinstance(value, str) and "/" in value:
             kommun, _, slug = value.strip().strip("/").partition("/")
-            boards = self.queryset if self.queryset is not None else Namnd.objects
-            found = boards.filter(municipality__slug=kommun, slug=slug).first()
+            namnder = self.queryset if self.queryset is not None else Namnd.objects
+            found = namnder.filter(municipality__slug=kommun, slug=slug).first()
             if found is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice"

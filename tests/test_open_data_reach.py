@@ -122,12 +122,12 @@ class FilterValueTests(TestCase):
     def setUpTestData(cls) -> None:
         call_command("ingest", *map(str, SJOBACKA), stdout=None, stderr=None)
 
-    def test_a_board_is_named_by_its_slugs_or_by_id(self) -> None:
-        board = Paragraf.objects.published().first().meeting.namnd
-        by_id = self.client.get("/api/v1/paragrafer/", {"namnd": board.pk})
+    def test_a_namnd_is_named_by_its_slugs_or_by_id(self) -> None:
+        namnd = Paragraf.objects.published().first().meeting.namnd
+        by_id = self.client.get("/api/v1/paragrafer/", {"namnd": namnd.pk})
         for value in (
-            f"{board.municipality.slug}/{board.slug}",
-            f"/{board.municipality.slug}/{board.slug}/",
+            f"{namnd.municipality.slug}/{namnd.slug}",
+            f"/{namnd.municipality.slug}/{namnd.slug}/",
         ):
             with self.subTest(value=value):
                 by_slug = self.client.get("/api/v1/paragrafer/", {"namnd": value})
