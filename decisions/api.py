@@ -299,6 +299,33 @@ class FilteredList(generics.ListAPIView):
 
     pagination_class: type[BasePagination] | None = NewestFirst
     filter_backends = [DjangoFilterBackend]
+    filterset_class: type[django_filters.FilterSet]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """Refuse a parameter the list does not read, naming it: a misspelt
+        filter ("namn" for "namnd") would otherwise return the whole list
+        as if it had been applied."""
+        super().initial(request, *args, **kwargs)
+        # Paging's parameters on every list: a client that pages every list
+        # alike asks a list of one page for its one page.
+        known = {
+            *self.filterset_class.base_filters,
+            "format",
+            NewestFirst.cursor_query_param,
+            NewestFirst.page_size_query_param,
+        }
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise ValidationError(
+                {
+                    name: [
+                        "Listan läser ingen sådan parameter; den läser "
+                        + ", ".join(sorted(known))
+                        + "."
+                    ]
+                    for name in unknown
+                }
+            )
 
     def get_queryset(self) -> QuerySet:
         return self.base_queryset()

@@ -8,6 +8,7 @@ from csv import reader
 
 from django.core.management import call_command
 from django.test import TestCase
+from django.urls import reverse
 
 from decisions.api import INDEX_LISTS
 from decisions.models import Paragraf
@@ -154,3 +155,16 @@ class FilterValueTests(TestCase):
         )
         self.assertEqual(same_day.status_code, 200)
         self.assertTrue(same_day.json()["results"])
+
+    def test_every_list_refuses_a_parameter_it_does_not_read(self) -> None:
+        for name, url_name in INDEX_LISTS.items():
+            with self.subTest(list=name):
+                path = reverse(url_name)
+                refused = self.client.get(path, {"namn": "Anna", "typ": "x"})
+                self.assertEqual(refused.status_code, 400)
+                body = refused.json()
+                # Each named, unless the list reads it ("typ": reservations).
+                self.assertIn("namn", body)
+                self.assertIn("läser ingen sådan parameter", body["namn"][0])
+                # Paging's own parameters are read by every list.
+                self.assertEqual(self.client.get(path, {"antal": 5}).status_code, 200)
