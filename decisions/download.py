@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from datetime import datetime as DateTime
+from pathlib import Path
 from typing import Any
 
 from procrastinate.contrib.django.models import ProcrastinateJob
@@ -15,6 +16,9 @@ from .models import Tombstone
 
 ARCHIVE_NAME = "oppna-beslut.jsonl.gz"
 MANIFEST_NAME = "manifest.json"
+# A JSON Schema of one line of the archive, written beside it by every dump.
+SCHEMA_NAME = "oppna-beslut.schema.json"
+SCHEMA_SOURCE = Path(__file__).resolve().parent / "schemas" / "record.schema.json"
 # The task that writes the download again (decisions.tasks.rebuild_archive)
 # and its queueing lock: at most one such job waits at a time.
 REBUILD_TASK = "rebuild_archive"

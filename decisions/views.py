@@ -23,7 +23,13 @@ from django.views.decorators.http import condition
 
 from . import version_diff
 from .charts import Scale
-from .download import ARCHIVE_NAME, MANIFEST_NAME, outdated, rebuild_pending
+from .download import (
+    ARCHIVE_NAME,
+    MANIFEST_NAME,
+    SCHEMA_NAME,
+    outdated,
+    rebuild_pending,
+)
 from .exports import csv_response, table_response, wants_csv
 from .models import (
     Arende,
@@ -722,6 +728,7 @@ def read_manifest() -> dict[str, Any] | None:
 OPEN_DATA_FILES = {
     ARCHIVE_NAME: "application/gzip",
     MANIFEST_NAME: "application/json",
+    SCHEMA_NAME: "application/schema+json",
 }
 
 

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from lxml import etree
 
-from decisions.download import ARCHIVE_NAME, MANIFEST_NAME
+from decisions.download import ARCHIVE_NAME, MANIFEST_NAME, SCHEMA_NAME
 from decisions.exports import FORMULA_STARTS
 from decisions.models import Paragraf
 from decisions.services.dump import write_archive
@@ -381,7 +381,7 @@ class ArchiveDumpTests(TestCase):
         self.assertEqual((self.folder / ARCHIVE_NAME).read_bytes(), data)
         self.assertEqual(
             sorted(p.name for p in self.folder.iterdir()),
-            sorted([ARCHIVE_NAME, MANIFEST_NAME]),
+            sorted([ARCHIVE_NAME, MANIFEST_NAME, SCHEMA_NAME]),
         )
 
     def test_the_download_is_served_with_its_date(self):

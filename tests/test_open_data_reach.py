@@ -2,17 +2,25 @@
 archive's feed named in every page's head, CSV on the referral and start
 pages, and CORS for GET on the API and the feeds, nothing else."""
 
+import gzip
 import io
+import json
+import tempfile
 import xml.etree.ElementTree as ET
 from csv import reader
+from pathlib import Path
 
 from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
+from jsonschema import Draft202012Validator, FormatChecker
 
 from decisions.api import INDEX_LISTS
+from decisions.download import ARCHIVE_NAME, MANIFEST_NAME, SCHEMA_NAME
 from decisions.models import Paragraf
-from tests.factories import SJOBACKA
+from decisions.services.dump import write_archive
+from tests.factories import SEEDS, SJOBACKA
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ORIGIN = "https://redaktionen.example"
@@ -168,3 +176,67 @@ class FilterValueTests(TestCase):
                 self.assertIn("läser ingen sådan parameter", body["namn"][0])
                 # Paging's own parameters are read by every list.
                 self.assertEqual(self.client.get(path, {"antal": 5}).status_code, 200)
+
+
+class DownloadSchemaTests(TestCase):
+    """A JSON Schema for one line of the download, written beside it, that
+    every line meets; the API's paragraph detail is the same record."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        call_command("ingest", *map(str, SJOBACKA), stdout=None, stderr=None)
+        seeds = [str(p) for p in SEEDS]
+        call_command(
+            "ingest", "--kommun", "Stockholms stad", *seeds, stdout=None, stderr=None
+        )
+        # A corrected paragraph: its corrected_at is a date-time, not null.
+        Paragraf.objects.filter(pk=Paragraf.objects.published().first().pk).update(
+            corrected_at=timezone.now()
+        )
+
+    def setUp(self) -> None:
+        self.folder = Path(self.enterContext(tempfile.TemporaryDirectory()))
+
+    def validator(self) -> Draft202012Validator:
+        schema = json.loads((self.folder / SCHEMA_NAME).read_text())
+        Draft202012Validator.check_schema(schema)
+        return Draft202012Validator(schema, format_checker=FormatChecker())
+
+    def test_every_line_of_the_download_meets_the_schema_beside_it(self) -> None:
+        manifest = write_archive(self.folder, "https://oppnabeslut.example")
+        self.assertEqual(manifest.schema, SCHEMA_NAME)
+        written = json.loads((self.folder / MANIFEST_NAME).read_text())
+        self.assertEqual(written["schema"], SCHEMA_NAME)
+        validator = self.validator()
+        with gzip.open(self.folder / ARCHIVE_NAME, "rt", encoding="utf-8") as lines:
+            records = [json.loads(line) for line in lines]
+        self.assertEqual(len(records), Paragraf.objects.published().count())
+        for record in records:
+            errors = [e.message for e in validator.iter_errors(record)]
+            self.assertEqual(errors, [], record["id"])
+        # The lines use what the schema allows: votes with casts, a case, a
+        # correction, reservations with members.
+        self.assertTrue(any(r["votes"] and r["votes"][0]["casts"] for r in records))
+        self.assertTrue(any(r["corrected_at"] for r in records))
+        # Strict: a key the schema does not know, or a wrong kind, fails.
+        drifted = {**records[0], "extra": 1}
+        self.assertFalse(validator.is_valid(drifted))
+        wrong = {
+            **records[0],
+            "votes": [{"ja": "5", "nej": 1, "avstar": 0, "casts": []}],
+        }
+        self.assertFalse(validator.is_valid(wrong))
+
+    def test_the_schema_is_served_and_the_api_detail_meets_it(self) -> None:
+        write_archive(self.folder, "http://testserver")
+        with self.settings(OPEN_DATA_DIR=self.folder):
+            served = self.client.get(f"/oppna-data/{SCHEMA_NAME}")
+            self.assertEqual(served.status_code, 200)
+            self.assertEqual(served["Content-Type"], "application/schema+json")
+        validator = self.validator()
+        paragraf = Paragraf.objects.published().filter(votes__isnull=False).first()
+        path = paragraf.get_absolute_url()
+        detail = self.client.get("/api/v1/paragrafer" + path)
+        self.assertEqual(detail.status_code, 200)
+        errors = [e.message for e in validator.iter_errors(detail.json())]
+        self.assertEqual(errors, [])

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from procrastinate.exceptions import AlreadyEnqueued
 
-from ..download import ARCHIVE_NAME, MANIFEST_NAME
+from ..download import ARCHIVE_NAME, MANIFEST_NAME, SCHEMA_NAME, SCHEMA_SOURCE
 from ..records import TERMS, batches, records
 
 # Paragraphs per batch: a query for them, one more per kind of statement.
@@ -48,6 +48,8 @@ class Manifest:
     sha256: str
     format: str
     terms: dict[str, str]
+    # The JSON Schema each line of `file` meets, beside it.
+    schema: str = SCHEMA_NAME
 
 
 class _Hashing:
@@ -106,11 +108,14 @@ def write_archive(
         format="JSON Lines (one paragraph per line, UTF-8), gzip",
         terms=TERMS,
     )
+    schema_partial = directory / (SCHEMA_NAME + ".partial")
+    schema_partial.write_bytes(SCHEMA_SOURCE.read_bytes())
     manifest_partial = directory / (MANIFEST_NAME + ".partial")
     manifest_partial.write_text(
         json.dumps(asdict(manifest), ensure_ascii=False, indent=2) + "\n"
     )
     os.replace(partial, archive)
+    os.replace(schema_partial, directory / SCHEMA_NAME)
     os.replace(manifest_partial, directory / MANIFEST_NAME)
     return manifest
 
