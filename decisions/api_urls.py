@@ -2,6 +2,7 @@
 its browsable page. Outside the language prefixes: data has one address."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import api
@@ -33,6 +34,20 @@ urlpatterns = [
         name="paragraf",
     ),
     path("arenden/", api.ArendeList.as_view(), name="cases"),
+    # A detail's address is the list's plus the page's path, as the README
+    # says: for a case and a person the page's path names its kind too
+    # ("/sjobacka-kommun/arende/KS 2024/112/"), which these lead on from.
+    # Before the case's own pattern, whose dnr would take "arende/...".
+    path(
+        "arenden/<slug:kommun>/arende/<path:dnr>/",
+        RedirectView.as_view(pattern_name="api:case", permanent=True),
+        name="case_by_page",
+    ),
+    path(
+        "ledamoter/<slug:kommun>/person/<slug:person>/",
+        RedirectView.as_view(pattern_name="api:member", permanent=True),
+        name="member_by_page",
+    ),
     path("arenden/<slug:kommun>/<path:dnr>/", api.ArendeDetail.as_view(), name="case"),
     path("reservationer/", api.ReservationList.as_view(), name="reservations"),
     path("ledamoter/", api.MemberList.as_view(), name="members"),

@@ -240,3 +240,23 @@ class DownloadSchemaTests(TestCase):
         self.assertEqual(detail.status_code, 200)
         errors = [e.message for e in validator.iter_errors(detail.json())]
         self.assertEqual(errors, [])
+
+
+class DetailByPageTests(TestCase):
+    """A detail's address is the list's plus the page's path: for every case
+    and person of the archive, from the id the list gives."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        call_command("ingest", *map(str, SJOBACKA), stdout=None, stderr=None)
+
+    def test_every_case_and_person_is_reached_from_its_id(self) -> None:
+        for listed in ("/api/v1/arenden/", "/api/v1/ledamoter/"):
+            records = self.client.get(listed, {"antal": 500}).json()["results"]
+            self.assertTrue(records)
+            for record in records:
+                with self.subTest(id=record["id"]):
+                    page = record["id"].removeprefix("http://testserver")
+                    answer = self.client.get(listed + page.lstrip("/"), follow=True)
+                    self.assertEqual(answer.status_code, 200)
+                    self.assertEqual(answer.json()["id"], record["id"])

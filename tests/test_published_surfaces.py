@@ -112,6 +112,9 @@ class Archive:
             reverse("decisions:paragraf_version", args=[*withdrawn, 1]): (410,),
             reverse("api:paragraf", args=secret): (404,),
             reverse("api:paragraf", args=withdrawn): (410,),
+            # A detail asked for by its page's path leads on to its own.
+            reverse("api:case_by_page", args=[KOMMUN, self.public.arende.dnr]): (301,),
+            reverse("api:member_by_page", args=[KOMMUN, self.member.slug]): (301,),
         }
 
     def paragrafer(self) -> list[Paragraf]:
@@ -194,6 +197,8 @@ ARGS: dict[str, Callable[[Archive], list[list[Any]]]] = {
     "api:meeting": lambda a: [[KOMMUN, a.namnd.slug, a.meeting.slug]],
     "api:paragraf": lambda a: [a.paragraf_args(p) for p in a.paragrafer()],
     "api:case": lambda a: [[KOMMUN, a.public.arende.dnr]],
+    "api:case_by_page": lambda a: [[KOMMUN, a.public.arende.dnr]],
+    "api:member_by_page": lambda a: [[KOMMUN, a.member.slug]],
     "api:member": lambda a: [[KOMMUN, a.member.slug]],
 }
 
@@ -249,6 +254,8 @@ URLS: dict[str, Callable[[Archive], list[str]]] = {
     "api:paragraf": pages("api:paragraf"),
     "api:cases": paths("/api/v1/arenden/"),
     "api:case": pages("api:case"),
+    "api:case_by_page": pages("api:case_by_page"),
+    "api:member_by_page": pages("api:member_by_page"),
     "api:reservations": lambda a: [
         "/api/v1/reservationer/",
         f"/api/v1/reservationer/?{urlencode({'parti': a.member.party})}",
