@@ -16,12 +16,10 @@ from typing import Any
 # "beslutar enligt förvaltningens förslag", "har därmed beslutat enligt
 # kommunstyrelsens förslag", "bifaller Gunnar Ekholms yrkande": the proposal
 # the decision followed, as the procedure or the vote names it.
-_PROPOSAL = r"(?P<basis>(?:[\wÅÄÖåäö-]+\s+){0,4}?(?:förslag(?:et)?|yrkande(?:t)?))\b"
 _BASIS = re.compile(
-    r"\b(?:beslut(?:ar|at|ade|a)|antar|antagit)\b[^.;]{0,40}?\benligt\s+"
-    + _PROPOSAL
-    + r"|\bbifall(?:er|it)\s+(?:till\s+)?"
-    + _PROPOSAL.replace("basis", "bifall"),
+    r"(?:\b(?:beslut(?:ar|at|ade|a)|antar|antagit)\b[^.;]{0,40}?\benligt\s+"
+    r"|\bbifall(?:er|it)\s+(?:till\s+)?)"
+    r"(?P<basis>(?:[\wÅÄÖåäö-]+\s+){0,4}?(?:förslag(?:et)?|yrkande(?:t)?))\b",
     re.IGNORECASE,
 )
 # A numbered point at a decision's start: "1. ", "1) ", "a) ".
@@ -83,7 +81,7 @@ def basis(texts: list[str]) -> str:
     found = ""
     for text in texts:
         for match in _BASIS.finditer(text):
-            phrase = " ".join((match["basis"] or match["bifall"]).split())
+            phrase = " ".join(match["basis"].split())
             # "fyra förslag till budget", "ett tilläggsyrkande": a count, not a basis.
             if not re.match(
                 r"(?i)(?:ett|en|två|tre|fyra|fem|flera|samtliga)\b", phrase
