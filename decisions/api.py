@@ -14,6 +14,7 @@ nowhere.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import TYPE_CHECKING, Any
 
 import django_filters
@@ -23,10 +24,12 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -37,9 +40,11 @@ from rest_framework.pagination import BasePagination, Cursor, CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from . import changes
 from .download import MANIFEST_NAME
 from .models import (
     Arende,
+    Change,
     Meeting,
     Member,
     Municipality,
@@ -292,6 +297,45 @@ def _text(field_name: str, label: str, lookup_expr: str = "exact") -> Any:
     )
 
 
+# The parameter every list takes: what was created or changed after a time.
+CHANGED_AFTER = "andrad_efter"
+
+
+def changed_after(request: Request) -> datetime.datetime | None:
+    """The time of `andrad_efter` (RFC 3339, with its offset), or None; a
+    time without an offset is refused, as it means different instants to
+    the client and to us."""
+    given = request.query_params.get(CHANGED_AFTER)
+    if given is None:
+        return None
+    # A "+" left unescaped in a query string arrives as a space.
+    given = re.sub(r" (\d\d:?\d\d)$", r"+\1", given.strip())
+    try:
+        since = parse_datetime(given)
+    except ValueError:
+        since = None
+    if since is None or since.tzinfo is None:
+        raise ValidationError(
+            {
+                CHANGED_AFTER: [
+                    "Ange en tidpunkt enligt RFC 3339 med tidszon, till exempel "
+                    "2026-12-07T00:00:00Z."
+                ]
+            }
+        )
+    return since
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            CHANGED_AFTER,
+            OpenApiTypes.DATETIME,
+            description="Bara det som skapats eller ändrats efter tidpunkten "
+            "(RFC 3339 med tidszon).",
+        )
+    ]
+)
 class FilteredList(generics.ListAPIView):
     """A list narrowed by the query parameters of its `filterset_class`; a
     value its field refuses is a 400 naming the parameter, not an empty list
@@ -311,6 +355,7 @@ class FilteredList(generics.ListAPIView):
         known = {
             *self.filterset_class.base_filters,
             "format",
+            CHANGED_AFTER,
             NewestFirst.cursor_query_param,
             NewestFirst.page_size_query_param,
         }
@@ -328,10 +373,17 @@ class FilteredList(generics.ListAPIView):
             )
 
     def get_queryset(self) -> QuerySet:
-        return self.base_queryset()
+        since = changed_after(self.request)
+        queryset = self.base_queryset()
+        return queryset if since is None else self.changed(queryset, since)
 
     def base_queryset(self) -> QuerySet:
         raise NotImplementedError
+
+    def changed(self, queryset: QuerySet, since: datetime.datetime) -> QuerySet:
+        """Keep what was created or changed after since: by the rows' own
+        stamp (models.ChangeStamped), unless the list says otherwise."""
+        return queryset.filter(changed_at__gt=since)
 
 
 KOMMUN = "Kommunens slug"
@@ -466,24 +518,103 @@ class MeetingDetail(FollowsOldNames, generics.RetrieveAPIView):
         return _last_modified(response, [meeting.ingested_at])
 
 
+# A tombstone's shape (decisions.changes), for the pages' description.
+TOMBSTONE = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "format": "uri"},
+        "number": {"type": "string"},
+        "removed_at": {"type": "string", "format": "date-time"},
+        "withdrawn_at": {"type": "string", "format": "date-time", "nullable": True},
+        "withdrawal_reason": {"type": "string"},
+    },
+    "required": ["id", "number", "removed_at", "withdrawn_at", "withdrawal_reason"],
+}
+
+
+class ChangePages(NewestFirst):
+    """A paragraph list's pages: newest first, or with `andrad_efter` the
+    changed addresses in the order they changed (decisions.changes), so a
+    client that stops resumes from its last `next`. Every page also has
+    `tombstones`: with `andrad_efter`, the addresses of the page that are
+    no longer public (empty without it)."""
+
+    def get_ordering(self, request: Request, queryset: Any, view: Any) -> Any:
+        if changed_after(request) is not None:
+            return ("seq",)
+        return super().get_ordering(request, queryset, view)
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["tombstones"] = {"type": "array", "items": TOMBSTONE}
+        paginated["required"] = [*paginated.get("required", []), "tombstones"]
+        return paginated
+
+
+# The parameters a paragraph list reads along with `andrad_efter`: a
+# tombstone has nothing else to filter by.
+WITH_CHANGED_AFTER = {
+    CHANGED_AFTER,
+    "kommun",
+    "format",
+    NewestFirst.cursor_query_param,
+    NewestFirst.page_size_query_param,
+}
+
+
 class ParagrafList(FilteredList):
     """Published paragraphs, filtered as the search is (the same parameters,
-    checked by the same form), newest first."""
+    checked by the same form), newest first; with `andrad_efter`, what was
+    published, changed or taken down since, as decisions.changes tells it."""
 
     serializer_class = ParagrafRecordSerializer
     filterset_class = ParagrafFilter
+    pagination_class = ChangePages
 
     def base_queryset(self) -> QuerySet:
         # The search's filterset keeps the published rows: record_rows()'s.
         return Paragraf.objects.order_by("pk")
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if changed_after(request) is not None:
+            other = sorted(set(request.query_params) - WITH_CHANGED_AFTER)
+            if other:
+                raise ValidationError(
+                    {
+                        name: [
+                            "Kan inte kombineras med andrad_efter: bara kommun "
+                            "gäller för det som inte längre är offentligt."
+                        ]
+                        for name in other
+                    }
+                )
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        since = changed_after(request)
+        if since is not None:
+            return self._changes(request, since)
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None  # paginated: pagination_class is set
         response = self.get_paginated_response(records(page, settings.SITE_URL))
+        response.data["tombstones"] = []
         return _last_modified(
             response, [t for p in page for t in (p.meeting.ingested_at, p.corrected_at)]
         )
+
+    def _changes(self, request: Request, since: datetime.datetime) -> Response:
+        queryset = Change.objects.after(since)
+        kommun = request.query_params.get("kommun")
+        if kommun is not None:
+            queryset = queryset.filter(
+                kommun=_clean("kommun", forms.SlugField(max_length=200), kommun)
+            )
+        page = self.paginate_queryset(queryset)
+        assert page is not None  # paginated: pagination_class is set
+        kept, gone = changes.state(page, settings.SITE_URL)
+        response = self.get_paginated_response(kept)
+        response.data["tombstones"] = gone
+        return _last_modified(response, [c.at for c in page])
 
 
 class WithdrawnSerializer(serializers.Serializer):
@@ -596,6 +727,10 @@ class ReservationList(FilteredList):
         # A party filter joins the members: keep each reservation once.
         return super().get_queryset().distinct()
 
+    def changed(self, queryset: QuerySet, since: datetime.datetime) -> QuerySet:
+        # A statement is rewritten with its paragraph: the paragraph's change.
+        return queryset.filter(paragraf__changes__at__gt=since)
+
 
 class MemberFilter(django_filters.FilterSet):
     kommun = _text("municipality__slug", KOMMUN)
@@ -636,6 +771,23 @@ class PartyList(FilteredList):
 
     def base_queryset(self) -> QuerySet:
         return Member.objects.exclude(party="")
+
+    def changed(self, queryset: QuerySet, since: datetime.datetime) -> QuerySet:
+        """Keep the parties whose row may have changed: a member of theirs
+        changed, or a paragraph one of them reserved at. All their members
+        still count."""
+        touched = (
+            Member.objects.filter(
+                Q(changed_at__gt=since)
+                | Q(reservations__paragraf__changes__at__gt=since)
+            )
+            .values_list("municipality_id", "party")
+            .distinct()
+        )
+        parties = Q()
+        for municipality, party in touched:
+            parties |= Q(municipality_id=municipality, party=party)
+        return queryset.filter(parties) if parties else queryset.none()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         rows = (

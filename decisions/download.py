@@ -19,6 +19,30 @@ MANIFEST_NAME = "manifest.json"
 # A JSON Schema of one line of the archive, written beside it by every dump.
 SCHEMA_NAME = "oppna-beslut.schema.json"
 SCHEMA_SOURCE = Path(__file__).resolve().parent / "schemas" / "record.schema.json"
+# The daily changes files (decisions.services.dump.write_changes): one per
+# day (UTC) of the last CHANGES_DAYS, named by it.
+CHANGES_DAYS = 31
+CHANGES_PREFIX = "andringar-"
+CHANGES_SUFFIX = ".jsonl.gz"
+
+
+def changes_name(day: datetime.date) -> str:
+    return f"{CHANGES_PREFIX}{day.isoformat()}{CHANGES_SUFFIX}"
+
+
+def is_changes_name(name: str) -> bool:
+    """Whether name is a changes file's (the date checked as a date)."""
+    if not (name.startswith(CHANGES_PREFIX) and name.endswith(CHANGES_SUFFIX)):
+        return False
+    try:
+        day = datetime.date.fromisoformat(
+            name.removeprefix(CHANGES_PREFIX).removesuffix(CHANGES_SUFFIX)
+        )
+    except ValueError:
+        return False
+    return changes_name(day) == name
+
+
 # The task that writes the download again (decisions.tasks.rebuild_archive)
 # and its queueing lock: at most one such job waits at a time.
 REBUILD_TASK = "rebuild_archive"

@@ -37,7 +37,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, ExtractYear, Upper
+from django.db.models.functions import Coalesce, ExtractYear, Now, Upper
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -256,7 +256,18 @@ def _names_of(namnd: Namnd) -> Names:
     )
 
 
-class Municipality(GuardsPersonalData, models.Model):
+class ChangeStamped(models.Model):
+    """A row whose last change the database stamps (trigger stamp_changed_at,
+    migration 0028) for the API's `andrad_efter`: on insert and whenever an
+    update changes a column, whoever wrote it."""
+
+    changed_at = models.DateTimeField("ändrad", db_default=Now(), editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Municipality(GuardsPersonalData, ChangeStamped):
     """A municipality or region whose boards publish minutes."""
 
     name = models.CharField("namn", max_length=200, unique=True, db_collation=SWEDISH)
@@ -284,7 +295,7 @@ class Municipality(GuardsPersonalData, models.Model):
         return _name_on(self.earlier_names.all(), day) or self.name
 
 
-class Namnd(GuardsPersonalData, models.Model):
+class Namnd(GuardsPersonalData, ChangeStamped):
     """A board (nämnd, styrelse, utskott, fullmäktige) of a municipality."""
 
     municipality = models.ForeignKey(
@@ -546,7 +557,7 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(GuardsPersonalData, models.Model):
+class Meeting(GuardsPersonalData, ChangeStamped):
     """One meeting of a board, as recorded in one protocol."""
 
     namnd = models.ForeignKey(
@@ -738,7 +749,7 @@ class MemberQuerySet(models.QuerySet):
         )
 
 
-class Member(GuardsPersonalData, models.Model):
+class Member(GuardsPersonalData, ChangeStamped):
     """A person as named in minutes, with the party they sat for."""
 
     municipality = models.ForeignKey(
@@ -858,7 +869,7 @@ class ArendeQuerySet(models.QuerySet):
         )
 
 
-class Arende(GuardsPersonalData, models.Model):
+class Arende(GuardsPersonalData, ChangeStamped):
     """A case in a municipality's registry, identified by its diarienummer."""
 
     municipality = models.ForeignKey(
@@ -1990,6 +2001,65 @@ class Tombstone(GuardsPersonalData, models.Model):
         namnd = self.namnd
         return _address(
             "decisions:meeting", namnd.municipality.slug, namnd.slug, self.meeting_slug
+        )
+
+
+class ChangeQuerySet(models.QuerySet):
+    def after(self, since: datetime.datetime) -> ChangeQuerySet:
+        """Keep the addresses whose last change came after `since`, in the
+        order they changed (a client resumes from the last it saw)."""
+        return self.filter(at__gt=since).order_by("seq")
+
+
+class Change(models.Model):
+    """A paragraph address whose public content last changed at `at`: the
+    log a mirror syncs from (`andrad_efter` in the API, the daily changes
+    files of the download).
+
+    One row per address, moved to the end of the order (`seq`, from one
+    sequence) each time: written by the database's triggers (migration
+    0028), not by Python, so that every path that changes what is public
+    (ingest, a clerk's correction, a reparse, a withdrawal, a rename, raw
+    SQL) is logged alike. The row says where and when, not what: the API
+    answers with the address's state now, its record if it is public there
+    and a tombstone if not (withdrawn, made confidential, deleted, or moved
+    by a rename; `paragraf` is then empty or not public).
+    """
+
+    seq = models.BigIntegerField(unique=True)
+    at = models.DateTimeField(db_index=True)
+    kommun = models.SlugField(max_length=200, db_index=False)
+    namnd = models.SlugField(max_length=200, db_index=False)
+    meeting = models.SlugField(max_length=100, db_index=False)
+    number = models.CharField(max_length=20)
+    # The paragraph now at the address; kept by the triggers, not by a
+    # foreign key, so that deleting a paragraph costs the log nothing.
+    paragraf = models.ForeignKey(
+        "Paragraf",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="changes",
+    )
+
+    objects = ChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ändring"
+        verbose_name_plural = "ändringar"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kommun", "namnd", "meeting", "number"],
+                name="change_unique_per_address",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kommun}/{self.namnd}/{self.meeting} § {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return _address(
+            "decisions:paragraf", self.kommun, self.namnd, self.meeting, self.number
         )
 
 

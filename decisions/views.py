@@ -27,6 +27,7 @@ from .download import (
     ARCHIVE_NAME,
     MANIFEST_NAME,
     SCHEMA_NAME,
+    is_changes_name,
     outdated,
     rebuild_pending,
 )
@@ -732,8 +733,14 @@ OPEN_DATA_FILES = {
 }
 
 
+def _media_type(name: str) -> str | None:
+    if is_changes_name(name):
+        return "application/gzip"
+    return OPEN_DATA_FILES.get(name)
+
+
 def _open_data_path(name: str) -> Path:
-    if name not in OPEN_DATA_FILES:
+    if _media_type(name) is None:
         raise Http404("Ingen sådan fil bland öppna data.")
     return settings.OPEN_DATA_DIR / name
 
@@ -758,7 +765,9 @@ def open_data_file(request: HttpRequest, name: str) -> HttpResponseBase:
     hold a paragraph withdrawn since it was written: 503 until the next
     dump, before any 304 could tell a reader their copy is current."""
     path = _open_data_path(name)
-    if name == ARCHIVE_NAME and path.exists() and outdated(read_manifest()):
+    # The changes files hold records as the archive does.
+    holds_records = name == ARCHIVE_NAME or is_changes_name(name)
+    if holds_records and path.exists() and outdated(read_manifest()):
         if rebuilding := rebuild_pending():
             message = (
                 "En ny arkivfil skapas just nu efter att en paragraf har "
@@ -793,7 +802,7 @@ def _open_data_file(request: HttpRequest, name: str) -> FileResponse:
         raise Http404("Arkivfilen är inte skapad än (manage.py dump_archive).") from exc
     return FileResponse(
         handle,
-        content_type=OPEN_DATA_FILES[name],
+        content_type=_media_type(name),
         as_attachment=name == ARCHIVE_NAME,
         filename=name,
     )

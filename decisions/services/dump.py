@@ -17,20 +17,31 @@ is the worker's (decisions.tasks.rebuild_archive), moments later.
 
 from __future__ import annotations
 
+import datetime
 import gzip
 import hashlib
 import json
 import os
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.db import transaction
 from django.utils import timezone
 from procrastinate.exceptions import AlreadyEnqueued
 
-from ..download import ARCHIVE_NAME, MANIFEST_NAME, SCHEMA_NAME, SCHEMA_SOURCE
+from .. import changes
+from ..download import (
+    ARCHIVE_NAME,
+    CHANGES_DAYS,
+    MANIFEST_NAME,
+    SCHEMA_NAME,
+    SCHEMA_SOURCE,
+    changes_name,
+    is_changes_name,
+)
+from ..models import Change
 from ..records import TERMS, batches, records
 
 # Paragraphs per batch: a query for them, one more per kind of statement.
@@ -50,6 +61,8 @@ class Manifest:
     terms: dict[str, str]
     # The JSON Schema each line of `file` meets, beside it.
     schema: str = SCHEMA_NAME
+    # The daily changes files beside it, oldest first (write_changes()).
+    changes: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _Hashing:
@@ -81,22 +94,17 @@ def write_archive(
     archive = directory / ARCHIVE_NAME
     partial = archive.with_name(archive.name + ".partial")
     count = 0
-    with partial.open("wb") as raw:
-        hashing = _Hashing(raw)
-        with gzip.GzipFile(
-            fileobj=hashing, mode="wb", mtime=0, filename="", compresslevel=COMPRESSION
-        ) as gz:
-            for batch in batches(BATCH):
-                lines = [
-                    json.dumps(r, ensure_ascii=False) + "\n"
-                    for r in records(batch, site_url)
-                ]
-                gz.write("".join(lines).encode())
-                count += len(lines)
-                if progress:
-                    progress(count)
-        raw.flush()
-        os.fsync(raw.fileno())
+
+    def archive_lines() -> Iterable[list[Any]]:
+        nonlocal count
+        for batch in batches(BATCH):
+            lines = records(batch, site_url)
+            count += len(lines)
+            if progress:
+                progress(count)
+            yield lines
+
+    hashing = _write_gzip(partial, archive_lines())
     manifest = Manifest(
         file=ARCHIVE_NAME,
         # To the microsecond: a dump the worker starts in the same second as
@@ -107,6 +115,7 @@ def write_archive(
         sha256=hashing.sha256.hexdigest(),
         format="JSON Lines (one paragraph per line, UTF-8), gzip",
         terms=TERMS,
+        changes=write_changes(directory, site_url, started),
     )
     schema_partial = directory / (SCHEMA_NAME + ".partial")
     schema_partial.write_bytes(SCHEMA_SOURCE.read_bytes())
@@ -118,6 +127,77 @@ def write_archive(
     os.replace(schema_partial, directory / SCHEMA_NAME)
     os.replace(manifest_partial, directory / MANIFEST_NAME)
     return manifest
+
+
+def _write_gzip(path: Path, chunks: Iterable[list[Any]]) -> _Hashing:
+    """Write JSON Lines through gzip to path, chunk by chunk, and sync it to
+    disk; the same lines give the same bytes (no timestamp, no name)."""
+    with path.open("wb") as raw:
+        hashing = _Hashing(raw)
+        with gzip.GzipFile(
+            fileobj=hashing, mode="wb", mtime=0, filename="", compresslevel=COMPRESSION
+        ) as gz:
+            for chunk in chunks:
+                text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chunk)
+                gz.write(text.encode())
+        raw.flush()
+        os.fsync(raw.fileno())
+    return hashing
+
+
+def write_changes(
+    directory: Path, site_url: str, now: datetime.datetime
+) -> list[dict[str, Any]]:
+    """Write a changes file for each of the last CHANGES_DAYS days (UTC) up to
+    now's, today's so far included, and remove older ones; return what the
+    manifest says of each.
+
+    Each holds the addresses whose last change fell on its day, in the order
+    they changed, as they are now (decisions.changes): so every file is
+    written anew each time, and a paragraph withdrawn since is a tombstone
+    in its day's file, never a record left in an earlier day's. Applying
+    the files from the full download's day on, in order, to that download
+    gives this one.
+    """
+    today = now.astimezone(datetime.UTC).date()
+    days = [today - datetime.timedelta(days=n) for n in range(CHANGES_DAYS - 1, -1, -1)]
+    wanted = {changes_name(day) for day in days}
+    for old in directory.iterdir():
+        if is_changes_name(old.name) and old.name not in wanted:
+            old.unlink()
+    listed = []
+    for day in days:
+        start = datetime.datetime.combine(day, datetime.time(), datetime.UTC)
+        logged = Change.objects.filter(
+            at__gte=start, at__lt=start + datetime.timedelta(days=1)
+        ).order_by("seq")
+        count = 0
+
+        def chunks(logged: Any = logged) -> Iterable[list[Any]]:
+            nonlocal count
+            chunk: list[Any] = []
+            for line in changes.lines(logged.iterator(BATCH), site_url, BATCH):
+                chunk.append(line)
+                count += 1
+                if len(chunk) == BATCH:
+                    yield chunk
+                    chunk = []
+            yield chunk
+
+        name = changes_name(day)
+        partial = directory / (name + ".partial")
+        hashing = _write_gzip(partial, chunks())
+        os.replace(partial, directory / name)
+        listed.append(
+            {
+                "date": day.isoformat(),
+                "file": name,
+                "entries": count,
+                "bytes": hashing.size,
+                "sha256": hashing.sha256.hexdigest(),
+            }
+        )
+    return listed
 
 
 def schedule_archive_rebuild() -> None:
