@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from lxml import etree
 
-from decisions.download import ARCHIVE_NAME, MANIFEST_NAME, SCHEMA_NAME
+from decisions.download import ARCHIVE_NAME, CHANGES_DAYS, MANIFEST_NAME, SCHEMA_NAME
 from decisions.exports import FORMULA_STARTS
 from decisions.models import Paragraf
 from decisions.services.dump import write_archive
@@ -379,9 +379,23 @@ class ArchiveDumpTests(TestCase):
         # The same archive gives the same bytes: no timestamp inside the gzip.
         self.dump()
         self.assertEqual((self.folder / ARCHIVE_NAME).read_bytes(), data)
+        # Beside it the daily changes files, each as the manifest says.
+        changes = manifest["changes"]
+        self.assertEqual(len(changes), CHANGES_DAYS)
+        for entry in changes:
+            written = (self.folder / entry["file"]).read_bytes()
+            self.assertEqual(entry["bytes"], len(written))
+            self.assertEqual(entry["sha256"], hashlib.sha256(written).hexdigest())
         self.assertEqual(
             sorted(p.name for p in self.folder.iterdir()),
-            sorted([ARCHIVE_NAME, MANIFEST_NAME, SCHEMA_NAME]),
+            sorted(
+                [
+                    ARCHIVE_NAME,
+                    MANIFEST_NAME,
+                    SCHEMA_NAME,
+                    *(c["file"] for c in changes),
+                ]
+            ),
         )
 
     def test_the_download_is_served_with_its_date(self):
