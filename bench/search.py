@@ -266,8 +266,9 @@ class Copier:
     """COPY rows (dicts by attname) into a model's table, through its own columns.
 
     The columns are the model's concrete fields but generated ones, so PostgreSQL
-    computes those. A field the rows lack gets its default, and an automatic
-    primary key the rows lack its sequence; the first row says which, once.
+    computes those. A field the rows lack gets its default, an automatic
+    primary key the rows lack its sequence and a field with a database default
+    that; the first row says which, once.
     """
 
     def __init__(self, model: Any) -> None:
@@ -284,10 +285,11 @@ class Copier:
         columns = []
         for f in self.fields:
             key = f.attname if f.attname in row else None
-            if (
-                key is None
-                and f.primary_key
-                and f.get_internal_type().endswith("AutoField")
+            # An automatic key takes its sequence, a database default its
+            # expression (ChangeStamped.changed_at: now()).
+            if key is None and (
+                (f.primary_key and f.get_internal_type().endswith("AutoField"))
+                or f.has_db_default()
             ):
                 continue
             if key is None:
