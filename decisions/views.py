@@ -706,11 +706,15 @@ def glossary(request: HttpRequest) -> HttpResponse:
 def open_data(request: HttpRequest) -> HttpResponse:
     """What can be taken as data, and how: feeds, CSV, the archive download."""
     manifest = read_manifest()
+    changes = manifest.get("changes", []) if manifest else []
     return render(
         request,
         "decisions/open_data.html",
         {
             "manifest": manifest,
+            # The examples name the archive's own address, to copy as they are.
+            "site": settings.SITE_URL,
+            "latest_changes": changes[-1]["file"] if changes else None,
             "withheld": manifest is not None and outdated(manifest),
             # The worker writes a new one (decisions.tasks): say so.
             "rebuilding": rebuild_pending(),
