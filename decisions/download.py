@@ -19,6 +19,9 @@ MANIFEST_NAME = "manifest.json"
 # A JSON Schema of one line of the archive, written beside it by every dump.
 SCHEMA_NAME = "oppna-beslut.schema.json"
 SCHEMA_SOURCE = Path(__file__).resolve().parent / "schemas" / "record.schema.json"
+# And one of a line of the daily changes files: a record or a tombstone.
+CHANGES_SCHEMA_NAME = "oppna-beslut-andringar.schema.json"
+CHANGES_SCHEMA_SOURCE = SCHEMA_SOURCE.with_name("changes.schema.json")
 # The daily changes files (decisions.services.dump.write_changes): one per
 # day (UTC) of the last CHANGES_DAYS, named by it.
 CHANGES_DAYS = 31

@@ -25,6 +25,7 @@ from . import version_diff
 from .charts import Scale
 from .download import (
     ARCHIVE_NAME,
+    CHANGES_SCHEMA_NAME,
     MANIFEST_NAME,
     SCHEMA_NAME,
     is_changes_name,
@@ -734,6 +735,7 @@ OPEN_DATA_FILES = {
     ARCHIVE_NAME: "application/gzip",
     MANIFEST_NAME: "application/json",
     SCHEMA_NAME: "application/schema+json",
+    CHANGES_SCHEMA_NAME: "application/schema+json",
 }
 
 

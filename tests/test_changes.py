@@ -16,9 +16,16 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
 
 from decisions.changes import state
-from decisions.download import ARCHIVE_NAME, MANIFEST_NAME
+from decisions.download import (
+    ARCHIVE_NAME,
+    CHANGES_SCHEMA_NAME,
+    MANIFEST_NAME,
+    SCHEMA_NAME,
+)
 from decisions.models import Change, Meeting, Member, Namnd, Paragraf
 from decisions.services import ingest as services
 from decisions.services.corrections import (
@@ -186,6 +193,8 @@ class MirrorTests(TestCase):
             manifest = write_archive(folder, SITE)
             files = manifest.changes
             self.assertTrue(files)
+            line_schema = self.validator(folder, manifest.changes_schema)
+            tombstones = 0
             for entry in files:
                 self.assertLessEqual(entry["date"], timezone.now().date().isoformat())
                 data = (folder / entry["file"]).read_bytes()
@@ -194,12 +203,36 @@ class MirrorTests(TestCase):
                     continue
                 for line in gzip.decompress(data).decode().splitlines():
                     item = json.loads(line)
+                    line_schema.validate(item)
                     if "removed_at" in item:
+                        tombstones += 1
                         copy.pop(item["id"], None)
                     else:
                         copy[item["id"]] = item
             with gzip.open(folder / ARCHIVE_NAME, "rt") as lines:
                 self.assertEqual(copy, {r["id"]: r for r in map(json.loads, lines)})
+            # The withdrawn paragraph and the minutes' secret one, both
+            # logged today.
+            self.assertEqual(
+                tombstones, Paragraf.objects.filter(confidential=True).count()
+            )
+            self.assertEqual(tombstones, 2)
+
+    @staticmethod
+    def validator(folder: Path, name: str) -> Draft202012Validator:
+        """The changes lines' schema as written beside the archive, its
+        reference to the record's schema resolved to the file beside it."""
+        schemas = {
+            n: json.loads((folder / n).read_text())
+            for n in (CHANGES_SCHEMA_NAME, SCHEMA_NAME)
+        }
+        registry = Registry().with_resources(
+            (n, Resource.from_contents(schema)) for n, schema in schemas.items()
+        )
+        Draft202012Validator.check_schema(schemas[name])
+        return Draft202012Validator(
+            schemas[name], registry=registry, format_checker=FormatChecker()
+        )
 
 
 class LogTests(TestCase):

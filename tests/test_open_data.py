@@ -18,7 +18,13 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from lxml import etree
 
-from decisions.download import ARCHIVE_NAME, CHANGES_DAYS, MANIFEST_NAME, SCHEMA_NAME
+from decisions.download import (
+    ARCHIVE_NAME,
+    CHANGES_DAYS,
+    CHANGES_SCHEMA_NAME,
+    MANIFEST_NAME,
+    SCHEMA_NAME,
+)
 from decisions.exports import FORMULA_STARTS
 from decisions.models import Paragraf
 from decisions.services.dump import write_archive
@@ -393,6 +399,7 @@ class ArchiveDumpTests(TestCase):
                     ARCHIVE_NAME,
                     MANIFEST_NAME,
                     SCHEMA_NAME,
+                    CHANGES_SCHEMA_NAME,
                     *(c["file"] for c in changes),
                 ]
             ),

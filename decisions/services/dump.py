@@ -35,6 +35,8 @@ from .. import changes
 from ..download import (
     ARCHIVE_NAME,
     CHANGES_DAYS,
+    CHANGES_SCHEMA_NAME,
+    CHANGES_SCHEMA_SOURCE,
     MANIFEST_NAME,
     SCHEMA_NAME,
     SCHEMA_SOURCE,
@@ -61,8 +63,10 @@ class Manifest:
     terms: dict[str, str]
     # The JSON Schema each line of `file` meets, beside it.
     schema: str = SCHEMA_NAME
-    # The daily changes files beside it, oldest first (write_changes()).
+    # The daily changes files beside it, oldest first (write_changes()),
+    # and the JSON Schema their lines meet.
     changes: list[dict[str, Any]] = field(default_factory=list)
+    changes_schema: str = CHANGES_SCHEMA_NAME
 
 
 class _Hashing:
@@ -117,14 +121,16 @@ def write_archive(
         terms=TERMS,
         changes=write_changes(directory, site_url, started),
     )
-    schema_partial = directory / (SCHEMA_NAME + ".partial")
-    schema_partial.write_bytes(SCHEMA_SOURCE.read_bytes())
+    schemas = {SCHEMA_NAME: SCHEMA_SOURCE, CHANGES_SCHEMA_NAME: CHANGES_SCHEMA_SOURCE}
+    for name, source in schemas.items():
+        (directory / (name + ".partial")).write_bytes(source.read_bytes())
     manifest_partial = directory / (MANIFEST_NAME + ".partial")
     manifest_partial.write_text(
         json.dumps(asdict(manifest), ensure_ascii=False, indent=2) + "\n"
     )
     os.replace(partial, archive)
-    os.replace(schema_partial, directory / SCHEMA_NAME)
+    for name in schemas:
+        os.replace(directory / (name + ".partial"), directory / name)
     os.replace(manifest_partial, directory / MANIFEST_NAME)
     return manifest
 
