@@ -37,6 +37,7 @@ import random
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -152,12 +153,18 @@ def full(client: Any, folder: Path, site: str) -> dict[str, Any]:
         response = client.get(f"/oppna-data/{ARCHIVE_NAME}")
         if response.status_code != 200:
             sys.exit(f"full: the archive answered {response.status_code}; no figures")
-        lines = 0
-        fetched = _Counting(response.streaming_content)
-        for line in gzip.GzipFile(fileobj=fetched):  # type: ignore[arg-type]
-            json.loads(line)
-            lines += 1
-        size = fetched.size
+        # As a client reads it: decompressed and parsed while it arrives.
+        inflate = zlib.decompressobj(wbits=31)
+        pending = b""
+        lines = size = 0
+        for chunk in response.streaming_content:
+            size += len(chunk)
+            *complete, pending = (pending + inflate.decompress(chunk)).split(b"\n")
+            for line in complete:
+                json.loads(line)
+                lines += 1
+        if (pending + inflate.flush()).strip():
+            sys.exit("full: the archive ends inside a line; no figures")
         seconds = time.perf_counter() - started
     if lines != manifest.paragraphs:
         sys.exit(f"full: {lines} lines, the manifest says {manifest.paragraphs}")
@@ -171,29 +178,6 @@ def full(client: Any, folder: Path, site: str) -> dict[str, Any]:
         "daily_bytes": daily["bytes"],
         "daily_entries": daily["entries"],
     }
-
-
-class _Counting:
-    """A file over a response's chunks, counting the bytes read."""
-
-    def __init__(self, chunks: Any) -> None:
-        self.chunks = iter(chunks)
-        self.buffer = b""
-        self.size = 0
-
-    def read(self, n: int = -1) -> bytes:
-        while n < 0 or len(self.buffer) < n:
-            try:
-                chunk = next(self.chunks)
-            except StopIteration:
-                break
-            self.size += len(chunk)
-            self.buffer += chunk
-        if n < 0:
-            out, self.buffer = self.buffer, b""
-        else:
-            out, self.buffer = self.buffer[:n], self.buffer[n:]
-        return out
 
 
 def main() -> None:
