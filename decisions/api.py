@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -40,6 +40,7 @@ from rest_framework.response import Response
 from .download import MANIFEST_NAME
 from .models import (
     Arende,
+    Attendance,
     Meeting,
     Member,
     Municipality,
@@ -155,6 +156,34 @@ class MeetingSerializer(serializers.ModelSerializer):
             "appeal_deadline",
             "ingested_at",
         ]
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    """Someone present at a meeting, named as a record names a member (their
+    page as id, name, party), and in what capacity."""
+
+    id = Permalink(source="member")
+    name = serializers.CharField(source="member.name", read_only=True)
+    party = serializers.CharField(source="member.party", read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["id", "name", "party", "group", "role", "replaces", "note"]
+
+
+class MeetingDetailSerializer(MeetingSerializer):
+    attendance = AttendanceSerializer(many=True, read_only=True)
+
+    class Meta(MeetingSerializer.Meta):
+        fields = [*MeetingSerializer.Meta.fields, "attendance"]
+
+
+class AttendanceRowSerializer(AttendanceSerializer):
+    meeting = Permalink()
+    date = serializers.DateField(source="meeting.date", read_only=True)
+
+    class Meta(AttendanceSerializer.Meta):
+        fields = ["meeting", "date", *AttendanceSerializer.Meta.fields]
 
 
 class ArendeSerializer(serializers.ModelSerializer):
@@ -450,11 +479,14 @@ class MeetingList(FilteredList):
 
 
 class MeetingDetail(FollowsOldNames, generics.RetrieveAPIView):
-    serializer_class = MeetingSerializer
+    serializer_class = MeetingDetailSerializer
 
     def get_object(self) -> Meeting:
+        present = Attendance.objects.select_related("member__municipality")
         return get_object_or_404(
-            Meeting.objects.select_related("namnd__municipality").defer("source_text"),
+            Meeting.objects.select_related("namnd__municipality")
+            .prefetch_related(Prefetch("attendance", queryset=present))
+            .defer("source_text"),
             namnd__municipality__slug=self.kwargs["kommun"],
             namnd__slug=self.kwargs["namnd"],
             slug=self.kwargs["meeting"],
@@ -670,6 +702,57 @@ class PartyList(FilteredList):
         return Response(PartySerializer(data, many=True).data)
 
 
+class AttendanceForm(forms.Form):
+    """A person's slug names someone only within their municipality: asked
+    for without one, a 400 naming `person`."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("person") and not cleaned.get("kommun"):
+            self.add_error(
+                "person",
+                "En persons slug är unik bara inom kommunen: ange också kommun.",
+            )
+        return cleaned
+
+
+class AttendanceFilter(django_filters.FilterSet):
+    kommun = _text("meeting__namnd__municipality__slug", KOMMUN)
+    namnd = _text("meeting__namnd__slug", "Nämndens slug")
+    person = django_filters.CharFilter(
+        method="filter_person",
+        label="Personens slug (med kommun)",
+        max_length=200,
+    )
+    ar = YearFilter(field_name="meeting__date", label="Sammanträdets år")
+
+    class Meta:
+        model = Attendance
+        fields: list[str] = []
+        form = AttendanceForm
+
+    def filter_person(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # A person's slug is derived from name and party (Member.slug), so it
+        # is found among the municipality's people, as their page finds it.
+        municipality = Municipality.objects.filter(
+            slug=self.form.cleaned_data["kommun"]
+        ).first()
+        member = municipality and Member.objects.by_slug(municipality, value)
+        return queryset.filter(member=member) if member else queryset.none()
+
+
+class AttendanceList(FilteredList):
+    """Who the minutes list as present at each meeting, and as what."""
+
+    serializer_class = AttendanceRowSerializer
+    filterset_class = AttendanceFilter
+
+    def base_queryset(self) -> QuerySet:
+        return Attendance.objects.select_related(
+            "member__municipality", "meeting__namnd__municipality"
+        ).defer("meeting__source_text")
+
+
 class IndexSerializer(serializers.Serializer):
     lists = serializers.DictField(child=serializers.URLField())
     schema = serializers.URLField()
@@ -688,6 +771,7 @@ INDEX_LISTS = {
     "reservationer": "api:reservations",
     "ledamoter": "api:members",
     "partier": "api:parties",
+    "narvaro": "api:attendance",
 }
 
 

@@ -57,4 +57,5 @@ urlpatterns = [
         name="member",
     ),
     path("partier/", api.PartyList.as_view(), name="parties"),
+    path("narvaro/", api.AttendanceList.as_view(), name="attendance"),
 ]

@@ -263,6 +263,10 @@ URLS: dict[str, Callable[[Archive], list[str]]] = {
     "api:members": paths("/api/v1/ledamoter/"),
     "api:member": pages("api:member"),
     "api:parties": paths("/api/v1/partier/"),
+    "api:attendance": lambda a: [
+        "/api/v1/narvaro/",
+        f"/api/v1/narvaro/?{urlencode({'kommun': KOMMUN, 'person': a.member.slug})}",
+    ],
 }
 
 
