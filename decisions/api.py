@@ -755,6 +755,9 @@ class AttendanceList(FilteredList):
 
 class IndexSerializer(serializers.Serializer):
     lists = serializers.DictField(child=serializers.URLField())
+    popolo = serializers.CharField(
+        help_text="En kommun som Popolo-data: adressmall (RFC 6570) med {kommun}"
+    )
     schema = serializers.URLField()
     docs = serializers.URLField()
     download = serializers.URLField()
@@ -774,11 +777,16 @@ INDEX_LISTS = {
     "narvaro": "api:attendance",
 }
 
+# The slug the index's address template of a municipality's Popolo document
+# is reversed with, then replaced by "{kommun}".
+_TEMPLATE_SLUG = "kommun"
+
 
 class ApiIndex(generics.GenericAPIView):
     """/api/v1/ itself: where everything is, so a client starts from one
-    address and follows links (each list's address, the OpenAPI
-    description, its documentation, the archive download, the site's feed)."""
+    address and follows links (each list's address, the address template of
+    a municipality's Popolo document, the OpenAPI description, its
+    documentation, the archive download, the site's feed)."""
 
     serializer_class = IndexSerializer
     pagination_class = None
@@ -791,6 +799,9 @@ class ApiIndex(generics.GenericAPIView):
                     name: absolute(reverse(url_name))
                     for name, url_name in INDEX_LISTS.items()
                 },
+                "popolo": absolute(
+                    reverse("api:popolo", args=[_TEMPLATE_SLUG])
+                ).replace(f"/{_TEMPLATE_SLUG}.json", "/{kommun}.json"),
                 "schema": absolute(reverse("api:schema")),
                 "docs": absolute(reverse("api:docs")),
                 "download": absolute(reverse("open_data_file", args=[MANIFEST_NAME])),

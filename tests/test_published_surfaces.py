@@ -200,6 +200,7 @@ ARGS: dict[str, Callable[[Archive], list[list[Any]]]] = {
     "api:case_by_page": lambda a: [[KOMMUN, a.public.arende.dnr]],
     "api:member_by_page": lambda a: [[KOMMUN, a.member.slug]],
     "api:member": lambda a: [[KOMMUN, a.member.slug]],
+    "api:popolo": lambda a: [[KOMMUN]],
 }
 
 CSV = "?format=csv"
@@ -267,6 +268,7 @@ URLS: dict[str, Callable[[Archive], list[str]]] = {
         "/api/v1/narvaro/",
         f"/api/v1/narvaro/?{urlencode({'kommun': KOMMUN, 'person': a.member.slug})}",
     ],
+    "api:popolo": pages("api:popolo"),
 }
 
 
