@@ -379,9 +379,12 @@ class ArchiveDumpTests(TestCase):
         # The same archive gives the same bytes: no timestamp inside the gzip.
         self.dump()
         self.assertEqual((self.folder / ARCHIVE_NAME).read_bytes(), data)
+        # Beside them, each municipality as Popolo data (tests/test_popolo.py).
+        popolo = [entry["file"] for entry in manifest["popolo"]]
+        self.assertEqual(popolo, ["popolo-sjobacka-kommun.json"])
         self.assertEqual(
             sorted(p.name for p in self.folder.iterdir()),
-            sorted([ARCHIVE_NAME, MANIFEST_NAME, SCHEMA_NAME]),
+            sorted([ARCHIVE_NAME, MANIFEST_NAME, SCHEMA_NAME, *popolo]),
         )
 
     def test_the_download_is_served_with_its_date(self):

@@ -1,5 +1,5 @@
 """A municipality as Popolo data (decisions.popolo), at /api/v1/popolo/<kommun>.json
-: every object meets the Popolo project's own
+and beside the archive download: every object meets the Popolo project's own
 JSON Schema (tests/schemas/popolo/, draft-03, their $refs resolved locally),
 ids stay the same through renames and re-ingests, and nothing of a
 confidential or withdrawn paragraph is there."""
@@ -7,8 +7,10 @@ confidential or withdrawn paragraph is there."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,12 +18,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from jsonschema import Draft3Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT3
 
 from decisions import popolo
+from decisions.download import MANIFEST_NAME, popolo_name
 from decisions.models import (
     Member,
     Municipality,
@@ -32,6 +35,7 @@ from decisions.models import (
     Vote,
     VoteCast,
 )
+from decisions.services.dump import write_archive
 from decisions.services.ingest import protocol_ingest
 from decisions.services.rename import municipality_rename, namnd_rename
 from decisions.services.withdrawal import paragraf_withdraw
@@ -444,3 +448,66 @@ class StableIdTests(PopoloTestCase):
         operation = schema["paths"]["/api/v1/popolo/{kommun}.json"]["get"]
         self.assertIn("Popolo", operation["description"])
         self.assertEqual(set(operation["responses"]), {"200", "301", "404"})
+
+
+class DownloadTests(PopoloTestCase):
+    def setUp(self) -> None:
+        self.folder = Path(self.enterContext(tempfile.TemporaryDirectory()))
+
+    def test_the_download_holds_each_municipalitys_document_named_in_the_manifest(
+        self,
+    ) -> None:
+        write_archive(self.folder, "http://testserver")
+        manifest = json.loads((self.folder / MANIFEST_NAME).read_text())
+        name = popolo_name(KOMMUN)
+        data = (self.folder / name).read_bytes()
+        self.assertEqual(
+            manifest["popolo"],
+            [
+                {
+                    "file": name,
+                    "municipality": f"http://testserver/{KOMMUN}/",
+                    "bytes": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "format": "Popolo JSON (popoloproject.com), one municipality, "
+                    "UTF-8",
+                }
+            ],
+        )
+        # The same document as the API's, and the same bytes from the same data.
+        self.assertEqual(json.loads(data), self.document())
+        write_archive(self.folder, "http://testserver")
+        self.assertEqual((self.folder / name).read_bytes(), data)
+        with override_settings(OPEN_DATA_DIR=self.folder):
+            served = self.client.get(f"/oppna-data/{name}")
+            self.assertEqual(served.status_code, 200)
+            self.assertEqual(served["Content-Type"], "application/json")
+            self.assertEqual(b"".join(served.streaming_content), data)
+            missing = self.client.get("/oppna-data/popolo-ingen-sadan.json")
+            self.assertEqual(missing.status_code, 404)
+
+    def test_a_renamed_municipalitys_old_document_goes_with_the_next_dump(
+        self,
+    ) -> None:
+        write_archive(self.folder, "http://testserver")
+        municipality_rename(
+            municipality=self.municipality,
+            new_name="Sjöbacka stad",
+            since=datetime.date(2026, 1, 1),
+            user=None,
+        )
+        write_archive(self.folder, "http://testserver")
+        names = sorted(p.name for p in self.folder.glob("popolo-*"))
+        self.assertEqual(names, ["popolo-sjobacka-stad.json"])
+
+    def test_a_document_written_before_a_withdrawal_is_not_served(self) -> None:
+        write_archive(self.folder, "http://testserver")
+        user = get_user_model().objects.create_superuser("admin", "", "x")
+        paragraf_withdraw(
+            paragrafer=Paragraf.objects.filter(votes__isnull=False, confidential=False),
+            reason="Publicerad av misstag.",
+            user=user,
+        )
+        with override_settings(OPEN_DATA_DIR=self.folder):
+            response = self.client.get(f"/oppna-data/{popolo_name(KOMMUN)}")
+        self.assertEqual(response.status_code, 503)

@@ -26,7 +26,7 @@ from django.test import TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
-from decisions.download import ARCHIVE_NAME, MANIFEST_NAME
+from decisions.download import ARCHIVE_NAME, MANIFEST_NAME, popolo_name
 from decisions.models import (
     Member,
     Municipality,
@@ -215,7 +215,9 @@ URLS: dict[str, Callable[[Archive], list[str]]] = {
     "sitemap_index": paths("/sitemap.xml"),
     "sitemap_section": paths(*(f"/sitemap-{section}.xml" for section in SITEMAPS)),
     "open_data_file": paths(
-        f"/oppna-data/{ARCHIVE_NAME}", f"/oppna-data/{MANIFEST_NAME}"
+        f"/oppna-data/{ARCHIVE_NAME}",
+        f"/oppna-data/{MANIFEST_NAME}",
+        f"/oppna-data/{popolo_name(KOMMUN)}",
     ),
     "decisions:start": paths("/"),
     "decisions:search": searches("decisions:search"),

@@ -8,6 +8,12 @@ appear only when complete (written beside, then renamed), so a reader never
 gets half an archive, and the same archive gives the same bytes (gzip without
 a timestamp), so an unchanged checksum means unchanged data.
 
+Beside the archive, each municipality as one Popolo document
+(decisions.popolo: its boards, parties, people and their memberships, its
+meetings with who attended, its published proposals and votes), listed in
+the manifest with its bytes and checksum as the archive is. A document is
+built in memory, one municipality at a time: the largest is a few megabytes.
+
 The manifest's `created` is when writing began, to the microsecond: a
 paragraph withdrawn after it may be in the file, which the download then
 refuses (decisions.download.outdated()) until the next dump. Every write that
@@ -22,21 +28,47 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from procrastinate.exceptions import AlreadyEnqueued
 
-from ..download import ARCHIVE_NAME, MANIFEST_NAME, SCHEMA_NAME, SCHEMA_SOURCE
+from ..download import (
+    ARCHIVE_NAME,
+    MANIFEST_NAME,
+    POPOLO_FILE,
+    SCHEMA_NAME,
+    SCHEMA_SOURCE,
+    popolo_name,
+)
+from ..models import Municipality
+from ..popolo import document
 from ..records import TERMS, batches, records
 
 # Paragraphs per batch: a query for them, one more per kind of statement.
 BATCH = 2000
 # zlib's default: level 9 took twice the time for 3 % fewer bytes.
 COMPRESSION = 6
+
+
+POPOLO_FORMAT = "Popolo JSON (popoloproject.com), one municipality, UTF-8"
+
+
+@dataclass(frozen=True)
+class PopoloFile:
+    """A municipality's Popolo document in the download, described as the
+    manifest describes the archive."""
+
+    file: str
+    # The municipality's page: its id in the records.
+    municipality: str
+    bytes: int
+    sha256: str
+    format: str = POPOLO_FORMAT
 
 
 @dataclass(frozen=True)
@@ -50,6 +82,7 @@ class Manifest:
     terms: dict[str, str]
     # The JSON Schema each line of `file` meets, beside it.
     schema: str = SCHEMA_NAME
+    popolo: list[PopoloFile] = field(default_factory=list)
 
 
 class _Hashing:
@@ -74,8 +107,9 @@ def write_archive(
     site_url: str,
     progress: Callable[[int], None] | None = None,
 ) -> Manifest:
-    """Write ARCHIVE_NAME and MANIFEST_NAME into directory, replacing older
-    ones only once both are complete; progress(n) is called every batch."""
+    """Write ARCHIVE_NAME, each municipality's Popolo document and
+    MANIFEST_NAME into directory, replacing older ones only once all are
+    complete; progress(n) is called every batch."""
     directory.mkdir(parents=True, exist_ok=True)
     started = timezone.now()
     archive = directory / ARCHIVE_NAME
@@ -97,6 +131,7 @@ def write_archive(
                     progress(count)
         raw.flush()
         os.fsync(raw.fileno())
+    popolo = _write_popolo(directory, site_url)
     manifest = Manifest(
         file=ARCHIVE_NAME,
         # To the microsecond: a dump the worker starts in the same second as
@@ -107,6 +142,7 @@ def write_archive(
         sha256=hashing.sha256.hexdigest(),
         format="JSON Lines (one paragraph per line, UTF-8), gzip",
         terms=TERMS,
+        popolo=popolo,
     )
     schema_partial = directory / (SCHEMA_NAME + ".partial")
     schema_partial.write_bytes(SCHEMA_SOURCE.read_bytes())
@@ -115,9 +151,42 @@ def write_archive(
         json.dumps(asdict(manifest), ensure_ascii=False, indent=2) + "\n"
     )
     os.replace(partial, archive)
+    for written in popolo:
+        os.replace(directory / (written.file + ".partial"), directory / written.file)
     os.replace(schema_partial, directory / SCHEMA_NAME)
     os.replace(manifest_partial, directory / MANIFEST_NAME)
+    # A renamed or removed municipality's document is not in the manifest:
+    # gone with it, so no file outlives what it describes.
+    listed = {written.file for written in popolo}
+    for path in directory.iterdir():
+        if POPOLO_FILE.fullmatch(path.name) and path.name not in listed:
+            path.unlink()
     return manifest
+
+
+def _write_popolo(directory: Path, site_url: str) -> list[PopoloFile]:
+    """Write each municipality's Popolo document beside the archive, as a
+    .partial file that write_archive() puts in place with the rest."""
+    out = []
+    for municipality in Municipality.objects.order_by("slug"):
+        with translation.override(settings.LANGUAGE_CODE):
+            page = site_url + municipality.get_absolute_url()
+        name = popolo_name(municipality.slug)
+        text = json.dumps(document(municipality, site_url), ensure_ascii=False)
+        data = text.encode()
+        with (directory / (name + ".partial")).open("wb") as raw:
+            raw.write(data)
+            raw.flush()
+            os.fsync(raw.fileno())
+        out.append(
+            PopoloFile(
+                file=name,
+                municipality=page,
+                bytes=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+            )
+        )
+    return out
 
 
 def schedule_archive_rebuild() -> None:
