@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -44,6 +44,7 @@ from . import changes
 from .download import MANIFEST_NAME
 from .models import (
     Arende,
+    Attendance,
     Change,
     Meeting,
     Member,
@@ -160,6 +161,34 @@ class MeetingSerializer(serializers.ModelSerializer):
             "appeal_deadline",
             "ingested_at",
         ]
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    """Someone present at a meeting, named as a record names a member (their
+    page as id, name, party), and in what capacity."""
+
+    id = Permalink(source="member")
+    name = serializers.CharField(source="member.name", read_only=True)
+    party = serializers.CharField(source="member.party", read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["id", "name", "party", "group", "role", "replaces", "note"]
+
+
+class MeetingDetailSerializer(MeetingSerializer):
+    attendance = AttendanceSerializer(many=True, read_only=True)
+
+    class Meta(MeetingSerializer.Meta):
+        fields = [*MeetingSerializer.Meta.fields, "attendance"]
+
+
+class AttendanceRowSerializer(AttendanceSerializer):
+    meeting = Permalink()
+    date = serializers.DateField(source="meeting.date", read_only=True)
+
+    class Meta(AttendanceSerializer.Meta):
+        fields = ["meeting", "date", *AttendanceSerializer.Meta.fields]
 
 
 class ArendeSerializer(serializers.ModelSerializer):
@@ -502,11 +531,14 @@ class MeetingList(FilteredList):
 
 
 class MeetingDetail(FollowsOldNames, generics.RetrieveAPIView):
-    serializer_class = MeetingSerializer
+    serializer_class = MeetingDetailSerializer
 
     def get_object(self) -> Meeting:
+        present = Attendance.objects.select_related("member__municipality")
         return get_object_or_404(
-            Meeting.objects.select_related("namnd__municipality").defer("source_text"),
+            Meeting.objects.select_related("namnd__municipality")
+            .prefetch_related(Prefetch("attendance", queryset=present))
+            .defer("source_text"),
             namnd__municipality__slug=self.kwargs["kommun"],
             namnd__slug=self.kwargs["namnd"],
             slug=self.kwargs["meeting"],
@@ -822,8 +854,62 @@ class PartyList(FilteredList):
         return Response(PartySerializer(data, many=True).data)
 
 
+class AttendanceForm(forms.Form):
+    """A person's slug names someone only within their municipality: asked
+    for without one, a 400 naming `person`."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("person") and not cleaned.get("kommun"):
+            self.add_error(
+                "person",
+                "En persons slug är unik bara inom kommunen: ange också kommun.",
+            )
+        return cleaned
+
+
+class AttendanceFilter(django_filters.FilterSet):
+    kommun = _text("meeting__namnd__municipality__slug", KOMMUN)
+    namnd = _text("meeting__namnd__slug", "Nämndens slug")
+    person = django_filters.CharFilter(
+        method="filter_person",
+        label="Personens slug (med kommun)",
+        max_length=200,
+    )
+    ar = YearFilter(field_name="meeting__date", label="Sammanträdets år")
+
+    class Meta:
+        model = Attendance
+        fields: list[str] = []
+        form = AttendanceForm
+
+    def filter_person(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # A person's slug is derived from name and party (Member.slug), so it
+        # is found among the municipality's people, as their page finds it.
+        municipality = Municipality.objects.filter(
+            slug=self.form.cleaned_data["kommun"]
+        ).first()
+        member = municipality and Member.objects.by_slug(municipality, value)
+        return queryset.filter(member=member) if member else queryset.none()
+
+
+class AttendanceList(FilteredList):
+    """Who the minutes list as present at each meeting, and as what."""
+
+    serializer_class = AttendanceRowSerializer
+    filterset_class = AttendanceFilter
+
+    def base_queryset(self) -> QuerySet:
+        return Attendance.objects.select_related(
+            "member__municipality", "meeting__namnd__municipality"
+        ).defer("meeting__source_text")
+
+
 class IndexSerializer(serializers.Serializer):
     lists = serializers.DictField(child=serializers.URLField())
+    popolo = serializers.CharField(
+        help_text="En kommun som Popolo-data: adressmall (RFC 6570) med {kommun}"
+    )
     schema = serializers.URLField()
     docs = serializers.URLField()
     download = serializers.URLField()
@@ -840,13 +926,19 @@ INDEX_LISTS = {
     "reservationer": "api:reservations",
     "ledamoter": "api:members",
     "partier": "api:parties",
+    "narvaro": "api:attendance",
 }
+
+# The slug the index's address template of a municipality's Popolo document
+# is reversed with, then replaced by "{kommun}".
+_TEMPLATE_SLUG = "kommun"
 
 
 class ApiIndex(generics.GenericAPIView):
     """/api/v1/ itself: where everything is, so a client starts from one
-    address and follows links (each list's address, the OpenAPI
-    description, its documentation, the archive download, the site's feed)."""
+    address and follows links (each list's address, the address template of
+    a municipality's Popolo document, the OpenAPI description, its
+    documentation, the archive download, the site's feed)."""
 
     serializer_class = IndexSerializer
     pagination_class = None
@@ -859,6 +951,9 @@ class ApiIndex(generics.GenericAPIView):
                     name: absolute(reverse(url_name))
                     for name, url_name in INDEX_LISTS.items()
                 },
+                "popolo": absolute(
+                    reverse("api:popolo", args=[_TEMPLATE_SLUG])
+                ).replace(f"/{_TEMPLATE_SLUG}.json", "/{kommun}.json"),
                 "schema": absolute(reverse("api:schema")),
                 "docs": absolute(reverse("api:docs")),
                 "download": absolute(reverse("open_data_file", args=[MANIFEST_NAME])),

@@ -5,7 +5,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import api
+from . import api, api_popolo
 
 app_name = "api"
 
@@ -57,4 +57,6 @@ urlpatterns = [
         name="member",
     ),
     path("partier/", api.PartyList.as_view(), name="parties"),
+    path("narvaro/", api.AttendanceList.as_view(), name="attendance"),
+    path("popolo/<slug:kommun>.json", api_popolo.PopoloDetail.as_view(), name="popolo"),
 ]

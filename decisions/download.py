@@ -6,6 +6,7 @@ whether the worker is writing a new one (decisions.tasks).
 from __future__ import annotations
 
 import datetime
+import re
 from datetime import datetime as DateTime
 from pathlib import Path
 from typing import Any
@@ -46,10 +47,29 @@ def is_changes_name(name: str) -> bool:
     return changes_name(day) == name
 
 
+# A municipality as one Popolo document (decisions.popolo), one file each,
+# named by its slug when the dump was written.
+POPOLO_FILE = re.compile(r"popolo-[-a-zA-Z0-9_]+\.json")
 # The task that writes the download again (decisions.tasks.rebuild_archive)
 # and its queueing lock: at most one such job waits at a time.
 REBUILD_TASK = "rebuild_archive"
 REBUILD_LOCK = "open-data-archive"
+
+
+def popolo_name(kommun: str) -> str:
+    """The file of a municipality's Popolo document, by its slug."""
+    return f"popolo-{kommun}.json"
+
+
+def holds_records(name: str) -> bool:
+    """Whether a file of the download holds what paragraphs say (the archive,
+    the changes files, and the Popolo documents' proposals and votes): what
+    a withdrawal may leave in it until the next dump (outdated())."""
+    return (
+        name == ARCHIVE_NAME
+        or is_changes_name(name)
+        or POPOLO_FILE.fullmatch(name) is not None
+    )
 
 
 def rebuild_pending() -> bool:

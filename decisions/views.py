@@ -27,7 +27,9 @@ from .download import (
     ARCHIVE_NAME,
     CHANGES_SCHEMA_NAME,
     MANIFEST_NAME,
+    POPOLO_FILE,
     SCHEMA_NAME,
+    holds_records,
     is_changes_name,
     outdated,
     rebuild_pending,
@@ -730,7 +732,8 @@ def read_manifest() -> dict[str, Any] | None:
         return None
 
 
-# The files `manage.py dump_archive` writes, by name, with their media types.
+# The files `manage.py dump_archive` writes, by name, with their media types;
+# and a Popolo document per municipality (download.POPOLO_FILE).
 OPEN_DATA_FILES = {
     ARCHIVE_NAME: "application/gzip",
     MANIFEST_NAME: "application/json",
@@ -739,15 +742,18 @@ OPEN_DATA_FILES = {
 }
 
 
-def _media_type(name: str) -> str | None:
+def _media_type(name: str) -> str:
+    if name in OPEN_DATA_FILES:
+        return OPEN_DATA_FILES[name]
     if is_changes_name(name):
         return "application/gzip"
-    return OPEN_DATA_FILES.get(name)
+    if POPOLO_FILE.fullmatch(name):
+        return "application/json"
+    raise Http404("Ingen sådan fil bland öppna data.")
 
 
 def _open_data_path(name: str) -> Path:
-    if _media_type(name) is None:
-        raise Http404("Ingen sådan fil bland öppna data.")
+    _media_type(name)
     return settings.OPEN_DATA_DIR / name
 
 
@@ -767,13 +773,12 @@ RETRY_AFTER_REBUILDING = 60
 
 
 def open_data_file(request: HttpRequest, name: str) -> HttpResponseBase:
-    """Serve a file of the archive download, but never an archive that may
-    hold a paragraph withdrawn since it was written: 503 until the next
-    dump, before any 304 could tell a reader their copy is current."""
+    """Serve a file of the archive download, but never an archive (or a
+    Popolo document, with its proposals and votes) that may hold a paragraph
+    withdrawn since it was written: 503 until the next dump, before any 304
+    could tell a reader their copy is current."""
     path = _open_data_path(name)
-    # The changes files hold records as the archive does.
-    holds_records = name == ARCHIVE_NAME or is_changes_name(name)
-    if holds_records and path.exists() and outdated(read_manifest()):
+    if holds_records(name) and path.exists() and outdated(read_manifest()):
         if rebuilding := rebuild_pending():
             message = (
                 "En ny arkivfil skapas just nu efter att en paragraf har "

@@ -37,6 +37,8 @@ ALLOWED = {
     # "paragraph" (docs/api: the open data's published shape).
     ("decisions/api.py", "board"),
     ("decisions/api.py", "paragraph"),
+    # The same key on the Popolo document's motions and vote events.
+    ("decisions/api_popolo.py", "paragraph"),
     # Word's <w:p> and the layout's blank-line-separated text paragraphs.
     ("decisions/extract.py", "paragraph"),
     ("decisions/extract.py", "_paragraph"),

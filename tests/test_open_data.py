@@ -385,13 +385,16 @@ class ArchiveDumpTests(TestCase):
         # The same archive gives the same bytes: no timestamp inside the gzip.
         self.dump()
         self.assertEqual((self.folder / ARCHIVE_NAME).read_bytes(), data)
-        # Beside it the daily changes files, each as the manifest says.
+        # Beside it the daily changes files, each as the manifest says, and
+        # each municipality as Popolo data (tests/test_popolo.py).
         changes = manifest["changes"]
         self.assertEqual(len(changes), CHANGES_DAYS)
         for entry in changes:
             written = (self.folder / entry["file"]).read_bytes()
             self.assertEqual(entry["bytes"], len(written))
             self.assertEqual(entry["sha256"], hashlib.sha256(written).hexdigest())
+        popolo = [entry["file"] for entry in manifest["popolo"]]
+        self.assertEqual(popolo, ["popolo-sjobacka-kommun.json"])
         self.assertEqual(
             sorted(p.name for p in self.folder.iterdir()),
             sorted(
@@ -401,6 +404,7 @@ class ArchiveDumpTests(TestCase):
                     SCHEMA_NAME,
                     CHANGES_SCHEMA_NAME,
                     *(c["file"] for c in changes),
+                    *popolo,
                 ]
             ),
         )

@@ -26,7 +26,7 @@ from django.test import TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
-from decisions.download import ARCHIVE_NAME, MANIFEST_NAME
+from decisions.download import ARCHIVE_NAME, MANIFEST_NAME, popolo_name
 from decisions.models import (
     Member,
     Municipality,
@@ -200,6 +200,7 @@ ARGS: dict[str, Callable[[Archive], list[list[Any]]]] = {
     "api:case_by_page": lambda a: [[KOMMUN, a.public.arende.dnr]],
     "api:member_by_page": lambda a: [[KOMMUN, a.member.slug]],
     "api:member": lambda a: [[KOMMUN, a.member.slug]],
+    "api:popolo": lambda a: [[KOMMUN]],
 }
 
 CSV = "?format=csv"
@@ -214,7 +215,9 @@ URLS: dict[str, Callable[[Archive], list[str]]] = {
     "sitemap_index": paths("/sitemap.xml"),
     "sitemap_section": paths(*(f"/sitemap-{section}.xml" for section in SITEMAPS)),
     "open_data_file": paths(
-        f"/oppna-data/{ARCHIVE_NAME}", f"/oppna-data/{MANIFEST_NAME}"
+        f"/oppna-data/{ARCHIVE_NAME}",
+        f"/oppna-data/{MANIFEST_NAME}",
+        f"/oppna-data/{popolo_name(KOMMUN)}",
     ),
     "decisions:start": paths("/"),
     "decisions:search": searches("decisions:search"),
@@ -263,6 +266,11 @@ URLS: dict[str, Callable[[Archive], list[str]]] = {
     "api:members": paths("/api/v1/ledamoter/"),
     "api:member": pages("api:member"),
     "api:parties": paths("/api/v1/partier/"),
+    "api:attendance": lambda a: [
+        "/api/v1/narvaro/",
+        f"/api/v1/narvaro/?{urlencode({'kommun': KOMMUN, 'person': a.member.slug})}",
+    ],
+    "api:popolo": pages("api:popolo"),
 }
 
 

@@ -8,6 +8,12 @@ appear only when complete (written beside, then renamed), so a reader never
 gets half an archive, and the same archive gives the same bytes (gzip without
 a timestamp), so an unchanged checksum means unchanged data.
 
+Beside the archive, each municipality as one Popolo document
+(decisions.popolo: its boards, parties, people and their memberships, its
+meetings with who attended, its published proposals and votes), listed in
+the manifest with its bytes and checksum as the archive is. A document is
+built in memory, one municipality at a time: the largest is a few megabytes.
+
 The manifest's `created` is when writing began, to the microsecond: a
 paragraph withdrawn after it may be in the file, which the download then
 refuses (decisions.download.outdated()) until the next dump. Every write that
@@ -27,8 +33,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from procrastinate.exceptions import AlreadyEnqueued
 
 from .. import changes
@@ -38,18 +45,37 @@ from ..download import (
     CHANGES_SCHEMA_NAME,
     CHANGES_SCHEMA_SOURCE,
     MANIFEST_NAME,
+    POPOLO_FILE,
     SCHEMA_NAME,
     SCHEMA_SOURCE,
     changes_name,
     is_changes_name,
+    popolo_name,
 )
-from ..models import Change
+from ..models import Change, Municipality
+from ..popolo import document
 from ..records import TERMS, batches, records
 
 # Paragraphs per batch: a query for them, one more per kind of statement.
 BATCH = 2000
 # zlib's default: level 9 took twice the time for 3 % fewer bytes.
 COMPRESSION = 6
+
+
+POPOLO_FORMAT = "Popolo JSON (popoloproject.com), one municipality, UTF-8"
+
+
+@dataclass(frozen=True)
+class PopoloFile:
+    """A municipality's Popolo document in the download, described as the
+    manifest describes the archive."""
+
+    file: str
+    # The municipality's page: its id in the records.
+    municipality: str
+    bytes: int
+    sha256: str
+    format: str = POPOLO_FORMAT
 
 
 @dataclass(frozen=True)
@@ -63,6 +89,7 @@ class Manifest:
     terms: dict[str, str]
     # The JSON Schema each line of `file` meets, beside it.
     schema: str = SCHEMA_NAME
+    popolo: list[PopoloFile] = field(default_factory=list)
     # The daily changes files beside it, oldest first (write_changes()),
     # and the JSON Schema their lines meet.
     changes: list[dict[str, Any]] = field(default_factory=list)
@@ -91,8 +118,9 @@ def write_archive(
     site_url: str,
     progress: Callable[[int], None] | None = None,
 ) -> Manifest:
-    """Write ARCHIVE_NAME and MANIFEST_NAME into directory, replacing older
-    ones only once both are complete; progress(n) is called every batch."""
+    """Write ARCHIVE_NAME, each municipality's Popolo document and
+    MANIFEST_NAME into directory, replacing older ones only once all are
+    complete; progress(n) is called every batch."""
     directory.mkdir(parents=True, exist_ok=True)
     started = timezone.now()
     archive = directory / ARCHIVE_NAME
@@ -109,6 +137,8 @@ def write_archive(
             yield lines
 
     hashing = _write_gzip(partial, archive_lines())
+    popolo = _write_popolo(directory, site_url)
+    changed = write_changes(directory, site_url, started)
     manifest = Manifest(
         file=ARCHIVE_NAME,
         # To the microsecond: a dump the worker starts in the same second as
@@ -119,7 +149,8 @@ def write_archive(
         sha256=hashing.sha256.hexdigest(),
         format="JSON Lines (one paragraph per line, UTF-8), gzip",
         terms=TERMS,
-        changes=write_changes(directory, site_url, started),
+        popolo=popolo,
+        changes=changed,
     )
     schemas = {SCHEMA_NAME: SCHEMA_SOURCE, CHANGES_SCHEMA_NAME: CHANGES_SCHEMA_SOURCE}
     for name, source in schemas.items():
@@ -129,9 +160,17 @@ def write_archive(
         json.dumps(asdict(manifest), ensure_ascii=False, indent=2) + "\n"
     )
     os.replace(partial, archive)
-    for name in schemas:
+    written = [*(p.file for p in popolo), *(c["file"] for c in changed), *schemas]
+    for name in written:
         os.replace(directory / (name + ".partial"), directory / name)
     os.replace(manifest_partial, directory / MANIFEST_NAME)
+    # A renamed or removed municipality's document, or a day's changes past
+    # the window, is not in the manifest: gone with it, so no file outlives
+    # what it describes.
+    for path in directory.iterdir():
+        listed = POPOLO_FILE.fullmatch(path.name) or is_changes_name(path.name)
+        if listed and path.name not in written:
+            path.unlink()
     return manifest
 
 
@@ -155,8 +194,8 @@ def write_changes(
     directory: Path, site_url: str, now: datetime.datetime
 ) -> list[dict[str, Any]]:
     """Write a changes file for each of the last CHANGES_DAYS days (UTC) up to
-    now's, today's so far included, and remove older ones; return what the
-    manifest says of each.
+    now's, today's so far included, as .partial files that write_archive()
+    puts in place with the rest; return what the manifest says of each.
 
     Each holds the addresses whose last change fell on its day, in the order
     they changed, as they are now (decisions.changes): so every file is
@@ -167,10 +206,6 @@ def write_changes(
     """
     today = now.astimezone(datetime.UTC).date()
     days = [today - datetime.timedelta(days=n) for n in range(CHANGES_DAYS - 1, -1, -1)]
-    wanted = {changes_name(day) for day in days}
-    for old in directory.iterdir():
-        if is_changes_name(old.name) and old.name not in wanted:
-            old.unlink()
     listed = []
     for day in days:
         start = datetime.datetime.combine(day, datetime.time(), datetime.UTC)
@@ -191,9 +226,7 @@ def write_changes(
             yield chunk
 
         name = changes_name(day)
-        partial = directory / (name + ".partial")
-        hashing = _write_gzip(partial, chunks())
-        os.replace(partial, directory / name)
+        hashing = _write_gzip(directory / (name + ".partial"), chunks())
         listed.append(
             {
                 "date": day.isoformat(),
@@ -204,6 +237,31 @@ def write_changes(
             }
         )
     return listed
+
+
+def _write_popolo(directory: Path, site_url: str) -> list[PopoloFile]:
+    """Write each municipality's Popolo document beside the archive, as a
+    .partial file that write_archive() puts in place with the rest."""
+    out = []
+    for municipality in Municipality.objects.order_by("slug"):
+        with translation.override(settings.LANGUAGE_CODE):
+            page = site_url + municipality.get_absolute_url()
+        name = popolo_name(municipality.slug)
+        text = json.dumps(document(municipality, site_url), ensure_ascii=False)
+        data = text.encode()
+        with (directory / (name + ".partial")).open("wb") as raw:
+            raw.write(data)
+            raw.flush()
+            os.fsync(raw.fileno())
+        out.append(
+            PopoloFile(
+                file=name,
+                municipality=page,
+                bytes=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+            )
+        )
+    return out
 
 
 def schedule_archive_rebuild() -> None:
