@@ -718,6 +718,9 @@ def open_data(request: HttpRequest) -> HttpResponse:
             # The examples name the archive's own address, to copy as they are.
             "site": settings.SITE_URL,
             "latest_changes": changes[-1]["file"] if changes else None,
+            "example_kommun": Municipality.objects.order_by("name")
+            .values_list("slug", flat=True)
+            .first(),
             "withheld": manifest is not None and outdated(manifest),
             # The worker writes a new one (decisions.tasks): say so.
             "rebuilding": rebuild_pending(),
