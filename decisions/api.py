@@ -339,6 +339,30 @@ class FilteredList(generics.ListAPIView):
                 }
             )
 
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """Name a bad paging parameter beside a bad filter: paging comes
+        after filtering, and a client would learn of one at a time."""
+        try:
+            return super().filter_queryset(queryset)
+        except ValidationError as exc:
+            named = exc.detail if isinstance(exc.detail, dict) else {}
+            if not named:
+                raise
+            raise ValidationError({**named, **self._paging_errors()}) from exc
+
+    def _paging_errors(self) -> dict[str, Any]:
+        paginator = self.paginator
+        if not isinstance(paginator, NewestFirst):
+            return {}
+        errors: dict[str, Any] = {}
+        for check in (paginator.get_page_size, paginator.decode_cursor):
+            try:
+                check(self.request)
+            except ValidationError as exc:
+                if isinstance(exc.detail, dict):
+                    errors.update(exc.detail)
+        return errors
+
     def get_queryset(self) -> QuerySet:
         return self.base_queryset()
 
