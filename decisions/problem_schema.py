@@ -6,10 +6,14 @@ hooks (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]).
 serve, the rate limit, a fault, an outage), each as a ProblemDetails
 (decisions.problems writes them); a view declares a problem of its own with
 extend_schema (ParagrafDetail's 410, a WithdrawnProblem).
+
+`nullable_references` makes a nullable nested object one that strict
+validators accept.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from .problems import PROBLEM_JSON
@@ -136,3 +140,49 @@ def describe_problems(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
                 responses.setdefault(str(status), common)
             operation["responses"] = dict(sorted(responses.items()))
     return result
+
+
+def nullable_references(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Write a nullable nested object out in place of its reference.
+
+    drf-spectacular writes a nested serializer with allow_null as
+    {"allOf": [{"$ref": …}], "nullable": true}. OpenAPI 3.0's nullable adds
+    null only to a `type` in the same schema object, and a $ref beside it is
+    not one: strict validators (openapi-schema-validator) refuse the null
+    the API sends (a paragraph of no case). The object written out, with
+    its type, takes null; a component no longer referenced goes."""
+    schemas = result.get("components", {}).get("schemas", {})
+    inlined: set[str] = set()
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        refs = node.get("allOf", [])
+        if node.get("nullable") and len(refs) == 1 and "$ref" in refs[0]:
+            name = refs[0]["$ref"].removeprefix(COMPONENTS)
+            inlined.add(name)
+            written = copy.deepcopy(schemas[name])
+            rest = {k: v for k, v in node.items() if k not in ("allOf", "nullable")}
+            return walk({**written, **rest, "nullable": True})
+        return {key: walk(value) for key, value in node.items()}
+
+    result = walk(result)
+    schemas = result.get("components", {}).get("schemas", {})
+    for name in inlined - _references(result):
+        del schemas[name]
+    return result
+
+
+def _references(node: Any) -> set[str]:
+    """The components node refers to."""
+    if isinstance(node, list):
+        return {name for item in node for name in _references(item)}
+    if not isinstance(node, dict):
+        return set()
+    found = {name for value in node.values() for name in _references(value)}
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith(COMPONENTS):
+        found.add(ref.removeprefix(COMPONENTS))
+    return found

@@ -380,10 +380,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Each operation lists its problems (decisions/problem_schema.py).
+    # Each operation lists its problems (decisions/problem_schema.py), and a
+    # nullable nested object is one strict validators accept.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "decisions.problem_schema.describe_problems",
+        "decisions.problem_schema.nullable_references",
     ],
 }
 

@@ -1,7 +1,8 @@
 """Errors as data (issue 20): every refusal under /api/ is a problem (RFC
 9457, application/problem+json) in Swedish, whoever raised it (a view, the
 URL conf, the rate limit, a fault); the site's pages keep their own error
-pages; the OpenAPI description lists each operation's problems."""
+pages; the OpenAPI description lists each operation's problems and passes a
+strict validator, and what the API answers validates against it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from unittest import mock
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client, TestCase, override_settings
+from openapi_schema_validator import OAS30StrictValidator
+from openapi_spec_validator import validate
 
 from decisions import api
 from decisions.models import Paragraf
@@ -194,3 +197,41 @@ class DescriptionTests(TestCase):
             "/api/v1/paragrafer/{kommun}/{namnd}/{meeting}/paragraf-{number}/"
         ]["get"]["responses"]["410"]["content"][PROBLEM_JSON]["schema"]
         self.assertEqual(paragraf["$ref"], "#/components/schemas/WithdrawnProblem")
+
+    def test_the_description_passes_the_strict_validator(self):
+        validate(self.schema)
+
+    def validator(self, path: str, status: str) -> Any:
+        """A strict validator of the response the description gives."""
+        content = self.schema["paths"][path]["get"]["responses"][status]["content"]
+        [schema] = [media["schema"] for media in content.values()]
+        return OAS30StrictValidator({**schema, "components": self.schema["components"]})
+
+    def assert_valid(self, url: str, path: str, status: str = "200") -> None:
+        response = self.client.get(url)
+        self.assertEqual(str(response.status_code), status, url)
+        errors = list(self.validator(path, status).iter_errors(response.json()))
+        self.assertEqual(errors, [], url)
+
+    def test_what_the_api_answers_validates_against_the_description(self):
+        lists = [p for p in self.schema["paths"] if "{" not in p]
+        for path in lists:
+            with self.subTest(path):
+                self.assert_valid(
+                    path + ("?antal=500" if path != "/api/v1/" else ""), path
+                )
+        # A paragraph of no case (case: null) and one of a case.
+        template = "/api/v1/paragrafer/{kommun}/{namnd}/{meeting}/paragraf-{number}/"
+        published = Paragraf.objects.published()
+        for paragraf in (
+            published.filter(arende=None).first(),
+            published.exclude(arende=None).first(),
+        ):
+            assert paragraf is not None
+            url = "/api/v1/paragrafer" + paragraf.get_absolute_url()
+            with self.subTest(url):
+                self.assert_valid(url, template)
+        self.assert_valid("/api/v1/kommuner/?antal=0", "/api/v1/kommuner/", "400")
+        self.assert_valid(
+            "/api/v1/kommuner/ingen/", "/api/v1/kommuner/{kommun}/", "404"
+        )
