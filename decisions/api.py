@@ -22,7 +22,6 @@ from django import forms
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
@@ -40,7 +39,7 @@ from rest_framework.pagination import BasePagination, Cursor, CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from . import changes
+from . import changes, problem_schema, problems
 from .download import MANIFEST_NAME
 from .models import (
     Arende,
@@ -66,6 +65,9 @@ class NewestFirst(CursorPagination):
     page_size = 50
     max_page_size = 500
     page_size_query_param = "antal"
+    invalid_cursor_message = (
+        "Ogiltig cursor: följ länkarna next och previous som listan ger."
+    )
 
     def get_page_size(self, request: Request) -> int:
         # DRF falls back to the default for a size it cannot read: a client
@@ -104,6 +106,15 @@ class NewestFirst(CursorPagination):
         # (decisions.site).
         self.base_url = absolute(request.get_full_path())
         return page
+
+
+def _found(rows: QuerySet, missing: str, **address: Any) -> Any:
+    """The one row at the address, or a 404 that says in Swedish what is
+    missing (Django's get_object_or_404 says it in English)."""
+    try:
+        return rows.get(**address)
+    except rows.model.DoesNotExist as exc:
+        raise NotFound(missing) from exc
 
 
 def _clean(name: str, field: forms.Field, value: str) -> Any:
@@ -401,6 +412,30 @@ class FilteredList(generics.ListAPIView):
                 }
             )
 
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """Name a bad paging parameter beside a bad filter: paging comes
+        after filtering, and a client would learn of one at a time."""
+        try:
+            return super().filter_queryset(queryset)
+        except ValidationError as exc:
+            named = exc.detail if isinstance(exc.detail, dict) else {}
+            if not named:
+                raise
+            raise ValidationError({**named, **self._paging_errors()}) from exc
+
+    def _paging_errors(self) -> dict[str, Any]:
+        paginator = self.paginator
+        if not isinstance(paginator, NewestFirst):
+            return {}
+        errors: dict[str, Any] = {}
+        for check in (paginator.get_page_size, paginator.decode_cursor):
+            try:
+                check(self.request)
+            except ValidationError as exc:
+                if isinstance(exc.detail, dict):
+                    errors.update(exc.detail)
+        return errors
+
     def get_queryset(self) -> QuerySet:
         since = changed_after(self.request)
         queryset = self.base_queryset()
@@ -470,7 +505,11 @@ class MunicipalityDetail(FollowsOldNames, generics.RetrieveAPIView):
     serializer_class = MunicipalitySerializer
 
     def get_object(self) -> Municipality:
-        return get_object_or_404(Municipality, slug=self.kwargs["kommun"])
+        return _found(
+            Municipality.objects.all(),
+            "Ingen kommun med den adressen.",
+            slug=self.kwargs["kommun"],
+        )
 
 
 class NamndFilter(django_filters.FilterSet):
@@ -493,8 +532,9 @@ class NamndDetail(FollowsOldNames, generics.RetrieveAPIView):
     serializer_class = NamndSerializer
 
     def get_object(self) -> Namnd:
-        return get_object_or_404(
+        return _found(
             Namnd.objects.select_related("municipality"),
+            "Ingen nämnd med den adressen.",
             municipality__slug=self.kwargs["kommun"],
             slug=self.kwargs["namnd"],
         )
@@ -535,10 +575,11 @@ class MeetingDetail(FollowsOldNames, generics.RetrieveAPIView):
 
     def get_object(self) -> Meeting:
         present = Attendance.objects.select_related("member__municipality")
-        return get_object_or_404(
+        return _found(
             Meeting.objects.select_related("namnd__municipality")
             .prefetch_related(Prefetch("attendance", queryset=present))
             .defer("source_text"),
+            "Inget sammanträde med den adressen.",
             namnd__municipality__slug=self.kwargs["kommun"],
             namnd__slug=self.kwargs["namnd"],
             slug=self.kwargs["meeting"],
@@ -649,19 +690,11 @@ class ParagrafList(FilteredList):
         return _last_modified(response, [c.at for c in page])
 
 
-class WithdrawnSerializer(serializers.Serializer):
-    id = serializers.URLField(help_text="Paragrafens fasta adress")
-    number = serializers.CharField()
-    withdrawn_at = serializers.DateTimeField(help_text="När paragrafen återkallades")
-    withdrawal_reason = serializers.CharField(help_text="Varför den återkallades")
-
-
 @extend_schema(
     responses={
         200: ParagrafRecordSerializer,
-        404: OpenApiResponse(description="Ingen publicerad paragraf med adressen"),
-        410: OpenApiResponse(
-            WithdrawnSerializer,
+        (410, problems.PROBLEM_JSON): OpenApiResponse(
+            problem_schema.WITHDRAWN,
             description="Paragrafen är återkallad: när och varför, inget innehåll",
         ),
     }
@@ -688,13 +721,16 @@ class ParagrafDetail(FollowsOldNames, generics.RetrieveAPIView):
             )
             if gone is None:
                 raise NotFound("Ingen publicerad paragraf med den adressen.")
-            tombstone = {
-                "id": absolute(gone.get_absolute_url()),
-                "number": gone.number,
-                "withdrawn_at": gone.withdrawn_at,
-                "withdrawal_reason": gone.reason,
-            }
-            return Response(WithdrawnSerializer(tombstone).data, status=410)
+            raise problems.Problem(
+                problems.WITHDRAWN,
+                f"Paragraf {gone.number} är återkallad: {gone.reason}",
+                id=absolute(gone.get_absolute_url()),
+                number=gone.number,
+                withdrawn_at=serializers.DateTimeField().to_representation(
+                    gone.withdrawn_at
+                ),
+                withdrawal_reason=gone.reason,
+            )
         response = Response(records([paragraf], settings.SITE_URL)[0])
         return _last_modified(
             response, [paragraf.meeting.ingested_at, paragraf.corrected_at]
@@ -722,8 +758,9 @@ class ArendeDetail(FollowsOldNames, generics.RetrieveAPIView):
     serializer_class = ArendeSerializer
 
     def get_object(self) -> Arende:
-        return get_object_or_404(
+        return _found(
             Arende.objects.select_related("municipality"),
+            "Inget ärende med den adressen.",
             municipality__slug=self.kwargs["kommun"],
             dnr=self.kwargs["dnr"],
         )
@@ -785,7 +822,11 @@ class MemberDetail(FollowsOldNames, generics.RetrieveAPIView):
     serializer_class = MemberSerializer
 
     def get_object(self) -> Member:
-        municipality = get_object_or_404(Municipality, slug=self.kwargs["kommun"])
+        municipality = _found(
+            Municipality.objects.all(),
+            "Ingen kommun med den adressen.",
+            slug=self.kwargs["kommun"],
+        )
         member = Member.objects.by_slug(municipality, self.kwargs["person"])
         if member is None:
             raise NotFound("Ingen person med den adressen.")

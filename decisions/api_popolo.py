@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -162,5 +162,8 @@ class PopoloDetail(FollowsOldNames, generics.GenericAPIView):
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        municipality = get_object_or_404(Municipality, slug=kwargs["kommun"])
+        try:
+            municipality = Municipality.objects.get(slug=kwargs["kommun"])
+        except Municipality.DoesNotExist as exc:
+            raise NotFound("Ingen kommun med den adressen.") from exc
         return Response(popolo.document(municipality, settings.SITE_URL))

@@ -30,6 +30,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from . import problems
 from .models import ArchiveState
 
 # Paths whose responses are no function of the archive alone: the admin, the
@@ -119,6 +120,15 @@ class ArchiveCaching:
             if answered is not None:
                 if answered.status_code == 304:
                     self._headers(answered, found)
+                elif problems.is_api(request):
+                    # If-Match or If-Unmodified-Since failed (412): the
+                    # API's refusals are problems too.
+                    return problems.problem(
+                        request,
+                        problems.plain(answered.status_code),
+                        "Arkivet har ändrats sedan den version förfrågan "
+                        "villkorar (If-Match, If-Unmodified-Since).",
+                    )
                 return answered
         key = _page_key(request, found)
         kept = caches["pages"].get(key) if key else None

@@ -12,11 +12,13 @@ from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+
+from decisions import problems
 
 logger = logging.getLogger("portal.request")
 
@@ -87,8 +89,8 @@ class RefuseNul:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path:
-            return HttpResponseBadRequest(
-                "Ogiltigt tecken (NUL) i adressen.", content_type="text/plain"
+            return _refuse(
+                request, 400, "Ogiltigt tecken (NUL) i adressen.", "text/plain"
             )
         return self.get_response(request)
 
@@ -115,29 +117,41 @@ class LimitRequestBody:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "HTTP_TRANSFER_ENCODING" in request.META:
-            return HttpResponse(
+            return _refuse(
+                request,
+                411,
                 "Förfrågan saknar Content-Length; delad överföring (chunked) "
                 "tas inte emot.",
-                status=411,
-                content_type="text/plain; charset=utf-8",
             )
         given = request.META.get("CONTENT_LENGTH") or "0"
         if not (given.isascii() and given.isdigit()):
-            return HttpResponseBadRequest(
-                "Ogiltig Content-Length.", content_type="text/plain; charset=utf-8"
-            )
+            return _refuse(request, 400, "Ogiltig Content-Length.")
         length = int(given)
         # Most requests have no body, and so no address to look up.
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE and (
             length > (limit := body_limit(request.path))
         ):
-            return HttpResponse(
+            return _refuse(
+                request,
+                413,
                 f"Förfrågan är för stor ({filesizeformat(length)}); högst "
                 f"{filesizeformat(limit)} tas emot här.",
-                status=413,
-                content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+def _refuse(
+    request: HttpRequest,
+    status: int,
+    message: str,
+    content_type: str = "text/plain; charset=utf-8",
+) -> HttpResponse:
+    """A request refused before it is read: a problem under /api/
+    (decisions.problems), plain text elsewhere."""
+    if problems.is_api(request):
+        kind = problems.BAD_REQUEST if status == 400 else problems.plain(status)
+        return problems.problem(request, kind, message)
+    return HttpResponse(message, status=status, content_type=content_type)
 
 
 def body_limit(path: str) -> int:

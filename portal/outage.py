@@ -22,10 +22,12 @@ import sys
 import psycopg
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils import translation
 from django.views import defaults
+
+from decisions import problems
 
 # Connection refused or lost, connect or statement timeout, the server
 # shutting down or starting up, too many connections: a state of the server
@@ -54,13 +56,12 @@ def database_unavailable(error: BaseException | None) -> bool:
 def unavailable(request: HttpRequest) -> HttpResponse:
     """The 503 for a request the database could not serve. It reads nothing
     from the database, and renders without context processors (which may)."""
-    if request.path_info.startswith("/api/"):
-        response: HttpResponse = JsonResponse(
-            {
-                "detail": "Arkivet är inte tillgängligt just nu: databasen svarar "
-                "inte. Försök igen om en stund."
-            },
-            status=503,
+    if problems.is_api(request):
+        response = problems.problem(
+            request,
+            problems.UNAVAILABLE,
+            "Arkivet är inte tillgängligt just nu: databasen svarar inte. "
+            "Försök igen om en stund.",
         )
     else:
         language = translation.get_language_from_path(request.path_info) or "sv"
@@ -73,8 +74,11 @@ def unavailable(request: HttpRequest) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: a 503 when the database is out of reach, else Django's
-    500 page (templates/500.html)."""
+    """handler500: a 503 when the database is out of reach, else the 500:
+    a problem under /api/ (decisions.problems), elsewhere Django's 500 page
+    (templates/500.html)."""
     if database_unavailable(sys.exc_info()[1]):
         return unavailable(request)
+    if problems.is_api(request):
+        return problems.server_error(request)
     return defaults.server_error(request)

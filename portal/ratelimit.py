@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
+from decisions import problems
 from decisions.exports import wants_csv
 
 _RATE = re.compile(r"(\d+)/([smh])")
@@ -130,7 +131,7 @@ class RateLimit:
         )
         response: HttpResponse
         if bucket == "api":
-            response = JsonResponse({"detail": message}, status=429)
+            response = problems.problem(request, problems.TOO_MANY_REQUESTS, message)
         else:
             response = HttpResponse(_page(request, rate, left), status=429)
         response["Retry-After"] = str(left)

@@ -363,6 +363,10 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every refusal as an RFC 9457 problem in Swedish (decisions/problems.py),
+    # and an unknown format= as a 406 naming it (DRF's own: a bare 404).
+    "EXCEPTION_HANDLER": "decisions.problems.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "decisions.problems.FormatNegotiation",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Öppna beslut API",
@@ -376,6 +380,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Each operation lists its problems (decisions/problem_schema.py), and a
+    # nullable nested object is one strict validators accept.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "decisions.problem_schema.describe_problems",
+        "decisions.problem_schema.nullable_references",
+    ],
 }
 
 # -- Staff logins (the admin) ----------------------------------------------------

@@ -14,6 +14,10 @@ from . import health
 
 # A database out of reach is a 503 (portal/outage.py), anything else the 500.
 handler500 = "portal.outage.server_error"
+# Under /api/ a problem (RFC 9457, decisions/problems.py), elsewhere the page.
+handler400 = "decisions.problems.bad_request"
+handler403 = "decisions.problems.permission_denied"
+handler404 = "decisions.problems.page_not_found"
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

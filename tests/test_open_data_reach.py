@@ -21,6 +21,7 @@ from decisions.download import ARCHIVE_NAME, MANIFEST_NAME, SCHEMA_NAME
 from decisions.models import Paragraf
 from decisions.services.dump import write_archive
 from tests.factories import SEEDS, SJOBACKA
+from tests.problems import named, problem_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ORIGIN = "https://redaktionen.example"
@@ -148,14 +149,14 @@ class FilterValueTests(TestCase):
                 page = self.client.get("/sok/", {"namnd": value})
                 self.assertEqual(page.status_code, 200)
         refused = self.client.get("/api/v1/paragrafer/", {"namnd": "ingen/sadan"})
-        self.assertEqual(refused.status_code, 400)
-        self.assertIn("namnd", refused.json())
+        self.assertEqual(named(problem_of(refused, 400)), {"namnd"})
 
     def test_dates_the_wrong_way_round_are_refused_naming_till(self) -> None:
         wrong = {"fran": "2024-12-01", "till": "2024-01-01"}
-        api = self.client.get("/api/v1/paragrafer/", wrong)
-        self.assertEqual(api.status_code, 400)
-        self.assertIn("ligger före från och med", api.json()["till"][0])
+        api = problem_of(self.client.get("/api/v1/paragrafer/", wrong), 400)
+        [error] = api["errors"]
+        self.assertEqual(error["parameter"], "till")
+        self.assertIn("ligger före från och med", error["messages"][0])
         page = self.client.get("/sok/", {"q": "budget", **wrong})
         self.assertContains(page, "ligger före från och med", status_code=400)
         same_day = self.client.get(
@@ -169,11 +170,12 @@ class FilterValueTests(TestCase):
             with self.subTest(list=name):
                 path = reverse(url_name)
                 refused = self.client.get(path, {"namn": "Anna", "typ": "x"})
-                self.assertEqual(refused.status_code, 400)
-                body = refused.json()
+                body = problem_of(refused, 400)
                 # Each named, unless the list reads it ("typ": reservations).
-                self.assertIn("namn", body)
-                self.assertIn("läser ingen sådan parameter", body["namn"][0])
+                self.assertIn("namn", named(body))
+                self.assertIn(
+                    "läser ingen sådan parameter", body["errors"][0]["messages"][0]
+                )
                 # Paging's own parameters are read by every list.
                 self.assertEqual(self.client.get(path, {"antal": 5}).status_code, 200)
 

@@ -23,6 +23,8 @@ from urllib.parse import quote
 from django.db import connection
 from django.test import SimpleTestCase, TestCase
 
+from decisions.problems import UNAVAILABLE
+
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 
@@ -134,8 +136,12 @@ class OutageTests(SimpleTestCase):
         for path in API:
             with self.subTest(path):
                 headers, body = self.assert_unavailable(base + path)
-                self.assertEqual(headers["Content-Type"], "application/json")
-                self.assertIn("databasen", json.loads(body)["detail"])
+                self.assertEqual(headers["Content-Type"], "application/problem+json")
+                problem = json.loads(body)
+                self.assertEqual(
+                    (problem["status"], problem["title"]), (503, UNAVAILABLE.title)
+                )
+                self.assertIn("databasen", problem["detail"])
         # A POST passes the page cache and meets the rate limit's count first.
         self.assert_unavailable(base + "/sok/?q=skola", "POST")
         self.assert_unavailable(base + "/api/v1/paragrafer/", "POST")
