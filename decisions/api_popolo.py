@@ -20,7 +20,7 @@ from .models import Municipality
 
 class PopoloLink(serializers.Serializer):
     url = serializers.URLField()
-    note = serializers.CharField(required=False)
+    note = serializers.CharField()
 
 
 class PopoloOtherName(serializers.Serializer):
@@ -158,7 +158,6 @@ class PopoloDetail(FollowsOldNames, generics.GenericAPIView):
         responses={
             200: PopoloSerializer,
             301: OpenApiResponse(description="Kommunen har bytt namn: dess nya adress"),
-            404: OpenApiResponse(description="Ingen kommun med adressen"),
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -114,7 +114,8 @@ def document(municipality: Municipality, site_url: str) -> Doc:
 
 
 def _source(url: str) -> list[dict[str, str]]:
-    return [{"url": url}]
+    # The note names the source, as Popolo's examples do ("Wikipedia page").
+    return [{"url": url, "note": "Öppna beslut"}]
 
 
 def _other_names(earlier: list[Any]) -> list[dict[str, Any]]:

@@ -23,6 +23,7 @@ from hypothesis.extra.django import TestCase
 from rest_framework.generics import ListAPIView
 
 from decisions import api_urls, urls
+from decisions.api import CHANGED_AFTER, FilteredList
 from decisions.exports import FORMAT_PARAM
 from decisions.models import Member, Paragraf
 from decisions.search import ParagrafFilter
@@ -63,6 +64,8 @@ def code_parameters(view: type[ListAPIView]) -> set[str]:
     names = set(getattr(view, "params", {}))
     if filterset := getattr(view, "filterset_class", None):
         names |= set(filterset.base_filters)
+    if issubclass(view, FilteredList):
+        names.add(CHANGED_AFTER)
     if paginator := view.pagination_class:
         names |= {paginator.cursor_query_param, paginator.page_size_query_param}
     return names
@@ -86,6 +89,9 @@ def bad_values(view: type[ListAPIView], name: str) -> list[str]:
         return [*values, "inte-en-cursor"]
     if paginator and name == paginator.page_size_query_param:
         return [*values, "abc", "0", str(paginator.max_page_size + 1)]
+    if name == CHANGED_AFTER:
+        # A date alone, and a time without its offset, are no instant.
+        return [*values, "igår", "2026-12-07", "2026-12-07T10:00:00"]
     field: Any = view.filterset_class().form.fields[name]
     if isinstance(field, forms.IntegerField):
         values += ["abc", "1.5"]

@@ -9,6 +9,7 @@ from django.test import TestCase
 
 from decisions.models import Attendance
 from tests.factories import COUNTED, SJOBACKA, STAMP
+from tests.problems import named
 
 HOST = "http://testserver"
 KOMMUN = "sjobacka-kommun"
@@ -108,9 +109,12 @@ class AttendanceListTests(AttendanceTestCase):
         self,
     ) -> None:
         # A person's slug is unique within their municipality only.
-        self.assertIn("person", self.get("/api/v1/narvaro/?person=x", status=400))
-        self.assertIn("namn", self.get("/api/v1/narvaro/?namn=x", status=400))
-        self.assertIn("ar", self.get("/api/v1/narvaro/?ar=x", status=400))
+        for address, name in [
+            ("/api/v1/narvaro/?person=x", "person"),
+            ("/api/v1/narvaro/?namn=x", "namn"),
+            ("/api/v1/narvaro/?ar=x", "ar"),
+        ]:
+            self.assertEqual(named(self.get(address, status=400)), {name})
 
     def test_the_index_names_it(self) -> None:
         index = self.get("/api/v1/")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from decisions.problems import KINDS
 from decisions.services import ingest as services
 from decisions.services.dump import write_archive
 from tests.factories import SJOBACKA
@@ -26,6 +27,7 @@ EXAMPLE = re.compile(
 # What each example prints, in part (or whole, a pattern): its promise.
 EXPECTED: dict[str, str | re.Pattern[str]] = {
     "index": '"lists"',
+    "error": "#fel-ogiltig-parameter",
     "attendance": '"results"',
     "popolo": re.compile(r"[1-9][0-9]*"),
     "cors": "access-control-allow-origin: *",
@@ -60,6 +62,13 @@ def test_every_example_on_the_open_data_page_runs_as_written(
             assert expected.fullmatch(done.stdout.strip()), (name, done.stdout[:500])
         else:
             assert expected in done.stdout, (name, command, done.stdout[:500])
+    # Every kind of problem the API answers has its section, which its
+    # `type` links to.
+    for kind in KINDS:
+        assert (
+            f'<div id="{kind.anchor}"><dt><code>{kind.status}</code> {kind.title}<'
+            in page
+        )
     mirror = dict(examples)["mirror"]
     printed = subprocess.run(
         ["bash", "-c", mirror], capture_output=True, text=True, timeout=60
