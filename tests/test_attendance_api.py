@@ -4,35 +4,18 @@ municipality, board, person and year."""
 
 from __future__ import annotations
 
-from django.core.management import call_command
-from django.test import TestCase
-
 from decisions.models import Attendance
-from tests.factories import COUNTED, SJOBACKA, STAMP
+from tests.factories import COUNTED, STAMP
 from tests.problems import named
+from tests.test_api import ApiTestCase
 
 HOST = "http://testserver"
 KOMMUN = "sjobacka-kommun"
 MEETING = f"{KOMMUN}/kommunfullmaktige/2024-11-25/"
 
 
-class AttendanceTestCase(TestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        call_command("ingest", *map(str, SJOBACKA), stdout=None, stderr=None)
-
-    def get(self, url: str, status: int = 200) -> dict:
-        response = self.client.get(url, headers={"accept": "application/json"})
-        self.assertEqual(response.status_code, status, (url, response.content[:300]))
-        return response.json()
-
-    def all_rows(self, url: str) -> list[dict]:
-        rows: list[dict] = []
-        while url:
-            page = self.get(url)
-            rows += page["results"]
-            url = page["next"] and page["next"].removeprefix(HOST)
-        return rows
+class AttendanceTestCase(ApiTestCase):
+    """The samples ingested, read as the API's tests read (tests/test_api.py)."""
 
 
 class MeetingAttendanceTests(AttendanceTestCase):
@@ -75,7 +58,7 @@ class MeetingAttendanceTests(AttendanceTestCase):
 
 class AttendanceListTests(AttendanceTestCase):
     def test_it_lists_every_row_once_with_its_meeting(self) -> None:
-        rows = self.all_rows("/api/v1/narvaro/?antal=100")
+        rows = self.all_pages("/api/v1/narvaro/?antal=100")
         self.assertEqual(len(rows), Attendance.objects.count())
         chair = next(
             r
@@ -86,24 +69,24 @@ class AttendanceListTests(AttendanceTestCase):
         self.assertEqual(chair["role"], "ordförande")
 
     def test_it_filters_by_municipality_board_person_and_year(self) -> None:
-        namnd = self.all_rows(f"/api/v1/narvaro/?kommun={KOMMUN}&namnd=socialnamnden")
+        namnd = self.all_pages(f"/api/v1/narvaro/?kommun={KOMMUN}&namnd=socialnamnden")
         self.assertEqual(
             len(namnd),
             Attendance.objects.filter(meeting__namnd__slug="socialnamnden").count(),
         )
         self.assertEqual({r["meeting"].split("/")[4] for r in namnd}, {"socialnamnden"})
-        person = self.all_rows(
+        person = self.all_pages(
             f"/api/v1/narvaro/?kommun={KOMMUN}&person=kerstin-bodin-s"
         )
         self.assertTrue(person)
         self.assertEqual({r["name"] for r in person}, {"Kerstin Bodin"})
         self.assertEqual(
-            self.all_rows(f"/api/v1/narvaro/?kommun={KOMMUN}&person=ingen-sadan"), []
+            self.all_pages(f"/api/v1/narvaro/?kommun={KOMMUN}&person=ingen-sadan"), []
         )
-        years = self.all_rows("/api/v1/narvaro/?ar=2025")
+        years = self.all_pages("/api/v1/narvaro/?ar=2025")
         self.assertTrue(years)
         self.assertTrue(all(r["date"].startswith("2025-") for r in years))
-        self.assertEqual(self.all_rows("/api/v1/narvaro/?kommun=ingen-sadan"), [])
+        self.assertEqual(self.all_pages("/api/v1/narvaro/?kommun=ingen-sadan"), [])
 
     def test_a_person_without_a_municipality_or_an_unknown_parameter_is_400(
         self,
