@@ -214,8 +214,8 @@ Nämnden beviljar undantaget.
 def test_another_documents_attachment_is_named_with_it():
     # Göteborg kommunfullmäktige 2026-09-03 and Kungsbacka förskola &
     # grundskola 2026-05-20: "bilaga 2 till stadsledningskontorets
-    # tjänsteutlåtande" is that document's, not the protocol's bilaga 2; a
-    # body sent a bilaga is no owner of it.
+    # tjänsteutlåtande" is that document's; a body sent a bilaga is no
+    # document it belongs to.
     body = """\
 § 1 Dnr 0871/24
 Ändrat reglemente
@@ -223,7 +223,7 @@ def test_another_documents_attachment_is_named_with_it():
 Beslut
 1. Reglementet ändras i enlighet med bilaga 2 till stadsledningskontorets
 tjänsteutlåtande.
-2. Yttrandet överlämnas som bilaga 1 till kommunfullmäktige.
+2. Yttrandet överlämnas som bilaga 3 till kommunfullmäktige.
 
 Beslutsunderlag
 Tjänsteskrivelse 2026-04-29. Användande av resultatfond, två-lärarsystem.
@@ -232,7 +232,7 @@ Bilaga 1 till Ansökan om uttag ur resultatfond 2-lärarsystem i matematik.
 """
     assert attachments(body) == [
         ("Bilaga 2 till stadsledningskontorets tjänsteutlåtande", ""),
-        ("Bilaga 1", ""),
+        ("Bilaga 3", ""),
         (
             "Beslutsunderlag",
             "Tjänsteskrivelse 2026-04-29. Användande av resultatfond, två-lärarsystem",
@@ -241,6 +241,30 @@ Bilaga 1 till Ansökan om uttag ur resultatfond 2-lärarsystem i matematik.
             "Bilaga 1 till Ansökan om uttag ur resultatfond 2-lärarsystem i matematik",
             "",
         ),
+    ]
+
+
+def test_the_case_documents_attachment_named_twice_is_one():
+    # The decision cites "bilaga 1 till tjänsteutlåtandet"; the basis lists
+    # the tjänsteutlåtande and "Bilaga 1, Verksamhetsbidrag 2024": one
+    # attachment, with the document it belongs to and its title. "Bilaga,
+    # Avgifter 2025" is one without a number.
+    body = """\
+§ 1 Dnr KFN 2024/12
+Föreningsbidrag 2024
+
+Beslut
+1. Nämnden beviljar verksamhetsbidrag enligt bilaga 1 till tjänsteutlåtandet.
+
+Beslutsunderlag
+Tjänsteutlåtande 2024-04-02
+Bilaga 1, Verksamhetsbidrag 2024
+Bilaga, Avgifter 2025
+"""
+    assert attachments(body) == [
+        ("Bilaga 1 till tjänsteutlåtandet", "Verksamhetsbidrag 2024"),
+        ("Beslutsunderlag", "Tjänsteutlåtande 2024-04-02"),
+        ("Bilaga", "Avgifter 2025"),
     ]
 
 

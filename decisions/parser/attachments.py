@@ -57,8 +57,9 @@ _PARAGRAF_BEFORE = re.compile(r"§\s*(?P<number>\d{1,6})[^\n§]{0,12}$")
 _PARAGRAF_AFTER = re.compile(r"^\s*[,:(]?\s*(?:till\s+)?§\s*(?P<number>\d{1,6})\b")
 # A list item's opening mark: "- ", "• ", "1. ", "2) ".
 _ITEM_MARK = re.compile(r"^(?:[-–•*]\s*|\d{1,2}[.)]\s+)")
-# "Bilaga: Yttrande över …": an attachment named without a number.
-_UNNUMBERED = re.compile(r"^(?:[Bb]ilaga|BILAGA)\s*:\s*(?=\S)")
+# "Bilaga: Yttrande över …", "Bilaga, Avgifter 2025": an attachment named
+# without a number.
+_UNNUMBERED = re.compile(r"^(?:[Bb]ilaga|BILAGA)\s*[:,–]\s*(?=\S)")
 # What stands between a label and its title: "Bilaga 1: Taxa", "Bilaga A - Taxa".
 _BETWEEN = re.compile(r"^[\s:.,–—-]+")
 # A title this long is a sentence, not a document's name; a list item this
@@ -144,8 +145,11 @@ def _by_paragraf(text: str) -> tuple[str | None, re.Match[str] | None, str]:
 
 class _Found:
     """Attachments kept once each, in the order first named: a numbered one
-    by its label, one without a number by its label and title. A later
-    mention may give the title an earlier one lacked."""
+    by its number (within a paragraph "bilaga 1" and "bilaga 1 till
+    tjänsteutlåtandet" are one: the case's document's attachment, listed
+    in its basis), one without a number by its label and title. A later
+    mention may give the title, or the document it belongs to, that an
+    earlier one lacked."""
 
     def __init__(self, attachments: Iterable[ParsedAttachment] = ()) -> None:
         self.attachments: list[ParsedAttachment] = []
@@ -154,14 +158,24 @@ class _Found:
             self.add(attachment.label, attachment.title)
 
     def add(self, label: str, title: str) -> None:
-        numbered = label.casefold() != "bilaga" and label[:7].casefold() == "bilaga "
-        key = (label.casefold(), "" if numbered else title.casefold())
+        number = _NUMBERED.match(label)
+        if number:
+            key = (number[0].casefold(), "")
+        else:
+            key = (label.casefold(), title.casefold())
         at = self.index.get(key)
         if at is None:
             self.index[key] = len(self.attachments)
             self.attachments.append(ParsedAttachment(label, title))
-        elif title and not self.attachments[at].title:
-            self.attachments[at] = ParsedAttachment(label, title)
+            return
+        kept = self.attachments[at]
+        self.attachments[at] = ParsedAttachment(
+            max(kept.label, label, key=len), kept.title or title
+        )
+
+
+# A numbered label's number, without the document it belongs to.
+_NUMBERED = re.compile(r"^Bilaga (?!till\b)\S+")
 
 
 def _labels(mention: re.Match[str], owner: str = "") -> list[str]:
@@ -236,7 +250,9 @@ def _line_end(text: str, start: int) -> int:
     return end if end >= 0 else len(text)
 
 
-_UNNUMBERED_LINE = re.compile(r"^(?:[-–•*]\s*)?(?:[Bb]ilaga|BILAGA)\s*:\s*(?=\S)", re.M)
+_UNNUMBERED_LINE = re.compile(
+    r"^(?:[-–•*]\s*)?(?:[Bb]ilaga|BILAGA)\s*[:,–]\s*(?=\S)", re.MULTILINE
+)
 
 
 # "Reservation, se bilaga 2.": a short name opening the sentence, then the label.

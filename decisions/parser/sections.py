@@ -23,8 +23,8 @@ _HEADINGS: dict[str, str] = {
     "beslutsunderlag": "documents",
     "underlag": "documents",
     "underlag för beslut": "documents",
-    # The attachments, one a line ("Bilaga 1 Tjänsteskrivelse").
-    "bilaga": "documents",
+    # The attachments, one a line ("Bilaga 1 Tjänsteskrivelse"). Not
+    # "Bilaga" alone: "Bilaga: Yttrande över …" is one item of a list.
     "bilagor": "documents",
     "bilagor till protokollet": "documents",
     "förslag till beslut": "proposals",
