@@ -252,6 +252,20 @@ class _Section(serializers.Serializer):
     stage = serializers.CharField(allow_null=True)
 
 
+class _Attachment(serializers.Serializer):
+    """An attachment the minutes name; the file is not in the archive."""
+
+    # The record's key; DRF takes declared fields off the class, so this
+    # shadows no Field.label (the stubs see the attribute).
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="Bilaga 1, Bilaga A, Bilaga 1–19; Bilaga för en bilaga utan "
+        "nummer; listans rubrik (Beslutsunderlag) för en handling utan nummer"
+    )
+    title = serializers.CharField(
+        allow_blank=True, help_text="Titeln som står vid bilagan, annars tom"
+    )
+
+
 class ParagrafRecordSerializer(serializers.Serializer):
     id = serializers.URLField(help_text="Paragrafens fasta adress")
     number = serializers.CharField()
@@ -260,6 +274,9 @@ class ParagrafRecordSerializer(serializers.Serializer):
     sections = _Section(many=True)
     procedure = serializers.CharField()
     recipients = serializers.ListField(child=serializers.CharField())
+    attachments = _Attachment(
+        many=True, help_text="Bilagorna som protokollet nämner vid paragrafen"
+    )
     text = serializers.CharField()
     case = _Case(allow_null=True)
     case_numbers = serializers.ListField(child=serializers.CharField())

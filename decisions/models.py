@@ -1195,6 +1195,16 @@ class Paragraf(GuardsPersonalData, models.Model):
         "kommatecken. Ärendet ovan är det första.",
     )
     procedure = models.TextField("beslutsgång", blank=True)
+    # The attachments (bilagor) the minutes name, as {"label", "title"}
+    # objects in the order first named (decisions.parser.attachments): what
+    # a reader can ask the municipality for; the files themselves are not kept.
+    attachments = models.JSONField(
+        "bilagor",
+        default=list,
+        blank=True,
+        help_text="Bilagorna som protokollet nämner vid paragrafen, lästa ur "
+        "protokollet.",
+    )
     recipients = ArrayField(
         models.CharField(max_length=300),
         default=list,

@@ -214,7 +214,7 @@ def _elsewhere(text: str, start: int, end: int, number: str) -> bool:
     if _AGREEMENT.search(before):
         return True
     named = _PARAGRAF_BEFORE.search(before) or _PARAGRAF_AFTER.match(text[end:])
-    return bool(named) and named["number"] != number.split("-")[0]
+    return named is not None and named["number"] != number.split("-")[0]
 
 
 def _read_text(found: _Found, text: str, number: str) -> None:
