@@ -38,6 +38,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .download import MANIFEST_NAME
+from .filters import NamndsFilter
 from .models import (
     Arende,
     Meeting,
@@ -438,7 +439,7 @@ class NamndDetail(FollowsOldNames, generics.RetrieveAPIView):
 
 class MeetingFilter(django_filters.FilterSet):
     kommun = _text("namnd__municipality__slug", KOMMUN)
-    namnd = _text("namnd__slug", "Nämndens slug")
+    namnd = NamndsFilter(field_name="namnd")
     ar = YearFilter(field_name="date", label="Sammanträdets år")
 
     class Meta:
@@ -585,7 +586,7 @@ class ArendeDetail(FollowsOldNames, generics.RetrieveAPIView):
 
 class ReservationFilter(django_filters.FilterSet):
     kommun = _text("paragraf__meeting__namnd__municipality__slug", KOMMUN)
-    namnd = _text("paragraf__meeting__namnd__slug", "Nämndens slug")
+    namnd = NamndsFilter(field_name="paragraf__meeting__namnd")
     parti = _text("members__party", "Ledamöternas parti")
     typ = django_filters.ChoiceFilter(
         field_name="kind",

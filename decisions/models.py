@@ -332,6 +332,13 @@ class Namnd(GuardsPersonalData, models.Model):
     def get_absolute_url(self) -> str:
         return _address("decisions:namnd", self.municipality.slug, self.slug)
 
+    @property
+    def slug_path(self) -> str:
+        """The board as every filter names it: its municipality's slug and its
+        own, as in its address ("sjobacka-kommun/kommunstyrelsen"). A board's
+        slug alone repeats across municipalities, and an id is no address."""
+        return f"{self.municipality.slug}/{self.slug}"
+
     def name_on(self, day: date | None) -> str:
         """The name the board had on day (without one: its name now).
 
