@@ -110,19 +110,23 @@ def listed_by_paragraf(
     by_number = {p.number: p for p in paragrafer if not p.confidential}
     if not by_number:
         return
+    # One list per paragraph, kept while the lines are read: made again
+    # for each line, a long list by paragraph would cost its square.
+    found: dict[str, _Found] = {}
     for line in lines:
         if line.number in skip or "§" not in line.text or len(line.text) > 150:
             continue
         text = _ITEM_MARK.sub("", line.text.strip())
         number, mention, rest = _by_paragraf(text)
-        paragraf = by_number.get(number or "")
-        if paragraf is None or mention is None:
+        if number not in by_number or mention is None:
             continue
-        found = _Found(paragraf.attachments)
+        if number not in found:
+            found[number] = _Found(by_number[number].attachments)
         title = _title(rest)
         for label in _labels(mention):
-            found.add(label, title)
-        paragraf.attachments = found.attachments
+            found[number].add(label, title)
+    for number, named in found.items():
+        by_number[number].attachments = named.attachments
 
 
 def _by_paragraf(text: str) -> tuple[str | None, re.Match[str] | None, str]:
@@ -224,30 +228,40 @@ def _read_text(found: _Found, text: str, number: str) -> None:
     bilaga 2.")."""
     named: list[tuple[int, list[str], str]] = []
     for unnumbered in _UNNUMBERED_LINE.finditer(text):
-        rest = text[unnumbered.end() : _line_end(text, unnumbered.end())]
-        named.append((unnumbered.start(), ["Bilaga"], _title(rest)))
+        named.append(
+            (unnumbered.start(), ["Bilaga"], _title(_rest(text, unnumbered.end())))
+        )
     for mention in _MENTION.finditer(text):
         start, end = mention.span()
         if _elsewhere(text, start, end, number):
             continue
         owner, end = _owner(text, end)
-        line_start = text.rfind("\n", 0, start) + 1
-        opening = _ITEM_MARK.sub("", text[line_start:start]).strip()
-        if opening:
-            title = _named_before(text[line_start:start])
-        else:
-            rest = text[end : _line_end(text, end)]
+        # Only the mention's surroundings are read (_REACH): a long line of
+        # mentions read whole for each would cost its square.
+        begin = max(0, start - _REACH)
+        newline = text.rfind("\n", begin, start)
+        line_start = newline + 1 if newline >= 0 or begin == 0 else None
+        before = text[begin if line_start is None else line_start : start]
+        if line_start is not None and not _ITEM_MARK.sub("", before).strip():
+            rest = _rest(text, end)
             following = _MENTION.search(rest)
             title = _title(rest[: following.start()] if following else rest)
+        else:
+            title = _named_before(before, line_start is not None)
         named.append((start, _labels(mention, owner), title))
     for _, labels, title in sorted(named, key=lambda entry: entry[0]):
         for label in labels:
             found.add(label, title)
 
 
-def _line_end(text: str, start: int) -> int:
-    end = text.find("\n", start)
-    return end if end >= 0 else len(text)
+# How far before and after a mention its line is read: farther than a title
+# (_LONGEST_TITLE) or the name before a label runs.
+_REACH = 200
+
+
+def _rest(text: str, start: int) -> str:
+    """What follows on the line, as far as a title may run."""
+    return text[start : start + _REACH].split("\n", 1)[0]
 
 
 _UNNUMBERED_LINE = re.compile(
@@ -255,14 +269,21 @@ _UNNUMBERED_LINE = re.compile(
 )
 
 
-# "Reservation, se bilaga 2.": a short name opening the sentence, then the label.
+# "Reservation, se bilaga 2.": a short name opening the sentence (or the
+# line), then the label.
 _NAMED_BEFORE = re.compile(
     r"(?:^|(?<=[.!?]\s))(?P<name>[A-ZÅÄÖ][^()\n,.!?:;]{1,60}),\s*(?:se\s+)?$"
 )
+_NAMED_AFTER_SENTENCE = re.compile(
+    r"(?<=[.!?]\s)(?P<name>[A-ZÅÄÖ][^()\n,.!?:;]{1,60}),\s*(?:se\s+)?$"
+)
 
 
-def _named_before(text: str) -> str:
-    match = _NAMED_BEFORE.search(text)
+def _named_before(text: str, at_line_start: bool) -> str:
+    """The name before a label, where text is what stands before it on its
+    line (`at_line_start`) or a stretch of a longer line."""
+    pattern = _NAMED_BEFORE if at_line_start else _NAMED_AFTER_SENTENCE
+    match = pattern.search(text)
     if not match or len(match["name"].split()) > 5:
         return ""
     return match["name"].strip()
@@ -393,6 +414,10 @@ def _items(text: str) -> list[str]:
             items[-1] = _join(items[-1], line)
         else:
             items.append(line)
+        if len(items[-1]) > _LONGEST_ITEM:
+            # Prose, where _documents() stops: joined on, it would be copied
+            # once a line.
+            break
     return [item for item in items if any(c.isalnum() for c in item)]
 
 
