@@ -81,8 +81,8 @@ class BoardFilterTests(TestCase):
             'aria-current="true"',
         )
         # The board's page links to its search by the same slugs.
-        board = self.client.get(self.ks.get_absolute_url())
-        self.assertContains(board, f'href="/sok/?namnd={self.path}"')
+        namnd_page = self.client.get(self.ks.get_absolute_url())
+        self.assertContains(namnd_page, f'href="/sok/?namnd={self.path}"')
 
     def test_an_unknown_board_on_the_search_page_is_a_form_error(self) -> None:
         response = self.client.get("/sok/", {"namnd": "sjobacka-kommun/ingen-sadan"})
