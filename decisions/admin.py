@@ -812,10 +812,12 @@ class ParagrafAdmin(
         "meeting_date",
         "search_terms",
         "sections",
+        "attachments",
     ]
     readonly_fields = [
         # Read from the minutes by ingest.
         "sections_shown",
+        "attachments_shown",
         "referral",
         # Set by a correction and by the withdraw action, never by hand.
         "conflicts_shown",
@@ -846,7 +848,12 @@ class ParagrafAdmin(
         (
             "Från inläsningen av protokollet",
             {
-                "fields": ["position", "sections_shown", "referral"],
+                "fields": [
+                    "position",
+                    "sections_shown",
+                    "attachments_shown",
+                    "referral",
+                ],
                 "description": "Arkivet läser de här ur protokollet; de ändras "
                 "inte här. Rättar du beslutet ovan rättas avsnittet Beslut med.",
             },
@@ -909,6 +916,21 @@ class ParagrafAdmin(
                 )
                 for section in obj.sections
                 if isinstance(section, dict)
+            ),
+        )
+
+    @admin.display(description="bilagor")
+    def attachments_shown(self, obj: Paragraf) -> str:
+        # As the paragraph's page lists them.
+        if not obj.attachments:
+            return "–"
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong>{}</p>",
+            (
+                (a.get("label", ""), f": {a['title']}" if a.get("title") else "")
+                for a in obj.attachments
+                if isinstance(a, dict)
             ),
         )
 

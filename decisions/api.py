@@ -41,6 +41,7 @@ from rest_framework.response import Response
 
 from . import changes, problem_schema, problems
 from .download import MANIFEST_NAME
+from .filters import NamndsFilter
 from .models import (
     Arende,
     Attendance,
@@ -297,6 +298,20 @@ class _Section(serializers.Serializer):
     stage = serializers.CharField(allow_null=True)
 
 
+class _Attachment(serializers.Serializer):
+    """An attachment the minutes name; the file is not in the archive."""
+
+    # The record's key; DRF takes declared fields off the class, so this
+    # shadows no Field.label (the stubs see the attribute).
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="Bilaga 1, Bilaga A, Bilaga 1–19; Bilaga för en bilaga utan "
+        "nummer; listans rubrik (Beslutsunderlag) för en handling utan nummer"
+    )
+    title = serializers.CharField(
+        allow_blank=True, help_text="Titeln som står vid bilagan, annars tom"
+    )
+
+
 class ParagrafRecordSerializer(serializers.Serializer):
     id = serializers.URLField(help_text="Paragrafens fasta adress")
     number = serializers.CharField()
@@ -305,6 +320,9 @@ class ParagrafRecordSerializer(serializers.Serializer):
     sections = _Section(many=True)
     procedure = serializers.CharField()
     recipients = serializers.ListField(child=serializers.CharField())
+    attachments = _Attachment(
+        many=True, help_text="Bilagorna som protokollet nämner vid paragrafen"
+    )
     text = serializers.CharField()
     case = _Case(allow_null=True)
     case_numbers = serializers.ListField(child=serializers.CharField())
@@ -542,7 +560,7 @@ class NamndDetail(FollowsOldNames, generics.RetrieveAPIView):
 
 class MeetingFilter(django_filters.FilterSet):
     kommun = _text("namnd__municipality__slug", KOMMUN)
-    namnd = _text("namnd__slug", "Nämndens slug")
+    namnd = NamndsFilter(field_name="namnd")
     ar = YearFilter(field_name="date", label="Sammanträdets år")
 
     class Meta:
@@ -768,7 +786,7 @@ class ArendeDetail(FollowsOldNames, generics.RetrieveAPIView):
 
 class ReservationFilter(django_filters.FilterSet):
     kommun = _text("paragraf__meeting__namnd__municipality__slug", KOMMUN)
-    namnd = _text("paragraf__meeting__namnd__slug", "Nämndens slug")
+    namnd = NamndsFilter(field_name="paragraf__meeting__namnd")
     parti = _text("members__party", "Ledamöternas parti")
     typ = django_filters.ChoiceFilter(
         field_name="kind",

@@ -343,6 +343,13 @@ class Namnd(GuardsPersonalData, ChangeStamped):
     def get_absolute_url(self) -> str:
         return _address("decisions:namnd", self.municipality.slug, self.slug)
 
+    @property
+    def slug_path(self) -> str:
+        """The board as every filter names it: its municipality's slug and its
+        own, as in its address ("sjobacka-kommun/kommunstyrelsen"). A board's
+        slug alone repeats across municipalities, and an id is no address."""
+        return f"{self.municipality.slug}/{self.slug}"
+
     def name_on(self, day: date | None) -> str:
         """The name the board had on day (without one: its name now).
 
@@ -1206,6 +1213,16 @@ class Paragraf(GuardsPersonalData, models.Model):
         "kommatecken. Ärendet ovan är det första.",
     )
     procedure = models.TextField("beslutsgång", blank=True)
+    # The attachments (bilagor) the minutes name, as {"label", "title"}
+    # objects in the order first named (decisions.parser.attachments): what
+    # a reader can ask the municipality for; the files themselves are not kept.
+    attachments = models.JSONField(
+        "bilagor",
+        default=list,
+        blank=True,
+        help_text="Bilagorna som protokollet nämner vid paragrafen, lästa ur "
+        "protokollet.",
+    )
     recipients = ArrayField(
         models.CharField(max_length=300),
         default=list,

@@ -164,6 +164,10 @@ class _Batch:
             "sections": paragraf.sections,
             "procedure": paragraf.procedure,
             "recipients": paragraf.recipients,
+            # The attachments the minutes name ({"label", "title"}); the
+            # files are not in the archive. Versions kept before they were
+            # read have no such key.
+            "attachments": paragraf.attachments,
             "text": paragraf.text,
             "case": ({"id": self.url(arende), "dnr": arende.dnr} if arende else None),
             "case_numbers": paragraf.case_numbers,

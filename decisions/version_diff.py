@@ -34,6 +34,11 @@ def _people(members: list[dict[str, Any]]) -> str:
     )
 
 
+def _attachment(attachment: dict[str, Any]) -> str:
+    label, title = attachment.get("label", ""), attachment.get("title", "")
+    return f"{label}: {title}" if title else label
+
+
 def _line(label: str, value: str) -> str:
     return f"{label}: {value}"
 
@@ -45,9 +50,9 @@ def _text(label: str, text: str) -> list[str]:
 
 def record_lines(record: Record, *, with_text: bool = False) -> list[str]:
     """A record as lines of text to compare: title, case, decision, sections,
-    procedure, recipients, statements with their members and parties,
-    proposals, votes; the whole text only `with_text` (it repeats the
-    sections)."""
+    procedure, recipients, attachments, statements with their members and
+    parties, proposals, votes; the whole text only `with_text` (it repeats
+    the sections)."""
     lines = [_line(gettext("Rubrik"), record.get("title", ""))]
     case = record.get("case")
     if case:
@@ -67,6 +72,10 @@ def record_lines(record: Record, *, with_text: bool = False) -> list[str]:
     recipients = record.get("recipients") or []
     if recipients:
         lines.append(_line(gettext("Beslutet skickas till"), ", ".join(recipients)))
+    # A version kept before attachments were read has none: no line, as a
+    # record that names none.
+    attachments = record.get("attachments") or []
+    lines += _text(gettext("Bilagor"), "\n".join(map(_attachment, attachments)))
     for statement in record.get("reservations") or []:
         label = kind_label(statement.get("kind", ""))
         people = _people(statement.get("members") or [])

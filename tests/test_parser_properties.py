@@ -346,6 +346,21 @@ RUNAWAYS = {
     "a vote list over many lines": ITEM
     + "Omröstning\nJa:\n"
     + "".join(f"{n} (S),\n" for n in NAMES),
+    # The attachments a paragraph names (decisions.parser.attachments).
+    "'bilaga' mentions on one line": ITEM
+    + "Ärendet\n"
+    + "Reservation, se bilaga 2 och " * (MEGABYTE // 29)
+    + "\n",
+    "a documents list's lines all lower case": ITEM
+    + "Beslutsunderlag\nTjänsteskrivelse\n"
+    + "och mer text här\n" * (MEGABYTE // 17),
+    "a long documents list": ITEM
+    + "Beslutsunderlag\n"
+    + "".join(f"Tjänsteskrivelse {n}, 2024-01-01\n" for n in range(MEGABYTE // 32)),
+    "a long list of attachments by paragraph": "".join(
+        f"§ 5 Bilaga {n % 900} Titel\n" for n in range(MEGABYTE // 22)
+    )
+    + ITEM,
     "many pages": "\f".join(
         f"Kungsbacka kommun protokoll blad {n}\nText {n}.\n§ {n + 1} T\nBeslut\nx.\n"
         for n in range(MEGABYTE // 60)

@@ -73,6 +73,16 @@ class ParsedSection:
     stage: str | None = None
 
 
+@dataclass(frozen=True)
+class ParsedAttachment:
+    """An attachment (bilaga) the minutes name: "Bilaga 1", or the list's
+    heading ("Beslutsunderlag") for a document listed without a number, and
+    its title when one is printed, else ""."""
+
+    label: str
+    title: str = ""
+
+
 @dataclass
 class ParsedProposal:
     members: list[ParsedMember]
@@ -96,6 +106,8 @@ class ParsedParagraf:
     protocol_notes: list[ParsedStatement] = field(default_factory=list)
     jav: list[ParsedStatement] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
+    # The attachments it names, in the order first named, each once.
+    attachments: list[ParsedAttachment] = field(default_factory=list)
     confidential: bool = False
     # The law a secret item is withheld under, as its marker line prints it
     # ("26 kap. 1 § OSL"): public, and what a reader cites to ask for it.
@@ -181,6 +193,7 @@ def _paragraf(p: ParsedParagraf) -> dict:
         "protocol_notes": _statements(p.protocol_notes),
         "jav": _statements(p.jav),
         "recipients": list(p.recipients),
+        "attachments": [{"label": a.label, "title": a.title} for a in p.attachments],
         "confidential": p.confidential,
         "sections": [
             {"kind": s.kind, "heading": s.heading, "text": s.text, "stage": s.stage}

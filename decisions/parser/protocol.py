@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .attachments import listed_by_paragraf, read_attachments
 from .contents import DECIDES, STUB, read_contents
 from .header import (
     NAMND_NAME,
@@ -160,6 +161,9 @@ def parse_protocol(
             _make_confidential(paragraf)
         protocol.paragrafer.append(paragraf)
     _add_listed_only(protocol, starts, contents, lines)
+    listed_by_paragraf(
+        protocol.paragrafer, lines, {lines[s.index].number for s in starts}
+    )
     if protocol.namnd is None or protocol.meeting_date is None:
         _header_leftovers(protocol, lines)
     if protocol.namnd is None:
@@ -292,6 +296,7 @@ def _read_paragraf(
         )
         return paragraf
     read_contents(protocol, paragraf)
+    read_attachments(paragraf)
     return paragraf
 
 
@@ -334,7 +339,14 @@ def _ground(text: str) -> str:
 def _make_confidential(paragraf: ParsedParagraf) -> None:
     """Keep only number and title: secret content is never kept for publication."""
     paragraf.confidential = True
-    for name in ("sections", "proposals", "votes", "reservations", "recipients"):
+    for name in (
+        "sections",
+        "proposals",
+        "votes",
+        "reservations",
+        "recipients",
+        "attachments",
+    ):
         setattr(paragraf, name, [])
     for name in ("special_statements", "protocol_notes", "jav"):
         setattr(paragraf, name, [])

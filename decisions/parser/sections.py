@@ -23,6 +23,10 @@ _HEADINGS: dict[str, str] = {
     "beslutsunderlag": "documents",
     "underlag": "documents",
     "underlag för beslut": "documents",
+    # The attachments, one a line ("Bilaga 1 Tjänsteskrivelse"). Not
+    # "Bilaga" alone: "Bilaga: Yttrande över …" is one item of a list.
+    "bilagor": "documents",
+    "bilagor till protokollet": "documents",
     "förslag till beslut": "proposals",
     "förslag till beslut på sammanträdet": "proposals",
     "framlagda förslag till beslut": "proposals",

@@ -102,20 +102,24 @@ def namnd_counts(
     meetings = {*for_namnder.per_meeting, *for_municipalities.per_meeting}
     namnd_of: dict[int, int] = {}
     label: dict[int, str] = {}
+    # A board is chosen by its slugs, as every filter names it (Namnd.slug_path).
+    value: dict[int, str] = {}
     municipality_of: dict[int, tuple[str, str]] = {}
-    for meeting, namnd, name, slug, municipality in (
+    for meeting, namnd, name, namnd_slug, slug, municipality in (
         Meeting.objects.filter(pk__any=Ids(sorted(meetings)))
         .order_by()
         .values_list(
             "pk",
             "namnd_id",
             "namnd__name",
+            "namnd__slug",
             "namnd__municipality__slug",
             "namnd__municipality__name",
         )
     ):
         namnd_of[meeting] = namnd
         label[namnd] = f"{name}, {municipality}"
+        value[namnd] = f"{slug}/{namnd_slug}"
         municipality_of[namnd] = (slug, municipality)
     namnder: Counter[int] = Counter()
     for meeting, n in for_namnder.per_meeting.items():
@@ -124,7 +128,9 @@ def namnd_counts(
     for meeting, n in for_municipalities.per_meeting.items():
         municipalities[municipality_of[namnd_of[meeting]]] += n
     return (
-        most_first(FacetValue(namnd, label[namnd], n) for namnd, n in namnder.items()),
+        most_first(
+            FacetValue(value[namnd], label[namnd], n) for namnd, n in namnder.items()
+        ),
         most_first(
             FacetValue(slug, name, n) for (slug, name), n in municipalities.items()
         ),

@@ -16,7 +16,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from ..filters import NamndFilter, Select, StrictBooleanFilter, namnd_choices
+from ..filters import (
+    NAMND_HELP,
+    NamndFilter,
+    Select,
+    StrictBooleanFilter,
+    namnd_choices,
+)
 from ..models import (
     Meeting,
     Member,
@@ -76,10 +82,7 @@ class ParagrafFilter(django_filters.FilterSet):
     )
     namnd = NamndFilter(
         label=_("Nämnd"),
-        help_text=_(
-            "Nämnden som kommun/nämnd ur adressen "
-            "(sjobacka-kommun/kommunstyrelsen), eller dess id."
-        ),
+        help_text=NAMND_HELP,
         field_name="meeting__namnd",
         # A callable, as django-filter allows; its stubs take a QuerySet only.
         queryset=namnd_choices,  # type: ignore[arg-type]

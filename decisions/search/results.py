@@ -25,6 +25,7 @@ _NOT_LISTED = (
     "sections",
     "procedure",
     "recipients",
+    "attachments",
     "case_numbers",
     "corrections",
     "conflicts",

@@ -253,6 +253,7 @@ _LABELS = {
     "protocol_notes": "protokollsanteckningar",
     "jav": "jäv",
     "recipients": "expedieras till",
+    "attachments": "bilagor",
 }
 
 
@@ -499,6 +500,7 @@ _PARAGRAF_FIELDS = [
     "case_numbers",
     "procedure",
     "recipients",
+    "attachments",
     "confidential",
     "secrecy_ground",
     "withdrawn_at",
@@ -645,6 +647,9 @@ class _ProtocolWriter:
             row.case_numbers = list(parsed.dnrs)
             row.procedure = parsed.procedure or ""
             row.recipients = list(parsed.recipients)
+            row.attachments = [
+                {"label": a.label, "title": a.title} for a in parsed.attachments
+            ]
             self._keep_withdrawn(row, parsed)
             row.confidential = parsed.confidential
             row.secrecy_ground = parsed.secrecy_ground

@@ -193,7 +193,15 @@ def personal_data(upload: Upload) -> list[Hit]:
 
 # The parts of a parsed paragraph where a name would be about the case, not
 # a member acting in office (statements and votes list members).
-_CASE_PARTS = ("title", "decision", "text", "procedure", "sections", "recipients")
+_CASE_PARTS = (
+    "title",
+    "decision",
+    "text",
+    "procedure",
+    "sections",
+    "recipients",
+    "attachments",
+)
 
 
 def _about_the_case(key: str) -> bool:
