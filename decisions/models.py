@@ -258,7 +258,7 @@ def _names_of(namnd: Namnd) -> Names:
 
 class ChangeStamped(models.Model):
     """A row whose last change the database stamps (trigger stamp_changed_at,
-    migration 0028) for the API's `andrad_efter`: on insert and whenever an
+    migration 0029) for the API's `andrad_efter`: on insert and whenever an
     update changes a column, whoever wrote it."""
 
     changed_at = models.DateTimeField("ändrad", db_default=Now(), editable=False)
@@ -2035,7 +2035,7 @@ class Change(models.Model):
 
     One row per address, moved to the end of the order (`seq`, from one
     sequence) each time: written by the database's triggers (migration
-    0028), not by Python, so that every path that changes what is public
+    0029), not by Python, so that every path that changes what is public
     (ingest, a clerk's correction, a reparse, a withdrawal, a rename, raw
     SQL) is logged alike. The row says where and when, not what: the API
     answers with the address's state now, its record if it is public there

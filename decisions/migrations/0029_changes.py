@@ -312,7 +312,7 @@ DROP SEQUENCE decisions_change_seq;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("decisions", "0027_published_case_dates"),
+        ("decisions", "0028_paragraf_attachments"),
     ]
 
     operations = [
