@@ -199,6 +199,7 @@ def main() -> None:
     from django.utils import timezone
 
     from bench import search as search_bench
+    from decisions.download import CHANGES_DAYS
 
     site = settings.SITE_URL
     params = server_params(url)
@@ -209,11 +210,14 @@ def main() -> None:
         try:
             with transaction.atomic():
                 clerk = get_user_model().objects.create_superuser("bench-sync")
-                # The archive as filled counts as changed two days ago, so
-                # that today's changes file holds the day's changes alone.
+                # The archive as filled counts as changed before the changes
+                # files' window, as a long-kept archive's would: today's file
+                # holds the day's changes alone, and the dump writes no day
+                # of a million lines.
                 with connection.cursor() as cursor:
                     cursor.execute(
-                        "UPDATE decisions_change SET at = at - interval '2 days'"
+                        "UPDATE decisions_change SET at = at - %s",
+                        [datetime.timedelta(days=CHANGES_DAYS + 1)],
                     )
                 day_began = timezone.now()
                 changed, withdrawn = make_day(args, clerk)
