@@ -216,8 +216,8 @@ def main() -> None:
                 # of a million lines.
                 with connection.cursor() as cursor:
                     cursor.execute(
-                        "UPDATE decisions_change SET at = at - %s",
-                        [datetime.timedelta(days=CHANGES_DAYS + 1)],
+                        "UPDATE decisions_change SET at = at - interval '1 day' * %s",
+                        [CHANGES_DAYS + 1],
                     )
                 day_began = timezone.now()
                 changed, withdrawn = make_day(args, clerk)
