@@ -36,7 +36,16 @@ from .models import ArchiveState
 # Paths whose responses are no function of the archive alone: the admin, the
 # health checks, and the open data page and download, which tell of the file
 # `dump_archive` last wrote (the file's own Last-Modified is its date).
-_NOT_ARCHIVE = ("/admin/", "/healthz", "/readyz", "/oppna-data/", "/en/oppna-data/")
+_NOT_ARCHIVE = (
+    "/admin/",
+    "/healthz",
+    "/readyz",
+    "/oppna-data/",
+    "/en/oppna-data/",
+    # An alert's signed links: one reader's, and they change what they show.
+    "/bevaka/",
+    "/en/bevaka/",
+)
 # Larger responses (a long CSV) are rendered each time rather than kept.
 _KEPT_BYTES = 256 * 1024
 # Statuses a cache may keep: a page, a permanent redirect, a missing or a

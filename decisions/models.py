@@ -37,7 +37,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, ExtractYear, Now, Upper
+from django.db.models.functions import Coalesce, ExtractYear, Lower, Now, Upper
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -2078,6 +2078,95 @@ class Change(models.Model):
         return _address(
             "decisions:paragraf", self.kommun, self.namnd, self.meeting, self.number
         )
+
+
+class AlertKind(models.TextChoices):
+    """What an e-mail alert follows (Bevaka): a search with its filters, or
+    one board, party, person, case or referral."""
+
+    SEARCH = "sokning", _("sökning")
+    NAMND = "namnd", _("nämnd")
+    PARTY = "parti", _("parti")
+    PERSON = "person", _("person")
+    CASE = "arende", _("ärende")
+    REFERRAL = "remiss", _("remiss")
+
+
+class AlertFrequency(models.TextChoices):
+    AT_ONCE = "genast", _("genast")
+    DAILY = "dagligen", _("en gång om dagen")
+    WEEKLY = "veckovis", _("en gång i veckan")
+
+
+class Subscriber(models.Model):
+    """An e-mail address that follows something: with its subscriptions the
+    only personal data the alerts keep (decisions.services.alerts). No
+    account and no password: every link it is sent is signed."""
+
+    email = models.EmailField("e-postadress")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "prenumerant"
+        verbose_name_plural = "prenumeranter"
+        constraints = [
+            # One address however it is typed: no mail server we send to
+            # tells Anna@ from anna@.
+            models.UniqueConstraint(
+                Lower("email"), name="subscriber_email_unique_in_any_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Subscription(models.Model):
+    """One thing an address follows, and how often it wants word. Nothing
+    but the confirmation is sent until `confirmed_at`; an unconfirmed one is
+    deleted after a while (decisions.services.alerts.UNCONFIRMED)."""
+
+    Kind = AlertKind
+    Frequency = AlertFrequency
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # What it follows, as the page's own parameters: a search's query
+    # string, or the slugs of the board, party, person, case or referral.
+    target = models.JSONField()
+    # What it follows, as the messages name it ("Sökning: skolskjuts").
+    label = models.CharField(max_length=300)
+    frequency = models.CharField(
+        max_length=10, choices=Frequency.choices, default=Frequency.DAILY
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The highest paragraph id already considered: each run matches only
+    # what was published after it.
+    watermark = models.BigIntegerField(default=0)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "bevakning"
+        verbose_name_plural = "bevakningar"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "kind", "target"],
+                name="subscription_unique_per_subscriber",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=AlertKind.values), name="subscription_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency__in=AlertFrequency.values),
+                name="subscription_frequency_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber}: {self.label}"
 
 
 class UploadStatus(models.TextChoices):

@@ -19,6 +19,8 @@ from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from .download import REBUILD_LOCK, REBUILD_TASK
+from .models import Subscription
+from .services import alerts
 from .services.dump import write_archive
 
 logger = logging.getLogger(__name__)
@@ -87,3 +89,21 @@ def rebuild_archive(context: JobContext) -> None:
         manifest.bytes,
         manifest.sha256,
     )
+
+
+@app.task(
+    name="send_alert_confirmation",
+    # A mail server that does not answer is tried again after 5 s, 25 s,
+    # 125 s and 625 s.
+    retry=RetryStrategy(max_attempts=5, exponential_wait=5),
+)
+def send_confirmation(subscription_id: int) -> None:
+    """Send a new subscription its confirmation message, unless it was
+    confirmed or has gone since (decisions.services.alerts)."""
+    subscription = (
+        Subscription.objects.select_related("subscriber")
+        .filter(pk=subscription_id, confirmed_at=None)
+        .first()
+    )
+    if subscription is not None:
+        alerts.confirmation_message(subscription).send()

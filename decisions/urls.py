@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import alert_views, views
 from .feeds import (
     ArendeFeed,
     MunicipalityFeed,
@@ -18,6 +18,11 @@ urlpatterns = [
     path("sok/", views.search, name="search"),
     path("sok/feed/", SearchFeed(), name="search_feed"),
     path("oppna-data/", views.open_data, name="open_data"),
+    # An alert's signed links (decisions/alert_views.py).
+    path(
+        "bevaka/bekrafta/<str:token>/", alert_views.alert_confirm, name="alert_confirm"
+    ),
+    path("bevaka/avsluta/<str:token>/", alert_views.alert_end, name="alert_end"),
     path("ordlista/", views.glossary, name="glossary"),
     # Before the municipality's pattern, which would take "feed" for one.
     path("feed/", SiteFeed(), name="site_feed"),

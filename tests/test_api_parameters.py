@@ -321,6 +321,8 @@ def _page_addresses() -> list[str]:
         "referrals": [kommun],
         "glossary": [],
         "site_feed": [],
+        "alert_confirm": ["ingen-bevakning"],
+        "alert_end": ["ingen-bevakning"],
         "namnd": [kommun, namnd.slug],
         "namnd_feed": [kommun, namnd.slug],
         "meeting": [kommun, namnd.slug, meeting.slug],

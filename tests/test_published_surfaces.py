@@ -115,6 +115,8 @@ class Archive:
             # A detail asked for by its page's path leads on to its own.
             reverse("api:case_by_page", args=[KOMMUN, self.public.arende.dnr]): (301,),
             reverse("api:member_by_page", args=[KOMMUN, self.member.slug]): (301,),
+            reverse("decisions:alert_confirm", args=[NO_TOKEN]): (404,),
+            reverse("decisions:alert_end", args=[NO_TOKEN]): (404,),
         }
 
     def paragrafer(self) -> list[Paragraf]:
@@ -165,6 +167,8 @@ def searches(name: str) -> Callable[[Archive], list[str]]:
     return build
 
 
+NO_TOKEN = "ingen-bevakning"
+
 # Each parametrised pattern's arguments.
 ARGS: dict[str, Callable[[Archive], list[list[Any]]]] = {
     "decisions:municipality": lambda a: [[KOMMUN]],
@@ -201,6 +205,10 @@ ARGS: dict[str, Callable[[Archive], list[list[Any]]]] = {
     "api:member_by_page": lambda a: [[KOMMUN, a.member.slug]],
     "api:member": lambda a: [[KOMMUN, a.member.slug]],
     "api:popolo": lambda a: [[KOMMUN]],
+    # An alert's signed links: one no subscription has (tests/test_alerts.py
+    # walks real ones).
+    "decisions:alert_confirm": lambda a: [[NO_TOKEN]],
+    "decisions:alert_end": lambda a: [[NO_TOKEN]],
 }
 
 CSV = "?format=csv"
@@ -271,6 +279,8 @@ URLS: dict[str, Callable[[Archive], list[str]]] = {
         f"/api/v1/narvaro/?{urlencode({'kommun': KOMMUN, 'person': a.member.slug})}",
     ],
     "api:popolo": pages("api:popolo"),
+    "decisions:alert_confirm": pages("decisions:alert_confirm"),
+    "decisions:alert_end": pages("decisions:alert_end"),
 }
 
 
