@@ -1,6 +1,7 @@
 """E-mail alerts (issue 21, in part): a subscription is confirmed by its
 address before anything but the confirmation is sent, ends by the one-click
-POST of RFC 8058, and an address's data can be exported and deleted.
+POST of RFC 8058, an address's data can be exported and deleted, and each
+kind of subscription matches what its page lists, over its watermark.
 Messages go through Django's SMTP backend to a real SMTP server (aiosmtpd)
 started here."""
 
@@ -23,9 +24,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from decisions.models import Paragraf, Subscriber, Subscription
+from decisions.models import Member, Paragraf, Subscriber, Subscription
 from decisions.services import alerts
+from decisions.services import ingest as services
 from decisions.tasks import send_confirmation
+from tests.factories import SJOBACKA
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +187,62 @@ def test_an_address_can_be_exported_and_deleted(
     call_command("alerts_address", "delete", "Anna@example.se", stdout=io.StringIO())
     assert not Subscriber.objects.exists()
     assert not Subscription.objects.exists()
+
+
+def test_each_kind_matches_what_is_published_over_its_watermark() -> None:
+    for path in SJOBACKA:
+        services.protocol_ingest(source_name=path.name, data=path.read_bytes())
+    published = Paragraf.objects.published()
+    upto = Paragraf.objects.order_by("-pk").values_list("pk", flat=True).first()
+    secret = Paragraf.objects.get(confidential=True)
+    reserved = published.filter(has_reservation=True).first()
+    member = Member.objects.filter(reservations__paragraf=reserved).first()
+    party = reserved.reserving_parties[0]
+    case = published.filter(arende__isnull=False).first()
+    referral = published.exclude(referral="").first()
+    kommun = {"kommun": "sjobacka-kommun"}
+    subscriber = Subscriber.objects.create(email="anna@example.se")
+    wanted = {
+        Subscription.Kind.NAMND: (
+            {**kommun, "namnd": secret.meeting.namnd.slug},
+            published.filter(meeting__namnd=secret.meeting.namnd),
+        ),
+        Subscription.Kind.PARTY: (
+            {**kommun, "parti": party},
+            published.filter(reserving_parties__contains=[party]),
+        ),
+        Subscription.Kind.PERSON: (
+            {**kommun, "person": member.slug},
+            published.of_member(member),
+        ),
+        Subscription.Kind.CASE: (
+            {**kommun, "dnr": case.arende.dnr},
+            published.filter(arende=case.arende),
+        ),
+        Subscription.Kind.REFERRAL: (
+            {**kommun, "remiss": referral.referral},
+            published.filter(referral=referral.referral),
+        ),
+        Subscription.Kind.SEARCH: (
+            {"q": "budget", "kommun": "sjobacka-kommun"},
+            published.filter(search_terms__icontains="budget")
+            | published.filter(text__icontains="budget"),
+        ),
+    }
+    for kind, (target, expected) in wanted.items():
+        subscription = Subscription.objects.create(
+            subscriber=subscriber, kind=kind, target=target, label=kind
+        )
+        found = list(alerts.matches(subscription, upto=upto))
+        assert found, kind
+        assert secret not in found, kind
+        assert [p.pk for p in found] == sorted(p.pk for p in found), kind
+        if kind != Subscription.Kind.SEARCH:
+            assert set(found) == set(expected), kind
+        else:
+            assert set(found) <= set(expected), kind
+        # Over its watermark only, and up to the run's.
+        subscription.watermark = found[-1].pk
+        assert list(alerts.matches(subscription, upto=upto)) == []
+        subscription.watermark = 0
+        assert list(alerts.matches(subscription, upto=found[0].pk)) == found[:1]

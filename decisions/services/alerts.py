@@ -18,10 +18,19 @@ from typing import Any
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import Paragraf, Subscriber, Subscription
+from ..models import (
+    Member,
+    Municipality,
+    Paragraf,
+    ParagrafQuerySet,
+    Subscriber,
+    Subscription,
+)
+from ..search import ParagrafFilter
 from ..site import absolute
 
 # How long an unconfirmed subscription, and its confirmation link, lives.
@@ -194,3 +203,43 @@ def confirmation_message(subscription: Subscription) -> EmailMessage:
             "Auto-Submitted": "auto-generated",
         },
     )
+
+
+def matches(subscription: Subscription, *, upto: int) -> ParagrafQuerySet:
+    """The published paragraphs a subscription follows among those over its
+    watermark, up to the id `upto` (the run's own watermark: what is
+    published while it runs waits for the next), oldest first. Read through
+    the same filters as the pages it was subscribed from: the search's
+    filterset, or the board's, party's, person's, case's or referral's."""
+    rows = Paragraf.objects.published().filter(
+        pk__gt=subscription.watermark, pk__lte=upto
+    )
+    target = subscription.target
+    kind = subscription.kind
+    if kind == Subscription.Kind.SEARCH:
+        params = QueryDict(mutable=True)
+        for name, value in target.items():
+            params.setlist(name, value if isinstance(value, list) else [value])
+        filterset = ParagrafFilter(params, queryset=rows)
+        if not filterset.form.is_valid():
+            return rows.none()
+        rows = filterset.qs
+    else:
+        municipality = Municipality.objects.filter(slug=target.get("kommun")).first()
+        if municipality is None:
+            return rows.none()
+        rows = rows.filter(meeting__namnd__municipality=municipality)
+        if kind == Subscription.Kind.NAMND:
+            rows = rows.filter(meeting__namnd__slug=target.get("namnd"))
+        elif kind == Subscription.Kind.PARTY:
+            rows = rows.filter(reserving_parties__contains=[target.get("parti")])
+        elif kind == Subscription.Kind.PERSON:
+            member = Member.objects.by_slug(municipality, target.get("person", ""))
+            if member is None:
+                return rows.none()
+            rows = rows.of_member(member)
+        elif kind == Subscription.Kind.CASE:
+            rows = rows.filter(arende__dnr=target.get("dnr"))
+        else:
+            rows = rows.of_referral(municipality, target.get("remiss", ""))
+    return rows.order_by("pk")
