@@ -5,12 +5,15 @@ confirm or end anything; RFC 8058's one-click POST ends at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from .models import Subscription
 from .services import alerts
 
 
@@ -25,19 +28,38 @@ def _page(
     )
 
 
+def _signed(
+    request: HttpRequest,
+    token: str,
+    *,
+    confirming: bool,
+    act: Callable[[str], Subscription],
+    asking: str,
+    done: str,
+) -> HttpResponse:
+    """A signed link's page: on POST act on the subscription (the service
+    checks the link), else ask with a button, or say it is done already."""
+    try:
+        if request.method == "POST":
+            return _page(request, done, act(token).label)
+        subscription = alerts.subscription_of(token, confirming=confirming)
+    except alerts.BadLink:
+        return _page(request, "bad", status=404)
+    finished = confirming and subscription.confirmed_at is not None
+    return _page(request, done if finished else asking, subscription.label)
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        subscription = alerts.subscription_of(token, confirming=True)
-    except alerts.BadLink:
-        return _page(request, "bad", status=404)
-    if request.method == "POST":
-        alerts.subscription_confirm(token)
-        return _page(request, "confirmed", subscription.label)
-    if subscription.confirmed_at is not None:
-        return _page(request, "confirmed", subscription.label)
-    return _page(request, "confirm", subscription.label)
+    return _signed(
+        request,
+        token,
+        confirming=True,
+        act=alerts.subscription_confirm,
+        asking="confirm",
+        done="confirmed",
+    )
 
 
 # A mail client's one-click unsubscribe carries no CSRF token: the signed
@@ -46,11 +68,11 @@ def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def alert_end(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        subscription = alerts.subscription_of(token, confirming=False)
-    except alerts.BadLink:
-        return _page(request, "bad", status=404)
-    if request.method == "POST":
-        alerts.subscription_end(token)
-        return _page(request, "ended", subscription.label)
-    return _page(request, "end", subscription.label)
+    return _signed(
+        request,
+        token,
+        confirming=False,
+        act=alerts.subscription_end,
+        asking="end",
+        done="ended",
+    )

@@ -109,7 +109,7 @@ class NewestFirst(CursorPagination):
         return page
 
 
-def _found(rows: QuerySet, missing: str, **address: Any) -> Any:
+def found(rows: QuerySet, missing: str, **address: Any) -> Any:
     """The one row at the address, or a 404 that says in Swedish what is
     missing (Django's get_object_or_404 says it in English)."""
     try:
@@ -523,7 +523,7 @@ class MunicipalityDetail(FollowsOldNames, generics.RetrieveAPIView):
     serializer_class = MunicipalitySerializer
 
     def get_object(self) -> Municipality:
-        return _found(
+        return found(
             Municipality.objects.all(),
             "Ingen kommun med den adressen.",
             slug=self.kwargs["kommun"],
@@ -550,7 +550,7 @@ class NamndDetail(FollowsOldNames, generics.RetrieveAPIView):
     serializer_class = NamndSerializer
 
     def get_object(self) -> Namnd:
-        return _found(
+        return found(
             Namnd.objects.select_related("municipality"),
             "Ingen nämnd med den adressen.",
             municipality__slug=self.kwargs["kommun"],
@@ -593,7 +593,7 @@ class MeetingDetail(FollowsOldNames, generics.RetrieveAPIView):
 
     def get_object(self) -> Meeting:
         present = Attendance.objects.select_related("member__municipality")
-        return _found(
+        return found(
             Meeting.objects.select_related("namnd__municipality")
             .prefetch_related(Prefetch("attendance", queryset=present))
             .defer("source_text"),
@@ -776,7 +776,7 @@ class ArendeDetail(FollowsOldNames, generics.RetrieveAPIView):
     serializer_class = ArendeSerializer
 
     def get_object(self) -> Arende:
-        return _found(
+        return found(
             Arende.objects.select_related("municipality"),
             "Inget ärende med den adressen.",
             municipality__slug=self.kwargs["kommun"],
@@ -840,7 +840,7 @@ class MemberDetail(FollowsOldNames, generics.RetrieveAPIView):
     serializer_class = MemberSerializer
 
     def get_object(self) -> Member:
-        municipality = _found(
+        municipality = found(
             Municipality.objects.all(),
             "Ingen kommun med den adressen.",
             slug=self.kwargs["kommun"],

@@ -9,12 +9,11 @@ from typing import Any
 from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from . import popolo
-from .api import KOMMUN, FollowsOldNames
+from .api import KOMMUN, FollowsOldNames, found
 from .models import Municipality
 
 
@@ -161,8 +160,9 @@ class PopoloDetail(FollowsOldNames, generics.GenericAPIView):
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        try:
-            municipality = Municipality.objects.get(slug=kwargs["kommun"])
-        except Municipality.DoesNotExist as exc:
-            raise NotFound("Ingen kommun med den adressen.") from exc
+        municipality = found(
+            Municipality.objects.all(),
+            "Ingen kommun med den adressen.",
+            slug=kwargs["kommun"],
+        )
         return Response(popolo.document(municipality, settings.SITE_URL))

@@ -115,17 +115,16 @@ def subscription_confirm(token: str) -> Subscription:
     return subscription
 
 
-def subscription_end(token: str) -> Subscriber | None:
+def subscription_end(token: str) -> Subscription:
     """End the subscription an unsubscribe link names; the address goes too
-    when it was its last. Return the address if it is still kept."""
+    when it was its last. Return the subscription ended (no longer kept)."""
     with transaction.atomic():
         subscription = subscription_of(token, confirming=False)
         subscriber = subscription.subscriber
         subscription.delete()
         if not subscriber.subscriptions.exists():
             subscriber.delete()
-            return None
-    return subscriber
+    return subscription
 
 
 def purge_unconfirmed(now: datetime.datetime | None = None) -> int:
